@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the system packages certconnect's build and tests need, when they are missing.
+# Debian/Ubuntu (apt); run as root or with sudo available. Other systems: install the same by hand.
+#   scripts/setup.sh           packages for building and testing
+#   scripts/setup.sh --ci      also the Windows cross-compiler and Rust target used by CI
+set -euo pipefail
+
+packages=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have pkg-config || packages+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || packages+=(libssl-dev)
+have openssl || packages+=(openssl)
+have keytool || packages+=(default-jdk-headless)   # keytool makes the Java keystores the tests read
+have perl || packages+=(perl)                        # the vendored OpenSSL build for Windows
+have make || packages+=(make)
+if [ "${1:-}" = "--ci" ]; then
+  have x86_64-w64-mingw32-gcc || packages+=(gcc-mingw-w64-x86-64)
+fi
+
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "installing: ${packages[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--ci" ] && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+  rustup target add x86_64-pc-windows-gnu
+fi

@@ -1,0 +1,97 @@
+//! Why a certificate file could not be read, in words an admin can act on.
+
+use std::path::PathBuf;
+
+/// A certificate file that could not be read. Each variant is a distinct, plain-language reason.
+#[derive(Debug, thiserror::Error)]
+pub enum CertError {
+    /// The path does not exist.
+    #[error("file not found: {0}")]
+    NotFound(PathBuf),
+    /// The file exists but could not be read.
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is empty.
+    #[error("the file is empty")]
+    Empty,
+    /// A password was given and it does not open the file.
+    #[error("the password does not open this file")]
+    WrongPassword,
+    /// The file is protected and no password was given.
+    #[error("this file is password-protected and no password was given")]
+    PasswordRequired,
+    /// The file looks like a known format but its content is damaged or cut off.
+    #[error("the file is corrupt or truncated: {0}")]
+    Corrupt(String),
+    /// The file is not a certificate format certconnect reads.
+    #[error("unsupported file format: {0}")]
+    UnsupportedFormat(String),
+    /// The file uses an old cipher (RC2/RC4) and OpenSSL's legacy provider is not available.
+    #[error("the file is encrypted with a legacy algorithm this OpenSSL cannot use: {0}")]
+    LegacyAlgorithm(String),
+    /// A key was found but no certificate.
+    #[error("the file holds a private key but no certificate")]
+    NoCertificate,
+}
+
+impl CertError {
+    /// One line that tells the admin what to do about it.
+    pub fn fix(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => {
+                "Check the path; on Windows, the export may still be on the machine that made it."
+            }
+            Self::Unreadable { .. } => "Check the file's permissions.",
+            Self::Empty => "The export did not complete: export the certificate again.",
+            Self::WrongPassword => {
+                "Use the password chosen when the PFX was exported (Export-PfxCertificate -Password, openssl pkcs12 -passout)."
+            }
+            Self::PasswordRequired => {
+                "Give the password with --password-env VAR or --password-stdin."
+            }
+            Self::Corrupt(_) => {
+                "Copy or download the file again in binary mode; a PFX pasted through a text editor or e-mail body is damaged."
+            }
+            Self::UnsupportedFormat(_) => {
+                "Use a PFX/P12 file, a PEM or DER certificate (.cer/.crt/.pem), or a PEM private key."
+            }
+            Self::LegacyAlgorithm(_) => {
+                "Re-export with modern encryption: openssl pkcs12 -legacy -in old.pfx -nodes | openssl pkcs12 -export -out new.pfx (or Export-PfxCertificate -CryptoAlgorithmOption AES256_SHA256)."
+            }
+            Self::NoCertificate => {
+                "Give the certificate file as well (cert inspect CERT --key KEY)."
+            }
+        }
+    }
+
+    /// A stable identifier for scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => "not_found",
+            Self::Unreadable { .. } => "unreadable",
+            Self::Empty => "empty",
+            Self::WrongPassword => "wrong_password",
+            Self::PasswordRequired => "password_required",
+            Self::Corrupt(_) => "corrupt",
+            Self::UnsupportedFormat(_) => "unsupported_format",
+            Self::LegacyAlgorithm(_) => "legacy_algorithm",
+            Self::NoCertificate => "no_certificate",
+        }
+    }
+}
+
+/// The reasons in an OpenSSL error stack, lowercased and joined, for classifying failures.
+pub(crate) fn reasons(stack: &openssl::error::ErrorStack) -> String {
+    stack
+        .errors()
+        .iter()
+        .filter_map(|e| e.reason())
+        .collect::<Vec<_>>()
+        .join("; ")
+        .to_ascii_lowercase()
+}

@@ -1,0 +1,208 @@
+//! Reading a certificate (and its private key, when there is one) from bytes or files.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use openssl::pkcs12::Pkcs12;
+use openssl::pkey::{PKey, Private};
+use openssl::x509::X509;
+
+use super::detect::{FileFormat, Sniffed, sniff};
+use super::error::{CertError, reasons};
+use super::legacy;
+use super::select::select;
+use crate::secret::Secret;
+
+/// A loaded certificate: the signing certificate, its private key (absent for a `.cer`), the other
+/// certificates of the file ordered as a chain, and the format it came from.
+pub struct Credential {
+    /// The certificate whose public key matches the key (or the end-entity one without a key).
+    pub certificate: X509,
+    /// The private key, if the file held one.
+    pub private_key: Option<PKey<Private>>,
+    /// Issuers found in the file, leaf's issuer first.
+    pub chain: Vec<X509>,
+    /// Whether the key belongs to the certificate (`None` without a key).
+    pub key_matches: Option<bool>,
+    /// The container format.
+    pub format: FileFormat,
+}
+
+impl fmt::Debug for Credential {
+    // Never print key material, whatever OpenSSL's Debug would do.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field(
+                "subject",
+                &super::names::distinguished_name(self.certificate.subject_name()),
+            )
+            .field("private_key", &self.private_key.as_ref().map(|_| "***"))
+            .field("chain_len", &self.chain.len())
+            .field("format", &self.format)
+            .finish()
+    }
+}
+
+/// What to load besides the main file.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions<'a> {
+    /// A separate private key file (PEM or DER), for a certificate given as PEM/DER.
+    pub key_path: Option<&'a Path>,
+    /// The password of the PFX or of an encrypted key. `None` and empty both mean "no password".
+    pub password: Option<&'a Secret>,
+}
+
+/// Loads a certificate file (and optionally a separate key file).
+pub fn load_file(path: &Path, options: LoadOptions<'_>) -> Result<Credential, CertError> {
+    let bytes = read(path)?;
+    let key_bytes = options.key_path.map(read).transpose()?;
+    load_bytes(&bytes, key_bytes.as_deref(), options.password)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, CertError> {
+    std::fs::read(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => CertError::NotFound(path.to_path_buf()),
+        _ => CertError::Unreadable {
+            path: PathBuf::from(path),
+            source,
+        },
+    })
+}
+
+/// Loads a certificate from the bytes of a file and, optionally, of a separate key file.
+pub fn load_bytes(
+    bytes: &[u8],
+    key_bytes: Option<&[u8]>,
+    password: Option<&Secret>,
+) -> Result<Credential, CertError> {
+    let password = password.map(Secret::expose).filter(|p| !p.is_empty());
+    let (format, certs, key) = match sniff(bytes) {
+        _ if bytes.is_empty() => return Err(CertError::Empty),
+        Sniffed::JavaKeystore(kind) => {
+            return Err(CertError::UnsupportedFormat(format!(
+                "a Java {kind} keystore; convert it to PKCS#12 with: keytool -importkeystore -srckeystore FILE -destkeystore FILE.p12 -deststoretype PKCS12"
+            )));
+        }
+        Sniffed::Pem => (
+            FileFormat::Pem,
+            pem_certificates(bytes)?,
+            pem_key_if_any(bytes, password)?,
+        ),
+        Sniffed::Der => match Pkcs12::from_der(bytes) {
+            Ok(p12) => {
+                let (certs, key) = parse_pkcs12(&p12, password)?;
+                (FileFormat::Pkcs12, certs, key)
+            }
+            Err(_) => match X509::from_der(bytes) {
+                Ok(cert) => (FileFormat::Der, vec![cert], None),
+                Err(e) => {
+                    return Err(CertError::Corrupt(format!(
+                        "neither a PKCS#12 file nor a DER certificate could be read ({})",
+                        reasons(&e)
+                    )));
+                }
+            },
+        },
+        Sniffed::Unknown => {
+            return Err(CertError::UnsupportedFormat(
+                "not PKCS#12, PEM or DER (the first bytes match none of them)".into(),
+            ));
+        }
+    };
+    let key = match key_bytes {
+        Some(key_bytes) => Some(load_key(key_bytes, password)?),
+        None => key,
+    };
+    let selected = select(certs, key.as_deref()).ok_or(CertError::NoCertificate)?;
+    Ok(Credential {
+        certificate: selected.leaf,
+        private_key: key,
+        chain: selected.chain,
+        key_matches: selected.key_matches,
+        format,
+    })
+}
+
+fn parse_pkcs12(
+    p12: &Pkcs12,
+    password: Option<&str>,
+) -> Result<(Vec<X509>, Option<PKey<Private>>), CertError> {
+    legacy::ensure_loaded();
+    // OpenSSL tries both the empty and the absent password itself when given "" (RFC 7292 B.1 vs
+    // B.2 encodings), so "no password" covers both kinds of password-less PFX.
+    let parsed = p12.parse2(password.unwrap_or("")).map_err(|e| {
+        let why = reasons(&e);
+        if why.contains("mac verify failure") || why.contains("invalid password") {
+            if password.is_some() {
+                CertError::WrongPassword
+            } else {
+                CertError::PasswordRequired
+            }
+        } else if why.contains("unsupported") {
+            CertError::LegacyAlgorithm(why)
+        } else {
+            CertError::Corrupt(why)
+        }
+    })?;
+    let mut certs: Vec<X509> = parsed.cert.into_iter().collect();
+    if let Some(ca) = parsed.ca {
+        certs.extend(ca);
+    }
+    Ok((certs, parsed.pkey))
+}
+
+fn pem_certificates(bytes: &[u8]) -> Result<Vec<X509>, CertError> {
+    if !contains(bytes, b"CERTIFICATE-----") {
+        return Ok(Vec::new());
+    }
+    X509::stack_from_pem(bytes).map_err(|e| {
+        CertError::Corrupt(format!(
+            "a PEM certificate could not be read ({})",
+            reasons(&e)
+        ))
+    })
+}
+
+fn pem_key_if_any(
+    bytes: &[u8],
+    password: Option<&str>,
+) -> Result<Option<PKey<Private>>, CertError> {
+    if contains(bytes, b"PRIVATE KEY-----") {
+        load_key(bytes, password).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Loads a private key: PEM (PKCS#8, encrypted PKCS#8, PKCS#1 with or without `Proc-Type`) or DER.
+fn load_key(bytes: &[u8], password: Option<&str>) -> Result<PKey<Private>, CertError> {
+    let encrypted =
+        contains(bytes, b"ENCRYPTED PRIVATE KEY") || contains(bytes, b"Proc-Type: 4,ENCRYPTED");
+    let is_pem = contains(bytes, b"-----BEGIN ");
+    if is_pem && !contains(bytes, b"PRIVATE KEY-----") {
+        return Err(CertError::UnsupportedFormat(
+            "the key file holds no PEM private key".into(),
+        ));
+    }
+    let result = match (is_pem, encrypted, password) {
+        (true, true, None) => return Err(CertError::PasswordRequired),
+        (true, true, Some(pass)) => PKey::private_key_from_pem_passphrase(bytes, pass.as_bytes()),
+        // The callback answers "no password" so OpenSSL can never fall back to prompting on a terminal.
+        (true, false, _) => PKey::private_key_from_pem_callback(bytes, |_| Ok(0)),
+        (false, _, Some(pass)) => PKey::private_key_from_pkcs8_passphrase(bytes, pass.as_bytes())
+            .or_else(|_| PKey::private_key_from_der(bytes)),
+        (false, _, None) => PKey::private_key_from_der(bytes),
+    };
+    result.map_err(|e| {
+        let why = reasons(&e);
+        match encrypted {
+            true if why.contains("unsupported") => CertError::LegacyAlgorithm(why),
+            true => CertError::WrongPassword,
+            _ => CertError::Corrupt(format!("the private key could not be read ({why})")),
+        }
+    })
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}

@@ -1,0 +1,14 @@
+//! The OpenSSL adapter: read every kind of certificate file admins have, and inspect it.
+
+mod detect;
+mod error;
+mod inspect;
+mod legacy;
+mod load;
+mod names;
+mod select;
+
+pub use detect::FileFormat;
+pub use error::CertError;
+pub use inspect::{CertReport, ChainEntry, KeyInfo, inspect};
+pub use load::{Credential, LoadOptions, load_bytes, load_file};

@@ -1,0 +1,63 @@
+//! The command-line front end. It parses arguments, calls the core and adapters, and prints.
+//!
+//! Exit codes are part of the contract for scripts: 0 success, 1 the checked thing is not usable
+//! (blocking finding, failed connection), 2 bad input or a file that cannot be read.
+
+mod args;
+mod cert_cmd;
+mod password;
+mod print;
+mod profile_cmd;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory as _, Parser as _};
+
+pub use args::Cli;
+use args::{CertCommand, Command};
+
+/// How a command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything checked out.
+    Ok,
+    /// The input was fine, but what it describes is not usable.
+    Failed,
+    /// Bad input, usage error or unreadable file.
+    BadInput,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Ok => ExitCode::SUCCESS,
+            Outcome::Failed => ExitCode::from(1),
+            Outcome::BadInput => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs the CLI with the process's arguments.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Some(Command::Cert {
+            command: CertCommand::Inspect(args),
+        }) => cert_cmd::inspect(&args),
+        Some(Command::Profile { command }) => profile_cmd::run(command),
+        None => {
+            // The desktop app will open here; until then, show what the CLI can do.
+            Cli::command().print_help().ok();
+            Outcome::BadInput
+        }
+    };
+    outcome.into()
+}
+
+/// The current time in Unix seconds; the one place the CLI reads the clock.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

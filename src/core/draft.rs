@@ -1,0 +1,570 @@
+//! The connection form as typed (strings and switches), and its parsing into a checked [`Profile`].
+//!
+//! The app's fields and the CLI's flags both edit a `ProfileDraft`; `parse` is the one place that
+//! decides what is valid, and it reports every bad field at once so the form can mark them all.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::authority::{Preset, default_scope, is_plausible_tenant};
+use super::guid::normalize_guid;
+use super::headers::{format_headers, parse_headers};
+use super::profile::{
+    ASSERTION_LIFETIME_RANGE, AssertionAlgorithm, AssertionOptions, Authority, CertificateSource,
+    DEFAULT_ASSERTION_LIFETIME_SECS, DEFAULT_SITE_ID, DEFAULT_TIMEOUT_SECS, PasswordSource,
+    Profile, TIMEOUT_RANGE,
+};
+use super::retry::{
+    MAX_RETRY_COUNT, RetryMode, RetrySettings, format_status_codes, parse_status_codes,
+};
+use super::url_rules::parse_endpoint;
+
+/// A field of the connection form; its label is the one the dialog shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// Profile name.
+    Name,
+    /// Tenant (for the single-tenant and national-cloud presets).
+    Tenant,
+    /// Token URL.
+    TokenUrl,
+    /// Client ID.
+    ClientId,
+    /// Scope.
+    Scope,
+    /// Certificate file, key file or credential-store entry.
+    Certificate,
+    /// Assertion lifetime.
+    Lifetime,
+    /// Graph URL.
+    GraphUrl,
+    /// Default Site Id.
+    SiteId,
+    /// Default Drive Id.
+    DriveId,
+    /// Retry status code list.
+    RetryStatusCodes,
+    /// Retry max count.
+    RetryMaxCount,
+    /// Extra headers.
+    ExtraHeaders,
+    /// Timeout.
+    Timeout,
+    /// CA file.
+    CaFile,
+}
+
+impl Field {
+    /// The label of the field in the dialog.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::Tenant => "Tenant",
+            Self::TokenUrl => "Token URL",
+            Self::ClientId => "Client ID",
+            Self::Scope => "Scope",
+            Self::Certificate => "Certificate",
+            Self::Lifetime => "Assertion lifetime (s)",
+            Self::GraphUrl => "Graph URL",
+            Self::SiteId => "Default Site Id",
+            Self::DriveId => "Default Drive Id",
+            Self::RetryStatusCodes => "RetryStatusCodeList",
+            Self::RetryMaxCount => "RetryCountMax",
+            Self::ExtraHeaders => "Extra Headers",
+            Self::Timeout => "Timeout (s)",
+            Self::CaFile => "CA file",
+        }
+    }
+}
+
+/// One problem with one field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field.
+    pub field: Field,
+    /// What is wrong, in words the admin can act on.
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field.label(), self.message)
+    }
+}
+
+/// Which kind of certificate source the form shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CertKind {
+    /// A PFX / PKCS#12 file.
+    #[default]
+    PfxFile,
+    /// PEM certificate and key files.
+    PemFiles,
+    /// An entry in the OS credential store.
+    CredentialStore,
+}
+
+/// The connection form as strings, exactly as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileDraft {
+    /// Profile name.
+    pub name: String,
+    /// Token URL preset.
+    pub preset: Preset,
+    /// Tenant ID or domain.
+    pub tenant: String,
+    /// Token URL (filled from the preset, editable).
+    pub token_url: String,
+    /// Application (client) ID.
+    pub client_id: String,
+    /// Token request scope.
+    pub scope: String,
+    /// Which certificate source is selected.
+    pub cert_kind: CertKind,
+    /// PFX path.
+    pub pfx_path: String,
+    /// PEM certificate path.
+    pub pem_cert_path: String,
+    /// PEM key path.
+    pub pem_key_path: String,
+    /// Credential-store entry of the certificate.
+    pub store_entry: String,
+    /// How the file's password is obtained.
+    pub password: PasswordSource,
+    /// Assertion algorithm.
+    pub algorithm: AssertionAlgorithm,
+    /// Send the `x5c` chain.
+    pub send_chain: bool,
+    /// Assertion lifetime in seconds.
+    pub lifetime_secs: String,
+    /// Graph base URL including version.
+    pub graph_url: String,
+    /// Default site id.
+    pub site_id: String,
+    /// Default drive id.
+    pub drive_id: String,
+    /// Retry mode.
+    pub retry_mode: RetryMode,
+    /// `429|503|423`.
+    pub retry_codes: String,
+    /// Retries after the first attempt.
+    pub retry_max: String,
+    /// Double each wait.
+    pub multiply_wait: bool,
+    /// Search option for non-indexed fields.
+    pub non_indexed_search: bool,
+    /// `H1:AAA||H2:BBB`.
+    pub extra_headers: String,
+    /// Whole-test timeout in seconds.
+    pub timeout_secs: String,
+    /// Extra trusted CA (PEM) path.
+    pub ca_file: String,
+}
+
+impl Default for ProfileDraft {
+    /// The connector dialog's defaults: single tenant, global cloud, site `root`, retry on 429|503|423.
+    fn default() -> Self {
+        let preset = Preset::SingleTenant;
+        let graph_url = preset.graph_url().unwrap_or_default();
+        let retry = RetrySettings::default();
+        Self {
+            name: String::new(),
+            preset,
+            tenant: String::new(),
+            token_url: preset.token_url("").unwrap_or_default(),
+            client_id: String::new(),
+            scope: url::Url::parse(&graph_url)
+                .map(|u| default_scope(&u))
+                .unwrap_or_default(),
+            cert_kind: CertKind::PfxFile,
+            pfx_path: String::new(),
+            pem_cert_path: String::new(),
+            pem_key_path: String::new(),
+            store_entry: String::new(),
+            password: PasswordSource::Ask,
+            algorithm: AssertionAlgorithm::Rs256,
+            send_chain: false,
+            lifetime_secs: DEFAULT_ASSERTION_LIFETIME_SECS.to_string(),
+            graph_url,
+            site_id: DEFAULT_SITE_ID.into(),
+            drive_id: String::new(),
+            retry_mode: retry.mode,
+            retry_codes: format_status_codes(&retry.status_codes),
+            retry_max: retry.max_count.to_string(),
+            multiply_wait: retry.multiply_wait,
+            non_indexed_search: false,
+            extra_headers: String::new(),
+            timeout_secs: DEFAULT_TIMEOUT_SECS.to_string(),
+            ca_file: String::new(),
+        }
+    }
+}
+
+impl ProfileDraft {
+    /// Selects a preset: fills the token URL, Graph URL and scope from it (custom keeps them).
+    pub fn apply_preset(&mut self, preset: Preset) {
+        self.preset = preset;
+        self.refresh_token_url();
+        if let Some(graph_url) = preset.graph_url() {
+            self.graph_url = graph_url;
+            self.refresh_scope();
+        }
+    }
+
+    /// Re-derives the token URL after the tenant changed (no-op for custom).
+    pub fn refresh_token_url(&mut self) {
+        if let Some(url) = self.preset.token_url(&self.tenant) {
+            self.token_url = url;
+        }
+    }
+
+    /// Re-derives the scope from the Graph URL.
+    pub fn refresh_scope(&mut self) {
+        if let Ok(url) = url::Url::parse(self.graph_url.trim()) {
+            self.scope = default_scope(&url);
+        }
+    }
+
+    /// Checks every field; returns the profile or all field errors.
+    pub fn parse(&self) -> Result<Profile, Vec<FieldError>> {
+        let mut c = Checker::default();
+        let name = self.name.trim();
+        let name = c.take(Field::Name, check_name(name).map(|()| name.to_owned()));
+        let tenant = self.tenant.trim();
+        let tenant = if self.preset.needs_tenant() {
+            c.take(
+                Field::Tenant,
+                check_tenant(tenant).map(|()| tenant.to_owned()),
+            )
+        } else {
+            Some(String::new())
+        };
+        let token_url = c.take(Field::TokenUrl, parse_token_url(&self.token_url));
+        let client_id = c.take(
+            Field::ClientId,
+            normalize_guid(&self.client_id).ok_or_else(|| {
+                "the Client ID is the app registration's Application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000".to_owned()
+            }),
+        );
+        let scope = self.scope.trim();
+        let scope = c.take(Field::Scope, check_scope(scope).map(|()| scope.to_owned()));
+        let certificate = c.take(Field::Certificate, self.certificate_source());
+        let lifetime_secs = c.take(
+            Field::Lifetime,
+            parse_in_range(&self.lifetime_secs, ASSERTION_LIFETIME_RANGE, "seconds"),
+        );
+        let graph_url = c.take(Field::GraphUrl, parse_endpoint(&self.graph_url));
+        let site_id = match self.site_id.trim() {
+            "" => DEFAULT_SITE_ID,
+            site => site,
+        };
+        let site_id = c.take(
+            Field::SiteId,
+            check_path_id(site_id, "site id", true).map(|()| site_id.to_owned()),
+        );
+        let drive_id = self.drive_id.trim();
+        let drive_id = c.take(
+            Field::DriveId,
+            check_path_id(drive_id, "drive id", false)
+                .map(|()| (!drive_id.is_empty()).then(|| drive_id.to_owned())),
+        );
+        let status_codes = c.take(Field::RetryStatusCodes, self.parse_retry_codes());
+        let max_count = c.take(
+            Field::RetryMaxCount,
+            parse_in_range(&self.retry_max, 0..=MAX_RETRY_COUNT, "retries"),
+        );
+        let extra_headers = c.take(Field::ExtraHeaders, parse_headers(&self.extra_headers));
+        let timeout_secs = c.take(
+            Field::Timeout,
+            parse_in_range(&self.timeout_secs, TIMEOUT_RANGE, "seconds"),
+        );
+        let ca_file = self.ca_file.trim();
+        let ca_file = c.take(
+            Field::CaFile,
+            check_no_control(ca_file)
+                .map(|()| (!ca_file.is_empty()).then(|| PathBuf::from(ca_file))),
+        );
+
+        let (
+            Some(name),
+            Some(tenant),
+            Some(token_url),
+            Some(client_id),
+            Some(scope),
+            Some(certificate),
+            Some(lifetime_secs),
+            Some(graph_url),
+            Some(site_id),
+            Some(drive_id),
+            Some(status_codes),
+            Some(max_count),
+            Some(extra_headers),
+            Some(timeout_secs),
+            Some(ca_file),
+        ) = (
+            name,
+            tenant,
+            token_url,
+            client_id,
+            scope,
+            certificate,
+            lifetime_secs,
+            graph_url,
+            site_id,
+            drive_id,
+            status_codes,
+            max_count,
+            extra_headers,
+            timeout_secs,
+            ca_file,
+        )
+        else {
+            return Err(c.errors);
+        };
+        Ok(Profile {
+            name,
+            authority: Authority {
+                preset: self.preset,
+                tenant,
+                token_url,
+            },
+            client_id,
+            scope,
+            certificate,
+            assertion: AssertionOptions {
+                algorithm: self.algorithm,
+                send_chain: self.send_chain,
+                lifetime_secs,
+            },
+            graph_url,
+            site_id,
+            drive_id,
+            retry: RetrySettings {
+                mode: self.retry_mode,
+                status_codes,
+                max_count,
+                multiply_wait: self.multiply_wait,
+            },
+            non_indexed_search: self.non_indexed_search,
+            extra_headers,
+            timeout_secs,
+            ca_file,
+        })
+    }
+
+    fn parse_retry_codes(&self) -> Result<Vec<u16>, String> {
+        let codes = parse_status_codes(&self.retry_codes)?;
+        if codes.is_empty() && self.retry_mode == RetryMode::RetryWhenStatusCodeMatch {
+            return Err(
+                "RetryWhenStatusCodeMatch needs at least one status code, e.g. 429|503|423".into(),
+            );
+        }
+        Ok(codes)
+    }
+
+    fn certificate_source(&self) -> Result<CertificateSource, String> {
+        let path = |text: &str, what: &str| -> Result<PathBuf, String> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Err(format!("choose the {what}"));
+            }
+            check_no_control(text)?;
+            Ok(PathBuf::from(text))
+        };
+        match self.cert_kind {
+            CertKind::PfxFile => Ok(CertificateSource::PfxFile {
+                path: path(&self.pfx_path, "PFX file")?,
+                password: self.password.clone(),
+            }),
+            CertKind::PemFiles => Ok(CertificateSource::PemFiles {
+                certificate: path(&self.pem_cert_path, "certificate file")?,
+                key: path(&self.pem_key_path, "private key file")?,
+                password: self.password.clone(),
+            }),
+            CertKind::CredentialStore => {
+                let entry = self.store_entry.trim();
+                if entry.is_empty() {
+                    return Err("choose a certificate from the credential store".into());
+                }
+                check_no_control(entry)?;
+                Ok(CertificateSource::CredentialStore {
+                    entry: entry.to_owned(),
+                })
+            }
+        }
+    }
+}
+
+impl From<&Profile> for ProfileDraft {
+    fn from(profile: &Profile) -> Self {
+        let (cert_kind, pfx_path, pem_cert_path, pem_key_path, store_entry, password) =
+            match &profile.certificate {
+                CertificateSource::PfxFile { path, password } => (
+                    CertKind::PfxFile,
+                    display(path),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    password.clone(),
+                ),
+                CertificateSource::PemFiles {
+                    certificate,
+                    key,
+                    password,
+                } => (
+                    CertKind::PemFiles,
+                    String::new(),
+                    display(certificate),
+                    display(key),
+                    String::new(),
+                    password.clone(),
+                ),
+                CertificateSource::CredentialStore { entry } => (
+                    CertKind::CredentialStore,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    entry.clone(),
+                    PasswordSource::None,
+                ),
+            };
+        Self {
+            name: profile.name.clone(),
+            preset: profile.authority.preset,
+            tenant: profile.authority.tenant.clone(),
+            token_url: profile.authority.token_url.to_string(),
+            client_id: profile.client_id.clone(),
+            scope: profile.scope.clone(),
+            cert_kind,
+            pfx_path,
+            pem_cert_path,
+            pem_key_path,
+            store_entry,
+            password,
+            algorithm: profile.assertion.algorithm,
+            send_chain: profile.assertion.send_chain,
+            lifetime_secs: profile.assertion.lifetime_secs.to_string(),
+            graph_url: profile.graph_url.to_string(),
+            site_id: profile.site_id.clone(),
+            drive_id: profile.drive_id.clone().unwrap_or_default(),
+            retry_mode: profile.retry.mode,
+            retry_codes: format_status_codes(&profile.retry.status_codes),
+            retry_max: profile.retry.max_count.to_string(),
+            multiply_wait: profile.retry.multiply_wait,
+            non_indexed_search: profile.non_indexed_search,
+            extra_headers: format_headers(&profile.extra_headers),
+            timeout_secs: profile.timeout_secs.to_string(),
+            ca_file: profile.ca_file.as_deref().map(display).unwrap_or_default(),
+        }
+    }
+}
+
+/// Collects field errors while parsing, so every bad field is reported at once.
+#[derive(Default)]
+struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    fn take<T>(&mut self, field: Field, result: Result<T, String>) -> Option<T> {
+        result
+            .map_err(|message| self.errors.push(FieldError { field, message }))
+            .ok()
+    }
+}
+
+fn parse_token_url(text: &str) -> Result<url::Url, String> {
+    let url = parse_endpoint(text)?;
+    if url.as_str().contains("%7Btenant%7D") || url.as_str().contains("{tenant}") {
+        return Err("the URL still contains {tenant}: enter the tenant".into());
+    }
+    Ok(url)
+}
+
+fn display(path: &std::path::Path) -> String {
+    path.display().to_string()
+}
+
+/// The longest profile name accepted.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Checks a profile name (also used when renaming).
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("give the profile a name".into());
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!("at most {MAX_NAME_CHARS} characters"));
+    }
+    check_no_control(name)
+}
+
+fn check_tenant(tenant: &str) -> Result<(), String> {
+    if tenant.is_empty() {
+        return Err(
+            "enter the Directory (tenant) ID or a verified domain such as contoso.onmicrosoft.com"
+                .into(),
+        );
+    }
+    if super::authority::NON_TENANTS.contains(&tenant.to_ascii_lowercase().as_str()) {
+        return Err(format!(
+            "'{tenant}' does not name a tenant; use the Multi tenant preset for it, or enter your tenant ID"
+        ));
+    }
+    if !is_plausible_tenant(tenant) {
+        return Err(format!(
+            "'{}' is neither a tenant ID (GUID) nor a domain name",
+            tenant.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+fn check_scope(scope: &str) -> Result<(), String> {
+    if scope.is_empty() {
+        return Err("enter the scope, normally https://graph.microsoft.com/.default".into());
+    }
+    if scope.contains(char::is_whitespace) {
+        return Err("a client-credentials request takes exactly one scope (no spaces)".into());
+    }
+    Ok(())
+}
+
+fn check_path_id(id: &str, what: &str, allow_path: bool) -> Result<(), String> {
+    check_no_control(id)?;
+    let forbidden: &[char] = if allow_path {
+        &['?', '#', ' ']
+    } else {
+        &['/', '?', '#', ' ']
+    };
+    match id.find(forbidden) {
+        Some(at) => Err(format!("a {what} cannot contain '{}'", &id[at..=at])),
+        None => Ok(()),
+    }
+}
+
+fn check_no_control(text: &str) -> Result<(), String> {
+    if text.chars().any(char::is_control) {
+        Err("contains a control character (line break or tab)".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn parse_in_range(
+    text: &str,
+    range: std::ops::RangeInclusive<u32>,
+    unit: &str,
+) -> Result<u32, String> {
+    let text = text.trim();
+    match text.parse::<u32>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "enter a whole number of {unit} from {} to {}",
+            range.start(),
+            range.end()
+        )),
+    }
+}

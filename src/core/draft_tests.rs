@@ -1,0 +1,196 @@
+//! Form input → checked profile: every field's rule, and the round trip back to the form.
+
+use super::authority::Preset;
+use super::draft::{CertKind, Field, ProfileDraft};
+use super::profile::{CertificateSource, PasswordSource};
+use super::retry::RetryMode;
+
+const CLIENT_ID: &str = "8A2F6A6B-0C1D-4E5F-9A8B-7C6D5E4F3A2B";
+const TENANT: &str = "contoso.onmicrosoft.com";
+
+fn valid() -> ProfileDraft {
+    let mut draft = ProfileDraft {
+        name: "Contoso SharePoint".into(),
+        tenant: TENANT.into(),
+        client_id: CLIENT_ID.into(),
+        pfx_path: "C:\\certs\\private_key.pfx".into(),
+        ..ProfileDraft::default()
+    };
+    draft.refresh_token_url();
+    draft
+}
+
+fn fields_in_error(draft: &ProfileDraft) -> Vec<Field> {
+    draft
+        .parse()
+        .expect_err("should fail")
+        .iter()
+        .map(|e| e.field)
+        .collect()
+}
+
+#[test]
+fn defaults_mirror_the_connector_dialog() {
+    let draft = ProfileDraft::default();
+    assert_eq!(draft.preset, Preset::SingleTenant);
+    assert_eq!(draft.site_id, "root");
+    assert_eq!(draft.retry_mode, RetryMode::RetryWhenStatusCodeMatch);
+    assert_eq!(draft.retry_codes, "429|503|423");
+    assert_eq!(draft.retry_max, "5");
+    assert!(draft.multiply_wait);
+    assert!(!draft.non_indexed_search);
+    assert_eq!(draft.scope, "https://graph.microsoft.com/.default");
+    assert_eq!(draft.graph_url, "https://graph.microsoft.com/v1.0");
+}
+
+#[test]
+fn a_filled_form_parses_into_a_profile() {
+    let profile = valid().parse().expect("valid");
+    assert_eq!(profile.client_id, CLIENT_ID.to_ascii_lowercase());
+    assert_eq!(
+        profile.authority.token_url.as_str(),
+        "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
+    );
+    assert_eq!(profile.site_id, "root");
+    assert_eq!(profile.drive_id, None);
+    assert_eq!(profile.retry.status_codes, [429, 503, 423]);
+    assert!(matches!(
+        profile.certificate,
+        CertificateSource::PfxFile {
+            password: PasswordSource::Ask,
+            ..
+        }
+    ));
+    assert!(profile.warnings().is_empty());
+}
+
+#[test]
+fn the_profile_round_trips_through_the_form() {
+    let mut draft = valid();
+    draft.extra_headers = "H1:AAA||H2:BBB".into();
+    draft.drive_id = "b!abc".into();
+    draft.ca_file = "/etc/ssl/corp.pem".into();
+    draft.cert_kind = CertKind::PemFiles;
+    draft.pem_cert_path = "app.pem".into();
+    draft.pem_key_path = "app.key".into();
+    let profile = draft.parse().unwrap();
+    let again = ProfileDraft::from(&profile).parse().unwrap();
+    assert_eq!(profile, again);
+    assert_eq!(ProfileDraft::from(&profile).extra_headers, "H1:AAA||H2:BBB");
+}
+
+#[test]
+fn each_bad_field_is_reported_under_its_own_label() {
+    type Spoil = fn(&mut ProfileDraft);
+    let cases: Vec<(Spoil, Field)> = vec![
+        (|d| d.name = "  ".into(), Field::Name),
+        (|d| d.client_id = "not-a-guid".into(), Field::ClientId),
+        (
+            |d| d.client_id = "8a2f6a6b0c1d4e5f9a8b7c6d5e4f3a2b".into(),
+            Field::ClientId,
+        ),
+        (
+            |d| d.token_url = "login.microsoftonline.com/x/oauth2/v2.0/token".into(),
+            Field::TokenUrl,
+        ),
+        (
+            |d| d.token_url = "http://login.example.com/t/oauth2/v2.0/token".into(),
+            Field::TokenUrl,
+        ),
+        (
+            |d| d.graph_url = "http://graph.example.com/v1.0".into(),
+            Field::GraphUrl,
+        ),
+        (|d| d.extra_headers = "H1AAA".into(), Field::ExtraHeaders),
+        (
+            |d| d.extra_headers = "H1:a\r\nX: y".into(),
+            Field::ExtraHeaders,
+        ),
+        (
+            |d| d.retry_codes = "429,503".into(),
+            Field::RetryStatusCodes,
+        ),
+        (|d| d.retry_codes = String::new(), Field::RetryStatusCodes),
+        (|d| d.retry_max = "-1".into(), Field::RetryMaxCount),
+        (|d| d.lifetime_secs = "10".into(), Field::Lifetime),
+        (|d| d.timeout_secs = "0".into(), Field::Timeout),
+        (|d| d.pfx_path = String::new(), Field::Certificate),
+        (|d| d.drive_id = "a/b".into(), Field::DriveId),
+        (|d| d.scope = "a b".into(), Field::Scope),
+    ];
+    for (spoil, field) in cases {
+        let mut draft = valid();
+        spoil(&mut draft);
+        assert_eq!(fields_in_error(&draft), [field], "{draft:?}");
+    }
+}
+
+#[test]
+fn all_errors_are_reported_at_once() {
+    let mut draft = valid();
+    draft.client_id = "x".into();
+    draft.retry_codes = "abc".into();
+    draft.extra_headers = "nocolon".into();
+    assert_eq!(
+        fields_in_error(&draft),
+        [
+            Field::ClientId,
+            Field::RetryStatusCodes,
+            Field::ExtraHeaders
+        ]
+    );
+}
+
+#[test]
+fn the_tenant_is_required_and_checked_for_tenant_presets() {
+    let mut draft = valid();
+    draft.tenant = String::new();
+    draft.refresh_token_url();
+    assert_eq!(fields_in_error(&draft), [Field::Tenant, Field::TokenUrl]);
+    draft.tenant = "common".into();
+    draft.refresh_token_url();
+    assert_eq!(fields_in_error(&draft), [Field::Tenant]);
+}
+
+#[test]
+fn multi_tenant_is_allowed_with_a_warning() {
+    let mut draft = valid();
+    draft.apply_preset(Preset::MultiTenant);
+    let profile = draft.parse().unwrap();
+    assert!(profile.authority.token_url.as_str().contains("/common/"));
+    assert_eq!(profile.warnings()[0].field, Field::TokenUrl);
+}
+
+#[test]
+fn national_cloud_presets_fill_token_graph_and_scope() {
+    let mut draft = valid();
+    draft.apply_preset(Preset::UsGovernmentDod);
+    assert_eq!(
+        draft.token_url,
+        "https://login.microsoftonline.us/contoso.onmicrosoft.com/oauth2/v2.0/token"
+    );
+    assert_eq!(draft.graph_url, "https://dod-graph.microsoft.us/v1.0");
+    assert_eq!(draft.scope, "https://dod-graph.microsoft.us/.default");
+    draft.apply_preset(Preset::Custom);
+    assert_eq!(
+        draft.graph_url, "https://dod-graph.microsoft.us/v1.0",
+        "custom keeps what is there"
+    );
+}
+
+#[test]
+fn a_scope_without_default_parses_but_warns() {
+    let mut draft = valid();
+    draft.scope = "https://graph.microsoft.com/Sites.Read.All".into();
+    let profile = draft.parse().unwrap();
+    assert_eq!(profile.warnings()[0].field, Field::Scope);
+}
+
+#[test]
+fn loopback_http_is_allowed_for_the_sandbox() {
+    let mut draft = valid();
+    draft.apply_preset(Preset::Custom);
+    draft.token_url = "http://127.0.0.1:8400/tenant/oauth2/v2.0/token".into();
+    draft.graph_url = "http://127.0.0.1:8400/v1.0".into();
+    assert!(draft.parse().is_ok());
+}

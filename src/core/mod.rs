@@ -1,0 +1,18 @@
+//! The pure core: no file system, network, clock, threads or crypto library in here.
+//!
+//! Everything that decides something — is this profile valid, is this certificate usable for Entra,
+//! how long to wait before a retry — lives here and takes its inputs (including `now`) as arguments.
+
+pub mod authority;
+pub mod draft;
+pub mod findings;
+pub mod guid;
+pub mod headers;
+pub mod profile;
+pub mod retry;
+pub mod thumbprint;
+pub mod time_fmt;
+pub mod url_rules;
+
+#[cfg(test)]
+mod draft_tests;

@@ -1,0 +1,209 @@
+//! A connection profile: every setting of the connection dialog, checked, with no secret inside.
+//!
+//! A `Profile` is only ever made by [`super::draft::ProfileDraft::parse`] (or deserialized from a
+//! file and then re-checked), so code that holds one can rely on its invariants. Secrets are not
+//! fields: a password is named by [`PasswordSource`], never stored.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::authority::Preset;
+use super::headers::ExtraHeader;
+use super::retry::RetrySettings;
+
+/// The site probed when none is given: the tenant's root site.
+pub const DEFAULT_SITE_ID: &str = "root";
+/// Assertion lifetime when none is given, in seconds (MSAL's default).
+pub const DEFAULT_ASSERTION_LIFETIME_SECS: u32 = 600;
+/// Allowed assertion lifetimes, in seconds.
+pub const ASSERTION_LIFETIME_RANGE: std::ops::RangeInclusive<u32> = 60..=3600;
+/// Whole-test timeout when none is given, in seconds.
+pub const DEFAULT_TIMEOUT_SECS: u32 = 60;
+/// Allowed whole-test timeouts, in seconds.
+pub const TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 1..=3600;
+/// The `Prefer` header value that the non-indexed-search option adds to Graph requests.
+pub const NON_INDEXED_PREFER: &str = "HonorNonIndexedQueriesWarningMayFailRandomly";
+
+/// A saved connection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Unique, human-chosen name.
+    pub name: String,
+    /// Token endpoint and where it came from.
+    pub authority: Authority,
+    /// The app registration's Application (client) ID, lowercase GUID.
+    pub client_id: String,
+    /// The `scope` of the token request, normally `{graph origin}/.default`.
+    pub scope: String,
+    /// Where the certificate and its key come from.
+    pub certificate: CertificateSource,
+    /// How the client assertion is built.
+    pub assertion: AssertionOptions,
+    /// Graph base URL including the API version, e.g. `https://graph.microsoft.com/v1.0`.
+    pub graph_url: Url,
+    /// Default site id (`root`, a `host:/sites/path`, or a full site id).
+    pub site_id: String,
+    /// Default drive id; `None` means the site's default document library.
+    pub drive_id: Option<String>,
+    /// Retry settings for token and Graph requests.
+    pub retry: RetrySettings,
+    /// Sends `Prefer: HonorNonIndexedQueriesWarningMayFailRandomly` on Graph requests.
+    pub non_indexed_search: bool,
+    /// Extra headers for Graph requests.
+    pub extra_headers: Vec<ExtraHeader>,
+    /// Bound on a whole test connection, in seconds.
+    pub timeout_secs: u32,
+    /// Extra trusted root (PEM), for networks that inspect TLS.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// The token endpoint of a profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Authority {
+    /// The preset the URL was made from (what the dialog shows).
+    pub preset: Preset,
+    /// Tenant ID or domain typed for the preset; empty for multi tenant and custom.
+    pub tenant: String,
+    /// The exact URL posted to, which is also the assertion's `aud`.
+    pub token_url: Url,
+}
+
+/// Where the signing certificate lives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CertificateSource {
+    /// A PKCS#12 file (`.pfx` / `.p12`, also Java PKCS12 keystores).
+    PfxFile {
+        /// Path to the file.
+        path: PathBuf,
+        /// How to get its password.
+        password: PasswordSource,
+    },
+    /// A PEM (or DER) certificate and a PEM private key in separate files.
+    PemFiles {
+        /// Certificate file.
+        certificate: PathBuf,
+        /// Private key file (PKCS#8, encrypted PKCS#8 or PKCS#1).
+        key: PathBuf,
+        /// How to get the key's password, when it is encrypted.
+        password: PasswordSource,
+    },
+    /// A certificate kept in the OS credential store under this name.
+    CredentialStore {
+        /// The entry's name.
+        entry: String,
+    },
+}
+
+impl CertificateSource {
+    /// How to get the password this source needs.
+    pub fn password(&self) -> &PasswordSource {
+        match self {
+            Self::PfxFile { password, .. } | Self::PemFiles { password, .. } => password,
+            Self::CredentialStore { .. } => &PasswordSource::None,
+        }
+    }
+}
+
+/// How a password is obtained when it is needed. The password itself is never stored here.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PasswordSource {
+    /// The file is not protected (or has an empty password).
+    None,
+    /// Ask each time (the app prompts; the CLI reads an env var or stdin).
+    #[default]
+    Ask,
+    /// Kept in the OS credential store under this entry name.
+    CredentialStore {
+        /// The entry's name.
+        entry: String,
+    },
+}
+
+/// The assertion's signing algorithm and the matching thumbprint header.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssertionAlgorithm {
+    /// RS256 with `x5t` (SHA-1): accepted everywhere, ADFS included.
+    #[default]
+    Rs256,
+    /// PS256 with `x5t#S256` (SHA-256): current Entra guidance.
+    Ps256,
+}
+
+impl AssertionAlgorithm {
+    /// The name shown in the dialog and accepted by the CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Rs256 => "RS256 / x5t (SHA-1)",
+            Self::Ps256 => "PS256 / x5t#S256 (SHA-256)",
+        }
+    }
+
+    /// Parses `RS256` or `PS256` (any case).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_uppercase().as_str() {
+            "RS256" => Ok(Self::Rs256),
+            "PS256" => Ok(Self::Ps256),
+            other => Err(format!("'{other}' is not supported; use RS256 or PS256")),
+        }
+    }
+}
+
+/// How the client assertion is built.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssertionOptions {
+    /// Signing algorithm.
+    pub algorithm: AssertionAlgorithm,
+    /// Adds the `x5c` chain (needed for Subject Name + Issuer authentication).
+    pub send_chain: bool,
+    /// `exp - nbf` in seconds.
+    pub lifetime_secs: u32,
+}
+
+impl Default for AssertionOptions {
+    fn default() -> Self {
+        Self {
+            algorithm: AssertionAlgorithm::default(),
+            send_chain: false,
+            lifetime_secs: DEFAULT_ASSERTION_LIFETIME_SECS,
+        }
+    }
+}
+
+/// Something that does not stop a profile from being saved, but the admin should know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileWarning {
+    /// The field it is about.
+    pub field: super::draft::Field,
+    /// What to know.
+    pub message: String,
+}
+
+impl Profile {
+    /// Warnings about a valid profile (multi-tenant authority, unusual scope).
+    pub fn warnings(&self) -> Vec<ProfileWarning> {
+        use super::draft::Field;
+        let mut warnings = Vec::new();
+        let tenant_segment = self
+            .authority
+            .token_url
+            .path_segments()
+            .and_then(|mut s| s.next())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if super::authority::NON_TENANTS.contains(&tenant_segment.as_str()) {
+            warnings.push(ProfileWarning {
+                field: Field::TokenUrl,
+                message: super::authority::MULTI_TENANT_WARNING.into(),
+            });
+        }
+        if !self.scope.ends_with("/.default") {
+            warnings.push(ProfileWarning {
+                field: Field::Scope,
+                message: "client credentials need a scope of the form <resource>/.default; Entra will answer AADSTS1002012 or 70011".into(),
+            });
+        }
+        warnings
+    }
+}

@@ -1,0 +1,18 @@
+//! certconnect: a connection manager for certificate-based, app-only access to Microsoft Graph.
+//!
+//! The crate is layered so that every front end shares one tested core:
+//!
+//! - [`core`] is pure: profiles, form parsing, retry and header rules, certificate findings. It never
+//!   touches the file system, the network, the clock or a crypto library, so everything in it is
+//!   deterministic and unit-testable. `now` is always a parameter.
+//! - Adapters wrap the outside world: [`cert`] (OpenSSL), [`store`] (profile files).
+//! - [`cli`] is a thin front end over the adapters; it is the only place that prints.
+//!
+//! Secrets (passwords, private keys) only ever live in [`secret::Secret`], which cannot be printed
+//! or serialized, so they cannot end up in a profile file, an export or a log line by accident.
+
+pub mod cert;
+pub mod cli;
+pub mod core;
+pub mod secret;
+pub mod store;

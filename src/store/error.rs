@@ -1,0 +1,46 @@
+//! What can go wrong with profile files.
+
+use std::path::PathBuf;
+
+/// A profile file operation that failed. Nothing on disk is changed when one is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No configuration directory could be determined for this user.
+    #[error(
+        "no configuration directory for this user; set {} to choose one",
+        super::CONFIG_DIR_ENV
+    )]
+    NoConfigDir,
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A file is not a valid certconnect profile or export.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// No profile has this name.
+    #[error("no profile named '{0}'")]
+    NotFound(String),
+    /// A profile with this name exists already.
+    #[error("a profile named '{0}' exists already")]
+    NameTaken(String),
+    /// The profile could not be turned into RON (should not happen).
+    #[error("could not write the profile: {0}")]
+    Serialize(String),
+}
+
+impl StoreError {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.into();
+        move |source| Self::Io { path, source }
+    }
+}

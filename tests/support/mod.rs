@@ -1,0 +1,272 @@
+//! Test support: real certificate files made with the `openssl` and `keytool` command-line tools
+//! in a temporary directory, and a runner for the real `certconnect` binary.
+#![allow(dead_code)] // Each test crate uses a different part of this module.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A temporary directory that holds the files of one test.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Runs a tool in the workspace and panics with its output if it fails.
+    pub fn run(&self, program: &str, args: &[&str]) {
+        let output = Command::new(program)
+            .args(args)
+            .current_dir(self.dir())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+        assert!(
+            output.status.success(),
+            "{program} {args:?} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    pub fn openssl(&self, args: &[&str]) {
+        self.run("openssl", args);
+    }
+
+    /// An unencrypted PKCS#8 RSA key (`BEGIN PRIVATE KEY`).
+    pub fn rsa_key(&self, name: &str, bits: u32) -> PathBuf {
+        let bits = format!("rsa_keygen_bits:{bits}");
+        self.openssl(&[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            &bits,
+            "-out",
+            name,
+        ]);
+        self.path(name)
+    }
+
+    /// A self-signed certificate for `key`, valid from now for `days` (-1 makes it expired).
+    pub fn self_signed(&self, name: &str, key: &Path, subject: &str, days: i32) -> PathBuf {
+        let csr = format!("{name}.csr");
+        self.openssl(&[
+            "req",
+            "-new",
+            "-key",
+            s(key),
+            "-subj",
+            subject,
+            "-out",
+            &csr,
+        ]);
+        let days = days.to_string();
+        self.openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-signkey",
+            s(key),
+            "-days",
+            &days,
+            "-sha256",
+            "-out",
+            name,
+        ]);
+        self.path(name)
+    }
+
+    /// A self-signed certificate with explicit validity (`YYYYMMDDHHMMSSZ`), made by `openssl ca`.
+    pub fn dated(&self, name: &str, key: &Path, start: &str, end: &str) -> PathBuf {
+        let db = self.path("ca-db");
+        std::fs::create_dir_all(&db).expect("ca dir");
+        std::fs::write(db.join("index.txt"), "").expect("index");
+        std::fs::write(db.join("serial"), "1000\n").expect("serial");
+        let config = self.path("ca.cnf");
+        std::fs::write(
+            &config,
+            "[ca]\ndefault_ca = d\n[d]\ndatabase = ca-db/index.txt\nnew_certs_dir = ca-db\n\
+             serial = ca-db/serial\ndefault_md = sha256\npolicy = p\nunique_subject = no\n\
+             [p]\ncommonName = supplied\n",
+        )
+        .expect("ca config");
+        let csr = format!("{name}.csr");
+        self.openssl(&[
+            "req",
+            "-new",
+            "-key",
+            s(key),
+            "-subj",
+            "/CN=Dated",
+            "-out",
+            &csr,
+        ]);
+        self.openssl(&[
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-selfsign",
+            "-keyfile",
+            s(key),
+            "-in",
+            &csr,
+            "-startdate",
+            start,
+            "-enddate",
+            end,
+            "-notext",
+            "-out",
+            name,
+        ]);
+        self.path(name)
+    }
+
+    /// A CA and a leaf it signed: returns (ca_cert, leaf_key, leaf_cert).
+    pub fn ca_and_leaf(&self) -> (PathBuf, PathBuf, PathBuf) {
+        let ca_key = self.rsa_key("ca.key", 2048);
+        let ca = self.self_signed("ca.pem", &ca_key, "/CN=Contoso Issuing CA", 3650);
+        let leaf_key = self.rsa_key("leaf.key", 2048);
+        self.openssl(&[
+            "req",
+            "-new",
+            "-key",
+            "leaf.key",
+            "-subj",
+            "/CN=Contoso Connector",
+            "-out",
+            "leaf.csr",
+        ]);
+        self.openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            s(&ca),
+            "-CAkey",
+            s(&ca_key),
+            "-CAcreateserial",
+            "-days",
+            "365",
+            "-sha256",
+            "-out",
+            "leaf.pem",
+        ]);
+        (ca, leaf_key, self.path("leaf.pem"))
+    }
+
+    /// A PKCS#12 file; `extra` adds options such as `-legacy` or `-certfile ca.pem`.
+    pub fn pfx(
+        &self,
+        name: &str,
+        key: &Path,
+        cert: &Path,
+        password: &str,
+        extra: &[&str],
+    ) -> PathBuf {
+        let pass = format!("pass:{password}");
+        let mut args = vec![
+            "pkcs12",
+            "-export",
+            "-inkey",
+            s(key),
+            "-in",
+            s(cert),
+            "-out",
+            name,
+            "-passout",
+            &pass,
+        ];
+        args.extend_from_slice(extra);
+        self.openssl(&args);
+        self.path(name)
+    }
+
+    /// The SHA-1 thumbprint as `openssl x509 -fingerprint` prints it, without colons.
+    pub fn openssl_sha1(&self, cert_pem: &Path) -> String {
+        let output = Command::new("openssl")
+            .args([
+                "x509",
+                "-in",
+                s(cert_pem),
+                "-noout",
+                "-fingerprint",
+                "-sha1",
+            ])
+            .output()
+            .expect("openssl");
+        let text = String::from_utf8_lossy(&output.stdout);
+        text.trim()
+            .rsplit('=')
+            .next()
+            .unwrap_or_default()
+            .replace(':', "")
+    }
+
+    pub fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, bytes).expect("write");
+        path
+    }
+}
+
+pub fn s(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// Runs the real `certconnect` binary with its config dir pointed into the workspace.
+pub fn certconnect(
+    ws: &Workspace,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&str>,
+) -> Output {
+    use std::io::Write as _;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_certconnect"));
+    command
+        .args(args)
+        .current_dir(ws.dir())
+        .env("CERTCONNECT_CONFIG_DIR", ws.path("config"))
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("run certconnect");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("certconnect output")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
