@@ -4,14 +4,19 @@
 //! how long to wait before a retry — lives here and takes its inputs (including `now`) as arguments.
 
 pub mod authority;
+pub mod diagnosis;
 pub mod draft;
+pub mod event;
 pub mod findings;
+pub mod graph_response;
 pub mod guid;
 pub mod headers;
+pub mod jwt;
 pub mod profile;
 pub mod retry;
 pub mod thumbprint;
 pub mod time_fmt;
+pub mod token_response;
 pub mod url_rules;
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The connector's retry settings: mode, status code list, max count, multiply wait time.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 
 /// When a failed request is tried again.
@@ -71,6 +73,90 @@ pub const DEFAULT_MAX_COUNT: u32 = 5;
 /// The most retries a profile may ask for.
 pub const MAX_RETRY_COUNT: u32 = 50;
 
+/// What one attempt ended with, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// The server answered with this (non-success) status.
+    Status(u16),
+    /// The connection failed or was dropped.
+    Network,
+    /// The attempt took longer than allowed.
+    Timeout,
+}
+
+impl AttemptOutcome {
+    /// Words for the step log.
+    pub fn describe(self) -> String {
+        match self {
+            Self::Status(code) => format!("HTTP {code}"),
+            Self::Network => "connection failed".into(),
+            Self::Timeout => "timed out".into(),
+        }
+    }
+}
+
+/// How long waits are: the first backoff, and the cap on any single wait (backoff or Retry-After).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryTiming {
+    /// The wait before the first retry without Retry-After.
+    pub base: Duration,
+    /// No single wait is longer than this, whatever the server asks.
+    pub cap: Duration,
+}
+
+impl Default for RetryTiming {
+    fn default() -> Self {
+        Self {
+            base: Duration::from_secs(1),
+            cap: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetrySettings {
+    /// Whether an attempt that ended like this is tried again (the count is checked separately).
+    pub fn should_retry(&self, outcome: AttemptOutcome) -> bool {
+        match (self.mode, outcome) {
+            (RetryMode::None, _) => false,
+            (RetryMode::RetryAny, AttemptOutcome::Status(code)) => code == 429 || code >= 500,
+            (RetryMode::RetryAny, AttemptOutcome::Network | AttemptOutcome::Timeout) => true,
+            (RetryMode::RetryWhenStatusCodeMatch, AttemptOutcome::Status(code)) => {
+                self.status_codes.contains(&code)
+            }
+            (RetryMode::RetryWhenStatusCodeMatch, _) => false,
+        }
+    }
+
+    /// The wait before retry number `retry` (1-based). `Retry-After` wins when the server sent it;
+    /// otherwise the base wait, doubled for each earlier retry when `multiply_wait` is set.
+    /// Every wait is capped.
+    pub fn wait(&self, retry: u32, retry_after: Option<Duration>, timing: RetryTiming) -> Duration {
+        let wait = retry_after.unwrap_or_else(|| {
+            if self.multiply_wait {
+                let doublings = retry.saturating_sub(1).min(20);
+                timing.base.saturating_mul(1 << doublings)
+            } else {
+                timing.base
+            }
+        });
+        wait.min(timing.cap)
+    }
+}
+
+/// Parses a `Retry-After` value: delay seconds or an HTTP date (relative to `now_unix`).
+pub fn parse_retry_after(value: &str, now_unix: i64) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    let date_unix =
+        i64::try_from(date.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs()).ok()?;
+    Some(Duration::from_secs(
+        u64::try_from(date_unix - now_unix).unwrap_or(0),
+    ))
+}
+
 /// Parses `429|503|423`: `|`-separated HTTP status codes (100–599), spaces allowed.
 pub fn parse_status_codes(text: &str) -> Result<Vec<u16>, String> {
     if text.trim().is_empty() {
@@ -133,6 +219,70 @@ mod tests {
                 .contains("not an HTTP status")
         );
         assert!(parse_status_codes("abc").unwrap_err().contains("'abc'"));
+    }
+
+    fn settings(mode: RetryMode, multiply_wait: bool) -> RetrySettings {
+        RetrySettings {
+            mode,
+            multiply_wait,
+            ..RetrySettings::default()
+        }
+    }
+
+    #[test]
+    fn each_mode_decides_what_is_retried() {
+        use AttemptOutcome::*;
+        let none = settings(RetryMode::None, true);
+        let any = settings(RetryMode::RetryAny, true);
+        let listed = settings(RetryMode::RetryWhenStatusCodeMatch, true);
+        for outcome in [Status(429), Status(503), Network, Timeout] {
+            assert!(!none.should_retry(outcome));
+            assert!(any.should_retry(outcome), "{outcome:?}");
+        }
+        assert!(any.should_retry(Status(500)));
+        assert!(!any.should_retry(Status(400)));
+        assert!(listed.should_retry(Status(423)));
+        assert!(listed.should_retry(Status(429)));
+        assert!(!listed.should_retry(Status(500)));
+        assert!(!listed.should_retry(Network));
+    }
+
+    #[test]
+    fn waits_double_or_stay_and_retry_after_wins_but_is_capped() {
+        let timing = RetryTiming {
+            base: Duration::from_millis(100),
+            cap: Duration::from_secs(1),
+        };
+        let doubling = settings(RetryMode::RetryAny, true);
+        let waits: Vec<u128> = (1..=5)
+            .map(|r| doubling.wait(r, None, timing).as_millis())
+            .collect();
+        assert_eq!(waits, [100, 200, 400, 800, 1000]);
+        let constant = settings(RetryMode::RetryAny, false);
+        assert_eq!(constant.wait(4, None, timing), Duration::from_millis(100));
+        assert_eq!(
+            constant.wait(1, Some(Duration::from_millis(700)), timing),
+            Duration::from_millis(700)
+        );
+        assert_eq!(
+            constant.wait(1, Some(Duration::from_secs(3600)), timing),
+            Duration::from_secs(1)
+        );
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        assert_eq!(parse_retry_after("41", 0), Some(Duration::from_secs(41)));
+        // Sun, 06 Nov 1994 08:49:37 GMT = 784111777
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_770),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_800),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", 0), None);
     }
 
     #[test]
