@@ -11,8 +11,11 @@
 //! Secrets (passwords, private keys) only ever live in [`secret::Secret`], which cannot be printed
 //! or serialized, so they cannot end up in a profile file, an export or a log line by accident.
 
+pub mod assertion;
 pub mod cert;
 pub mod cli;
 pub mod core;
+pub mod net;
+pub mod probe;
 pub mod secret;
 pub mod store;

@@ -1,0 +1,145 @@
+//! Building and signing the client assertion (RFC 7523 `private_key_jwt`) with jsonwebtoken.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use openssl::hash::MessageDigest;
+
+use crate::cert::Credential;
+use crate::core::event::{Detail, Failure};
+use crate::core::jwt::AssertionClaims;
+use crate::core::profile::{AssertionAlgorithm, AssertionOptions};
+use crate::core::thumbprint::to_jose;
+
+/// Signs assertions with one certificate's key. Holds the key in jsonwebtoken's form; never printed.
+pub struct Signer {
+    key: EncodingKey,
+    x5t: String,
+    x5t_s256: String,
+    x5c: Vec<String>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("x5t", &self.x5t)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Signer {
+    /// Prepares a signer from a loaded certificate; it must hold an RSA private key.
+    pub fn new(credential: &Credential) -> Result<Self, Failure> {
+        let key = credential.private_key.as_ref().ok_or_else(|| Failure {
+            code: "no_private_key".into(),
+            message: "the certificate file holds no private key, so it cannot sign".into(),
+            hint: "Use the PFX (or the PEM key) that belongs to the uploaded certificate.".into(),
+            ..Failure::default()
+        })?;
+        if credential.key_matches == Some(false) {
+            return Err(Failure {
+                code: "key_mismatch".into(),
+                message: "the private key does not belong to the certificate".into(),
+                hint: "Use the key and certificate from the same export.".into(),
+                ..Failure::default()
+            });
+        }
+        let rsa = key.rsa().map_err(|_| Failure {
+            code: "non_rsa_key".into(),
+            message: "the key is not RSA; Entra only accepts RSA keys for client assertions".into(),
+            hint: "Make an RSA certificate (2048 bits or more).".into(),
+            ..Failure::default()
+        })?;
+        let internal = |what: &str| Failure {
+            code: "crypto_error".into(),
+            message: format!("could not {what}"),
+            hint: "The key or certificate could not be processed; export it again.".into(),
+            ..Failure::default()
+        };
+        // jsonwebtoken's RSA keys are PKCS#1 DER (PKCS#8 DER would fail only when signing).
+        let der = rsa
+            .private_key_to_der()
+            .map_err(|_| internal("export the RSA key"))?;
+        let digest = |cert: &openssl::x509::X509, md| cert.digest(md).map(|d| d.to_vec());
+        let sha1 = digest(&credential.certificate, MessageDigest::sha1())
+            .map_err(|_| internal("hash the certificate"))?;
+        let sha256 = digest(&credential.certificate, MessageDigest::sha256())
+            .map_err(|_| internal("hash the certificate"))?;
+        let x5c = std::iter::once(&credential.certificate)
+            .chain(&credential.chain)
+            .map(|cert| cert.to_der().map(|der| STANDARD.encode(der)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| internal("encode the certificate chain"))?;
+        Ok(Self {
+            key: EncodingKey::from_rsa_der(&der),
+            x5t: to_jose(&sha1),
+            x5t_s256: to_jose(&sha256),
+            x5c,
+        })
+    }
+
+    /// The JOSE header for these options: RS256 + `x5t`, or PS256 + `x5t#S256`; `x5c` leaf first.
+    pub fn header(&self, options: &AssertionOptions) -> Header {
+        let mut header = match options.algorithm {
+            AssertionAlgorithm::Rs256 => {
+                let mut header = Header::new(Algorithm::RS256);
+                header.x5t = Some(self.x5t.clone());
+                header
+            }
+            AssertionAlgorithm::Ps256 => {
+                let mut header = Header::new(Algorithm::PS256);
+                header.x5t_s256 = Some(self.x5t_s256.clone());
+                header
+            }
+        };
+        header.typ = Some("JWT".into());
+        if options.send_chain {
+            header.x5c = Some(self.x5c.clone());
+        }
+        header
+    }
+
+    /// Signs one assertion. Call it for every token request: `jti` must be fresh each time.
+    pub fn sign(
+        &self,
+        claims: &AssertionClaims,
+        options: &AssertionOptions,
+    ) -> Result<String, Failure> {
+        jsonwebtoken::encode(&self.header(options), claims, &self.key).map_err(|e| Failure {
+            code: "signing_failed".into(),
+            message: format!("the assertion could not be signed ({e})"),
+            hint: "The key could not be used for this algorithm; try RS256.".into(),
+            ..Failure::default()
+        })
+    }
+
+    /// What the step log shows about the signed assertion (header values, never the signature).
+    pub fn details(&self, options: &AssertionOptions, claims: &AssertionClaims) -> Vec<Detail> {
+        let mut details = vec![Detail::new(
+            "alg",
+            format!("{:?}", self.header(options).alg),
+        )];
+        match options.algorithm {
+            AssertionAlgorithm::Rs256 => details.push(Detail::new("x5t", &self.x5t)),
+            AssertionAlgorithm::Ps256 => details.push(Detail::new("x5t#S256", &self.x5t_s256)),
+        }
+        if options.send_chain {
+            details.push(Detail::new(
+                "x5c",
+                format!("{} certificate(s)", self.x5c.len()),
+            ));
+        }
+        details.push(Detail::new("aud", &claims.aud));
+        details.push(Detail::new("iss = sub", &claims.iss));
+        details.push(Detail::new(
+            "lifetime",
+            format!("{} s", claims.exp - claims.nbf),
+        ));
+        details
+    }
+}
+
+/// A fresh `jti`.
+pub fn new_jti() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

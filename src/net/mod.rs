@@ -1,0 +1,11 @@
+//! The reqwest adapter: one HTTPS client, a retrying sender, the token request and Graph reads.
+
+mod client;
+mod graph;
+mod send;
+mod token;
+
+pub use client::build_client;
+pub use graph::{GraphRequest, get_json};
+pub use send::{Answer, RetryContext, send};
+pub use token::{TokenRequest, request_token};

@@ -1,0 +1,195 @@
+//! The whole test connection as steps: profile → certificate → assertion → token → site → drive →
+//! items. It reports every step through an event sink and never prints; the CLI and the desktop app
+//! are two front ends over this one function.
+
+mod certificate;
+mod graph_steps;
+mod step_clock;
+
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::assertion::{Signer, new_jti};
+use crate::core::event::{Detail, Failure, Step, TestEvent};
+use crate::core::jwt::{AccessTokenClaims, AssertionClaims, decode_unverified, role_warnings};
+use crate::core::profile::Profile;
+use crate::core::retry::RetryTiming;
+use crate::core::time_fmt::rfc3339;
+use crate::net::{RetryContext, TokenRequest, build_client, request_token};
+use crate::secret::Secret;
+use step_clock::StepClock;
+
+/// One test connection to run.
+pub struct ProbeJob {
+    /// The connection.
+    pub profile: Profile,
+    /// The PFX or key password, when one is needed.
+    pub password: Option<Secret>,
+    /// Stop after the token step.
+    pub token_only: bool,
+    /// Retry waits (the defaults for real use; tests shorten them).
+    pub timing: RetryTiming,
+}
+
+/// What a successful run found.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ProbeSummary {
+    /// Token lifetime as the server sent it.
+    pub token_expires_in: u64,
+    /// Application permissions in the token.
+    pub roles: Vec<String>,
+    /// Site display name.
+    pub site: Option<String>,
+    /// Drive name.
+    pub drive: Option<String>,
+    /// First item of the drive root, if any.
+    pub first_item: Option<String>,
+}
+
+/// Where and why a run stopped.
+#[derive(Clone, Debug)]
+pub struct ProbeError {
+    /// The step that failed.
+    pub step: Step,
+    /// Why.
+    pub failure: Failure,
+    /// The input was at fault (unreadable certificate, wrong password), not the connection.
+    pub input_error: bool,
+}
+
+/// The clock of a run: Unix seconds now.
+pub fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Runs a test connection, reporting each step to `report`.
+pub async fn run(
+    job: ProbeJob,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+    cancel: &CancellationToken,
+) -> Result<ProbeSummary, ProbeError> {
+    let profile = &job.profile;
+    let deadline = Instant::now() + Duration::from_secs(u64::from(profile.timeout_secs));
+    let now: &(dyn Fn() -> i64 + Send + Sync) = &system_now;
+
+    let clock = StepClock::start(Step::Profile, report);
+    for warning in profile.warnings() {
+        report(TestEvent::Warning {
+            step: Step::Profile,
+            message: warning.message,
+        });
+    }
+    let client =
+        build_client(profile.ca_file.as_deref()).map_err(|f| clock.fail(report, f, true))?;
+    clock.done(
+        report,
+        vec![
+            Detail::new("Token URL", &profile.authority.token_url),
+            Detail::new("Client ID", &profile.client_id),
+            Detail::new("Graph URL", &profile.graph_url),
+        ],
+    );
+
+    let clock = StepClock::start(Step::Certificate, report);
+    let loaded = certificate::load(profile, job.password.clone(), now()).await;
+    let (credential, details, warnings) =
+        loaded.map_err(|(f, input)| clock.fail(report, f, input))?;
+    for message in warnings {
+        report(TestEvent::Warning {
+            step: Step::Certificate,
+            message,
+        });
+    }
+    clock.done(report, details);
+
+    let clock = StepClock::start(Step::Assertion, report);
+    let token_url = profile.authority.token_url.as_str();
+    let signer = Signer::new(&credential).map_err(|f| clock.fail(report, f, true))?;
+    let claims = AssertionClaims::new(
+        &profile.client_id,
+        token_url,
+        new_jti(),
+        now(),
+        profile.assertion.lifetime_secs,
+    );
+    signer
+        .sign(&claims, &profile.assertion)
+        .map_err(|f| clock.fail(report, f, true))?;
+    clock.done(report, signer.details(&profile.assertion, &claims));
+
+    let ctx = |step| RetryContext {
+        settings: &profile.retry,
+        timing: job.timing,
+        deadline,
+        cancel,
+        step,
+        now,
+    };
+    let clock = StepClock::start(Step::Token, report);
+    let request = TokenRequest {
+        token_url,
+        client_id: &profile.client_id,
+        scope: &profile.scope,
+        signer: &signer,
+        options: &profile.assertion,
+    };
+    let grant = request_token(&client, &ctx(Step::Token), report, &request)
+        .await
+        .map_err(|f| clock.fail(report, f, false))?;
+    let claims: AccessTokenClaims =
+        decode_unverified(grant.access_token.expose()).unwrap_or_default();
+    let mut details = vec![
+        Detail::new("Token", "received"),
+        Detail::new(
+            "Expires in",
+            format!(
+                "{} s ({})",
+                grant.expires_in,
+                rfc3339(now() + i64::try_from(grant.expires_in).unwrap_or(0))
+            ),
+        ),
+    ];
+    if !claims.aud.is_empty() {
+        details.push(Detail::new("Audience", &claims.aud));
+        details.push(Detail::new("Tenant", &claims.tid));
+    }
+    details.push(Detail::new(
+        "Roles",
+        if claims.roles.is_empty() {
+            "(none)".into()
+        } else {
+            claims.roles.join(", ")
+        },
+    ));
+    for message in role_warnings(&claims.roles) {
+        report(TestEvent::Warning {
+            step: Step::Token,
+            message,
+        });
+    }
+    clock.done(report, details);
+    let mut summary = ProbeSummary {
+        token_expires_in: grant.expires_in,
+        roles: claims.roles,
+        ..ProbeSummary::default()
+    };
+    if job.token_only {
+        return Ok(summary);
+    }
+    graph_steps::run(
+        &client,
+        profile,
+        &grant.access_token,
+        &ctx,
+        report,
+        &mut summary,
+    )
+    .await?;
+    Ok(summary)
+}
