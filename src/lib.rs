@@ -17,5 +17,6 @@ pub mod cli;
 pub mod core;
 pub mod net;
 pub mod probe;
+pub mod sandbox;
 pub mod secret;
 pub mod store;

@@ -2,6 +2,7 @@
 
 mod detect;
 mod error;
+pub mod generate;
 mod inspect;
 mod legacy;
 mod load;

@@ -22,6 +22,12 @@ pub enum Command {
         #[command(subcommand)]
         command: CertCommand,
     },
+    /// Test a connection end to end: certificate, assertion, token, Graph site, drive and items.
+    ///
+    /// Exit status: 0 connected, 1 the connection failed, 2 bad input or usage.
+    Test(Box<TestArgs>),
+    /// Run the local sandbox: an Entra-like token endpoint and Graph mock on 127.0.0.1.
+    Sandbox(SandboxArgs),
     /// List, show, export and import connection profiles.
     Profile {
         /// The profile command.
@@ -103,4 +109,99 @@ pub enum ProfileCommand {
         /// Export file.
         file: PathBuf,
     },
+}
+
+/// `test`: flags override the profile's fields.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Saved profile to start from.
+    pub profile: Option<String>,
+    /// Token URL (switches the preset to Custom).
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// Tenant ID or domain (single-tenant preset of the profile's cloud).
+    #[arg(long, value_name = "T")]
+    pub tenant: Option<String>,
+    /// Application (client) ID.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// PFX / P12 file.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["cert_pem", "key_pem"])]
+    pub pfx: Option<PathBuf>,
+    /// Certificate file (PEM or DER), with --key-pem.
+    #[arg(long, value_name = "FILE", requires = "key_pem")]
+    pub cert_pem: Option<PathBuf>,
+    /// Private key file (PEM), with --cert-pem.
+    #[arg(long, value_name = "FILE", requires = "cert_pem")]
+    pub key_pem: Option<PathBuf>,
+    /// Password source; without one the key is opened with no password.
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Token request scope (default: the Graph URL's origin + /.default).
+    #[arg(long, value_name = "S")]
+    pub scope: Option<String>,
+    /// Graph base URL including the API version, e.g. https://graph.microsoft.com/v1.0.
+    #[arg(long, value_name = "URL")]
+    pub graph_url: Option<String>,
+    /// Site id: root, host:/sites/path, or a full site id.
+    #[arg(long, value_name = "ID")]
+    pub site_id: Option<String>,
+    /// Drive id (default: the site's document library).
+    #[arg(long, value_name = "ID")]
+    pub drive_id: Option<String>,
+    /// Extra Graph headers, 'H1:AAA||H2:BBB'.
+    #[arg(long, value_name = "HEADERS")]
+    pub header: Option<String>,
+    /// none, any or status.
+    #[arg(long, value_name = "MODE")]
+    pub retry_mode: Option<String>,
+    /// Status codes retried in status mode, '429|503|423'.
+    #[arg(long, value_name = "CODES")]
+    pub retry_codes: Option<String>,
+    /// Retries after the first attempt.
+    #[arg(long, value_name = "N")]
+    pub retry_max: Option<String>,
+    /// RS256 (x5t, default) or PS256 (x5t#S256).
+    #[arg(long, value_name = "ALG")]
+    pub alg: Option<String>,
+    /// Send the certificate chain (x5c).
+    #[arg(long)]
+    pub send_chain: bool,
+    /// Extra trusted CA (PEM) for networks that inspect TLS.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Bound on the whole test, in seconds.
+    #[arg(long, value_name = "N")]
+    pub timeout_secs: Option<String>,
+    /// Stop after the token step.
+    #[arg(long)]
+    pub token_only: bool,
+    /// Print one JSON object instead of the step list.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `sandbox`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8400)]
+    pub port: u16,
+    /// Where the demo certificate and profile are written.
+    #[arg(long, value_name = "DIR", default_value = "certconnect-sandbox")]
+    pub dir: PathBuf,
+    /// Serve HTTPS with a fresh CA (written to DIR/sandbox-ca.pem).
+    #[arg(long)]
+    pub tls: bool,
+    /// Inject a fault into the next matching request, e.g. token:429:retry-after=2, graph:503, token:slow=3000, graph:malformed, token:html, graph:drop. Repeatable.
+    #[arg(long, value_name = "SPEC")]
+    pub fault: Vec<String>,
+    /// Shift the sandbox clock by this many seconds (shows AADSTS700024 clock-skew diagnosis).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
+    pub clock_offset_secs: i64,
 }

@@ -8,6 +8,9 @@ mod cert_cmd;
 mod password;
 mod print;
 mod profile_cmd;
+mod sandbox_cmd;
+mod test_cmd;
+mod test_print;
 
 use std::process::ExitCode;
 
@@ -45,6 +48,8 @@ pub fn run() -> ExitCode {
             command: CertCommand::Inspect(args),
         }) => cert_cmd::inspect(&args),
         Some(Command::Profile { command }) => profile_cmd::run(command),
+        Some(Command::Test(args)) => test_cmd::run(&args),
+        Some(Command::Sandbox(args)) => sandbox_cmd::run(&args),
         None => {
             // The desktop app will open here; until then, show what the CLI can do.
             Cli::command().print_help().ok();

@@ -8,4 +8,4 @@ mod token;
 pub use client::build_client;
 pub use graph::{GraphRequest, get_json};
 pub use send::{Answer, RetryContext, send};
-pub use token::{TokenRequest, request_token};
+pub use token::{ASSERTION_TYPE, TokenRequest, request_token};

@@ -1,0 +1,102 @@
+//! Making certificates with OpenSSL: self-signed signing certificates (the admin's
+//! `New-SelfSignedCertificate`), and the CA plus server certificate the sandbox's HTTPS uses.
+
+use openssl::asn1::Asn1Time;
+use openssl::bn::{BigNum, MsbOption};
+use openssl::error::ErrorStack;
+use openssl::hash::MessageDigest;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeName};
+use openssl::x509::{X509, X509Builder, X509NameBuilder};
+
+/// A certificate and its private key.
+pub struct KeyPair {
+    /// The certificate.
+    pub certificate: X509,
+    /// Its RSA private key.
+    pub key: PKey<Private>,
+}
+
+/// A self-signed RSA certificate for signing client assertions: SHA-256, digitalSignature usage.
+pub fn self_signed(common_name: &str, key_bits: u32, days: u32) -> Result<KeyPair, ErrorStack> {
+    let key = PKey::from_rsa(Rsa::generate(key_bits)?)?;
+    let mut builder = base_builder(common_name, &key, days)?;
+    builder.set_issuer_name(builder_subject(common_name)?.as_ref())?;
+    builder.append_extension(KeyUsage::new().critical().digital_signature().build()?)?;
+    builder.sign(&key, MessageDigest::sha256())?;
+    Ok(KeyPair {
+        certificate: builder.build(),
+        key,
+    })
+}
+
+/// A CA certificate that can sign server certificates.
+pub fn certificate_authority(common_name: &str, days: u32) -> Result<KeyPair, ErrorStack> {
+    let key = PKey::from_rsa(Rsa::generate(2048)?)?;
+    let mut builder = base_builder(common_name, &key, days)?;
+    builder.set_issuer_name(builder_subject(common_name)?.as_ref())?;
+    builder.append_extension(BasicConstraints::new().critical().ca().build()?)?;
+    builder.append_extension(
+        KeyUsage::new()
+            .critical()
+            .key_cert_sign()
+            .crl_sign()
+            .build()?,
+    )?;
+    builder.sign(&key, MessageDigest::sha256())?;
+    Ok(KeyPair {
+        certificate: builder.build(),
+        key,
+    })
+}
+
+/// A TLS server certificate for 127.0.0.1 and localhost, signed by `ca`.
+pub fn loopback_server(ca: &KeyPair, days: u32) -> Result<KeyPair, ErrorStack> {
+    let key = PKey::from_rsa(Rsa::generate(2048)?)?;
+    let mut builder = base_builder("127.0.0.1", &key, days)?;
+    builder.set_issuer_name(ca.certificate.subject_name())?;
+    let san = SubjectAlternativeName::new()
+        .ip("127.0.0.1")
+        .dns("localhost")
+        .build(&builder.x509v3_context(Some(&ca.certificate), None))?;
+    builder.append_extension(san)?;
+    builder.append_extension(
+        KeyUsage::new()
+            .critical()
+            .digital_signature()
+            .key_encipherment()
+            .build()?,
+    )?;
+    builder.sign(&ca.key, MessageDigest::sha256())?;
+    Ok(KeyPair {
+        certificate: builder.build(),
+        key,
+    })
+}
+
+fn builder_subject(common_name: &str) -> Result<openssl::x509::X509Name, ErrorStack> {
+    let mut name = X509NameBuilder::new()?;
+    name.append_entry_by_text("CN", common_name)?;
+    Ok(name.build())
+}
+
+fn base_builder(
+    common_name: &str,
+    key: &PKey<Private>,
+    days: u32,
+) -> Result<X509Builder, ErrorStack> {
+    let mut serial = BigNum::new()?;
+    serial.rand(127, MsbOption::MAYBE_ZERO, false)?;
+    let serial = serial.to_asn1_integer()?;
+    let not_before = Asn1Time::days_from_now(0)?;
+    let not_after = Asn1Time::days_from_now(days)?;
+    let mut builder = X509::builder()?;
+    builder.set_version(2)?;
+    builder.set_serial_number(&serial)?;
+    builder.set_subject_name(builder_subject(common_name)?.as_ref())?;
+    builder.set_pubkey(key)?;
+    builder.set_not_before(&not_before)?;
+    builder.set_not_after(&not_after)?;
+    Ok(builder)
+}

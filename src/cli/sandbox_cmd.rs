@@ -1,0 +1,98 @@
+//! `certconnect sandbox`: the local Entra-like token endpoint and Graph mock, for trying the flow.
+
+use super::Outcome;
+use super::args::SandboxArgs;
+use crate::sandbox::{SandboxConfig, parse_fault, start_demo};
+use crate::store::{ProfileStore, export_profiles};
+
+/// Runs the sandbox until Ctrl+C.
+pub(crate) fn run(args: &SandboxArgs) -> Outcome {
+    let faults = match args
+        .fault
+        .iter()
+        .map(|f| parse_fault(f))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(faults) => faults,
+        Err(message) => {
+            eprintln!("error: --fault: {message}");
+            return Outcome::BadInput;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return Outcome::BadInput;
+        }
+    };
+    runtime.block_on(async {
+        let config = SandboxConfig {
+            faults,
+            tls: args.tls,
+            clock_offset_secs: args.clock_offset_secs,
+            port: args.port,
+            ..SandboxConfig::default()
+        };
+        let demo = match start_demo(&args.dir, config).await {
+            Ok(demo) => demo,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Outcome::BadInput;
+            }
+        };
+        // The profile goes into a scratch store so it can be exported in the import format.
+        let scratch = ProfileStore::at(args.dir.join(".profile"));
+        let profile_file = args.dir.join("sandbox-profile.ron");
+        let exported = scratch.save(&demo.profile).and_then(|_| {
+            export_profiles(
+                &scratch,
+                std::slice::from_ref(&demo.profile.name),
+                &profile_file,
+            )
+        });
+        let pfx = args.dir.join("sandbox.pfx");
+        println!(
+            "certconnect sandbox listening on {}",
+            demo.sandbox.base_url()
+        );
+        println!("  token URL   {}", demo.sandbox.token_url());
+        println!("  Graph URL   {}", demo.sandbox.graph_url());
+        println!("  client ID   {}", demo.profile.client_id);
+        println!(
+            "  certificate {} (no password), SHA-1 thumbprint {}",
+            pfx.display(),
+            demo.thumbprint
+        );
+        if let Some(ca) = &demo.profile.ca_file {
+            println!("  TLS CA      {}", ca.display());
+        }
+        println!();
+        println!("In another terminal, test the connection:");
+        let ca = demo
+            .profile
+            .ca_file
+            .as_ref()
+            .map(|p| format!(" --ca-file {}", p.display()))
+            .unwrap_or_default();
+        println!(
+            "  certconnect test --token-url {} --client-id {} --pfx {} --graph-url {}{ca}",
+            demo.sandbox.token_url(),
+            demo.profile.client_id,
+            pfx.display(),
+            demo.sandbox.graph_url()
+        );
+        if exported.is_ok() {
+            println!(
+                "or import the profile: certconnect profile import {}",
+                profile_file.display()
+            );
+        }
+        println!("Press Ctrl+C to stop.");
+        tokio::signal::ctrl_c().await.ok();
+        Outcome::Ok
+    })
+}

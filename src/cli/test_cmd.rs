@@ -1,0 +1,135 @@
+//! `certconnect test`: build the profile from a saved one and flags, run the probe, print.
+
+use tokio_util::sync::CancellationToken;
+
+use super::args::TestArgs;
+use super::{Outcome, password, print, test_print};
+use crate::core::authority::Preset;
+use crate::core::draft::{CertKind, ProfileDraft};
+use crate::core::profile::{AssertionAlgorithm, PasswordSource, Profile};
+use crate::core::retry::{RetryMode, RetryTiming};
+use crate::probe::{self, ProbeJob};
+use crate::store::ProfileStore;
+
+/// Runs `certconnect test`.
+pub(crate) fn run(args: &TestArgs) -> Outcome {
+    let profile = match build_profile(args) {
+        Ok(profile) => profile,
+        Err(message) => return print::usage_error(args.json, &message),
+    };
+    let password = match password::read(&args.password) {
+        Ok(password) => password,
+        Err(message) => return print::usage_error(args.json, &message),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            return print::usage_error(args.json, &format!("cannot start the async runtime: {e}"));
+        }
+    };
+    let job = ProbeJob {
+        profile: profile.clone(),
+        password,
+        token_only: args.token_only,
+        timing: RetryTiming::default(),
+    };
+    let mut printer = test_print::Printer::new(args.json, &profile.name);
+    let cancel = CancellationToken::new();
+    let result = runtime.block_on(async {
+        let on_ctrl_c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_ctrl_c.cancel();
+            }
+        });
+        probe::run(job, &mut |event| printer.event(event), &cancel).await
+    });
+    printer.finish(&result);
+    match result {
+        Ok(_) => Outcome::Ok,
+        Err(error) if error.input_error => Outcome::BadInput,
+        Err(_) => Outcome::Failed,
+    }
+}
+
+/// The profile to test: the saved one (or the defaults), with every given flag applied, checked.
+fn build_profile(args: &TestArgs) -> Result<Profile, String> {
+    let mut draft = match &args.profile {
+        Some(name) => {
+            let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
+            ProfileDraft::from(&store.get(name).map_err(|e| e.to_string())?.profile)
+        }
+        None => ProfileDraft {
+            name: "command line".into(),
+            ..ProfileDraft::default()
+        },
+    };
+    apply_flags(&mut draft, args)?;
+    draft.parse().map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        format!(
+            "the connection settings are not valid:\n{}",
+            lines.join("\n")
+        )
+    })
+}
+
+fn apply_flags(draft: &mut ProfileDraft, args: &TestArgs) -> Result<(), String> {
+    let set = |field: &mut String, value: &Option<String>| {
+        if let Some(value) = value {
+            field.clone_from(value);
+        }
+    };
+    if let Some(tenant) = &args.tenant {
+        draft.tenant.clone_from(tenant);
+        if !draft.preset.needs_tenant() {
+            draft.preset = Preset::SingleTenant;
+        }
+        draft.refresh_token_url();
+    }
+    if let Some(url) = &args.token_url {
+        draft.preset = Preset::Custom;
+        draft.token_url.clone_from(url);
+    }
+    set(&mut draft.client_id, &args.client_id);
+    if let Some(graph) = &args.graph_url {
+        draft.graph_url.clone_from(graph);
+        draft.refresh_scope();
+    }
+    set(&mut draft.scope, &args.scope);
+    if let Some(pfx) = &args.pfx {
+        draft.cert_kind = CertKind::PfxFile;
+        draft.pfx_path = pfx.display().to_string();
+    }
+    if let (Some(cert), Some(key)) = (&args.cert_pem, &args.key_pem) {
+        draft.cert_kind = CertKind::PemFiles;
+        draft.pem_cert_path = cert.display().to_string();
+        draft.pem_key_path = key.display().to_string();
+    }
+    if args.password.password_env.is_none()
+        && !args.password.password_stdin
+        && args.profile.is_none()
+    {
+        draft.password = PasswordSource::None;
+    }
+    set(&mut draft.site_id, &args.site_id);
+    set(&mut draft.drive_id, &args.drive_id);
+    set(&mut draft.extra_headers, &args.header);
+    if let Some(mode) = &args.retry_mode {
+        draft.retry_mode = RetryMode::parse(mode)?;
+    }
+    set(&mut draft.retry_codes, &args.retry_codes);
+    set(&mut draft.retry_max, &args.retry_max);
+    if let Some(alg) = &args.alg {
+        draft.algorithm = AssertionAlgorithm::parse(alg)?;
+    }
+    draft.send_chain |= args.send_chain;
+    if let Some(ca) = &args.ca_file {
+        draft.ca_file = ca.display().to_string();
+    }
+    set(&mut draft.timeout_secs, &args.timeout_secs);
+    Ok(())
+}

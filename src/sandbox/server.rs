@@ -1,0 +1,392 @@
+//! The sandbox's HTTP(S) server on 127.0.0.1: routing, faults, request log.
+
+use std::collections::{HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use http_body_util::{BodyExt as _, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use super::config::{Fault, FaultKind, FaultTarget, SandboxConfig};
+use super::{graph_mock, tls, token_endpoint};
+
+/// The largest request body the sandbox reads.
+const MAX_BODY: usize = 64 * 1024;
+
+/// One request the sandbox received (the `Authorization` value is cut to its scheme).
+#[derive(Clone, Debug)]
+pub struct RecordedRequest {
+    /// `GET`, `POST`.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// Header names (lowercase) and values.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RecordedRequest {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub(super) struct State {
+    pub config: SandboxConfig,
+    pub base_url: String,
+    pub token_key: Vec<u8>,
+    pub used_jtis: Mutex<HashSet<String>>,
+    faults: Mutex<VecDeque<Fault>>,
+    requests: Mutex<Vec<RecordedRequest>>,
+}
+
+impl State {
+    /// The sandbox's clock, with its configured offset.
+    pub fn now(&self) -> i64 {
+        crate::probe::system_now() + self.config.clock_offset_secs
+    }
+
+    fn take_fault(&self, target: FaultTarget) -> Option<FaultKind> {
+        let mut faults = self.faults.lock().ok()?;
+        let index = faults.iter().position(|f| f.target == target)?;
+        faults.remove(index).map(|f| f.kind)
+    }
+}
+
+/// A running sandbox; it stops when dropped.
+pub struct Sandbox {
+    state: Arc<State>,
+    addr: SocketAddr,
+    ca_pem: Option<String>,
+    stop: CancellationToken,
+}
+
+/// Why a connection was closed without an answer (the "drop" fault).
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+impl Sandbox {
+    /// Starts the sandbox on the current tokio runtime.
+    pub async fn start(config: SandboxConfig) -> Result<Self, String> {
+        let listener = TcpListener::bind(("127.0.0.1", config.port))
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", config.port))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let (acceptor, ca_pem) = if config.tls {
+            let (acceptor, ca) = tls::acceptor()?;
+            (Some(acceptor), Some(ca))
+        } else {
+            (None, None)
+        };
+        let scheme = if config.tls { "https" } else { "http" };
+        let mut token_key = vec![0u8; 32];
+        openssl::rand::rand_bytes(&mut token_key).map_err(|e| e.to_string())?;
+        let state = Arc::new(State {
+            base_url: format!("{scheme}://{addr}"),
+            faults: Mutex::new(config.faults.iter().cloned().collect()),
+            config,
+            token_key,
+            used_jtis: Mutex::new(HashSet::new()),
+            requests: Mutex::new(Vec::new()),
+        });
+        let stop = CancellationToken::new();
+        tokio::spawn(accept_loop(
+            listener,
+            acceptor,
+            Arc::clone(&state),
+            stop.clone(),
+        ));
+        Ok(Self {
+            state,
+            addr,
+            ca_pem,
+            stop,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT` (or https).
+    pub fn base_url(&self) -> &str {
+        &self.state.base_url
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The token URL of the sandbox tenant.
+    pub fn token_url(&self) -> String {
+        format!(
+            "{}/{}/oauth2/v2.0/token",
+            self.base_url(),
+            self.state.config.tenant_id
+        )
+    }
+
+    /// The Graph base URL, with the API version.
+    pub fn graph_url(&self) -> String {
+        format!("{}/v1.0", self.base_url())
+    }
+
+    /// The scope to request: `{base}/.default`.
+    pub fn scope(&self) -> String {
+        format!("{}/.default", self.base_url())
+    }
+
+    /// The tenant id.
+    pub fn tenant_id(&self) -> &str {
+        &self.state.config.tenant_id
+    }
+
+    /// With TLS, the PEM of the CA that signed the server certificate.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// Queues a fault for the next matching request.
+    pub fn push_fault(&self, fault: Fault) {
+        if let Ok(mut faults) = self.state.faults.lock() {
+            faults.push_back(fault);
+        }
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state
+            .requests
+            .lock()
+            .map(|r| r.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    state: Arc<State>,
+    stop: CancellationToken,
+) {
+    loop {
+        let stream = tokio::select! {
+            () = stop.cancelled() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => continue,
+            },
+        };
+        let state = Arc::clone(&state);
+        let acceptor = acceptor.clone();
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let service =
+                hyper::service::service_fn(move |request| handle(Arc::clone(&state), request));
+            let http = hyper::server::conn::http1::Builder::new();
+            let served = async {
+                match acceptor {
+                    Some(acceptor) => match acceptor.accept(stream).await {
+                        Ok(tls) => http.serve_connection(TokioIo::new(tls), service).await.ok(),
+                        Err(_) => None,
+                    },
+                    None => http
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await
+                        .ok(),
+                }
+            };
+            tokio::select! {
+                () = stop.cancelled() => {}
+                _ = served => {}
+            }
+        });
+    }
+}
+
+async fn handle(
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map_or(path.clone(), |p| p.to_string());
+    let host = request
+        .headers()
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let authorization = request
+        .headers()
+        .get("authorization")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned);
+    record(&state, &method, &path_and_query, request.headers());
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(body) => body.to_bytes(),
+        Err(_) => {
+            return Ok(json_response(
+                413,
+                &json!({ "error": "request_too_large" }),
+                None,
+            ));
+        }
+    };
+
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let target = match segments.as_slice() {
+        [_, "oauth2", "v2.0", "token"] => FaultTarget::Token,
+        ["v1.0", ..] => FaultTarget::Graph,
+        _ => return Ok(json_response(404, &json!({ "error": "not_found" }), None)),
+    };
+    if let Some(fault) = state.take_fault(target) {
+        match fault {
+            FaultKind::Drop => return Err(Dropped),
+            FaultKind::Slow(delay) => tokio::time::sleep(delay).await,
+            FaultKind::Malformed => {
+                return Ok(raw_response(
+                    200,
+                    "application/json",
+                    br#"{"access_token":"eyJ0eXAi","token_ty"#.to_vec(),
+                    None,
+                ));
+            }
+            FaultKind::Html => return Ok(raw_response(
+                502,
+                "text/html",
+                b"<html><head><title>502 Bad Gateway</title></head><body>Proxy error</body></html>"
+                    .to_vec(),
+                None,
+            )),
+            FaultKind::Status { code, retry_after } => {
+                return Ok(json_response(
+                    code,
+                    &fault_body(target, code),
+                    retry_after.as_deref(),
+                ));
+            }
+        }
+    }
+
+    let (status, body) = match (target, &method, segments.as_slice()) {
+        (FaultTarget::Token, &Method::POST, [tenant, ..]) => {
+            // The audience Entra expects is the URL the client posted to.
+            let scheme = if state.base_url.starts_with("https") {
+                "https"
+            } else {
+                "http"
+            };
+            let aud = format!("{scheme}://{host}{path}");
+            match token_endpoint::handle(&state, tenant, &aud, &body) {
+                Ok(grant) => (200, grant),
+                Err(refusal) => (refusal.status, refusal.body),
+            }
+        }
+        (FaultTarget::Graph, &Method::GET, [_, rest @ ..]) => {
+            graph_mock::handle(&state, &rest.join("/"), authorization.as_deref())
+        }
+        _ => (405, json!({ "error": "method_not_allowed" })),
+    };
+    Ok(json_response(status, &body, None))
+}
+
+fn fault_body(target: FaultTarget, code: u16) -> Value {
+    let (graph_code, message) = match code {
+        429 => ("activityLimitReached", "The request has been throttled"),
+        423 => (
+            "resourceLocked",
+            "The resource you are attempting to access is locked",
+        ),
+        503 => (
+            "serviceNotAvailable",
+            "The service is temporarily unavailable",
+        ),
+        _ => ("generalException", "An error occurred"),
+    };
+    match target {
+        FaultTarget::Token => {
+            json!({ "error": "temporarily_unavailable", "error_description": format!("AADSTS50196: {message}"), "error_codes": [50196] })
+        }
+        FaultTarget::Graph => graph_mock::error(code, graph_code, message).1,
+    }
+}
+
+fn record(state: &State, method: &Method, path: &str, headers: &hyper::HeaderMap) {
+    let headers = headers
+        .iter()
+        .map(|(name, value)| {
+            let value = value.to_str().unwrap_or_default();
+            let value = if name == "authorization" {
+                value.split(' ').next().unwrap_or_default()
+            } else {
+                value
+            };
+            (name.as_str().to_owned(), value.to_owned())
+        })
+        .collect();
+    if let Ok(mut requests) = state.requests.lock() {
+        requests.push(RecordedRequest {
+            method: method.to_string(),
+            path: path.to_owned(),
+            headers,
+        });
+    }
+}
+
+fn json_response(status: u16, body: &Value, retry_after: Option<&str>) -> Response<Full<Bytes>> {
+    raw_response(
+        status,
+        "application/json; charset=utf-8",
+        body.to_string().into_bytes(),
+        retry_after,
+    )
+}
+
+fn raw_response(
+    status: u16,
+    content_type: &str,
+    body: Vec<u8>,
+    retry_after: Option<&str>,
+) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    let mut set = |name: &'static str, value: &str| {
+        if let Ok(value) = hyper::header::HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    };
+    set("content-type", content_type);
+    set(
+        "date",
+        &httpdate::fmt_http_date(std::time::SystemTime::now()),
+    );
+    if let Some(value) = retry_after {
+        set("retry-after", value);
+    }
+    response
+}
