@@ -27,6 +27,8 @@ pub struct RecordedRequest {
     pub path: String,
     /// Header names (lowercase) and values.
     pub headers: Vec<(String, String)>,
+    /// The form body of token requests (the signed assertion, for tests to verify); empty otherwise.
+    pub form_body: String,
 }
 
 impl RecordedRequest {
@@ -244,7 +246,7 @@ async fn handle(
         .get("authorization")
         .and_then(|h| h.to_str().ok())
         .map(str::to_owned);
-    record(&state, &method, &path_and_query, request.headers());
+    let headers = request.headers().clone();
     let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
         Ok(body) => body.to_bytes(),
         Err(_) => {
@@ -255,6 +257,7 @@ async fn handle(
             ));
         }
     };
+    record(&state, &method, &path_and_query, &headers, &body);
 
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let target = match segments.as_slice() {
@@ -310,7 +313,14 @@ async fn handle(
         }
         _ => (405, json!({ "error": "method_not_allowed" })),
     };
-    Ok(json_response(status, &body, None))
+    let mut response = json_response(status, &body, None);
+    // The Date header follows the sandbox's own clock, so a clock offset shows up as skew.
+    let server_time = std::time::UNIX_EPOCH
+        + std::time::Duration::from_secs(u64::try_from(state.now()).unwrap_or(0));
+    if let Ok(date) = hyper::header::HeaderValue::from_str(&httpdate::fmt_http_date(server_time)) {
+        response.headers_mut().insert("date", date);
+    }
+    Ok(response)
 }
 
 fn fault_body(target: FaultTarget, code: u16) -> Value {
@@ -334,7 +344,7 @@ fn fault_body(target: FaultTarget, code: u16) -> Value {
     }
 }
 
-fn record(state: &State, method: &Method, path: &str, headers: &hyper::HeaderMap) {
+fn record(state: &State, method: &Method, path: &str, headers: &hyper::HeaderMap, body: &[u8]) {
     let headers = headers
         .iter()
         .map(|(name, value)| {
@@ -348,10 +358,16 @@ fn record(state: &State, method: &Method, path: &str, headers: &hyper::HeaderMap
         })
         .collect();
     if let Ok(mut requests) = state.requests.lock() {
+        let form_body = if method == Method::POST {
+            String::from_utf8_lossy(body).into_owned()
+        } else {
+            String::new()
+        };
         requests.push(RecordedRequest {
             method: method.to_string(),
             path: path.to_owned(),
             headers,
+            form_body,
         });
     }
 }
