@@ -381,3 +381,48 @@ fn token_only_stops_after_the_token() {
             .all(|r| !r.path.starts_with("/v1.0"))
     );
 }
+
+#[test]
+fn a_given_drive_id_is_read_directly() {
+    let env = Env::new();
+    let mut draft = env.draft();
+    draft.drive_id = "b!sandbox-documents".into();
+    let (result, _) = env.run(draft.parse().unwrap());
+    assert_eq!(result.unwrap().drive.as_deref(), Some("Documents"));
+    assert!(
+        env.sandbox
+            .requests()
+            .iter()
+            .any(|r| r.path == "/v1.0/drives/b!sandbox-documents")
+    );
+
+    draft.drive_id = "b!missing".into();
+    let (result, _) = env.run(draft.parse().unwrap());
+    let error = result.unwrap_err();
+    assert_eq!(
+        (error.step, error.failure.code.as_str()),
+        (Step::Drive, "itemNotFound")
+    );
+}
+
+#[test]
+fn graph_only_accepts_the_sandboxs_own_tokens() {
+    let env = Env::new();
+    let client = reqwest::Client::new();
+    let url = format!("{}/sites/root", env.sandbox.graph_url());
+    for auth in [
+        None,
+        Some("Bearer not-a-token"),
+        Some("Bearer eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln"),
+    ] {
+        let mut request = client.get(&url);
+        if let Some(auth) = auth {
+            request = request.header("Authorization", auth);
+        }
+        let response = env.rt.block_on(request.send()).unwrap();
+        assert_eq!(response.status().as_u16(), 401, "{auth:?}");
+        let body: serde_json::Value =
+            serde_json::from_slice(&env.rt.block_on(response.bytes()).unwrap()).unwrap();
+        assert_eq!(body["error"]["code"], "InvalidAuthenticationToken");
+    }
+}
