@@ -15,6 +15,7 @@ pub mod assertion;
 pub mod cert;
 pub mod cli;
 pub mod core;
+pub mod gui;
 pub mod net;
 pub mod probe;
 pub mod sandbox;

@@ -250,12 +250,29 @@ fn passwords_cannot_be_given_as_arguments() {
 }
 
 #[test]
-fn no_arguments_prints_usage() {
+fn help_lists_the_commands() {
     let ws = Workspace::new();
-    let output = certconnect(&ws, &[], &[], None);
+    let output = certconnect(&ws, &["--help"], &[], None);
     let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0));
+    for command in ["cert", "test", "sandbox", "profile", "demo"] {
+        assert!(text.contains(command), "{command} missing from\n{text}");
+    }
+}
+
+#[test]
+fn without_a_display_the_app_explains_and_exits() {
+    let ws = Workspace::new();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_certconnect"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("CERTCONNECT_CONFIG_DIR", ws.path("config"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
     assert!(
-        text.contains("Usage") && text.contains("cert") && text.contains("profile"),
-        "{text}"
+        stderr(&output).contains("certconnect --help"),
+        "{}",
+        stderr(&output)
     );
 }

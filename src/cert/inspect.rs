@@ -27,6 +27,9 @@ pub struct CertReport {
     pub not_before: String,
     /// End of validity, RFC 3339 UTC.
     pub not_after: String,
+    /// End of validity, Unix seconds.
+    #[serde(skip)]
+    pub not_after_unix: i64,
     /// Whole days until `not_after` (negative once expired).
     pub days_left: i64,
     /// Public/private key facts.
@@ -120,6 +123,7 @@ pub fn inspect(credential: &Credential, now: i64, expected_thumbprint: Option<&s
             .unwrap_or_default(),
         not_before: rfc3339(not_before),
         not_after: rfc3339(not_after),
+        not_after_unix: not_after,
         days_left: days_between(now, not_after),
         key: KeyInfo {
             algorithm: key_algorithm.name().to_owned(),

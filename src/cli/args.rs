@@ -28,6 +28,8 @@ pub enum Command {
     Test(Box<TestArgs>),
     /// Run the local sandbox: an Entra-like token endpoint and Graph mock on 127.0.0.1.
     Sandbox(SandboxArgs),
+    /// Open the desktop app with a local sandbox and a profile for it: press Test connection.
+    Demo,
     /// List, show, export and import connection profiles.
     Profile {
         /// The profile command.

@@ -14,7 +14,7 @@ mod test_print;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory as _, Parser as _};
+use clap::Parser as _;
 
 pub use args::Cli;
 use args::{CertCommand, Command};
@@ -50,13 +50,21 @@ pub fn run() -> ExitCode {
         Some(Command::Profile { command }) => profile_cmd::run(command),
         Some(Command::Test(args)) => test_cmd::run(&args),
         Some(Command::Sandbox(args)) => sandbox_cmd::run(&args),
-        None => {
-            // The desktop app will open here; until then, show what the CLI can do.
-            Cli::command().print_help().ok();
-            Outcome::BadInput
-        }
+        Some(Command::Demo) => open_app(crate::gui::Start::Demo),
+        None => open_app(crate::gui::Start::Normal),
     };
     outcome.into()
+}
+
+fn open_app(start: crate::gui::Start) -> Outcome {
+    match crate::gui::run(start) {
+        Ok(()) => Outcome::Ok,
+        Err(message) => {
+            eprintln!("error: {message}");
+            eprintln!("The command line works without a display: certconnect --help");
+            Outcome::BadInput
+        }
+    }
 }
 
 /// The current time in Unix seconds; the one place the CLI reads the clock.

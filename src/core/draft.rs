@@ -12,9 +12,9 @@ use super::authority::{Preset, default_scope, is_plausible_tenant};
 use super::guid::normalize_guid;
 use super::headers::{format_headers, parse_headers};
 use super::profile::{
-    ASSERTION_LIFETIME_RANGE, AssertionAlgorithm, AssertionOptions, Authority, CertificateSource,
-    DEFAULT_ASSERTION_LIFETIME_SECS, DEFAULT_SITE_ID, DEFAULT_TIMEOUT_SECS, PasswordSource,
-    Profile, TIMEOUT_RANGE,
+    ASSERTION_LIFETIME_RANGE, AssertionAlgorithm, AssertionOptions, Authority, CertificateInfo,
+    CertificateSource, DEFAULT_ASSERTION_LIFETIME_SECS, DEFAULT_SITE_ID, DEFAULT_TIMEOUT_SECS,
+    PasswordSource, Profile, TIMEOUT_RANGE,
 };
 use super::retry::{
     MAX_RETRY_COUNT, RetryMode, RetrySettings, format_status_codes, parse_status_codes,
@@ -161,6 +161,8 @@ pub struct ProfileDraft {
     pub timeout_secs: String,
     /// Extra trusted CA (PEM) path.
     pub ca_file: String,
+    /// Public facts of the certificate as last loaded (kept, not edited).
+    pub certificate_info: Option<CertificateInfo>,
 }
 
 impl Default for ProfileDraft {
@@ -198,6 +200,7 @@ impl Default for ProfileDraft {
             extra_headers: String::new(),
             timeout_secs: DEFAULT_TIMEOUT_SECS.to_string(),
             ca_file: String::new(),
+            certificate_info: None,
         }
     }
 }
@@ -351,6 +354,7 @@ impl ProfileDraft {
             extra_headers,
             timeout_secs,
             ca_file,
+            certificate_info: self.certificate_info.clone(),
         })
     }
 
@@ -457,6 +461,7 @@ impl From<&Profile> for ProfileDraft {
             extra_headers: format_headers(&profile.extra_headers),
             timeout_secs: profile.timeout_secs.to_string(),
             ca_file: profile.ca_file.as_deref().map(display).unwrap_or_default(),
+            certificate_info: profile.certificate_info.clone(),
         }
     }
 }

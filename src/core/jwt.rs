@@ -44,6 +44,49 @@ impl AssertionClaims {
     }
 }
 
+/// The read-only preview of the assertion the app shows: header and claims as JSON, with
+/// placeholders for what is only known when sending (the time, the jti).
+pub fn preview(
+    algorithm: super::profile::AssertionAlgorithm,
+    thumbprint_b64: Option<&str>,
+    send_chain: bool,
+    token_url: &str,
+    client_id: &str,
+    lifetime_secs: &str,
+) -> String {
+    use super::profile::AssertionAlgorithm;
+    let thumbprint = thumbprint_b64.unwrap_or("<from the loaded certificate>");
+    let mut header = serde_json::Map::new();
+    let (alg, key) = match algorithm {
+        AssertionAlgorithm::Rs256 => ("RS256", "x5t"),
+        AssertionAlgorithm::Ps256 => ("PS256", "x5t#S256"),
+    };
+    header.insert("alg".into(), alg.into());
+    header.insert("typ".into(), "JWT".into());
+    header.insert(key.into(), thumbprint.into());
+    if send_chain {
+        header.insert(
+            "x5c".into(),
+            serde_json::json!(["<certificate, then its issuers>"]),
+        );
+    }
+    let claims = serde_json::json!({
+        "aud": token_url.trim(),
+        "iss": client_id.trim(),
+        "sub": client_id.trim(),
+        "jti": "<a new UUID for every request>",
+        "nbf": "<now>",
+        "iat": "<now>",
+        "exp": format!("<now + {} s>", lifetime_secs.trim()),
+    });
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
+    format!(
+        "{}\n{}",
+        pretty(&serde_json::Value::Object(header)),
+        pretty(&claims)
+    )
+}
+
 /// What an access token says about itself (read without verifying: the server checks it).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct AccessTokenClaims {

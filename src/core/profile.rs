@@ -57,6 +57,46 @@ pub struct Profile {
     pub timeout_secs: u32,
     /// Extra trusted root (PEM), for networks that inspect TLS.
     pub ca_file: Option<PathBuf>,
+    /// Public facts of the certificate as last loaded, for expiry badges without opening the file.
+    #[serde(default)]
+    pub certificate_info: Option<CertificateInfo>,
+}
+
+/// Public facts of a profile's certificate (never the key or password).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateInfo {
+    /// Subject distinguished name.
+    pub subject: String,
+    /// SHA-1 thumbprint, uppercase hex.
+    pub thumbprint_sha1: String,
+    /// End of validity, Unix seconds.
+    pub not_after: i64,
+}
+
+/// How urgent a certificate's expiry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpiryLevel {
+    /// More than 30 days left.
+    Fine,
+    /// 30 days or fewer left.
+    Soon,
+    /// Expired.
+    Expired,
+}
+
+impl CertificateInfo {
+    /// Days left at `now` and how urgent that is.
+    pub fn expiry(&self, now: i64) -> (i64, ExpiryLevel) {
+        let days = super::time_fmt::days_between(now, self.not_after);
+        let level = if now > self.not_after {
+            ExpiryLevel::Expired
+        } else if days < super::findings::EXPIRY_WARNING_DAYS {
+            ExpiryLevel::Soon
+        } else {
+            ExpiryLevel::Fine
+        };
+        (days, level)
+    }
 }
 
 /// The token endpoint of a profile.

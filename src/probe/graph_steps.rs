@@ -22,7 +22,7 @@ pub(super) async fn run<'a>(
     client: &reqwest::Client,
     profile: &Profile,
     token: &AccessToken,
-    ctx: &dyn Fn(Step) -> RetryContext<'a>,
+    ctx: &(dyn Fn(Step) -> RetryContext<'a> + Sync),
     report: &mut (dyn FnMut(TestEvent) + Send),
     summary: &mut ProbeSummary,
 ) -> Result<(), ProbeError> {

@@ -1,0 +1,156 @@
+//! Certificate: the source (PFX file, PEM files, OS credential store), the password, and a summary
+//! card as soon as a file loads.
+
+use egui::RichText;
+
+use super::{DialogAction, DialogState, Errors};
+use crate::cert::CertReport;
+use crate::core::draft::{CertKind, Field, ProfileDraft};
+use crate::core::findings::Severity;
+use crate::core::profile::PasswordSource;
+use crate::gui::files::FilePicker;
+use crate::gui::widgets::{ERROR, OK, WARN, error_line, password_field, row, text_field};
+
+/// The summary card's state.
+#[derive(Clone, Debug, Default)]
+pub struct CardView {
+    /// A load is running.
+    pub loading: bool,
+    /// The last successful load.
+    pub report: Option<CertReport>,
+    /// Why the last load failed.
+    pub error: Option<String>,
+}
+
+pub(super) fn ui(
+    ui: &mut egui::Ui,
+    draft: &mut ProfileDraft,
+    state: &mut DialogState,
+    errors: &Errors,
+    card: &CardView,
+    picker: &dyn FilePicker,
+) -> DialogAction {
+    let mut action = DialogAction::None;
+    row(ui, "Storage mode", |ui, _| {
+        ui.radio_value(&mut draft.cert_kind, CertKind::PfxFile, "Local PFX file");
+        ui.radio_value(&mut draft.cert_kind, CertKind::PemFiles, "PEM files");
+        ui.radio_value(
+            &mut draft.cert_kind,
+            CertKind::CredentialStore,
+            "OS credential store",
+        );
+    });
+    match draft.cert_kind {
+        CertKind::PfxFile => {
+            text_field(ui, "PFX file", &mut draft.pfx_path, None);
+            if browse(ui, "Browse for PFX file")
+                && let Some(path) = picker.pick_certificate()
+            {
+                draft.pfx_path = path.display().to_string();
+                action = DialogAction::LoadCertificate;
+            }
+        }
+        CertKind::PemFiles => {
+            text_field(ui, "Certificate file", &mut draft.pem_cert_path, None);
+            if browse(ui, "Browse for certificate file")
+                && let Some(path) = picker.pick_certificate()
+            {
+                draft.pem_cert_path = path.display().to_string();
+            }
+            text_field(ui, "Private key file", &mut draft.pem_key_path, None);
+            if browse(ui, "Browse for private key file")
+                && let Some(path) = picker.pick_key()
+            {
+                draft.pem_key_path = path.display().to_string();
+                action = DialogAction::LoadCertificate;
+            }
+        }
+        CertKind::CredentialStore => {
+            text_field(ui, "Credential store entry", &mut draft.store_entry, None);
+        }
+    }
+    error_line(ui, errors.get(Field::Certificate));
+    if draft.cert_kind != CertKind::CredentialStore {
+        let mut no_password = draft.password == PasswordSource::None;
+        row(ui, "", |ui, _| {
+            ui.checkbox(&mut no_password, "The file has no password")
+        });
+        draft.password = if no_password {
+            PasswordSource::None
+        } else {
+            PasswordSource::Ask
+        };
+        if !no_password {
+            password_field(ui, "Certificate password", &mut state.password);
+            row(ui, "", |ui, _| {
+                ui.label(RichText::new("Asked each time; never saved in the profile.").small())
+            });
+        }
+        if ui.button("Load certificate").clicked() {
+            action = DialogAction::LoadCertificate;
+        }
+    }
+    ui.add_space(8.0);
+    card_ui(ui, card);
+    action
+}
+
+fn browse(ui: &mut egui::Ui, name: &str) -> bool {
+    row(ui, "", |ui, _| {
+        ui.button("Browse…").on_hover_text(name).clicked()
+    })
+}
+
+fn card_ui(ui: &mut egui::Ui, card: &CardView) {
+    if card.loading {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Loading certificate…");
+        });
+        return;
+    }
+    if let Some(error) = &card.error {
+        ui.label(RichText::new(error).color(ERROR));
+        return;
+    }
+    let Some(report) = &card.report else {
+        ui.label("Choose a certificate file, or drop a .pfx on the window.");
+        return;
+    };
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(RichText::new(&report.subject).strong());
+        ui.horizontal(|ui| {
+            ui.label(format!("SHA-1 thumbprint: {}", report.thumbprint_sha1));
+            if ui.small_button("Copy thumbprint").clicked() {
+                ui.ctx().copy_text(report.thumbprint_sha1.clone());
+            }
+        });
+        let (color, left) = match report.days_left {
+            d if d < 0 => (ERROR, format!("expired {} days ago", -d)),
+            d if d < 30 => (WARN, format!("{d} days left")),
+            d => (OK, format!("{d} days left")),
+        };
+        ui.label(
+            RichText::new(format!(
+                "Valid {} to {} ({left})",
+                report.not_before, report.not_after
+            ))
+            .color(color),
+        );
+        ui.label(format!(
+            "{} {} bits · {} · {}",
+            report.key.algorithm, report.key.bits, report.signature_algorithm, report.format
+        ));
+        for finding in &report.findings {
+            let color = match finding.severity {
+                Severity::Blocking => ERROR,
+                Severity::Warning => WARN,
+                Severity::Info => ui.visuals().text_color(),
+            };
+            ui.label(
+                RichText::new(format!("{}: {}", finding.severity.label(), finding.message))
+                    .color(color),
+            );
+        }
+    });
+}

@@ -1,0 +1,55 @@
+//! General: name, token URL preset, tenant, token URL, client ID.
+
+use egui::RichText;
+
+use super::Errors;
+use crate::core::authority::{MULTI_TENANT_WARNING, Preset};
+use crate::core::draft::{Field, ProfileDraft};
+use crate::gui::widgets::{WARN, row, text_field};
+
+pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
+    text_field(ui, "Name", &mut draft.name, errors.get(Field::Name));
+    let before = draft.preset;
+    row(ui, "Token URL preset", |ui, label| {
+        egui::ComboBox::from_id_salt("preset")
+            .selected_text(draft.preset.label())
+            .width(super::super::widgets::FIELD_WIDTH)
+            .show_ui(ui, |ui| {
+                for preset in Preset::ALL {
+                    ui.selectable_value(&mut draft.preset, preset, preset.label());
+                }
+            })
+            .response
+            .labelled_by(label);
+    });
+    if draft.preset != before {
+        let preset = draft.preset;
+        draft.apply_preset(preset);
+    }
+    if draft.preset == Preset::MultiTenant {
+        ui.label(RichText::new(MULTI_TENANT_WARNING).color(WARN));
+    }
+    if draft.preset.needs_tenant()
+        && text_field(ui, "Tenant", &mut draft.tenant, errors.get(Field::Tenant)).changed()
+    {
+        draft.refresh_token_url();
+    }
+    let url = text_field(
+        ui,
+        "Token URL",
+        &mut draft.token_url,
+        errors.get(Field::TokenUrl),
+    );
+    if url.changed()
+        && draft.preset.token_url(&draft.tenant).as_deref() != Some(draft.token_url.as_str())
+    {
+        // Editing the URL by hand makes it a custom one.
+        draft.preset = Preset::Custom;
+    }
+    text_field(
+        ui,
+        "Client ID",
+        &mut draft.client_id,
+        errors.get(Field::ClientId),
+    );
+}

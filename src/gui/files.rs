@@ -1,0 +1,98 @@
+//! File dialogs behind a trait, so tests never open one (and the UI code never calls rfd directly).
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// Chooses files for the app.
+pub trait FilePicker: Send + Sync {
+    /// A certificate file to open (PFX/P12, PEM, DER).
+    fn pick_certificate(&self) -> Option<PathBuf>;
+    /// A PEM private key to open.
+    fn pick_key(&self) -> Option<PathBuf>;
+    /// A CA bundle (PEM) to open.
+    fn pick_ca(&self) -> Option<PathBuf>;
+    /// Where to save an export.
+    fn save_export(&self) -> Option<PathBuf>;
+    /// An export to import.
+    fn pick_import(&self) -> Option<PathBuf>;
+}
+
+/// The native dialogs (rfd: the XDG portal on Linux, the system dialogs on Windows and macOS).
+pub struct RfdPicker;
+
+impl FilePicker for RfdPicker {
+    fn pick_certificate(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Choose a certificate")
+            .add_filter("Certificates", &["pfx", "p12", "pem", "cer", "crt", "der"])
+            .add_filter("All files", &["*"])
+            .pick_file()
+    }
+
+    fn pick_key(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Choose the private key")
+            .add_filter("Keys", &["pem", "key"])
+            .add_filter("All files", &["*"])
+            .pick_file()
+    }
+
+    fn pick_ca(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Choose a CA certificate (PEM)")
+            .add_filter("PEM", &["pem", "crt", "cer"])
+            .pick_file()
+    }
+
+    fn save_export(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Export profiles")
+            .set_file_name("certconnect-profiles.ron")
+            .add_filter("RON", &["ron"])
+            .save_file()
+    }
+
+    fn pick_import(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Import profiles")
+            .add_filter("RON", &["ron"])
+            .pick_file()
+    }
+}
+
+/// Answers every dialog with the next queued path (tests, scripted demos).
+#[derive(Default)]
+pub struct QueuedPicker {
+    answers: Mutex<Vec<Option<PathBuf>>>,
+}
+
+impl QueuedPicker {
+    /// Queues the answer of the next dialog (`None` = the user cancelled).
+    pub fn push(&self, answer: Option<PathBuf>) {
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.insert(0, answer);
+        }
+    }
+
+    fn next(&self) -> Option<PathBuf> {
+        self.answers.lock().ok().and_then(|mut a| a.pop()).flatten()
+    }
+}
+
+impl FilePicker for QueuedPicker {
+    fn pick_certificate(&self) -> Option<PathBuf> {
+        self.next()
+    }
+    fn pick_key(&self) -> Option<PathBuf> {
+        self.next()
+    }
+    fn pick_ca(&self) -> Option<PathBuf> {
+        self.next()
+    }
+    fn save_export(&self) -> Option<PathBuf> {
+        self.next()
+    }
+    fn pick_import(&self) -> Option<PathBuf> {
+        self.next()
+    }
+}

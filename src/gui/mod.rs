@@ -1,0 +1,75 @@
+//! The desktop app (egui/eframe). Network and crypto run on a tokio runtime beside the UI thread;
+//! jobs report over channels and wake the UI, which is idle otherwise.
+
+pub mod app;
+mod dialog;
+pub mod files;
+mod job;
+mod modals;
+mod prefs;
+mod profile_list;
+mod run_view;
+mod test_panel;
+mod widgets;
+
+use std::sync::Arc;
+
+pub use app::{AppDeps, CertconnectApp};
+pub use files::{FilePicker, QueuedPicker, RfdPicker};
+
+use crate::core::retry::RetryTiming;
+use crate::sandbox::{SandboxConfig, start_demo};
+use crate::store::ProfileStore;
+
+/// How the app starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// With the saved profiles.
+    Normal,
+    /// With a local sandbox started in-process and a profile pointed at it.
+    Demo,
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run(start: Start) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("certconnect-worker")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
+    // The demo's certificate lives in a temporary directory that is removed on exit.
+    let demo_dir = tempfile::Builder::new()
+        .prefix("certconnect-demo-")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
+    let demo = match start {
+        Start::Normal => None,
+        Start::Demo => {
+            Some(runtime.block_on(start_demo(demo_dir.path(), SandboxConfig::default()))?)
+        }
+    };
+    let deps = AppDeps {
+        runtime: runtime.handle().clone(),
+        store,
+        picker: Arc::new(RfdPicker),
+        initial: demo.as_ref().map(|d| d.profile.clone()),
+        timing: RetryTiming::default(),
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("certconnect")
+            .with_inner_size([1180.0, 760.0])
+            .with_min_inner_size([860.0, 520.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "certconnect",
+        options,
+        Box::new(move |cc| Ok(Box::new(CertconnectApp::new(cc, deps)))),
+    );
+    drop(demo);
+    result.map_err(|e| format!("the window could not be opened: {e}"))
+}

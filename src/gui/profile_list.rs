@@ -1,0 +1,151 @@
+//! The side list of saved profiles: search, expiry badges, and the profile commands.
+
+use std::collections::BTreeSet;
+
+use egui::RichText;
+
+use super::widgets::{ERROR, OK, WARN};
+use crate::core::profile::ExpiryLevel;
+use crate::store::StoredProfile;
+
+/// What the user asked for in the list.
+#[must_use]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListAction {
+    /// Nothing.
+    None,
+    /// Open this profile.
+    Select(String),
+    /// Start a new profile.
+    New,
+    /// Copy the open profile.
+    Duplicate,
+    /// Rename the open profile.
+    Rename,
+    /// Delete the open profile (after confirmation).
+    Delete,
+    /// Export the ticked profiles (or the open one).
+    Export,
+    /// Import an export file.
+    Import,
+}
+
+/// What the list shows besides the profiles.
+pub struct ListView<'a> {
+    /// Saved profiles.
+    pub profiles: &'a [StoredProfile],
+    /// The open profile's saved name, if it is saved.
+    pub selected: Option<&'a str>,
+    /// The open profile has unsaved changes.
+    pub dirty: bool,
+    /// Unix seconds, for the expiry badges.
+    pub now: i64,
+}
+
+/// Draws the list.
+pub fn profile_list_ui(
+    ui: &mut egui::Ui,
+    view: &ListView<'_>,
+    search: &mut String,
+    ticked: &mut BTreeSet<String>,
+) -> ListAction {
+    let mut action = ListAction::None;
+    ui.heading("Profiles");
+    ui.horizontal(|ui| {
+        let label = ui.label("Search");
+        ui.add(egui::TextEdit::singleline(search).desired_width(150.0))
+            .labelled_by(label.id);
+    });
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("New").clicked() {
+            action = ListAction::New;
+        }
+        if ui
+            .add_enabled(view.selected.is_some(), egui::Button::new("Duplicate"))
+            .clicked()
+        {
+            action = ListAction::Duplicate;
+        }
+        if ui
+            .add_enabled(view.selected.is_some(), egui::Button::new("Rename"))
+            .clicked()
+        {
+            action = ListAction::Rename;
+        }
+        if ui
+            .add_enabled(view.selected.is_some(), egui::Button::new("Delete"))
+            .clicked()
+        {
+            action = ListAction::Delete;
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui.button("Import…").clicked() {
+            action = ListAction::Import;
+        }
+        if ui
+            .add_enabled(!view.profiles.is_empty(), egui::Button::new("Export…"))
+            .on_hover_text("Export the ticked profiles, or the open one")
+            .clicked()
+        {
+            action = ListAction::Export;
+        }
+    });
+    ui.separator();
+    let needle = search.trim().to_lowercase();
+    egui::ScrollArea::vertical()
+        .id_salt("profiles")
+        .show(ui, |ui| {
+            for stored in view
+                .profiles
+                .iter()
+                .filter(|p| needle.is_empty() || p.profile.name.to_lowercase().contains(&needle))
+            {
+                let name = &stored.profile.name;
+                ui.horizontal(|ui| {
+                    let mut tick = ticked.contains(name);
+                    let checkbox = ui.checkbox(&mut tick, "");
+                    // The box has no visible text; give it an accessible name of its own.
+                    checkbox.widget_info(|| {
+                        egui::WidgetInfo::selected(
+                            egui::accesskit::Role::CheckBox,
+                            true,
+                            tick,
+                            format!("Export {name}"),
+                        )
+                    });
+                    if checkbox.changed() {
+                        if tick {
+                            ticked.insert(name.clone());
+                        } else {
+                            ticked.remove(name);
+                        }
+                    }
+                    let is_open = view.selected == Some(name.as_str());
+                    let text = if is_open && view.dirty {
+                        format!("{name} •")
+                    } else {
+                        name.clone()
+                    };
+                    if ui.selectable_label(is_open, text).clicked() && !is_open {
+                        action = ListAction::Select(name.clone());
+                    }
+                    if let Some(info) = &stored.profile.certificate_info {
+                        let (days, level) = info.expiry(view.now);
+                        let (color, text) = match level {
+                            ExpiryLevel::Fine => (OK, format!("{days} d")),
+                            ExpiryLevel::Soon => (WARN, format!("{days} d")),
+                            ExpiryLevel::Expired => (ERROR, "expired".to_owned()),
+                        };
+                        ui.label(RichText::new(text).color(color).small())
+                            .on_hover_text(format!(
+                                "Certificate {} expires {}",
+                                info.thumbprint_sha1,
+                                crate::core::time_fmt::rfc3339(info.not_after)
+                            ));
+                    }
+                });
+            }
+        });
+    action
+}

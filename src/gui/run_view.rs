@@ -1,0 +1,129 @@
+//! The state of a test run as the UI shows it, built from events (no egui in here).
+
+use crate::core::event::{Detail, Failure, Step, TestEvent};
+use crate::probe::{ProbeError, ProbeSummary};
+
+/// Where a step is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepState {
+    /// Not reached.
+    Pending,
+    /// Running now.
+    Running,
+    /// Succeeded, with its duration and findings.
+    Done {
+        duration_ms: u64,
+        details: Vec<Detail>,
+    },
+    /// Failed.
+    Failed { duration_ms: u64 },
+}
+
+/// How the run ended.
+#[derive(Clone, Debug)]
+pub enum Verdict {
+    /// Connected.
+    Connected(ProbeSummary),
+    /// Stopped at a step.
+    Failed { step: Step, failure: Failure },
+}
+
+/// A run, step by step.
+#[derive(Clone, Debug)]
+pub struct RunView {
+    /// Every step and its state, in run order.
+    pub steps: Vec<(Step, StepState)>,
+    /// Retry and warning lines, in order.
+    pub notes: Vec<String>,
+    /// Set when the run ended.
+    pub verdict: Option<Verdict>,
+}
+
+impl Default for RunView {
+    fn default() -> Self {
+        Self {
+            steps: Step::ALL.iter().map(|s| (*s, StepState::Pending)).collect(),
+            notes: Vec::new(),
+            verdict: None,
+        }
+    }
+}
+
+impl RunView {
+    fn set(&mut self, step: Step, state: StepState) {
+        if let Some(entry) = self.steps.iter_mut().find(|(s, _)| *s == step) {
+            entry.1 = state;
+        }
+    }
+
+    /// Applies one event.
+    pub fn apply(&mut self, event: TestEvent) {
+        match event {
+            TestEvent::Started { step } => self.set(step, StepState::Running),
+            TestEvent::Done {
+                step,
+                duration_ms,
+                details,
+            } => self.set(
+                step,
+                StepState::Done {
+                    duration_ms,
+                    details,
+                },
+            ),
+            TestEvent::Failed {
+                step, duration_ms, ..
+            } => self.set(step, StepState::Failed { duration_ms }),
+            TestEvent::Retrying {
+                step,
+                retry,
+                reason,
+                wait_ms,
+            } => {
+                self.notes.push(format!(
+                    "{}: {reason}; retry {retry} in {wait_ms} ms",
+                    step.label()
+                ));
+            }
+            TestEvent::Warning { step, message } => {
+                self.notes.push(format!("{}: {message}", step.label()))
+            }
+        }
+    }
+
+    /// Records the end of the run.
+    pub fn finish(&mut self, result: Result<ProbeSummary, ProbeError>) {
+        for (_, state) in &mut self.steps {
+            if *state == StepState::Running {
+                *state = StepState::Failed { duration_ms: 0 };
+            }
+        }
+        self.verdict = Some(match result {
+            Ok(summary) => Verdict::Connected(summary),
+            Err(error) => Verdict::Failed {
+                step: error.step,
+                failure: error.failure,
+            },
+        });
+    }
+
+    /// The run ended without a result (the worker vanished).
+    pub fn abandon(&mut self) {
+        let failure = Failure {
+            code: "internal".into(),
+            message: "the test stopped unexpectedly".into(),
+            hint: "Run it again.".into(),
+            ..Failure::default()
+        };
+        let step = self
+            .steps
+            .iter()
+            .find(|(_, s)| *s == StepState::Running)
+            .map_or(Step::Profile, |(s, _)| *s);
+        self.finish(Err(ProbeError {
+            step,
+            failure,
+            input_error: false,
+        }));
+    }
+}

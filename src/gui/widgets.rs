@@ -1,0 +1,73 @@
+//! Small building blocks: colours, and fields whose visible label is tied to the input (screen
+//! readers, keyboard users and UI tests all find a field by its label).
+
+use egui::{Color32, RichText, TextEdit};
+
+/// Success.
+pub const OK: Color32 = Color32::from_rgb(0x2e, 0x9e, 0x44);
+/// Blocking problems.
+pub const ERROR: Color32 = Color32::from_rgb(0xd0, 0x3b, 0x3b);
+/// Warnings.
+pub const WARN: Color32 = Color32::from_rgb(0xd9, 0x8c, 0x1f);
+
+/// Width of the label column.
+pub const LABEL_WIDTH: f32 = 150.0;
+/// Width of text inputs.
+pub const FIELD_WIDTH: f32 = 420.0;
+
+/// A labelled single-line text field with its error (if any) underneath. Returns the input's response.
+pub fn text_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    error: Option<&str>,
+) -> egui::Response {
+    text_field_with(ui, label, value, error, false)
+}
+
+/// A labelled password field (masked).
+pub fn password_field(ui: &mut egui::Ui, label: &str, value: &mut String) -> egui::Response {
+    text_field_with(ui, label, value, None, true)
+}
+
+fn text_field_with(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    error: Option<&str>,
+    password: bool,
+) -> egui::Response {
+    let response = ui
+        .horizontal(|ui| {
+            let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
+            let width = ui.available_width().min(FIELD_WIDTH);
+            ui.add(
+                TextEdit::singleline(value)
+                    .password(password)
+                    .desired_width(width),
+            )
+            .labelled_by(label.id)
+        })
+        .inner;
+    error_line(ui, error);
+    response
+}
+
+/// The red line under a field with a problem.
+pub fn error_line(ui: &mut egui::Ui, error: Option<&str>) {
+    if let Some(error) = error {
+        ui.horizontal(|ui| {
+            ui.add_space(LABEL_WIDTH + ui.spacing().item_spacing.x);
+            ui.label(RichText::new(error).color(ERROR));
+        });
+    }
+}
+
+/// A labelled row for any widget.
+pub fn row<R>(ui: &mut egui::Ui, label: &str, add: impl FnOnce(&mut egui::Ui, egui::Id) -> R) -> R {
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
+        add(ui, label.id)
+    })
+    .inner
+}
