@@ -13,6 +13,9 @@ have openssl || packages+=(openssl)
 have keytool || packages+=(default-jdk-headless)   # keytool makes the Java keystores the tests read
 have perl || packages+=(perl)                        # the vendored OpenSSL build for Windows
 have make || packages+=(make)
+# egui_kittest (eframe feature) links winit, whose wayland-sys probes pkg-config for these.
+pkg-config --exists wayland-client 2>/dev/null || packages+=(libwayland-dev)
+pkg-config --exists xkbcommon 2>/dev/null || packages+=(libxkbcommon-dev)
 if [ "${1:-}" = "--ci" ]; then
   have x86_64-w64-mingw32-gcc || packages+=(gcc-mingw-w64-x86-64)
 fi

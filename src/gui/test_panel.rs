@@ -11,7 +11,7 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView) {
     for (step, state) in &run.steps {
         ui.horizontal(|ui| match state {
             StepState::Pending => {
-                ui.label(RichText::new("○").color(Color32::GRAY));
+                dot(ui, Color32::GRAY, false);
                 ui.label(RichText::new(step.label()).color(Color32::GRAY));
             }
             StepState::Running => {
@@ -19,11 +19,11 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView) {
                 ui.label(step.label());
             }
             StepState::Done { duration_ms, .. } => {
-                ui.label(RichText::new("✔").color(OK));
+                dot(ui, OK, true);
                 ui.label(format!("{} ({duration_ms} ms)", step.label()));
             }
             StepState::Failed { duration_ms } => {
-                ui.label(RichText::new("✖").color(ERROR));
+                dot(ui, ERROR, true);
                 ui.label(format!("{} ({duration_ms} ms)", step.label()));
             }
         });
@@ -79,5 +79,16 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView) {
                 });
             }
         }
+    }
+}
+
+/// A status mark drawn as a circle, so it needs no symbol font (filled: finished; hollow: pending).
+fn dot(ui: &mut egui::Ui, color: Color32, filled: bool) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+    let painter = ui.painter();
+    if filled {
+        painter.circle_filled(rect.center(), 5.0, color);
+    } else {
+        painter.circle_stroke(rect.center(), 4.5, egui::Stroke::new(1.5, color));
     }
 }

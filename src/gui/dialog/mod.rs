@@ -135,10 +135,12 @@ pub fn dialog_ui(
     ui.horizontal(|ui| {
         for tab in Tab::ALL {
             let flagged = tab.fields().iter().any(|f| errors.get(*f).is_some());
+            // A tab with an invalid field is shown in red; its name stays the same for screen readers.
+            let text = egui::RichText::new(tab.label());
             let text = if flagged {
-                format!("{} ⚠", tab.label())
+                text.color(super::widgets::ERROR)
             } else {
-                tab.label().to_owned()
+                text
             };
             ui.selectable_value(&mut state.tab, tab, text);
         }

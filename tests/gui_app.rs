@@ -1,0 +1,322 @@
+//! The real desktop app driven through its accessibility tree (egui_kittest), against the sandbox.
+
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use certconnect::core::draft::ProfileDraft;
+use certconnect::core::profile::{PasswordSource, Profile};
+use certconnect::core::retry::RetryTiming;
+use certconnect::gui::{AppDeps, CertconnectApp, QueuedPicker};
+use certconnect::sandbox::{Fault, FaultKind, FaultTarget};
+use certconnect::store::ProfileStore;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use support::probe_env::{CLIENT_ID, Env, PASSWORD, pem_draft};
+use support::s;
+
+struct Gui<'a> {
+    h: Harness<'a, CertconnectApp>,
+    store: ProfileStore,
+    picker: Arc<QueuedPicker>,
+}
+
+fn gui(env: &Env, initial: Option<Profile>) -> Gui<'static> {
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    let picker = Arc::new(QueuedPicker::default());
+    let deps = AppDeps {
+        runtime: env.rt.handle().clone(),
+        store: store.clone(),
+        picker: picker.clone(),
+        initial,
+        timing: RetryTiming {
+            base: Duration::from_millis(20),
+            cap: Duration::from_secs(2),
+        },
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        .build_eframe(|cc| CertconnectApp::new(cc, deps));
+    h.run_ok();
+    Gui { h, store, picker }
+}
+
+impl Gui<'_> {
+    /// Replaces the text of the field labelled `label`.
+    fn set_text(&mut self, role: Role, label: &str, text: &str) {
+        self.h.get_by_role_and_label(role, label).focus();
+        self.h.run_ok();
+        self.h
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        self.h.get_by_role_and_label(role, label).type_text(text);
+        self.h.run_ok();
+    }
+
+    fn field(&mut self, label: &str, text: &str) {
+        self.set_text(Role::TextInput, label, text);
+    }
+
+    fn click(&mut self, label: &str) {
+        self.h.get_by_label(label).click();
+        self.h.run_ok();
+    }
+
+    fn button(&mut self, label: &str) {
+        self.h.get_by_role_and_label(Role::Button, label).click();
+        self.h.run_ok();
+    }
+
+    /// Frames until `done` holds (the spinner keeps repainting, so `run` cannot be used meanwhile).
+    fn wait_until(&mut self, done: impl Fn(&CertconnectApp) -> bool) {
+        for _ in 0..1000 {
+            if done(self.h.state()) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+            self.h.step();
+        }
+        assert!(done(self.h.state()), "timed out waiting for the app");
+        self.h.run_ok();
+    }
+
+    fn test_connection(&mut self) {
+        self.button("Test connection");
+        self.h.step();
+        self.wait_until(|app| !app.is_testing());
+    }
+}
+
+#[test]
+fn a_profile_filled_in_the_dialog_connects_to_the_sandbox() {
+    let env = Env::new();
+    let mut g = gui(&env, None);
+    g.field("Name", "Sandbox");
+    g.field("Token URL", &env.sandbox.token_url());
+    g.field("Client ID", CLIENT_ID);
+    g.click("Graph");
+    g.field("Graph URL", &env.sandbox.graph_url());
+    g.click("Certificate");
+    g.field("PFX file", s(&env.pfx));
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    assert_eq!(
+        g.h.state().draft().scope,
+        env.sandbox.scope(),
+        "the scope follows the Graph URL"
+    );
+    g.test_connection();
+    g.h.get_by_label("Connected");
+    g.h.get_by_label_contains("site 'Sandbox Team Site', drive 'Documents'");
+    assert!(g.h.query_by_label_contains("Failed at").is_none());
+}
+
+#[test]
+fn a_bad_client_id_is_flagged_inline_and_disables_test() {
+    let env = Env::new();
+    let mut g = gui(&env, Some(env.profile()));
+    assert!(
+        !g.h.get_by_role_and_label(Role::Button, "Test connection")
+            .accesskit_node()
+            .is_disabled()
+    );
+    g.field("Client ID", "not-a-guid");
+    g.h.get_by_label_contains("a GUID like");
+    assert!(
+        g.h.get_by_role_and_label(Role::Button, "Test connection")
+            .accesskit_node()
+            .is_disabled()
+    );
+}
+
+#[test]
+fn a_refusal_shows_the_aadsts_code_and_the_fix() {
+    let env = Env::new();
+    let key = env.ws.rsa_key("other.key", 2048);
+    let cert = env
+        .ws
+        .self_signed("other.pem", &key, "/CN=Not registered", 365);
+    let mut draft = env.draft();
+    pem_draft(&mut draft, &cert, &key);
+    draft.password = PasswordSource::None;
+    let mut g = gui(&env, Some(draft.parse().unwrap()));
+    g.test_connection();
+    g.h.get_by_label("Failed at 'Request access token': AADSTS700027");
+    g.h.get_by_label_contains("Fix: Compare the thumbprint");
+    g.h.get_by_label_contains("Trace ID:");
+}
+
+#[test]
+fn cancel_stops_a_slow_test() {
+    let env = Env::new();
+    env.sandbox.push_fault(Fault {
+        target: FaultTarget::Token,
+        kind: FaultKind::Slow(Duration::from_secs(30)),
+    });
+    let mut draft = env.draft();
+    draft.password = PasswordSource::None;
+    let key = env.ws.rsa_key("k.key", 2048);
+    let cert = env.ws.self_signed("k.pem", &key, "/CN=K", 365);
+    pem_draft(&mut draft, &cert, &key);
+    let mut g = gui(&env, Some(draft.parse().unwrap()));
+    g.button("Test connection");
+    // Wait for the Cancel button, then press it while the token request hangs.
+    for _ in 0..500 {
+        if g.h
+            .query_by_role_and_label(Role::Button, "Cancel")
+            .is_some()
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        g.h.step();
+    }
+    assert!(g.h.state().is_testing());
+    g.h.get_by_role_and_label(Role::Button, "Cancel").click();
+    g.h.step();
+    g.wait_until(|app| !app.is_testing());
+    g.h.get_by_label("Failed at 'Request access token': cancelled");
+}
+
+fn saved(env: &Env, store: &ProfileStore, names: &[&str]) {
+    for name in names {
+        let mut draft = env.draft();
+        draft.name = (*name).into();
+        store.save(&draft.parse().unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn unsaved_edits_are_never_lost_without_asking() {
+    let env = Env::new();
+    saved(
+        &env,
+        &ProfileStore::at(env.ws.path("profiles")),
+        &["Alpha", "Beta"],
+    );
+    let mut g = gui(&env, None);
+    g.click("Alpha");
+    g.click("Graph");
+    g.field("Default Site Id", "contoso.sharepoint.com:/sites/hr");
+    g.h.get_by_label("Alpha •");
+    g.click("Beta");
+    g.h.get_by_label("Unsaved changes");
+    g.button("Keep editing");
+    assert_eq!(g.h.state().draft().name, "Alpha");
+    assert_eq!(
+        g.h.state().draft().site_id,
+        "contoso.sharepoint.com:/sites/hr"
+    );
+
+    g.click("Beta");
+    g.button("Discard changes");
+    assert_eq!(g.h.state().draft().name, "Beta");
+    assert_eq!(g.store.get("Alpha").unwrap().profile.site_id, "root");
+
+    g.click("Alpha");
+    g.click("Graph");
+    g.field("Default Site Id", "contoso.sharepoint.com:/sites/hr");
+    g.click("Beta");
+    g.button("Save changes");
+    assert_eq!(g.h.state().draft().name, "Beta");
+    assert_eq!(
+        g.store.get("Alpha").unwrap().profile.site_id,
+        "contoso.sharepoint.com:/sites/hr"
+    );
+}
+
+#[test]
+fn ctrl_s_saves_and_the_list_shows_it() {
+    let env = Env::new();
+    let mut g = gui(&env, Some(env.profile()));
+    g.field("Name", "Saved with the keyboard");
+    g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    g.h.run_ok();
+    assert!(g.store.contains("Saved with the keyboard"));
+    assert!(!g.h.state().is_dirty());
+    g.h.get_by_label("Saved with the keyboard");
+}
+
+#[test]
+fn export_then_import_gives_the_same_profile() {
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    saved(&env, &store, &["Prod"]);
+    let mut g = gui(&env, None);
+    g.click("Prod");
+    let export = env.ws.path("export.ron");
+    g.picker.push(Some(export.clone()));
+    g.button("Export…");
+    assert!(export.exists());
+    g.picker.push(Some(export));
+    g.button("Import…");
+    g.h.get_by_label_contains("Imported 1 profile(s) ('Prod' as 'Prod (imported)')");
+    let original = store.get("Prod").unwrap().profile;
+    let imported = store.get("Prod (imported)").unwrap().profile;
+    assert_eq!(
+        Profile {
+            name: "Prod".into(),
+            ..imported
+        },
+        original
+    );
+    g.h.get_by_label("Prod (imported)");
+}
+
+#[test]
+fn the_assertion_preview_shows_what_will_be_signed() {
+    let env = Env::new();
+    let mut draft = ProfileDraft::from(&env.profile());
+    draft.password = PasswordSource::None;
+    let mut g = gui(&env, Some(draft.parse().unwrap()));
+    g.click("Advanced");
+    let preview =
+        g.h.get_by_role_and_label(Role::MultilineTextInput, "Assertion preview")
+            .value()
+            .unwrap_or_default();
+    assert!(
+        preview.contains("\"alg\": \"RS256\"") && preview.contains("\"x5t\""),
+        "{preview}"
+    );
+    assert!(preview.contains(&env.sandbox.token_url()) && preview.contains(CLIENT_ID));
+}
+
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn eframe_storage_keeps_preferences_only() {
+    let env = Env::new();
+    saved(&env, &ProfileStore::at(env.ws.path("profiles")), &["Prod"]);
+    let mut g = gui(&env, None);
+    g.click("Prod");
+    g.click("Certificate");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(g.h.state_mut(), &mut storage);
+    let stored: String = storage.0.values().cloned().collect();
+    assert!(
+        stored.contains("Prod"),
+        "the last profile is remembered: {stored}"
+    );
+    assert!(!stored.contains(PASSWORD));
+    assert!(
+        !stored.contains(CLIENT_ID),
+        "profiles are not copied into eframe storage"
+    );
+}
