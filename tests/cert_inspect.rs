@@ -191,3 +191,25 @@ fn now() -> i64 {
         .unwrap()
         .as_secs() as i64
 }
+
+#[test]
+fn a_signing_only_self_signed_certificate_is_recognised() {
+    // Made with keyUsage=digitalSignature only, as New-SelfSignedCertificate -KeySpec Signature does.
+    let ws = Workspace::new();
+    let key = ws.rsa_key("app.key", 2048);
+    ws.openssl(&[
+        "req",
+        "-x509",
+        "-key",
+        s(&key),
+        "-subj",
+        "/CN=Signer",
+        "-days",
+        "365",
+        "-addext",
+        "keyUsage=critical,digitalSignature",
+        "-out",
+        "ds.pem",
+    ]);
+    assert!(codes(&report_for(&ws.path("ds.pem"), &key)).contains(&"self_signed"));
+}

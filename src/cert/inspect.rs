@@ -171,8 +171,12 @@ fn digest(cert: &X509, md: MessageDigest) -> Vec<u8> {
     cert.digest(md).map(|d| d.to_vec()).unwrap_or_default()
 }
 
+/// Subject equals issuer and the certificate's own key verifies it. (OpenSSL's "issued" check is not
+/// used here: it also demands keyCertSign, which signing-only self-signed certificates lack.)
 fn is_self_signed(cert: &X509) -> bool {
-    issued(cert, cert)
+    cert.subject_name()
+        .try_cmp(cert.issuer_name())
+        .is_ok_and(std::cmp::Ordering::is_eq)
         && cert
             .public_key()
             .is_ok_and(|key| cert.verify(&key).unwrap_or(false))
