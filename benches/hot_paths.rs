@@ -23,10 +23,10 @@ fn hot_paths(c: &mut Criterion) {
     let demo = make_demo_certificate("bench").expect("certificate");
     let pfx = demo.to_pfx().expect("pfx");
     c.bench_function("load PFX (AES-256/PBKDF2, RSA 2048)", |b| {
-        b.iter(|| load_bytes(&pfx, None, None).expect("load"));
+        b.iter(|| load_bytes(&pfx, None, None, None).expect("load"));
     });
 
-    let credential = load_bytes(&pfx, None, None).expect("load");
+    let credential = load_bytes(&pfx, None, None, None).expect("load");
     let signer = Signer::new(&credential).expect("signer");
     for algorithm in [AssertionAlgorithm::Rs256, AssertionAlgorithm::Ps256] {
         let options = AssertionOptions {

@@ -14,6 +14,7 @@ fn report_for(cert: &std::path::Path, key: &std::path::Path) -> CertReport {
         LoadOptions {
             key_path: Some(key),
             password: None,
+            alias: None,
         },
     )
     .unwrap();
@@ -168,6 +169,7 @@ fn an_expected_thumbprint_is_compared() {
         LoadOptions {
             key_path: Some(&key),
             password: None,
+            alias: None,
         },
     )
     .unwrap();

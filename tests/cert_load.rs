@@ -16,6 +16,7 @@ fn with_password(password: &Secret) -> LoadOptions<'_> {
     LoadOptions {
         key_path: None,
         password: Some(password),
+        alias: None,
     }
 }
 
@@ -175,6 +176,7 @@ fn pem_pkcs8_key_with_pem_certificate() {
         LoadOptions {
             key_path: Some(&key),
             password: None,
+            alias: None,
         },
     )
     .unwrap();
@@ -220,6 +222,7 @@ fn encrypted_pkcs8_key_with_der_certificate() {
         LoadOptions {
             key_path: Some(&enc),
             password: Some(&password),
+            alias: None,
         },
     )
     .unwrap();
@@ -232,6 +235,7 @@ fn encrypted_pkcs8_key_with_der_certificate() {
         LoadOptions {
             key_path: Some(&enc),
             password: Some(&wrong),
+            alias: None,
         },
     );
     assert!(matches!(error, Err(CertError::WrongPassword)), "{error:?}");
@@ -240,6 +244,7 @@ fn encrypted_pkcs8_key_with_der_certificate() {
         LoadOptions {
             key_path: Some(&enc),
             password: None,
+            alias: None,
         },
     );
     assert!(
@@ -264,6 +269,7 @@ fn pkcs1_rsa_private_key_plain_and_encrypted() {
         LoadOptions {
             key_path: Some(&rsa),
             password: None,
+            alias: None,
         },
     )
     .unwrap();
@@ -293,6 +299,7 @@ fn pkcs1_rsa_private_key_plain_and_encrypted() {
         LoadOptions {
             key_path: Some(&enc),
             password: Some(&password),
+            alias: None,
         },
     )
     .unwrap();
@@ -371,6 +378,7 @@ fn a_key_that_belongs_to_another_certificate_is_a_mismatch() {
         LoadOptions {
             key_path: Some(&other),
             password: None,
+            alias: None,
         },
     )
     .unwrap();
@@ -418,6 +426,10 @@ fn damaged_and_foreign_files_get_distinct_errors() {
         ),
         (
             ws.write("keystore.jks", &[0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2]),
+            "corrupt",
+        ),
+        (
+            ws.write("keystore.jceks", &[0xCE, 0xCE, 0xCE, 0xCE, 0, 0, 0, 2]),
             "unsupported_format",
         ),
         (
@@ -434,7 +446,7 @@ fn damaged_and_foreign_files_get_distinct_errors() {
         assert_eq!(error.code(), code, "{}: {error}", file.display());
         assert!(!error.fix().is_empty());
     }
-    let jks = load_file(&ws.path("keystore.jks"), LoadOptions::default()).unwrap_err();
+    let jks = load_file(&ws.path("keystore.jceks"), LoadOptions::default()).unwrap_err();
     assert!(jks.to_string().contains("keytool -importkeystore"), "{jks}");
 }
 

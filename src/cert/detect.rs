@@ -11,6 +11,8 @@ pub enum FileFormat {
     Pem,
     /// A single DER certificate (`.cer`, `.crt`).
     Der,
+    /// A Java JKS keystore.
+    Jks,
 }
 
 impl FileFormat {
@@ -20,6 +22,7 @@ impl FileFormat {
             Self::Pkcs12 => "PKCS#12",
             Self::Pem => "PEM",
             Self::Der => "DER",
+            Self::Jks => "JKS",
         }
     }
 }

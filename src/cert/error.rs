@@ -37,6 +37,17 @@ pub enum CertError {
     /// A key was found but no certificate.
     #[error("the file holds a private key but no certificate")]
     NoCertificate,
+    /// The keystore holds several keys and no alias was given.
+    #[error("the keystore holds several keys; choose one by alias: {}", .0.join(", "))]
+    AliasRequired(Vec<String>),
+    /// The given alias is not in the keystore.
+    #[error("the keystore has no key with alias '{alias}'; its aliases: {}", available.join(", "))]
+    AliasNotFound {
+        /// The alias asked for.
+        alias: String,
+        /// The aliases present.
+        available: Vec<String>,
+    },
 }
 
 impl CertError {
@@ -66,6 +77,9 @@ impl CertError {
             Self::NoCertificate => {
                 "Give the certificate file as well (cert inspect CERT --key KEY)."
             }
+            Self::AliasRequired(_) | Self::AliasNotFound { .. } => {
+                "Give the alias of the key to use (--alias NAME); keytool -list shows them."
+            }
         }
     }
 
@@ -81,6 +95,8 @@ impl CertError {
             Self::UnsupportedFormat(_) => "unsupported_format",
             Self::LegacyAlgorithm(_) => "legacy_algorithm",
             Self::NoCertificate => "no_certificate",
+            Self::AliasRequired(_) => "alias_required",
+            Self::AliasNotFound { .. } => "alias_not_found",
         }
     }
 }

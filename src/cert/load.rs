@@ -48,15 +48,22 @@ impl fmt::Debug for Credential {
 pub struct LoadOptions<'a> {
     /// A separate private key file (PEM or DER), for a certificate given as PEM/DER.
     pub key_path: Option<&'a Path>,
-    /// The password of the PFX or of an encrypted key. `None` and empty both mean "no password".
+    /// The password of the PFX, keystore or encrypted key. `None` and empty both mean "no password".
     pub password: Option<&'a Secret>,
+    /// Which entry of a Java keystore to use (needed when it holds several keys).
+    pub alias: Option<&'a str>,
 }
 
 /// Loads a certificate file (and optionally a separate key file).
 pub fn load_file(path: &Path, options: LoadOptions<'_>) -> Result<Credential, CertError> {
     let bytes = read(path)?;
     let key_bytes = options.key_path.map(read).transpose()?;
-    load_bytes(&bytes, key_bytes.as_deref(), options.password)
+    load_bytes(
+        &bytes,
+        key_bytes.as_deref(),
+        options.password,
+        options.alias,
+    )
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, CertError> {
@@ -74,10 +81,15 @@ pub fn load_bytes(
     bytes: &[u8],
     key_bytes: Option<&[u8]>,
     password: Option<&Secret>,
+    alias: Option<&str>,
 ) -> Result<Credential, CertError> {
     let password = password.map(Secret::expose).filter(|p| !p.is_empty());
     let (format, certs, key) = match sniff(bytes) {
         _ if bytes.is_empty() => return Err(CertError::Empty),
+        Sniffed::JavaKeystore("JKS") => {
+            let (certs, key) = load_jks(bytes, password, alias)?;
+            (FileFormat::Jks, certs, key)
+        }
         Sniffed::JavaKeystore(kind) => {
             return Err(CertError::UnsupportedFormat(format!(
                 "a Java {kind} keystore; convert it to PKCS#12 with: keytool -importkeystore -srckeystore FILE -destkeystore FILE.p12 -deststoretype PKCS12"
@@ -121,6 +133,35 @@ pub fn load_bytes(
         key_matches: selected.key_matches,
         format,
     })
+}
+
+/// The chosen key entry of a JKS keystore: by alias, or the only key entry there is.
+fn load_jks(
+    bytes: &[u8],
+    password: Option<&str>,
+    alias: Option<&str>,
+) -> Result<(Vec<X509>, Option<PKey<Private>>), CertError> {
+    let password = password.unwrap_or("");
+    let entries = super::jks::parse(bytes, password)?;
+    let keys: Vec<_> = entries.iter().filter(|e| e.has_key()).collect();
+    let aliases = || keys.iter().map(|e| e.alias.clone()).collect::<Vec<_>>();
+    let entry = match alias {
+        // Java stores aliases lowercased.
+        Some(alias) => entries
+            .iter()
+            .find(|e| e.alias.eq_ignore_ascii_case(alias))
+            .ok_or_else(|| CertError::AliasNotFound {
+                alias: alias.to_owned(),
+                available: entries.iter().map(|e| e.alias.clone()).collect(),
+            })?,
+        None => match keys.as_slice() {
+            [only] => *only,
+            [] => entries.first().ok_or(CertError::NoCertificate)?,
+            _ => return Err(CertError::AliasRequired(aliases())),
+        },
+    };
+    let key = entry.private_key(password)?;
+    Ok((entry.chain.clone(), key))
 }
 
 fn parse_pkcs12(

@@ -4,6 +4,7 @@ mod detect;
 mod error;
 pub mod generate;
 mod inspect;
+mod jks;
 mod legacy;
 mod load;
 mod names;

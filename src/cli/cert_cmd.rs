@@ -28,6 +28,7 @@ pub(crate) fn inspect(args: &InspectArgs) -> Outcome {
     let options = LoadOptions {
         key_path: args.key.as_deref(),
         password: password.as_ref(),
+        alias: None,
     };
     let credential = match cert::load_file(&args.file, options) {
         Ok(credential) => credential,

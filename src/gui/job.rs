@@ -83,6 +83,7 @@ impl CardJob {
             let options = LoadOptions {
                 key_path: key.as_deref(),
                 password: password.as_ref(),
+                alias: None,
             };
             let result = cert::load_file(&path, options)
                 .map(|credential| cert::inspect(&credential, now, None))

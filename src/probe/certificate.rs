@@ -37,9 +37,9 @@ fn load_blocking(
     now: i64,
 ) -> Result<Loaded, (Failure, bool)> {
     let credential = match source {
-        CertificateSource::PfxFile { path, .. } => cert::load_file(path, LoadOptions { key_path: None, password }),
+        CertificateSource::PfxFile { path, .. } => cert::load_file(path, LoadOptions { key_path: None, password, alias: None }),
         CertificateSource::PemFiles { certificate, key, .. } => {
-            cert::load_file(certificate, LoadOptions { key_path: Some(key), password })
+            cert::load_file(certificate, LoadOptions { key_path: Some(key), password, alias: None })
         }
         CertificateSource::CredentialStore { entry } => {
             return Err((
