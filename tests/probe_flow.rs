@@ -426,3 +426,58 @@ fn graph_only_accepts_the_sandboxs_own_tokens() {
         assert_eq!(body["error"]["code"], "InvalidAuthenticationToken");
     }
 }
+
+#[test]
+fn a_jks_keystore_key_chosen_by_alias_connects() {
+    let ws = support::Workspace::new();
+    for (alias, cn) in [("prod", "Prod"), ("backup", "Backup")] {
+        ws.run(
+            "keytool",
+            &[
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "365",
+                "-dname",
+                &format!("CN={cn}"),
+                "-storetype",
+                "JKS",
+                "-keystore",
+                "ks.jks",
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD,
+            ],
+        );
+    }
+    ws.run(
+        "keytool",
+        &[
+            "-exportcert",
+            "-alias",
+            "backup",
+            "-keystore",
+            "ks.jks",
+            "-storepass",
+            PASSWORD,
+            "-rfc",
+            "-file",
+            "backup.pem",
+        ],
+    );
+    let backup = read_cert(&ws.path("backup.pem"));
+    let env = Env::with(|config| config.apps[0].certificates.push(backup));
+    let mut draft = env.draft();
+    draft.pfx_path = s(&ws.path("ks.jks")).into();
+    let (result, _) = env.run(draft.parse().unwrap());
+    assert_eq!(result.unwrap_err().failure.code, "alias_required");
+    draft.keystore_alias = "backup".into();
+    let (result, _) = env.run(draft.parse().unwrap());
+    assert!(result.is_ok(), "{:?}", result.err());
+}

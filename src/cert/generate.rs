@@ -20,9 +20,25 @@ pub struct KeyPair {
 
 /// A self-signed RSA certificate for signing client assertions: SHA-256, digitalSignature usage.
 pub fn self_signed(common_name: &str, key_bits: u32, days: u32) -> Result<KeyPair, ErrorStack> {
+    self_signed_with_subject(&[("CN".into(), common_name.into())], key_bits, days)
+}
+
+/// Like [`self_signed`], with a full subject (`CN`, `O`, `OU`, …) as parsed by
+/// [`crate::core::subject::parse_subject`].
+pub fn self_signed_with_subject(
+    subject: &[(String, String)],
+    key_bits: u32,
+    days: u32,
+) -> Result<KeyPair, ErrorStack> {
     let key = PKey::from_rsa(Rsa::generate(key_bits)?)?;
-    let mut builder = base_builder(common_name, &key, days)?;
-    builder.set_issuer_name(builder_subject(common_name)?.as_ref())?;
+    let mut name = X509NameBuilder::new()?;
+    for (field, value) in subject {
+        name.append_entry_by_text(field, value)?;
+    }
+    let name = name.build();
+    let mut builder = base_builder("", &key, days)?;
+    builder.set_subject_name(&name)?;
+    builder.set_issuer_name(&name)?;
     builder.append_extension(KeyUsage::new().critical().digital_signature().build()?)?;
     builder.sign(&key, MessageDigest::sha256())?;
     Ok(KeyPair {
@@ -75,6 +91,20 @@ pub fn loopback_server(ca: &KeyPair, days: u32) -> Result<KeyPair, ErrorStack> {
     })
 }
 
+/// A password-protected PKCS#12 file: AES-256-CBC with PBKDF2 for key and certificate, SHA-256 MAC
+/// (what OpenSSL 3 and current Windows write; old RC2/3DES is never produced).
+pub fn to_pfx(pair: &KeyPair, password: &str, friendly_name: &str) -> Result<Vec<u8>, ErrorStack> {
+    openssl::pkcs12::Pkcs12::builder()
+        .name(friendly_name)
+        .pkey(&pair.key)
+        .cert(&pair.certificate)
+        .key_algorithm(openssl::nid::Nid::AES_256_CBC)
+        .cert_algorithm(openssl::nid::Nid::AES_256_CBC)
+        .mac_md(MessageDigest::sha256())
+        .build2(password)?
+        .to_der()
+}
+
 fn builder_subject(common_name: &str) -> Result<openssl::x509::X509Name, ErrorStack> {
     let mut name = X509NameBuilder::new()?;
     name.append_entry_by_text("CN", common_name)?;
@@ -94,7 +124,9 @@ fn base_builder(
     let mut builder = X509::builder()?;
     builder.set_version(2)?;
     builder.set_serial_number(&serial)?;
-    builder.set_subject_name(builder_subject(common_name)?.as_ref())?;
+    if !common_name.is_empty() {
+        builder.set_subject_name(builder_subject(common_name)?.as_ref())?;
+    }
     builder.set_pubkey(key)?;
     builder.set_not_before(&not_before)?;
     builder.set_not_after(&not_after)?;

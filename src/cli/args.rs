@@ -43,8 +43,44 @@ pub enum Command {
 pub enum CertCommand {
     /// Show a certificate's thumbprints, validity and key, and whether Entra will accept it.
     ///
-    /// Exit status: 0 usable, 1 loads but has a blocking finding (or the thumbprint differs), 2 cannot be read.
+    /// With several files, prints one line each (an expiry watch for scheduled jobs).
+    /// Exit status: 0 usable, 1 loads but has a blocking finding (or the thumbprint differs, or it
+    /// expires within --fail-within days), 2 cannot be read.
     Inspect(InspectArgs),
+    /// Make a new self-signed certificate for an app registration: a PFX to keep, a .cer to upload.
+    New(NewCertArgs),
+}
+
+/// `cert new`.
+#[derive(Debug, Args)]
+pub struct NewCertArgs {
+    /// Subject, e.g. CN=MyClientAppCert or "CN=Connector, O=Contoso".
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: String,
+    /// RSA key size: 2048, 3072 or 4096.
+    #[arg(long, value_name = "N", default_value_t = 2048)]
+    pub key_bits: u32,
+    /// Validity in days (default: one year).
+    #[arg(long, value_name = "N", conflicts_with = "years")]
+    pub days: Option<u32>,
+    /// Validity in years.
+    #[arg(long, value_name = "N")]
+    pub years: Option<u32>,
+    /// Where to write the password-protected PFX (AES-256, PBKDF2).
+    #[arg(long, value_name = "FILE")]
+    pub out_pfx: PathBuf,
+    /// Where to write the public certificate to upload (DER .cer).
+    #[arg(long, value_name = "FILE")]
+    pub out_cer: PathBuf,
+    /// Also write the public certificate as PEM.
+    #[arg(long, value_name = "FILE")]
+    pub out_pem: Option<PathBuf>,
+    /// Replace files that exist.
+    #[arg(long)]
+    pub force: bool,
+    /// The PFX password's source (required: the PFX holds the private key).
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 /// Where a password comes from. Never from the command line, where other users and the shell
@@ -63,9 +99,22 @@ pub struct PasswordArgs {
 /// `cert inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// PFX/P12, PEM or DER (.cer/.crt) file.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    /// PFX/P12, JKS, PEM or DER (.cer/.crt) files.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The keystore alias to use (Java keystores with several keys).
+    #[arg(long, value_name = "NAME")]
+    pub alias: Option<String>,
+    /// Fail (exit 1) unless the certificate is the one in this file (e.g. the .cer uploaded to Azure).
+    #[arg(
+        long = "match",
+        value_name = "CERTFILE",
+        conflicts_with = "expect_thumbprint"
+    )]
+    pub match_file: Option<PathBuf>,
+    /// Fail (exit 1) when a certificate expires within this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub fail_within: Option<i64>,
     /// Private key file, when the certificate and key are separate PEM files.
     #[arg(long, value_name = "KEYFILE")]
     pub key: Option<PathBuf>,
@@ -130,6 +179,9 @@ pub struct TestArgs {
     /// PFX / P12 file.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["cert_pem", "key_pem"])]
     pub pfx: Option<PathBuf>,
+    /// The keystore alias to use, when the keystore holds several keys.
+    #[arg(long, value_name = "NAME")]
+    pub alias: Option<String>,
     /// Certificate file (PEM or DER), with --key-pem.
     #[arg(long, value_name = "FILE", requires = "key_pem")]
     pub cert_pem: Option<PathBuf>,

@@ -1,66 +1,184 @@
-//! `certconnect cert inspect`.
+//! `certconnect cert inspect`: one file in detail, or many as an expiry watch.
 
-use serde_json::json;
+use std::path::Path;
+
+use serde_json::{Value, json};
 
 use super::args::InspectArgs;
 use super::{Outcome, now, password, print};
-use crate::cert::{self, CertError, LoadOptions};
+use crate::cert::{self, CertError, CertReport, LoadOptions};
+use crate::core::findings::{Finding, Severity};
 use crate::core::thumbprint;
+use crate::secret::Secret;
 
-/// Loads and inspects one certificate file, prints the report, and maps it to an exit outcome.
+/// What inspecting one file gave.
+enum Inspected {
+    Report(Box<CertReport>),
+    Unreadable(CertError),
+}
+
+/// Loads and inspects the files, prints, and maps the worst result to an exit outcome.
 pub(crate) fn inspect(args: &InspectArgs) -> Outcome {
-    let file = args.file.display().to_string();
-    let expected = match args
-        .expect_thumbprint
-        .as_deref()
-        .map(thumbprint::parse_pasted)
-        .transpose()
-    {
-        Ok(expected) => expected,
-        Err(message) => {
-            return print::usage_error(args.json, &format!("--expect-thumbprint: {message}"));
-        }
-    };
     let password = match password::read(&args.password) {
         Ok(password) => password,
         Err(message) => return print::usage_error(args.json, &message),
     };
+    let expected = match expected_thumbprint(args) {
+        Ok(expected) => expected,
+        Err(message) => return print::usage_error(args.json, &message),
+    };
+    let now = now();
+    let results: Vec<(String, Inspected)> = args
+        .files
+        .iter()
+        .map(|file| {
+            (
+                file.display().to_string(),
+                inspect_one(file, args, password.as_ref(), expected.as_deref(), now),
+            )
+        })
+        .collect();
+    match (results.as_slice(), args.json) {
+        ([(file, Inspected::Report(report))], false) => print::report(file, report),
+        ([(file, inspected)], true) => print::json(&to_json(file, inspected)),
+        (_, true) => print::json(&Value::Array(
+            results.iter().map(|(f, i)| to_json(f, i)).collect(),
+        )),
+        (_, false) => print_table(&results),
+    }
+    results
+        .iter()
+        .map(|(file, inspected)| {
+            outcome(
+                file,
+                inspected,
+                args.json && results.len() == 1 || results.len() > 1,
+            )
+        })
+        .max_by_key(|o| rank(*o))
+        .unwrap_or(Outcome::Ok)
+}
+
+fn expected_thumbprint(args: &InspectArgs) -> Result<Option<String>, String> {
+    if let Some(text) = &args.expect_thumbprint {
+        return thumbprint::parse_pasted(text)
+            .map(Some)
+            .map_err(|m| format!("--expect-thumbprint: {m}"));
+    }
+    let Some(file) = &args.match_file else {
+        return Ok(None);
+    };
+    let uploaded = cert::load_file(file, LoadOptions::default())
+        .map_err(|e| format!("--match {}: {e}", file.display()))?;
+    Ok(Some(cert::inspect(&uploaded, 0, None).thumbprint_sha1))
+}
+
+fn inspect_one(
+    file: &Path,
+    args: &InspectArgs,
+    password: Option<&Secret>,
+    expected: Option<&str>,
+    now: i64,
+) -> Inspected {
     let options = LoadOptions {
         key_path: args.key.as_deref(),
-        password: password.as_ref(),
-        alias: None,
+        password,
+        alias: args.alias.as_deref(),
     };
-    let credential = match cert::load_file(&args.file, options) {
-        Ok(credential) => credential,
-        Err(error) => return load_failed(args.json, &file, &error),
-    };
-    let report = cert::inspect(&credential, now(), expected.as_deref());
-    if args.json {
-        let mut value = serde_json::to_value(&report).unwrap_or_default();
-        if let Some(object) = value.as_object_mut() {
-            object.insert("file".into(), json!(file));
+    match cert::load_file(file, options) {
+        Ok(credential) => {
+            let mut report = cert::inspect(&credential, now, expected);
+            if let Some(days) = args
+                .fail_within
+                .filter(|days| report.days_left < *days && report.days_left >= 0)
+            {
+                report.findings.insert(
+                    0,
+                    Finding {
+                        severity: Severity::Blocking,
+                        code: "expires_within_window",
+                        message: format!(
+                            "The certificate expires in {} days, within the {days}-day window.",
+                            report.days_left
+                        ),
+                    },
+                );
+                report.usable = false;
+            }
+            Inspected::Report(Box::new(report))
         }
-        print::json(&value);
-    } else {
-        print::report(&file, &report);
-    }
-    if report.usable {
-        Outcome::Ok
-    } else {
-        Outcome::Failed
+        Err(error) => Inspected::Unreadable(error),
     }
 }
 
-fn load_failed(as_json: bool, file: &str, error: &CertError) -> Outcome {
-    if as_json {
-        print::json(&json!({
+fn rank(outcome: Outcome) -> u8 {
+    match outcome {
+        Outcome::Ok => 0,
+        Outcome::Failed => 1,
+        Outcome::BadInput => 2,
+    }
+}
+
+fn outcome(file: &str, inspected: &Inspected, quiet: bool) -> Outcome {
+    match inspected {
+        Inspected::Report(report) if report.usable => Outcome::Ok,
+        Inspected::Report(_) => Outcome::Failed,
+        Inspected::Unreadable(error) => {
+            if !quiet {
+                eprintln!("error: {file}: {error}");
+                eprintln!("fix: {}", error.fix());
+            }
+            Outcome::BadInput
+        }
+    }
+}
+
+fn to_json(file: &str, inspected: &Inspected) -> Value {
+    match inspected {
+        Inspected::Report(report) => {
+            let mut value = serde_json::to_value(report.as_ref()).unwrap_or_default();
+            if let Some(object) = value.as_object_mut() {
+                object.insert("file".into(), json!(file));
+            }
+            value
+        }
+        Inspected::Unreadable(error) => json!({
             "file": file,
             "usable": false,
             "error": { "code": error.code(), "message": error.to_string(), "fix": error.fix() },
-        }));
-    } else {
-        eprintln!("error: {file}: {error}");
-        eprintln!("fix: {}", error.fix());
+        }),
     }
-    Outcome::BadInput
+}
+
+fn print_table(results: &[(String, Inspected)]) {
+    let width = results
+        .iter()
+        .map(|(f, _)| f.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!(
+        "{:<width$}  {:>9}  {:<20}  {:<40}  SUBJECT / PROBLEM",
+        "FILE", "DAYS LEFT", "NOT AFTER", "SHA-1 THUMBPRINT"
+    );
+    for (file, inspected) in results {
+        match inspected {
+            Inspected::Report(report) => {
+                let problem = report
+                    .findings
+                    .iter()
+                    .find(|f| f.severity == Severity::Blocking)
+                    .map(|f| format!("  [{}]", f.code))
+                    .unwrap_or_default();
+                println!(
+                    "{file:<width$}  {:>9}  {:<20}  {:<40}  {}{problem}",
+                    report.days_left, report.not_after, report.thumbprint_sha1, report.subject
+                );
+            }
+            Inspected::Unreadable(error) => println!(
+                "{file:<width$}  {:>9}  {:<20}  {:<40}  cannot read: {error}",
+                "-", "-", "-"
+            ),
+        }
+    }
 }

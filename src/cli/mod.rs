@@ -5,6 +5,7 @@
 
 mod args;
 mod cert_cmd;
+mod cert_new;
 mod password;
 mod print;
 mod profile_cmd;
@@ -47,6 +48,9 @@ pub fn run() -> ExitCode {
         Some(Command::Cert {
             command: CertCommand::Inspect(args),
         }) => cert_cmd::inspect(&args),
+        Some(Command::Cert {
+            command: CertCommand::New(args),
+        }) => cert_new::run(&args),
         Some(Command::Profile { command }) => profile_cmd::run(command),
         Some(Command::Test(args)) => test_cmd::run(&args),
         Some(Command::Sandbox(args)) => sandbox_cmd::run(&args),

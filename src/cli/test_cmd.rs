@@ -104,6 +104,7 @@ fn apply_flags(draft: &mut ProfileDraft, args: &TestArgs) -> Result<(), String> 
         draft.cert_kind = CertKind::PfxFile;
         draft.pfx_path = pfx.display().to_string();
     }
+    set(&mut draft.keystore_alias, &args.alias);
     if let (Some(cert), Some(key)) = (&args.cert_pem, &args.key_pem) {
         draft.cert_kind = CertKind::PemFiles;
         draft.pem_cert_path = cert.display().to_string();

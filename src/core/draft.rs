@@ -125,6 +125,8 @@ pub struct ProfileDraft {
     pub cert_kind: CertKind,
     /// PFX path.
     pub pfx_path: String,
+    /// Alias of the key in a Java keystore (empty: the only key).
+    pub keystore_alias: String,
     /// PEM certificate path.
     pub pem_cert_path: String,
     /// PEM key path.
@@ -182,6 +184,7 @@ impl Default for ProfileDraft {
                 .unwrap_or_default(),
             cert_kind: CertKind::PfxFile,
             pfx_path: String::new(),
+            keystore_alias: String::new(),
             pem_cert_path: String::new(),
             pem_key_path: String::new(),
             store_entry: String::new(),
@@ -381,6 +384,13 @@ impl ProfileDraft {
             CertKind::PfxFile => Ok(CertificateSource::PfxFile {
                 path: path(&self.pfx_path, "PFX file")?,
                 password: self.password.clone(),
+                alias: match self.keystore_alias.trim() {
+                    "" => None,
+                    alias => {
+                        check_no_control(alias)?;
+                        Some(alias.to_owned())
+                    }
+                },
             }),
             CertKind::PemFiles => Ok(CertificateSource::PemFiles {
                 certificate: path(&self.pem_cert_path, "certificate file")?,
@@ -403,9 +413,13 @@ impl ProfileDraft {
 
 impl From<&Profile> for ProfileDraft {
     fn from(profile: &Profile) -> Self {
+        let keystore_alias = match &profile.certificate {
+            CertificateSource::PfxFile { alias, .. } => alias.clone().unwrap_or_default(),
+            _ => String::new(),
+        };
         let (cert_kind, pfx_path, pem_cert_path, pem_key_path, store_entry, password) =
             match &profile.certificate {
-                CertificateSource::PfxFile { path, password } => (
+                CertificateSource::PfxFile { path, password, .. } => (
                     CertKind::PfxFile,
                     display(path),
                     String::new(),
@@ -443,6 +457,7 @@ impl From<&Profile> for ProfileDraft {
             scope: profile.scope.clone(),
             cert_kind,
             pfx_path,
+            keystore_alias,
             pem_cert_path,
             pem_key_path,
             store_entry,

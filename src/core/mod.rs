@@ -14,6 +14,7 @@ pub mod headers;
 pub mod jwt;
 pub mod profile;
 pub mod retry;
+pub mod subject;
 pub mod thumbprint;
 pub mod time_fmt;
 pub mod token_response;

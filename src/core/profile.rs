@@ -119,6 +119,9 @@ pub enum CertificateSource {
         path: PathBuf,
         /// How to get its password.
         password: PasswordSource,
+        /// The entry to use in a Java keystore with several keys.
+        #[serde(default)]
+        alias: Option<String>,
     },
     /// A PEM (or DER) certificate and a PEM private key in separate files.
     PemFiles {

@@ -37,7 +37,9 @@ fn load_blocking(
     now: i64,
 ) -> Result<Loaded, (Failure, bool)> {
     let credential = match source {
-        CertificateSource::PfxFile { path, .. } => cert::load_file(path, LoadOptions { key_path: None, password, alias: None }),
+        CertificateSource::PfxFile { path, alias, .. } => {
+            cert::load_file(path, LoadOptions { key_path: None, password, alias: alias.as_deref() })
+        }
         CertificateSource::PemFiles { certificate, key, .. } => {
             cert::load_file(certificate, LoadOptions { key_path: Some(key), password, alias: None })
         }

@@ -1,7 +1,6 @@
 //! The throwaway certificate of the sandbox demo.
 
 use openssl::error::ErrorStack;
-use openssl::pkcs12::Pkcs12;
 
 use crate::cert::generate::{KeyPair, self_signed};
 
@@ -11,12 +10,7 @@ pub struct DemoCertificate(pub KeyPair);
 impl DemoCertificate {
     /// A PKCS#12 file with an empty password (it only ever talks to the local sandbox).
     pub fn to_pfx(&self) -> Result<Vec<u8>, ErrorStack> {
-        Pkcs12::builder()
-            .name("certconnect sandbox")
-            .pkey(&self.0.key)
-            .cert(&self.0.certificate)
-            .build2("")?
-            .to_der()
+        crate::cert::generate::to_pfx(&self.0, "", "certconnect sandbox")
     }
 }
 

@@ -1,0 +1,311 @@
+//! The certificate workshop from the command line: make, compare, keystores, expiry watch.
+
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+
+mod support;
+
+use support::{Workspace, certconnect, s, stderr, stdout};
+
+const PASSWORD: &str = "New-Cert-Passw0rd";
+
+fn new_cert(ws: &Workspace, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "cert",
+        "new",
+        "--subject",
+        "CN=MyClientAppCert, O=Contoso",
+        "--out-pfx",
+        "app.pfx",
+        "--out-cer",
+        "app.cer",
+        "--out-pem",
+        "app.pem",
+        "--password-env",
+        "PFX_PASSWORD",
+    ];
+    args.extend_from_slice(extra);
+    certconnect(ws, &args, &[("PFX_PASSWORD", PASSWORD)], None)
+}
+
+#[test]
+fn a_new_certificate_loads_in_openssl_and_in_certconnect() {
+    let ws = Workspace::new();
+    let output = new_cert(&ws, &["--key-bits", "3072", "--years", "2"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stdout(&output).contains(PASSWORD));
+    let sha1 = ws.openssl_sha1(&ws.path("app.pem"));
+    assert!(
+        stdout(&output).contains(&sha1),
+        "the thumbprint to compare with the portal is printed"
+    );
+
+    // openssl reads it with the password, and it is AES-256 with PBKDF2.
+    let info = std::process::Command::new("openssl")
+        .args([
+            "pkcs12",
+            "-info",
+            "-noout",
+            "-in",
+            s(&ws.path("app.pfx")),
+            "-passin",
+            &format!("pass:{PASSWORD}"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        info.status.success(),
+        "{}",
+        String::from_utf8_lossy(&info.stderr)
+    );
+    let info_text =
+        String::from_utf8_lossy(&info.stderr).to_string() + &String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info_text.contains("PBKDF2") && info_text.contains("AES-256-CBC"),
+        "{info_text}"
+    );
+    ws.openssl(&["x509", "-in", "app.cer", "-inform", "DER", "-noout"]);
+
+    let inspect = certconnect(
+        &ws,
+        &[
+            "cert",
+            "inspect",
+            "app.pfx",
+            "--password-env",
+            "P",
+            "--json",
+        ],
+        &[("P", PASSWORD)],
+        None,
+    );
+    assert_eq!(inspect.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&inspect)).unwrap();
+    assert_eq!(json["subject"], "CN=MyClientAppCert, O=Contoso");
+    assert_eq!(json["key"]["bits"], 3072);
+    assert_eq!(json["signature_algorithm"], "sha256WithRSAEncryption");
+    assert!((729..=730).contains(&json["days_left"].as_i64().unwrap()));
+    assert_eq!(json["thumbprint_sha1"], sha1);
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["self_signed"],
+        "digitalSignature usage, no other finding"
+    );
+}
+
+#[test]
+fn cert_new_refuses_to_overwrite_or_to_go_without_a_password() {
+    let ws = Workspace::new();
+    assert_eq!(new_cert(&ws, &[]).status.code(), Some(0));
+    let before = std::fs::read(ws.path("app.pfx")).unwrap();
+    let again = new_cert(&ws, &[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("exists"), "{}", stderr(&again));
+    assert_eq!(
+        std::fs::read(ws.path("app.pfx")).unwrap(),
+        before,
+        "nothing was lost"
+    );
+    assert_eq!(new_cert(&ws, &["--force"]).status.code(), Some(0));
+
+    let no_password = certconnect(
+        &ws,
+        &[
+            "cert",
+            "new",
+            "--subject",
+            "CN=x",
+            "--out-pfx",
+            "b.pfx",
+            "--out-cer",
+            "b.cer",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(no_password.status.code(), Some(2));
+    let bad = certconnect(
+        &ws,
+        &[
+            "cert",
+            "new",
+            "--subject",
+            "CN=x",
+            "--key-bits",
+            "1024",
+            "--out-pfx",
+            "c.pfx",
+            "--out-cer",
+            "c.cer",
+            "--password-env",
+            "P",
+        ],
+        &[("P", "p")],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(!ws.path("c.pfx").exists());
+}
+
+#[test]
+fn match_compares_with_the_uploaded_certificate() {
+    let ws = Workspace::new();
+    new_cert(&ws, &[]);
+    let env = [("P", PASSWORD)];
+    let same = certconnect(
+        &ws,
+        &[
+            "cert",
+            "inspect",
+            "app.pfx",
+            "--password-env",
+            "P",
+            "--match",
+            "app.cer",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(same.status.code(), Some(0), "{}", stdout(&same));
+    assert!(stdout(&same).contains("thumbprint_match"));
+
+    let key = ws.rsa_key("other.key", 2048);
+    ws.self_signed("other.pem", &key, "/CN=Other", 365);
+    let other_sha1 = ws.openssl_sha1(&ws.path("other.pem"));
+    let differs = certconnect(
+        &ws,
+        &[
+            "cert",
+            "inspect",
+            "app.pfx",
+            "--password-env",
+            "P",
+            "--match",
+            "other.pem",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(differs.status.code(), Some(1));
+    let text = stdout(&differs);
+    let own_sha1 = ws.openssl_sha1(&ws.path("app.pem"));
+    assert!(
+        text.contains(&other_sha1) && text.contains(&own_sha1),
+        "both thumbprints side by side:\n{text}"
+    );
+}
+
+#[test]
+fn jks_keystores_list_their_aliases_and_load_by_alias() {
+    let ws = Workspace::new();
+    for (alias, cn) in [("prod", "Prod"), ("backup", "Backup")] {
+        ws.run(
+            "keytool",
+            &[
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "365",
+                "-dname",
+                &format!("CN={cn}"),
+                "-storetype",
+                "JKS",
+                "-keystore",
+                "ks.jks",
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD,
+            ],
+        );
+    }
+    let env = [("P", PASSWORD)];
+    let listed = certconnect(
+        &ws,
+        &["cert", "inspect", "ks.jks", "--password-env", "P"],
+        &env,
+        None,
+    );
+    assert_eq!(listed.status.code(), Some(2));
+    assert!(
+        stderr(&listed).contains("prod") && stderr(&listed).contains("backup"),
+        "{}",
+        stderr(&listed)
+    );
+    let chosen = certconnect(
+        &ws,
+        &[
+            "cert",
+            "inspect",
+            "ks.jks",
+            "--password-env",
+            "P",
+            "--alias",
+            "backup",
+            "--json",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(chosen.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&chosen)).unwrap();
+    assert_eq!(
+        (json["subject"].as_str(), json["format"].as_str()),
+        (Some("CN=Backup"), Some("JKS"))
+    );
+}
+
+#[test]
+fn many_files_make_an_expiry_table_and_fail_within_flags_soon_expiring_ones() {
+    let ws = Workspace::new();
+    let key = ws.rsa_key("k.key", 2048);
+    ws.self_signed("year.pem", &key, "/CN=Year", 365);
+    ws.self_signed("soon.pem", &key, "/CN=Soon", 20);
+    let table = certconnect(&ws, &["cert", "inspect", "year.pem", "soon.pem"], &[], None);
+    assert_eq!(table.status.code(), Some(0), "{}", stdout(&table));
+    let text = stdout(&table);
+    assert!(
+        text.contains("DAYS LEFT") && text.contains("CN=Year") && text.contains("CN=Soon"),
+        "{text}"
+    );
+
+    let watch = certconnect(
+        &ws,
+        &[
+            "cert",
+            "inspect",
+            "year.pem",
+            "soon.pem",
+            "--fail-within",
+            "30",
+            "--json",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(watch.status.code(), Some(1));
+    let list: serde_json::Value = serde_json::from_str(&stdout(&watch)).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["usable"], true);
+    assert_eq!(list[1]["findings"][0]["code"], "expires_within_window");
+
+    let with_missing = certconnect(
+        &ws,
+        &["cert", "inspect", "year.pem", "missing.pfx"],
+        &[],
+        None,
+    );
+    assert_eq!(with_missing.status.code(), Some(2));
+    assert!(stdout(&with_missing).contains("cannot read"));
+}
