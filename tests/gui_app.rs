@@ -320,3 +320,68 @@ fn eframe_storage_keeps_preferences_only() {
         "profiles are not copied into eframe storage"
     );
 }
+
+#[test]
+fn a_new_certificate_is_made_and_loaded_into_the_profile() {
+    let env = Env::new();
+    let mut g = gui(&env, None);
+    g.click("Certificate");
+    g.set_text(
+        Role::PasswordInput,
+        "Certificate password",
+        "Made-in-the-app1",
+    );
+    g.click("New certificate");
+    g.field("Subject", "CN=Made in the app, O=Contoso");
+    let pfx = env.ws.path("made.pfx");
+    g.picker.push(Some(pfx.clone()));
+    g.button("Create certificate…");
+    g.h.step();
+    g.wait_until(|app| !app.is_busy());
+    assert!(
+        pfx.exists() && pfx.with_extension("cer").exists() && pfx.with_extension("pem").exists()
+    );
+    assert_eq!(g.h.state().draft().pfx_path, s(&pfx));
+    g.h.get_by_label("CN=Made in the app, O=Contoso");
+    // The file the app wrote opens with the project's own loader and the password.
+    let password = certconnect::secret::Secret::new("Made-in-the-app1");
+    let options = certconnect::cert::LoadOptions {
+        key_path: None,
+        password: Some(&password),
+        alias: None,
+    };
+    assert_eq!(
+        certconnect::cert::load_file(&pfx, options)
+            .unwrap()
+            .key_matches,
+        Some(true)
+    );
+}
+
+#[test]
+fn the_portal_thumbprint_is_compared_side_by_side() {
+    let env = Env::new();
+    let mut g = gui(&env, Some(env.profile()));
+    g.click("Certificate");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.button("Load certificate");
+    g.h.step();
+    g.wait_until(|app| !app.is_busy());
+    let sha1 = env.ws.openssl_sha1(&env.ws.path("app.pem"));
+    let pasted: String = sha1
+        .to_lowercase()
+        .as_bytes()
+        .chunks(2)
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect::<Vec<_>>()
+        .join(":");
+    g.field("Portal thumbprint", &pasted);
+    g.h.get_by_label_contains("Match: this is the certificate");
+    g.field(
+        "Portal thumbprint",
+        "00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF 00 11 22 33",
+    );
+    g.h.get_by_label_contains("Different certificates");
+    g.h.get_by_label(&format!("This file: {sha1}"));
+    g.h.get_by_label("Azure:     00112233445566778899AABBCCDDEEFF00112233");
+}

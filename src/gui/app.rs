@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::dialog::{CardView, DialogAction, DialogState, Errors, Tab, dialog_ui};
 use super::files::FilePicker;
-use super::job::{CardJob, TestJob, TestMessage};
+use super::job::{CardJob, NewCertJob, NewCertRequest, TestJob, TestMessage};
 use super::modals::{ModalState, Pending};
 use super::prefs::{PREFS_KEY, UiPrefs};
 use super::profile_list::{ListAction, ListView, profile_list_ui};
@@ -49,6 +49,8 @@ pub struct CertconnectApp {
     pub(super) dialog: DialogState,
     card: CardView,
     card_job: Option<CardJob>,
+    compare_job: Option<CardJob>,
+    new_cert_job: Option<NewCertJob>,
     run: Option<RunView>,
     test_job: Option<TestJob>,
     search: String,
@@ -74,6 +76,8 @@ impl CertconnectApp {
             dialog: DialogState::default(),
             card: CardView::default(),
             card_job: None,
+            compare_job: None,
+            new_cert_job: None,
             run: None,
             test_job: None,
             search: String::new(),
@@ -104,6 +108,14 @@ impl CertconnectApp {
     /// Whether a test is running.
     pub fn is_testing(&self) -> bool {
         self.test_job.is_some()
+    }
+
+    /// Whether any background job (test, certificate load, new certificate) is running.
+    pub fn is_busy(&self) -> bool {
+        self.test_job.is_some()
+            || self.card_job.is_some()
+            || self.compare_job.is_some()
+            || self.new_cert_job.is_some()
     }
 
     /// The open profile has changes that are not saved.
@@ -426,6 +438,76 @@ impl CertconnectApp {
         }
     }
 
+    /// Takes the results of the workshop's jobs (new certificate, thumbprint to compare).
+    fn drain_workshop_jobs(&mut self) {
+        if let Some(result) = self.compare_job.as_ref().and_then(CardJob::try_take) {
+            self.compare_job = None;
+            match result {
+                Ok(report) => self.dialog.compare = report.thumbprint_sha1,
+                Err(error) => {
+                    self.set_status(format!("Cannot read that certificate: {error}"), true)
+                }
+            }
+        }
+        if let Some(result) = self.new_cert_job.as_ref().and_then(NewCertJob::try_take) {
+            self.new_cert_job = None;
+            self.dialog.creating = false;
+            match result {
+                Ok(pfx) => {
+                    self.draft.cert_kind = CertKind::PfxFile;
+                    self.draft.pfx_path = pfx.display().to_string();
+                    self.draft.keystore_alias.clear();
+                    self.draft.password = PasswordSource::Ask;
+                    self.set_status(
+                        format!(
+                            "Created {}; upload {} to the app registration",
+                            pfx.display(),
+                            pfx.with_extension("cer").display()
+                        ),
+                        false,
+                    );
+                    self.load_card();
+                }
+                Err(error) => {
+                    self.set_status(format!("The certificate was not made: {error}"), true)
+                }
+            }
+        }
+    }
+
+    fn create_certificate(&mut self) {
+        let subject = match crate::core::subject::parse_subject(&self.dialog.new_subject) {
+            Ok(subject) => subject,
+            Err(message) => return self.set_status(format!("Subject: {message}"), true),
+        };
+        let days = match self.dialog.new_days.trim().parse::<u32>() {
+            Ok(days) if (1..=36_500).contains(&days) => days,
+            _ => return self.set_status("Validity: a whole number of days from 1 to 36500", true),
+        };
+        if self.dialog.password.is_empty() {
+            return self.set_status(
+                "Type the certificate password first: it protects the new PFX",
+                true,
+            );
+        }
+        let Some(pfx) = self.deps.picker.save_pfx() else {
+            return;
+        };
+        let request = NewCertRequest {
+            subject,
+            key_bits: self.dialog.new_key_bits,
+            days,
+            pfx,
+            password: Secret::new(self.dialog.password.clone()),
+        };
+        self.dialog.creating = true;
+        self.new_cert_job = Some(NewCertJob::spawn(
+            &self.deps.runtime,
+            self.ctx.clone(),
+            request,
+        ));
+    }
+
     /// Keeps the certificate's public facts in the profile for the list's expiry badge. A clean
     /// saved profile is updated on disk at once, so this never shows up as an unsaved edit.
     fn remember_certificate(&mut self, report: &crate::cert::CertReport) {
@@ -499,6 +581,7 @@ impl CertconnectApp {
 impl eframe::App for CertconnectApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_jobs();
+        self.drain_workshop_jobs();
         self.take_dropped_file(ctx);
     }
 
@@ -579,8 +662,22 @@ impl eframe::App for CertconnectApp {
                 )
             })
             .inner;
-        if action == DialogAction::LoadCertificate {
-            self.load_card();
+        match action {
+            DialogAction::None => {}
+            DialogAction::LoadCertificate => self.load_card(),
+            DialogAction::CreateCertificate => self.create_certificate(),
+            DialogAction::PickCompareFile => {
+                if let Some(path) = self.deps.picker.pick_certificate() {
+                    self.compare_job = Some(CardJob::spawn(
+                        &self.deps.runtime,
+                        self.ctx.clone(),
+                        path,
+                        None,
+                        None,
+                        system_now(),
+                    ));
+                }
+            }
         }
         super::modals::show(self, &ctx);
     }

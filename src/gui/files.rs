@@ -13,6 +13,8 @@ pub trait FilePicker: Send + Sync {
     fn pick_ca(&self) -> Option<PathBuf>;
     /// Where to save an export.
     fn save_export(&self) -> Option<PathBuf>;
+    /// Where to save a new certificate's PFX (the .cer and .pem go beside it).
+    fn save_pfx(&self) -> Option<PathBuf>;
     /// An export to import.
     fn pick_import(&self) -> Option<PathBuf>;
 }
@@ -49,6 +51,14 @@ impl FilePicker for RfdPicker {
             .set_title("Export profiles")
             .set_file_name("certconnect-profiles.ron")
             .add_filter("RON", &["ron"])
+            .save_file()
+    }
+
+    fn save_pfx(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Save the new certificate")
+            .set_file_name("private_key.pfx")
+            .add_filter("PFX", &["pfx"])
             .save_file()
     }
 
@@ -90,6 +100,9 @@ impl FilePicker for QueuedPicker {
         self.next()
     }
     fn save_export(&self) -> Option<PathBuf> {
+        self.next()
+    }
+    fn save_pfx(&self) -> Option<PathBuf> {
         self.next()
     }
     fn pick_import(&self) -> Option<PathBuf> {

@@ -104,3 +104,70 @@ impl CardJob {
         }
     }
 }
+
+/// What the "New certificate" form asks for.
+pub struct NewCertRequest {
+    /// Parsed subject.
+    pub subject: Vec<(String, String)>,
+    /// RSA key size.
+    pub key_bits: u32,
+    /// Validity in days.
+    pub days: u32,
+    /// The PFX to write; the `.cer` and `.pem` go beside it.
+    pub pfx: std::path::PathBuf,
+    /// The PFX password.
+    pub password: Secret,
+}
+
+/// A certificate being made (RSA key generation takes a moment, more for 4096 bits).
+pub struct NewCertJob {
+    rx: Receiver<Result<std::path::PathBuf, String>>,
+}
+
+impl NewCertJob {
+    /// Makes the key and certificate and writes the files, off the UI thread.
+    pub fn spawn(runtime: &Handle, ctx: egui::Context, request: NewCertRequest) -> Self {
+        let (tx, rx) = channel();
+        runtime.spawn_blocking(move || {
+            let result = make_certificate(&request).map(|()| request.pfx.clone());
+            if tx.send(result).is_ok() {
+                ctx.request_repaint();
+            }
+        });
+        Self { rx }
+    }
+
+    /// The PFX path once written, or why not.
+    pub fn try_take(&self) -> Option<Result<std::path::PathBuf, String>> {
+        match self.rx.try_recv() {
+            Ok(result) => Some(result),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err("making the certificate stopped".into())),
+        }
+    }
+}
+
+fn make_certificate(request: &NewCertRequest) -> Result<(), String> {
+    use crate::cert::generate::{self_signed_with_subject, to_pfx};
+    use crate::store::write_atomic;
+    let text = |e: openssl::error::ErrorStack| e.to_string();
+    let pair =
+        self_signed_with_subject(&request.subject, request.key_bits, request.days).map_err(text)?;
+    let name = request
+        .subject
+        .iter()
+        .find(|(f, _)| f == "CN")
+        .map_or("certconnect", |(_, v)| v.as_str());
+    let pfx = to_pfx(&pair, request.password.expose(), name).map_err(text)?;
+    write_atomic(&request.pfx, &pfx).map_err(|e| e.to_string())?;
+    write_atomic(
+        &request.pfx.with_extension("cer"),
+        &pair.certificate.to_der().map_err(text)?,
+    )
+    .map_err(|e| e.to_string())?;
+    write_atomic(
+        &request.pfx.with_extension("pem"),
+        &pair.certificate.to_pem().map_err(text)?,
+    )
+    .map_err(|e| e.to_string())
+}

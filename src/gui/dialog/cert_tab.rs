@@ -43,6 +43,7 @@ pub(super) fn ui(
     match draft.cert_kind {
         CertKind::PfxFile => {
             text_field(ui, "PFX file", &mut draft.pfx_path, None);
+            text_field(ui, "Keystore alias", &mut draft.keystore_alias, None);
             if browse(ui, "Browse for PFX file")
                 && let Some(path) = picker.pick_certificate()
             {
@@ -92,6 +93,15 @@ pub(super) fn ui(
     }
     ui.add_space(8.0);
     card_ui(ui, card);
+    if draft.cert_kind != CertKind::CredentialStore {
+        let compare = super::workshop::compare_ui(ui, state, card);
+        let create = super::workshop::new_certificate_ui(ui, state, state.creating);
+        for asked in [compare, create] {
+            if asked != DialogAction::None {
+                action = asked;
+            }
+        }
+    }
     action
 }
 

@@ -5,6 +5,7 @@ mod cert_tab;
 mod general_tab;
 mod graph_tab;
 mod retry_tab;
+mod workshop;
 
 use std::collections::HashMap;
 
@@ -63,7 +64,6 @@ impl Tab {
 }
 
 /// Dialog state that is not part of the profile.
-#[derive(Default)]
 pub struct DialogState {
     /// The open tab.
     pub tab: Tab,
@@ -71,12 +71,38 @@ pub struct DialogState {
     pub password: String,
     /// Extra headers as name/value rows (the profile stores them as `H1:AAA||H2:BBB`).
     pub header_rows: Vec<(String, String)>,
+    /// New certificate: subject.
+    pub new_subject: String,
+    /// New certificate: RSA key size.
+    pub new_key_bits: u32,
+    /// New certificate: validity in days.
+    pub new_days: String,
+    /// A making of a certificate is under way.
+    pub creating: bool,
+    /// The thumbprint to compare with (pasted from the portal, or read from a .cer).
+    pub compare: String,
+}
+
+impl Default for DialogState {
+    fn default() -> Self {
+        Self {
+            tab: Tab::default(),
+            password: String::new(),
+            header_rows: Vec::new(),
+            new_subject: "CN=MyClientAppCert".into(),
+            new_key_bits: 2048,
+            new_days: "365".into(),
+            creating: false,
+            compare: String::new(),
+        }
+    }
 }
 
 impl DialogState {
     /// Loads the header rows from a draft.
     pub fn reset_for(&mut self, draft: &ProfileDraft) {
         self.password.clear();
+        self.compare.clear();
         self.header_rows = draft
             .extra_headers
             .split("||")
@@ -121,6 +147,10 @@ pub enum DialogAction {
     None,
     /// (Re)load the certificate summary card.
     LoadCertificate,
+    /// Make a new certificate from the form.
+    CreateCertificate,
+    /// Read the thumbprint to compare with from a certificate file.
+    PickCompareFile,
 }
 
 /// Draws the tab bar and the open tab.

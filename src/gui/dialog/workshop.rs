@@ -1,0 +1,99 @@
+//! On the Certificate tab: make a new certificate, and compare with the one uploaded to Azure.
+
+use egui::RichText;
+
+use super::{CardView, DialogAction, DialogState};
+use crate::core::thumbprint::parse_pasted;
+use crate::gui::widgets::{ERROR, FIELD_WIDTH, OK, row, text_field};
+
+/// Key sizes offered.
+const KEY_SIZES: [u32; 3] = [2048, 3072, 4096];
+
+/// The "New certificate" form.
+pub(super) fn new_certificate_ui(
+    ui: &mut egui::Ui,
+    state: &mut DialogState,
+    creating: bool,
+) -> DialogAction {
+    let mut action = DialogAction::None;
+    egui::CollapsingHeader::new("New certificate").default_open(false).show(ui, |ui| {
+        ui.label("Makes a self-signed RSA certificate (SHA-256, digitalSignature), like New-SelfSignedCertificate. The PFX is protected with the certificate password above; the .cer to upload and a .pem are written beside it.");
+        text_field(ui, "Subject", &mut state.new_subject, None);
+        row(ui, "Key size", |ui, label| {
+            egui::ComboBox::from_id_salt("key_bits")
+                .selected_text(format!("RSA {}", state.new_key_bits))
+                .width(FIELD_WIDTH.min(200.0))
+                .show_ui(ui, |ui| {
+                    for bits in KEY_SIZES {
+                        ui.selectable_value(&mut state.new_key_bits, bits, format!("RSA {bits}"));
+                    }
+                })
+                .response
+                .labelled_by(label);
+        });
+        text_field(ui, "Validity (days)", &mut state.new_days, None);
+        row(ui, "", |ui, _| {
+            if creating {
+                ui.spinner();
+                ui.label("Making the certificate…");
+            } else if ui.button("Create certificate…").clicked() {
+                action = DialogAction::CreateCertificate;
+            }
+        });
+    });
+    action
+}
+
+/// The "Compare with Azure" box: a pasted thumbprint, or one read from the uploaded `.cer`.
+pub(super) fn compare_ui(
+    ui: &mut egui::Ui,
+    state: &mut DialogState,
+    card: &CardView,
+) -> DialogAction {
+    let mut action = DialogAction::None;
+    ui.add_space(6.0);
+    ui.label(RichText::new("Compare with Azure").strong());
+    text_field(ui, "Portal thumbprint", &mut state.compare, None);
+    row(ui, "", |ui, _| {
+        if ui.button("Read thumbprint from .cer…").clicked() {
+            action = DialogAction::PickCompareFile;
+        }
+    });
+    if state.compare.trim().is_empty() {
+        return action;
+    }
+    let Some(report) = &card.report else {
+        ui.label("Load the certificate to compare it.");
+        return action;
+    };
+    match parse_pasted(&state.compare) {
+        Err(message) => {
+            ui.label(RichText::new(message).color(ERROR));
+        }
+        Ok(expected) => {
+            let ours = if expected.len() == 64 {
+                &report.thumbprint_sha256
+            } else {
+                &report.thumbprint_sha1
+            };
+            if expected.eq_ignore_ascii_case(ours) {
+                ui.label(
+                    RichText::new(
+                        "Match: this is the certificate uploaded to the app registration.",
+                    )
+                    .color(OK),
+                );
+            } else {
+                ui.label(
+                    RichText::new(
+                        "Different certificates: Entra will answer AADSTS700027 with this one.",
+                    )
+                    .color(ERROR),
+                );
+                ui.label(RichText::new(format!("Azure:     {expected}")).monospace());
+                ui.label(RichText::new(format!("This file: {ours}")).monospace());
+            }
+        }
+    }
+    action
+}
