@@ -385,3 +385,29 @@ fn the_portal_thumbprint_is_compared_side_by_side() {
     g.h.get_by_label(&format!("This file: {sha1}"));
     g.h.get_by_label("Azure:     00112233445566778899AABBCCDDEEFF00112233");
 }
+
+#[test]
+fn the_list_shows_days_left_on_each_certificate() {
+    use certconnect::core::profile::CertificateInfo;
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    let now = certconnect::probe::system_now();
+    for (name, not_after) in [
+        ("Expired", now - 86_400),
+        ("Soon", now + 10 * 86_400 + 3_600),
+        ("Fine", now + 200 * 86_400 + 3_600),
+    ] {
+        let mut draft = env.draft();
+        draft.name = name.into();
+        draft.certificate_info = Some(CertificateInfo {
+            subject: "CN=x".into(),
+            thumbprint_sha1: "AB".repeat(20),
+            not_after,
+        });
+        store.save(&draft.parse().unwrap()).unwrap();
+    }
+    let g = gui(&env, None);
+    g.h.get_by_label("expired");
+    g.h.get_by_label("10 d");
+    g.h.get_by_label("200 d");
+}
