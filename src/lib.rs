@@ -20,4 +20,5 @@ pub mod net;
 pub mod probe;
 pub mod sandbox;
 pub mod secret;
+pub mod secrets;
 pub mod store;

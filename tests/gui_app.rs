@@ -37,6 +37,7 @@ fn gui(env: &Env, initial: Option<Profile>) -> Gui<'static> {
             base: Duration::from_millis(20),
             cap: Duration::from_secs(2),
         },
+        vault: Ok(env.vault.clone()),
     };
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 860.0))

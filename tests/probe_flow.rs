@@ -364,6 +364,7 @@ fn token_only_stops_after_the_token() {
         password: Some(certconnect::secret::Secret::new(PASSWORD)),
         token_only: true,
         timing: Default::default(),
+        vault: None,
     };
     let summary = env
         .rt

@@ -30,6 +30,12 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Open the desktop app with a local sandbox and a profile for it: press Test connection.
     Demo,
+    /// Certificates kept in the OS credential store (key there, encrypted file in the data directory).
+    Store {
+        /// The store command.
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
     /// List, show, export and import connection profiles.
     Profile {
         /// The profile command.
@@ -230,6 +236,9 @@ pub struct TestArgs {
     /// Stop after the token step.
     #[arg(long)]
     pub token_only: bool,
+    /// Remember the password in the OS credential store and point the saved PROFILE at it.
+    #[arg(long)]
+    pub remember: bool,
     /// Print one JSON object instead of the step list.
     #[arg(long)]
     pub json: bool,
@@ -258,4 +267,39 @@ pub struct SandboxArgs {
         allow_hyphen_values = true
     )]
     pub clock_offset_secs: i64,
+}
+
+/// `store` commands.
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// List the certificates kept in the credential store.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep a PFX's certificate and key in the credential store under a name profiles can use.
+    Import {
+        /// PFX / P12 file or Java keystore.
+        file: PathBuf,
+        /// The name to keep it under.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// Keystore alias, when it holds several keys.
+        #[arg(long, value_name = "NAME")]
+        alias: Option<String>,
+        /// The file's password source.
+        #[command(flatten)]
+        password: PasswordArgs,
+    },
+    /// Show a stored certificate's report.
+    Inspect {
+        /// Its name.
+        name: String,
+    },
+    /// Remove a stored certificate and its key.
+    Remove {
+        /// Its name.
+        name: String,
+    },
 }

@@ -10,6 +10,7 @@ mod password;
 mod print;
 mod profile_cmd;
 mod sandbox_cmd;
+mod store_cmd;
 mod test_cmd;
 mod test_print;
 
@@ -55,6 +56,7 @@ pub fn run() -> ExitCode {
         Some(Command::Test(args)) => test_cmd::run(&args),
         Some(Command::Sandbox(args)) => sandbox_cmd::run(&args),
         Some(Command::Demo) => open_app(crate::gui::Start::Demo),
+        Some(Command::Store { command }) => store_cmd::run(command),
         None => open_app(crate::gui::Start::Normal),
     };
     outcome.into()

@@ -6,9 +6,14 @@ use super::args::TestArgs;
 use super::{Outcome, password, print, test_print};
 use crate::core::authority::Preset;
 use crate::core::draft::{CertKind, ProfileDraft};
-use crate::core::profile::{AssertionAlgorithm, PasswordSource, Profile};
+use std::sync::Arc;
+
+use crate::core::event::Step;
+use crate::core::profile::{AssertionAlgorithm, CertificateSource, PasswordSource, Profile};
 use crate::core::retry::{RetryMode, RetryTiming};
 use crate::probe::{self, ProbeJob};
+use crate::secret::Secret;
+use crate::secrets::{Vault, open_os_store, password_entry};
 use crate::store::ProfileStore;
 
 /// Runs `certconnect test`.
@@ -30,11 +35,30 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
             return print::usage_error(args.json, &format!("cannot start the async runtime: {e}"));
         }
     };
+    if args.remember && (args.profile.is_none() || password.is_none()) {
+        return print::usage_error(
+            args.json,
+            "--remember needs a saved PROFILE and a password from --password-env or --password-stdin",
+        );
+    }
+    let vault = match needs_credential_store(&profile, args.remember)
+        .then(open_vault)
+        .transpose()
+    {
+        Ok(vault) => vault,
+        Err(message) => return print::usage_error(args.json, &message),
+    };
+    let remember = if args.remember {
+        password.clone()
+    } else {
+        None
+    };
     let job = ProbeJob {
         profile: profile.clone(),
         password,
         token_only: args.token_only,
         timing: RetryTiming::default(),
+        vault: vault.clone(),
     };
     let mut printer = test_print::Printer::new(args.json, &profile.name);
     let cancel = CancellationToken::new();
@@ -48,11 +72,58 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
         probe::run(job, &mut |event| printer.event(event), &cancel).await
     });
     printer.finish(&result);
+    let certificate_opened = match &result {
+        Ok(_) => true,
+        Err(error) => !matches!(error.step, Step::Profile | Step::Certificate),
+    };
+    if let (Some(secret), Some(vault), true) = (remember, &vault, certificate_opened) {
+        if let Err(message) = remember_password(&profile.name, &secret, vault) {
+            eprintln!("warning: the password was not remembered: {message}");
+        } else if !args.json {
+            println!(
+                "The password is remembered in the {}; the profile no longer needs --password-env.",
+                vault.store().name()
+            );
+        }
+    }
     match result {
         Ok(_) => Outcome::Ok,
         Err(error) if error.input_error => Outcome::BadInput,
         Err(_) => Outcome::Failed,
     }
+}
+
+fn needs_credential_store(profile: &Profile, remember: bool) -> bool {
+    remember
+        || matches!(
+            profile.certificate,
+            CertificateSource::CredentialStore { .. }
+        )
+        || matches!(
+            profile.certificate.password(),
+            PasswordSource::CredentialStore { .. }
+        )
+}
+
+fn open_vault() -> Result<Arc<Vault>, String> {
+    let store = open_os_store()?;
+    Vault::open_default(store).map(Arc::new)
+}
+
+/// Keeps the password in the credential store and points the saved profile at it.
+fn remember_password(profile_name: &str, password: &Secret, vault: &Vault) -> Result<(), String> {
+    let entry = password_entry(profile_name);
+    vault.store().set(&entry, password.expose().as_bytes())?;
+    let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
+    let mut profile = store.get(profile_name).map_err(|e| e.to_string())?.profile;
+    match &mut profile.certificate {
+        CertificateSource::PfxFile { password, .. }
+        | CertificateSource::PemFiles { password, .. } => {
+            *password = PasswordSource::CredentialStore { entry };
+        }
+        CertificateSource::CredentialStore { .. } => return Ok(()),
+    }
+    store.save(&profile).map(drop).map_err(|e| e.to_string())
 }
 
 /// The profile to test: the saved one (or the defaults), with every given flag applied, checked.

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::dialog::{CardView, DialogAction, DialogState, Errors, Tab, dialog_ui};
+use super::dialog::{CardView, DialogAction, DialogState, Errors, StoreView, Tab, dialog_ui};
 use super::files::FilePicker;
 use super::job::{CardJob, NewCertJob, NewCertRequest, TestJob, TestMessage};
 use super::modals::{ModalState, Pending};
@@ -17,6 +17,7 @@ use crate::core::profile::{CertificateInfo, PasswordSource, Profile};
 use crate::core::retry::RetryTiming;
 use crate::probe::{ProbeJob, system_now};
 use crate::secret::Secret;
+use crate::secrets::{Vault, password_entry};
 use crate::store::{LoadedProfiles, ProfileStore};
 
 /// What the app is given: the runtime for background work, the profile store, file dialogs.
@@ -31,6 +32,8 @@ pub struct AppDeps {
     pub initial: Option<Profile>,
     /// Retry waits (tests shorten them).
     pub timing: RetryTiming,
+    /// The OS credential store and the certificates kept there, or why it is not reachable.
+    pub vault: Result<Arc<Vault>, String>,
 }
 
 /// A line under the dialog telling what just happened.
@@ -51,6 +54,7 @@ pub struct CertconnectApp {
     card_job: Option<CardJob>,
     compare_job: Option<CardJob>,
     new_cert_job: Option<NewCertJob>,
+    import_job: Option<super::job::ImportJob>,
     run: Option<RunView>,
     test_job: Option<TestJob>,
     search: String,
@@ -78,6 +82,7 @@ impl CertconnectApp {
             card_job: None,
             compare_job: None,
             new_cert_job: None,
+            import_job: None,
             run: None,
             test_job: None,
             search: String::new(),
@@ -204,6 +209,10 @@ impl CertconnectApp {
 
     /// Saves the open profile. Returns whether it was saved.
     pub(super) fn save(&mut self) -> bool {
+        if let Err(message) = self.remember_password_if_asked() {
+            self.set_status(format!("Not saved: {message}"), true);
+            return false;
+        }
         let profile = match self.draft.parse() {
             Ok(profile) => profile,
             Err(errors) => {
@@ -351,6 +360,87 @@ impl CertconnectApp {
         }
     }
 
+    /// With "Remember" ticked, moves the typed password into the credential store and points the
+    /// profile at it; the profile file itself only ever names the entry.
+    fn remember_password_if_asked(&mut self) -> Result<(), String> {
+        if !self.dialog.remember
+            || self.dialog.password.is_empty()
+            || self.draft.cert_kind == CertKind::CredentialStore
+        {
+            return Ok(());
+        }
+        let vault = self.deps.vault.as_ref().map_err(Clone::clone)?;
+        let entry = password_entry(self.draft.name.trim());
+        vault.store().set(&entry, self.dialog.password.as_bytes())?;
+        self.draft.password = PasswordSource::CredentialStore { entry };
+        self.dialog.remember = false;
+        Ok(())
+    }
+
+    /// Deletes the remembered password; the profile asks for it again.
+    pub(super) fn forget_password(&mut self) {
+        if let (PasswordSource::CredentialStore { entry }, Ok(vault)) =
+            (&self.draft.password, &self.deps.vault)
+            && let Err(message) = vault.store().delete(entry)
+        {
+            return self.set_status(format!("Not forgotten: {message}"), true);
+        }
+        self.draft.password = PasswordSource::Ask;
+        self.set_status(
+            "The password is forgotten; save the profile to keep it that way",
+            false,
+        );
+    }
+
+    fn remove_stored(&mut self) {
+        let Ok(vault) = &self.deps.vault else { return };
+        let name = self.draft.store_entry.clone();
+        match vault.remove(&name) {
+            Ok(()) => {
+                self.draft.store_entry.clear();
+                self.set_status(
+                    format!(
+                        "Removed '{name}' and its key from the {}",
+                        vault.store().name()
+                    ),
+                    false,
+                );
+            }
+            Err(message) => self.set_status(format!("Not removed: {message}"), true),
+        }
+    }
+
+    /// Imports the current PFX into the credential store under the profile's name, off the UI thread.
+    pub(super) fn import_into_store(&mut self) {
+        let Ok(vault) = self.deps.vault.clone() else {
+            return;
+        };
+        let name: String = self
+            .draft
+            .name
+            .trim()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let source = self.draft.pfx_path.trim().into();
+        let alias = Some(self.draft.keystore_alias.trim().to_owned()).filter(|a| !a.is_empty());
+        self.import_job = Some(super::job::ImportJob::spawn(
+            &self.deps.runtime,
+            self.ctx.clone(),
+            vault,
+            name,
+            source,
+            self.password(),
+            alias,
+        ));
+    }
+
     fn password(&self) -> Option<Secret> {
         (self.draft.password == PasswordSource::Ask && !self.dialog.password.is_empty())
             .then(|| Secret::new(self.dialog.password.clone()))
@@ -368,6 +458,7 @@ impl CertconnectApp {
             password: self.password(),
             token_only: false,
             timing: self.deps.timing,
+            vault: self.deps.vault.as_ref().ok().cloned(),
         };
         self.test_job = Some(TestJob::spawn(&self.deps.runtime, self.ctx.clone(), job));
         self.run = Some(RunView::default());
@@ -472,6 +563,32 @@ impl CertconnectApp {
                     self.set_status(format!("The certificate was not made: {error}"), true)
                 }
             }
+        }
+    }
+
+    fn drain_import_job(&mut self) {
+        let Some(result) = self
+            .import_job
+            .as_ref()
+            .and_then(super::job::ImportJob::try_take)
+        else {
+            return;
+        };
+        self.import_job = None;
+        match result {
+            Ok(stored) => {
+                self.draft.cert_kind = CertKind::CredentialStore;
+                self.draft.store_entry = stored.name.clone();
+                self.draft.password = PasswordSource::None;
+                let store = self
+                    .deps
+                    .vault
+                    .as_ref()
+                    .map(|v| v.store().name().to_owned())
+                    .unwrap_or_default();
+                self.set_status(format!("'{}' is now kept in the {store}; the profile no longer needs the PFX file (save to keep)", stored.name), false);
+            }
+            Err(message) => self.set_status(format!("Not imported: {message}"), true),
         }
     }
 
@@ -582,6 +699,7 @@ impl eframe::App for CertconnectApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_jobs();
         self.drain_workshop_jobs();
+        self.drain_import_job();
         self.take_dropped_file(ctx);
     }
 
@@ -650,6 +768,13 @@ impl eframe::App for CertconnectApp {
         });
 
         let picker = Arc::clone(&self.deps.picker);
+        let store = match &self.deps.vault {
+            Ok(vault) => Ok(StoreView {
+                name: vault.store().name().to_owned(),
+                certificates: vault.list(),
+            }),
+            Err(reason) => Err(reason.clone()),
+        };
         let action = egui::CentralPanel::default()
             .show(ui, |ui| {
                 dialog_ui(
@@ -659,6 +784,7 @@ impl eframe::App for CertconnectApp {
                     &errors,
                     &self.card,
                     picker.as_ref(),
+                    &store,
                 )
             })
             .inner;
@@ -666,6 +792,9 @@ impl eframe::App for CertconnectApp {
             DialogAction::None => {}
             DialogAction::LoadCertificate => self.load_card(),
             DialogAction::CreateCertificate => self.create_certificate(),
+            DialogAction::ForgetPassword => self.forget_password(),
+            DialogAction::ImportIntoStore => self.import_into_store(),
+            DialogAction::RemoveStored => self.remove_stored(),
             DialogAction::PickCompareFile => {
                 if let Some(path) = self.deps.picker.pick_certificate() {
                     self.compare_job = Some(CardJob::spawn(

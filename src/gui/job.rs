@@ -171,3 +171,46 @@ fn make_certificate(request: &NewCertRequest) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())
 }
+
+/// A certificate being imported into the credential store.
+pub struct ImportJob {
+    rx: Receiver<Result<crate::secrets::StoredCertificate, String>>,
+}
+
+impl ImportJob {
+    /// Loads the PFX and stores it (key in the credential store, encrypted file in the data dir).
+    pub fn spawn(
+        runtime: &Handle,
+        ctx: egui::Context,
+        vault: std::sync::Arc<crate::secrets::Vault>,
+        name: String,
+        pfx: std::path::PathBuf,
+        password: Option<Secret>,
+        alias: Option<String>,
+    ) -> Self {
+        let (tx, rx) = channel();
+        runtime.spawn_blocking(move || {
+            let options = LoadOptions {
+                key_path: None,
+                password: password.as_ref(),
+                alias: alias.as_deref(),
+            };
+            let result = cert::load_file(&pfx, options)
+                .map_err(|e| e.to_string())
+                .and_then(|credential| vault.import(&name, &credential));
+            if tx.send(result).is_ok() {
+                ctx.request_repaint();
+            }
+        });
+        Self { rx }
+    }
+
+    /// The stored certificate, once done.
+    pub fn try_take(&self) -> Option<Result<crate::secrets::StoredCertificate, String>> {
+        match self.rx.try_recv() {
+            Ok(result) => Some(result),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err("the import stopped".into())),
+        }
+    }
+}

@@ -56,6 +56,9 @@ pub fn run(start: Start) -> Result<(), String> {
         picker: Arc::new(RfdPicker),
         initial: demo.as_ref().map(|d| d.profile.clone()),
         timing: RetryTiming::default(),
+        vault: crate::secrets::open_os_store()
+            .and_then(crate::secrets::Vault::open_default)
+            .map(Arc::new),
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -3,8 +3,11 @@
 use crate::cert::{self, CertError, Credential, LoadOptions};
 use crate::core::event::{Detail, Failure};
 use crate::core::findings::Severity;
-use crate::core::profile::{CertificateSource, Profile};
+use std::sync::Arc;
+
+use crate::core::profile::{CertificateSource, PasswordSource, Profile};
 use crate::secret::Secret;
+use crate::secrets::Vault;
 
 type Loaded = (Credential, Vec<Detail>, Vec<String>);
 
@@ -12,12 +15,20 @@ type Loaded = (Credential, Vec<Detail>, Vec<String>);
 pub(super) async fn load(
     profile: &Profile,
     password: Option<Secret>,
+    vault: Option<Arc<Vault>>,
     now: i64,
 ) -> Result<Loaded, (Failure, bool)> {
     let source = profile.certificate.clone();
-    // Parsing a PFX runs a key-derivation function on purpose slowly: keep it off the async workers.
-    let loaded =
-        tokio::task::spawn_blocking(move || load_blocking(&source, password.as_ref(), now)).await;
+    // Parsing a PFX runs a key-derivation function on purpose slowly, and the credential store may
+    // ask the user: keep both off the async workers.
+    let loaded = tokio::task::spawn_blocking(move || {
+        let password = match password {
+            Some(password) => Some(password),
+            None => remembered_password(source.password(), vault.as_deref())?,
+        };
+        load_blocking(&source, password.as_ref(), vault.as_deref(), now)
+    })
+    .await;
     match loaded {
         Ok(result) => result,
         Err(_) => Err((
@@ -31,9 +42,43 @@ pub(super) async fn load(
     }
 }
 
+/// The password remembered in the credential store, when the profile says it is there.
+fn remembered_password(
+    source: &PasswordSource,
+    vault: Option<&Vault>,
+) -> Result<Option<Secret>, (Failure, bool)> {
+    let PasswordSource::CredentialStore { entry } = source else {
+        return Ok(None);
+    };
+    let failure = |message: String| {
+        let failure = Failure {
+            code: "password_not_available".into(),
+            message,
+            hint: "Type the password (and tick Remember to store it again), or use --password-env."
+                .into(),
+            ..Failure::default()
+        };
+        (failure, true)
+    };
+    let vault = vault.ok_or_else(|| {
+        failure("no credential store is reachable to read the remembered password".into())
+    })?;
+    match vault.store().get(entry) {
+        Ok(Some(bytes)) => Ok(Some(Secret::new(
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ))),
+        Ok(None) => Err(failure(format!(
+            "no password is remembered under '{entry}' in the {}",
+            vault.store().name()
+        ))),
+        Err(e) => Err(failure(e)),
+    }
+}
+
 fn load_blocking(
     source: &CertificateSource,
     password: Option<&Secret>,
+    vault: Option<&Vault>,
     now: i64,
 ) -> Result<Loaded, (Failure, bool)> {
     let credential = match source {
@@ -44,18 +89,20 @@ fn load_blocking(
             cert::load_file(certificate, LoadOptions { key_path: Some(key), password, alias: None })
         }
         CertificateSource::CredentialStore { entry } => {
-            return Err((
-                Failure {
-                    code: "credential_store_unavailable".into(),
-                    message: format!("the certificate '{entry}' is kept in the OS credential store, which this build cannot read"),
-                    hint: "Use the PFX file instead.".into(),
-                    ..Failure::default()
-                },
-                true,
-            ));
+            let unavailable = |message: String| {
+                let failure = Failure { code: "credential_store".into(), message, hint: "Import the certificate into the credential store again, or use its PFX file.".into(), ..Failure::default() };
+                (failure, true)
+            };
+            let vault = vault.ok_or_else(|| unavailable(format!("the certificate '{entry}' is in the OS credential store, which is not reachable")))?;
+            return finish(vault.load(entry).map_err(unavailable)?, now);
         }
     }
     .map_err(|e| (cert_failure(&e), true))?;
+    finish(credential, now)
+}
+
+/// Checks a loaded certificate: blocking findings stop the run, warnings are reported.
+fn finish(credential: Credential, now: i64) -> Result<Loaded, (Failure, bool)> {
     let report = cert::inspect(&credential, now, None);
     if let Some(blocking) = report
         .findings

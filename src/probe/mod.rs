@@ -32,6 +32,8 @@ pub struct ProbeJob {
     pub token_only: bool,
     /// Retry waits (the defaults for real use; tests shorten them).
     pub timing: RetryTiming,
+    /// The credential store and its certificates, for remembered passwords and stored certificates.
+    pub vault: Option<std::sync::Arc<crate::secrets::Vault>>,
 }
 
 /// What a successful run found.
@@ -97,7 +99,7 @@ pub async fn run(
     );
 
     let clock = StepClock::start(Step::Certificate, report);
-    let loaded = certificate::load(profile, job.password.clone(), now()).await;
+    let loaded = certificate::load(profile, job.password.clone(), job.vault.clone(), now()).await;
     let (credential, details, warnings) =
         loaded.map_err(|(f, input)| clock.fail(report, f, input))?;
     for message in warnings {

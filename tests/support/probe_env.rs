@@ -22,6 +22,8 @@ pub const PASSWORD: &str = "Pfx-Passw0rd!";
 
 /// A runtime, a sandbox and a workspace with a registered PFX.
 pub struct Env {
+    /// A credential store in memory with its vault directory in the workspace.
+    pub vault: std::sync::Arc<certconnect::secrets::Vault>,
     pub rt: tokio::runtime::Runtime,
     pub sandbox: Sandbox,
     pub ws: Workspace,
@@ -70,7 +72,10 @@ impl Env {
         adjust(&mut config);
         let rt = runtime();
         let sandbox = rt.block_on(Sandbox::start(config)).expect("sandbox");
+        let store = std::sync::Arc::new(certconnect::secrets::MemoryStore::default());
+        let vault = std::sync::Arc::new(certconnect::secrets::Vault::at(ws.path("vault"), store));
         Self {
+            vault,
             rt,
             sandbox,
             ws,
@@ -119,6 +124,7 @@ impl Env {
                 base: Duration::from_millis(20),
                 cap: Duration::from_secs(5),
             },
+            vault: Some(self.vault.clone()),
         };
         let mut events = Vec::new();
         let result = self

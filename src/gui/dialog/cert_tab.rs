@@ -11,6 +11,14 @@ use crate::core::profile::PasswordSource;
 use crate::gui::files::FilePicker;
 use crate::gui::widgets::{ERROR, OK, WARN, error_line, password_field, row, text_field};
 
+/// What the dialog shows of the OS credential store.
+pub struct StoreView {
+    /// Its name ("Secret Service", "Windows Credential Manager", …).
+    pub name: String,
+    /// The certificates kept there.
+    pub certificates: Vec<crate::secrets::StoredCertificate>,
+}
+
 /// The summary card's state.
 #[derive(Clone, Debug, Default)]
 pub struct CardView {
@@ -29,6 +37,7 @@ pub(super) fn ui(
     errors: &Errors,
     card: &CardView,
     picker: &dyn FilePicker,
+    store: &Result<StoreView, String>,
 ) -> DialogAction {
     let mut action = DialogAction::None;
     row(ui, "Storage mode", |ui, _| {
@@ -66,26 +75,114 @@ pub(super) fn ui(
                 action = DialogAction::LoadCertificate;
             }
         }
-        CertKind::CredentialStore => {
-            text_field(ui, "Credential store entry", &mut draft.store_entry, None);
-        }
+        CertKind::CredentialStore => match store {
+            Ok(store) => {
+                row(ui, "Stored certificate", |ui, label| {
+                    egui::ComboBox::from_id_salt("stored_certificate")
+                        .selected_text(if draft.store_entry.is_empty() {
+                            "(choose)"
+                        } else {
+                            draft.store_entry.as_str()
+                        })
+                        .width(super::super::widgets::FIELD_WIDTH.min(ui.available_width()))
+                        .show_ui(ui, |ui| {
+                            for stored in &store.certificates {
+                                ui.selectable_value(
+                                    &mut draft.store_entry,
+                                    stored.name.clone(),
+                                    format!("{}  ({})", stored.name, stored.subject),
+                                );
+                            }
+                        })
+                        .response
+                        .labelled_by(label);
+                });
+                if let Some(stored) = store
+                    .certificates
+                    .iter()
+                    .find(|c| c.name == draft.store_entry)
+                {
+                    row(ui, "", |ui, _| {
+                        ui.label(format!(
+                            "SHA-1 {} · expires {}",
+                            stored.thumbprint_sha1,
+                            crate::core::time_fmt::rfc3339(stored.not_after)
+                        ));
+                    });
+                    if row(ui, "", |ui, _| {
+                        ui.button("Remove from credential store").clicked()
+                    }) {
+                        action = DialogAction::RemoveStored;
+                    }
+                }
+                if store.certificates.is_empty() {
+                    ui.label("No certificate is kept in the credential store yet: choose Local PFX file, load it, then Import into credential store.");
+                }
+            }
+            Err(reason) => {
+                ui.label(
+                    RichText::new(format!(
+                        "No credential store is reachable: {reason}. Use a PFX or PEM file."
+                    ))
+                    .color(ERROR),
+                );
+            }
+        },
     }
     error_line(ui, errors.get(Field::Certificate));
     if draft.cert_kind != CertKind::CredentialStore {
         let mut no_password = draft.password == PasswordSource::None;
-        row(ui, "", |ui, _| {
+        if row(ui, "", |ui, _| {
             ui.checkbox(&mut no_password, "The file has no password")
-        });
-        draft.password = if no_password {
-            PasswordSource::None
-        } else {
-            PasswordSource::Ask
-        };
-        if !no_password {
-            password_field(ui, "Certificate password", &mut state.password);
-            row(ui, "", |ui, _| {
-                ui.label(RichText::new("Asked each time; never saved in the profile.").small())
-            });
+        })
+        .changed()
+        {
+            draft.password = if no_password {
+                PasswordSource::None
+            } else {
+                PasswordSource::Ask
+            };
+        }
+        match (&draft.password, store) {
+            (PasswordSource::None, _) => {}
+            (PasswordSource::CredentialStore { .. }, Ok(store)) => {
+                row(ui, "", |ui, _| {
+                    ui.label(format!("The password is remembered in the {}.", store.name));
+                    if ui.button("Forget password").clicked() {
+                        action = DialogAction::ForgetPassword;
+                    }
+                });
+            }
+            (PasswordSource::CredentialStore { .. }, Err(reason)) => {
+                ui.label(RichText::new(format!("The password is remembered in the OS credential store, which is not reachable: {reason}")).color(ERROR));
+                password_field(ui, "Certificate password", &mut state.password);
+            }
+            (PasswordSource::Ask, _) => {
+                password_field(ui, "Certificate password", &mut state.password);
+                match store {
+                    Ok(store) => {
+                        row(ui, "", |ui, _| {
+                            ui.checkbox(
+                                &mut state.remember,
+                                format!("Remember the password in the {} (on Save)", store.name),
+                            )
+                        });
+                    }
+                    Err(reason) => {
+                        row(ui, "", |ui, _| {
+                            ui.label(
+                                RichText::new(format!(
+                                    "Asked each time; no credential store is reachable ({reason})."
+                                ))
+                                .small(),
+                            )
+                        });
+                    }
+                }
+            }
+        }
+        if draft.cert_kind == CertKind::PfxFile && store.is_ok() && ui.button("Import into credential store").on_hover_text("Keep the certificate and key in the OS credential store, so the profile no longer depends on the file").clicked() {
+            action = DialogAction::ImportIntoStore;
         }
         if ui.button("Load certificate").clicked() {
             action = DialogAction::LoadCertificate;

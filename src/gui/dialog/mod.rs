@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use crate::core::draft::{Field, FieldError, ProfileDraft};
 
-pub use cert_tab::CardView;
+pub use cert_tab::{CardView, StoreView};
 
 /// The dialog's tabs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -81,6 +81,8 @@ pub struct DialogState {
     pub creating: bool,
     /// The thumbprint to compare with (pasted from the portal, or read from a .cer).
     pub compare: String,
+    /// Remember the typed password in the credential store on Save.
+    pub remember: bool,
 }
 
 impl Default for DialogState {
@@ -94,6 +96,7 @@ impl Default for DialogState {
             new_days: "365".into(),
             creating: false,
             compare: String::new(),
+            remember: false,
         }
     }
 }
@@ -103,6 +106,7 @@ impl DialogState {
     pub fn reset_for(&mut self, draft: &ProfileDraft) {
         self.password.clear();
         self.compare.clear();
+        self.remember = false;
         self.header_rows = draft
             .extra_headers
             .split("||")
@@ -151,6 +155,12 @@ pub enum DialogAction {
     CreateCertificate,
     /// Read the thumbprint to compare with from a certificate file.
     PickCompareFile,
+    /// Delete the remembered password.
+    ForgetPassword,
+    /// Keep the loaded PFX in the credential store.
+    ImportIntoStore,
+    /// Remove the chosen certificate from the credential store.
+    RemoveStored,
 }
 
 /// Draws the tab bar and the open tab.
@@ -161,6 +171,7 @@ pub fn dialog_ui(
     errors: &Errors,
     card: &CardView,
     picker: &dyn super::files::FilePicker,
+    store: &Result<StoreView, String>,
 ) -> DialogAction {
     ui.horizontal(|ui| {
         for tab in Tab::ALL {
@@ -181,7 +192,9 @@ pub fn dialog_ui(
         .id_salt("dialog")
         .show(ui, |ui| match state.tab {
             Tab::General => general_tab::ui(ui, draft, errors),
-            Tab::Certificate => action = cert_tab::ui(ui, draft, state, errors, card, picker),
+            Tab::Certificate => {
+                action = cert_tab::ui(ui, draft, state, errors, card, picker, store)
+            }
             Tab::Graph => graph_tab::ui(ui, draft, errors),
             Tab::RetryHeaders => retry_tab::ui(ui, draft, state, errors),
             Tab::Advanced => advanced_tab::ui(ui, draft, errors, card, picker),

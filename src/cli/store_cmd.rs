@@ -1,0 +1,73 @@
+//! `certconnect store list | import | inspect | remove`.
+
+use serde_json::json;
+
+use super::args::StoreCommand;
+use super::{Outcome, now, password, print};
+use crate::cert::{self, LoadOptions};
+use crate::core::time_fmt::{days_between, rfc3339};
+use crate::secrets::{Vault, open_os_store};
+
+/// Runs a store command against the OS credential store.
+pub(crate) fn run(command: StoreCommand) -> Outcome {
+    let vault = match open_os_store().and_then(Vault::open_default) {
+        Ok(vault) => vault,
+        Err(message) => {
+            eprintln!("error: {message}");
+            eprintln!("Profiles still work with PFX or PEM files.");
+            return Outcome::BadInput;
+        }
+    };
+    let result = match command {
+        StoreCommand::List { json } => {
+            list(&vault, json);
+            Ok(())
+        }
+        StoreCommand::Import { file, name, alias, password } => password::read(&password).and_then(|password| {
+            let options = LoadOptions { key_path: None, password: password.as_ref(), alias: alias.as_deref() };
+            let credential = cert::load_file(&file, options).map_err(|e| format!("{}: {e}", file.display()))?;
+            let stored = vault.import(&name, &credential)?;
+            println!("'{}' ({}, SHA-1 {}) is kept in the {}.", stored.name, stored.subject, stored.thumbprint_sha1, vault.store().name());
+            println!("Profiles can use it (Certificate tab: OS credential store); the PFX file is no longer needed.");
+            Ok(())
+        }),
+        StoreCommand::Inspect { name } => vault.load(&name).map(|credential| print::report(&format!("credential store: {name}"), &cert::inspect(&credential, now(), None))),
+        StoreCommand::Remove { name } => vault.remove(&name).map(|()| println!("Removed '{name}' and its key from the {}.", vault.store().name())),
+    };
+    match result {
+        Ok(()) => Outcome::Ok,
+        Err(message) => {
+            eprintln!("error: {message}");
+            Outcome::BadInput
+        }
+    }
+}
+
+fn list(vault: &Vault, as_json: bool) {
+    let certificates = vault.list();
+    if as_json {
+        print::json(&json!({ "store": vault.store().name(), "certificates": certificates }));
+        return;
+    }
+    if certificates.is_empty() {
+        println!(
+            "No certificates in the {} yet (certconnect store import FILE --name NAME).",
+            vault.store().name()
+        );
+        return;
+    }
+    println!(
+        "{:<24} {:>9}  {:<20}  {:<40}  SUBJECT",
+        "NAME", "DAYS LEFT", "NOT AFTER", "SHA-1 THUMBPRINT"
+    );
+    for c in certificates {
+        println!(
+            "{:<24} {:>9}  {:<20}  {:<40}  {}",
+            c.name,
+            days_between(now(), c.not_after),
+            rfc3339(c.not_after),
+            c.thumbprint_sha1,
+            c.subject
+        );
+    }
+}

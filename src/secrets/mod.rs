@@ -1,0 +1,21 @@
+//! Secrets in the operating system's credential store, never in files.
+//!
+//! Two things are kept there: a remembered PFX password (`pfx-password/<profile>`), and the random
+//! key of each certificate imported into the store (`certificate/<name>`). The certificate itself is
+//! too large for some stores (Windows Credential Manager blobs stop at 2,560 bytes), so it is kept in
+//! the app's data directory encrypted with AES-256-GCM under that key: the file alone is useless,
+//! and the key never leaves the credential store but to decrypt it in memory.
+
+mod os_store;
+mod vault;
+
+pub use os_store::{MemoryStore, SecretStore, open_os_store};
+pub use vault::{DATA_DIR_ENV, StoredCertificate, Vault};
+
+/// The service name under which certconnect's entries are kept.
+pub const SERVICE: &str = "certconnect";
+
+/// The credential-store entry of a profile's remembered PFX password.
+pub fn password_entry(profile: &str) -> String {
+    format!("pfx-password/{profile}")
+}

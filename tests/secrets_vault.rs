@@ -1,0 +1,148 @@
+//! Certificates and passwords in the credential store (an in-memory store here; the real OS store is
+//! exercised by `secret_store_real.rs`).
+
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+
+mod support;
+
+use std::sync::Arc;
+
+use certconnect::cert::{LoadOptions, load_file};
+use certconnect::core::draft::CertKind;
+use certconnect::core::profile::PasswordSource;
+use certconnect::secret::Secret;
+use certconnect::secrets::{MemoryStore, SecretStore, Vault, password_entry};
+use support::probe_env::{Env, PASSWORD};
+
+fn load_pfx(env: &Env) -> certconnect::cert::Credential {
+    let password = Secret::new(PASSWORD);
+    load_file(
+        &env.pfx,
+        LoadOptions {
+            key_path: None,
+            password: Some(&password),
+            alias: None,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_stored_certificate_round_trips_and_its_file_holds_no_key() {
+    let env = Env::new();
+    let store = Arc::new(MemoryStore::default());
+    let vault = Vault::at(env.ws.path("vault"), store.clone());
+    let credential = load_pfx(&env);
+    let stored = vault.import("Contoso prod", &credential).unwrap();
+    assert_eq!(
+        stored.thumbprint_sha1,
+        env.ws.openssl_sha1(&env.ws.path("app.pem"))
+    );
+    assert_eq!(vault.list(), std::slice::from_ref(&stored));
+
+    let loaded = vault.load("Contoso prod").unwrap();
+    assert_eq!(loaded.key_matches, Some(true));
+    assert_eq!(
+        loaded.certificate.to_der().unwrap(),
+        credential.certificate.to_der().unwrap()
+    );
+
+    let key_der = credential
+        .private_key
+        .as_ref()
+        .unwrap()
+        .private_key_to_pkcs8()
+        .unwrap();
+    let files: Vec<_> = std::fs::read_dir(vault.dir())
+        .unwrap()
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(files.len(), 1);
+    let bytes = std::fs::read(files[0].path()).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    use base64::Engine as _;
+    assert!(
+        !text.contains(&base64::engine::general_purpose::STANDARD.encode(&key_der[..48])),
+        "the key is not in the file"
+    );
+    assert!(!text.contains("PRIVATE KEY") && !text.contains(PASSWORD));
+    assert_eq!(
+        store
+            .get("certificate/Contoso prod")
+            .unwrap()
+            .unwrap()
+            .len(),
+        32,
+        "a random AES-256 key, far below the 2,560-byte limit"
+    );
+
+    assert!(
+        vault
+            .import("Contoso prod", &credential)
+            .unwrap_err()
+            .contains("already")
+    );
+    vault.remove("Contoso prod").unwrap();
+    assert!(vault.list().is_empty());
+    assert_eq!(store.get("certificate/Contoso prod").unwrap(), None);
+}
+
+#[test]
+fn a_tampered_file_or_a_lost_key_is_a_clear_error() {
+    let env = Env::new();
+    let store = Arc::new(MemoryStore::default());
+    let vault = Vault::at(env.ws.path("vault"), store.clone());
+    vault.import("prod", &load_pfx(&env)).unwrap();
+    let path = vault.dir().join("prod.ccert");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let ciphertext_line = original.lines().find(|l| l.contains("ciphertext")).unwrap();
+    let flipped = ciphertext_line
+        .replacen('A', "B", 1)
+        .replacen("\"B", "\"C", 1);
+    std::fs::write(&path, original.replace(ciphertext_line, &flipped)).unwrap();
+    assert!(
+        vault
+            .load("prod")
+            .unwrap_err()
+            .contains("cannot be decrypted")
+    );
+    std::fs::write(&path, &original).unwrap();
+    store.delete("certificate/prod").unwrap();
+    assert!(vault.load("prod").unwrap_err().contains("missing"));
+    assert!(
+        vault
+            .import("../evil", &load_pfx(&env))
+            .unwrap_err()
+            .contains("not a valid name")
+    );
+}
+
+#[test]
+fn the_probe_uses_a_stored_certificate_and_a_remembered_password() {
+    let env = Env::new();
+    env.vault.import("sandbox-cert", &load_pfx(&env)).unwrap();
+    let mut draft = env.draft();
+    draft.cert_kind = CertKind::CredentialStore;
+    draft.store_entry = "sandbox-cert".into();
+    let (result, _) = env.run_with(draft.parse().unwrap(), None, &Default::default());
+    assert!(result.is_ok(), "{:?}", result.err());
+
+    env.vault
+        .store()
+        .set(&password_entry("test"), PASSWORD.as_bytes())
+        .unwrap();
+    let mut draft = env.draft();
+    draft.password = PasswordSource::CredentialStore {
+        entry: password_entry("test"),
+    };
+    let (result, _) = env.run_with(draft.parse().unwrap(), None, &Default::default());
+    assert!(result.is_ok(), "{:?}", result.err());
+
+    draft.password = PasswordSource::CredentialStore {
+        entry: password_entry("nobody"),
+    };
+    let (result, _) = env.run_with(draft.parse().unwrap(), None, &Default::default());
+    let error = result.unwrap_err();
+    assert_eq!(error.failure.code, "password_not_available");
+    assert!(error.input_error);
+}
