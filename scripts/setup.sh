@@ -16,6 +16,9 @@ have make || packages+=(make)
 # egui_kittest (eframe feature) links winit, whose wayland-sys probes pkg-config for these.
 pkg-config --exists wayland-client 2>/dev/null || packages+=(libwayland-dev)
 pkg-config --exists xkbcommon 2>/dev/null || packages+=(libxkbcommon-dev)
+# A real Secret Service for the credential-store tests.
+have gnome-keyring-daemon || packages+=(gnome-keyring)
+have dbus-run-session || packages+=(dbus)
 if [ "${1:-}" = "--ci" ]; then
   have x86_64-w64-mingw32-gcc || packages+=(gcc-mingw-w64-x86-64)
 fi

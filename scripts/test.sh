@@ -5,3 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo test --locked "$@"
+# The tests that need the operating system's credential store run against a real Secret Service
+# (GNOME Keyring in a private D-Bus session), not a mock.
+if [ $# -eq 0 ]; then
+  dbus-run-session -- scripts/with-keyring.sh cargo test --locked --test secret_store_real -- --ignored
+fi

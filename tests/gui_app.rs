@@ -412,3 +412,52 @@ fn the_list_shows_days_left_on_each_certificate() {
     g.h.get_by_label("10 d");
     g.h.get_by_label("200 d");
 }
+
+#[test]
+fn a_remembered_password_goes_to_the_credential_store_not_the_profile() {
+    let env = Env::new();
+    let mut g = gui(&env, Some(env.profile()));
+    g.field("Name", "Remembered");
+    g.click("Certificate");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.click("Remember the password in the memory (on Save)");
+    g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    g.h.run_ok();
+    let saved = g.store.get("Remembered").unwrap();
+    let text = std::fs::read_to_string(&saved.path).unwrap();
+    assert!(
+        text.contains("CredentialStore") && !text.contains(PASSWORD),
+        "{text}"
+    );
+    let entry = certconnect::secrets::password_entry("Remembered");
+    assert_eq!(
+        env.vault.store().get(&entry).unwrap().unwrap(),
+        PASSWORD.as_bytes()
+    );
+
+    // A fresh window tests the profile without asking for the password.
+    drop(g);
+    let mut g = gui(&env, None);
+    g.click("Remembered");
+    g.test_connection();
+    g.h.get_by_label("Connected");
+    g.click("Certificate");
+    g.button("Forget password");
+    assert_eq!(env.vault.store().get(&entry).unwrap(), None);
+}
+
+#[test]
+fn a_pfx_is_imported_into_the_credential_store_and_used_from_there() {
+    let env = Env::new();
+    let mut g = gui(&env, Some(env.profile()));
+    g.field("Name", "Kept");
+    g.click("Certificate");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.button("Import into credential store");
+    g.h.step();
+    g.wait_until(|app| !app.is_busy());
+    assert_eq!(g.h.state().draft().store_entry, "Kept");
+    assert_eq!(env.vault.list()[0].name, "Kept");
+    g.test_connection();
+    g.h.get_by_label("Connected");
+}
