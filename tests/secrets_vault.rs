@@ -146,3 +146,80 @@ fn the_probe_uses_a_stored_certificate_and_a_remembered_password() {
     assert_eq!(error.failure.code, "password_not_available");
     assert!(error.input_error);
 }
+
+#[test]
+fn a_bundle_moves_profiles_with_their_certificates_under_a_passphrase() {
+    use certconnect::secrets::{export_bundle, import_bundle, is_bundle};
+    use certconnect::store::ProfileStore;
+    let env = Env::new();
+    let profile = env.draft().parse().unwrap();
+    let credential = load_pfx(&env);
+    let out = env.ws.path("bundle.ron");
+    let passphrase = Secret::new("correct horse battery staple");
+    assert!(
+        export_bundle(
+            std::slice::from_ref(&profile),
+            std::slice::from_ref(&credential),
+            &Secret::new("short"),
+            &out
+        )
+        .unwrap_err()
+        .contains("at least")
+    );
+    assert_eq!(
+        export_bundle(
+            std::slice::from_ref(&profile),
+            std::slice::from_ref(&credential),
+            &passphrase,
+            &out
+        )
+        .unwrap(),
+        1
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(is_bundle(&text) && !text.contains(PASSWORD) && !text.contains("PRIVATE KEY"));
+
+    // Another machine: its own profiles and credential store.
+    let profiles = ProfileStore::at(env.ws.path("other-profiles"));
+    let vault = Vault::at(env.ws.path("other-vault"), Arc::new(MemoryStore::default()));
+    let wrong =
+        import_bundle(&out, &Secret::new("not the passphrase!"), &profiles, &vault).unwrap_err();
+    assert!(wrong.contains("passphrase"), "{wrong}");
+    assert!(
+        vault.list().is_empty() && profiles.load_all().profiles.is_empty(),
+        "a wrong passphrase changes nothing"
+    );
+
+    let imported = import_bundle(&out, &passphrase, &profiles, &vault).unwrap();
+    assert_eq!(imported[0].saved_as, "test");
+    let moved = profiles.get("test").unwrap().profile;
+    let certconnect::core::profile::CertificateSource::CredentialStore { entry } =
+        &moved.certificate
+    else {
+        panic!("{:?}", moved.certificate)
+    };
+    let loaded = vault.load(entry).unwrap();
+    assert_eq!(
+        loaded.certificate.to_der().unwrap(),
+        credential.certificate.to_der().unwrap()
+    );
+    assert_eq!(loaded.key_matches, Some(true));
+    // The moved profile connects with no file and no password, from the new machine's store.
+    let job = certconnect::probe::ProbeJob {
+        profile: moved,
+        password: None,
+        token_only: true,
+        timing: Default::default(),
+        vault: Some(Arc::new(vault)),
+    };
+    let connected = env.rt.block_on(certconnect::probe::run(
+        job,
+        &mut |_| {},
+        &Default::default(),
+    ));
+    assert!(connected.is_ok(), "{:?}", connected.err());
+
+    let plain = env.ws.path("plain.ron");
+    certconnect::store::export_profiles(&profiles, &["test".into()], &plain).unwrap();
+    assert!(!is_bundle(&std::fs::read_to_string(&plain).unwrap()));
+}

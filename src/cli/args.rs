@@ -160,11 +160,25 @@ pub enum ProfileCommand {
         /// File to write.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Also carry each profile's certificate and key, encrypted under a passphrase (for moving a
+        /// connection to another machine). Without it, exports hold no secret at all.
+        #[arg(long, requires = "passphrase_env")]
+        with_certificate: bool,
+        /// The environment variable holding the bundle's passphrase (at least 12 characters).
+        #[arg(long, value_name = "VAR")]
+        passphrase_env: Option<String>,
+        /// The certificates' password source, when not remembered in the credential store.
+        #[command(flatten)]
+        password: PasswordArgs,
     },
-    /// Import profiles from an export; taken names get an " (imported)" suffix.
+    /// Import profiles from an export; taken names get an " (imported)" suffix. A bundle's
+    /// certificates go into the OS credential store.
     Import {
-        /// Export file.
+        /// Export or bundle file.
         file: PathBuf,
+        /// The environment variable holding the bundle's passphrase.
+        #[arg(long, value_name = "VAR")]
+        passphrase_env: Option<String>,
     },
 }
 

@@ -4,6 +4,7 @@
 //! (blocking finding, failed connection), 2 bad input or a file that cannot be read.
 
 mod args;
+mod bundle_cmd;
 mod cert_cmd;
 mod cert_new;
 mod password;

@@ -16,18 +16,32 @@ pub(crate) fn run(command: ProfileCommand) -> Outcome {
     match command {
         ProfileCommand::List { json } => list(&store, json),
         ProfileCommand::Show { name, json } => show(&store, &name, json),
-        ProfileCommand::Export { names, out } => match store::export_profiles(&store, &names, &out)
-        {
-            Ok(count) => {
-                println!(
-                    "exported {count} profile(s) to {} (no passwords or keys inside)",
-                    out.display()
-                );
-                Outcome::Ok
+        ProfileCommand::Export {
+            names,
+            out,
+            with_certificate: true,
+            passphrase_env,
+            password,
+        } => super::bundle_cmd::export(&store, &names, &out, passphrase_env.as_deref(), &password),
+        ProfileCommand::Import {
+            file,
+            passphrase_env,
+        } if super::bundle_cmd::is_bundle_file(&file) => {
+            super::bundle_cmd::import(&store, &file, passphrase_env.as_deref())
+        }
+        ProfileCommand::Export { names, out, .. } => {
+            match store::export_profiles(&store, &names, &out) {
+                Ok(count) => {
+                    println!(
+                        "exported {count} profile(s) to {} (no passwords or keys inside)",
+                        out.display()
+                    );
+                    Outcome::Ok
+                }
+                Err(error) => failed(&error),
             }
-            Err(error) => failed(&error),
-        },
-        ProfileCommand::Import { file } => match store::import_file(&store, &file) {
+        }
+        ProfileCommand::Import { file, .. } => match store::import_file(&store, &file) {
             Ok(report) => {
                 for imported in &report.imported {
                     if imported.saved_as == imported.original_name {

@@ -22,11 +22,7 @@ pub(super) async fn load(
     // Parsing a PFX runs a key-derivation function on purpose slowly, and the credential store may
     // ask the user: keep both off the async workers.
     let loaded = tokio::task::spawn_blocking(move || {
-        let password = match password {
-            Some(password) => Some(password),
-            None => remembered_password(source.password(), vault.as_deref())?,
-        };
-        load_blocking(&source, password.as_ref(), vault.as_deref(), now)
+        finish(open_certificate(&source, password, vault.as_deref())?, now)
     })
     .await;
     match loaded {
@@ -75,13 +71,19 @@ fn remembered_password(
     }
 }
 
-fn load_blocking(
+/// Opens a profile's certificate: its file (with the given or remembered password) or the copy
+/// kept in the credential store. The bool of the error says whether the input is at fault.
+pub fn open_certificate(
     source: &CertificateSource,
-    password: Option<&Secret>,
+    password: Option<Secret>,
     vault: Option<&Vault>,
-    now: i64,
-) -> Result<Loaded, (Failure, bool)> {
-    let credential = match source {
+) -> Result<Credential, (Failure, bool)> {
+    let password = match password {
+        Some(password) => Some(password),
+        None => remembered_password(source.password(), vault)?,
+    };
+    let password = password.as_ref();
+    match source {
         CertificateSource::PfxFile { path, alias, .. } => {
             cert::load_file(path, LoadOptions { key_path: None, password, alias: alias.as_deref() })
         }
@@ -94,11 +96,10 @@ fn load_blocking(
                 (failure, true)
             };
             let vault = vault.ok_or_else(|| unavailable(format!("the certificate '{entry}' is in the OS credential store, which is not reachable")))?;
-            return finish(vault.load(entry).map_err(unavailable)?, now);
+            return vault.load(entry).map_err(unavailable);
         }
     }
-    .map_err(|e| (cert_failure(&e), true))?;
-    finish(credential, now)
+    .map_err(|e| (cert_failure(&e), true))
 }
 
 /// Checks a loaded certificate: blocking findings stop the run, warnings are reported.

@@ -3,6 +3,8 @@
 //! are two front ends over this one function.
 
 mod certificate;
+
+pub use certificate::open_certificate;
 mod graph_steps;
 mod step_clock;
 

@@ -6,9 +6,11 @@
 //! the app's data directory encrypted with AES-256-GCM under that key: the file alone is useless,
 //! and the key never leaves the credential store but to decrypt it in memory.
 
+mod bundle;
 mod os_store;
 mod vault;
 
+pub use bundle::{MIN_PASSPHRASE, export_bundle, import_bundle, is_bundle};
 pub use os_store::{MemoryStore, SecretStore, open_os_store};
 pub use vault::{DATA_DIR_ENV, StoredCertificate, Vault};
 
