@@ -86,8 +86,7 @@ impl Gui<'_> {
 
     fn test_connection(&mut self) {
         self.button("Test connection");
-        self.h.step();
-        self.wait_until(|app| !app.is_testing());
+        self.wait_until(CertconnectApp::has_verdict);
     }
 }
 
@@ -176,8 +175,7 @@ fn cancel_stops_a_slow_test() {
     }
     assert!(g.h.state().is_testing());
     g.h.get_by_role_and_label(Role::Button, "Cancel").click();
-    g.h.step();
-    g.wait_until(|app| !app.is_testing());
+    g.wait_until(CertconnectApp::has_verdict);
     g.h.get_by_label("Failed at 'Request access token': cancelled");
 }
 
@@ -337,8 +335,7 @@ fn a_new_certificate_is_made_and_loaded_into_the_profile() {
     let pfx = env.ws.path("made.pfx");
     g.picker.push(Some(pfx.clone()));
     g.button("Create certificate…");
-    g.h.step();
-    g.wait_until(|app| !app.is_busy());
+    g.wait_until(|app| app.status().is_some_and(|s| s.starts_with("Created")) && !app.is_busy());
     assert!(
         pfx.exists() && pfx.with_extension("cer").exists() && pfx.with_extension("pem").exists()
     );
@@ -366,8 +363,7 @@ fn the_portal_thumbprint_is_compared_side_by_side() {
     g.click("Certificate");
     g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
     g.button("Load certificate");
-    g.h.step();
-    g.wait_until(|app| !app.is_busy());
+    g.wait_until(|app| app.draft().certificate_info.is_some());
     let sha1 = env.ws.openssl_sha1(&env.ws.path("app.pem"));
     let pasted: String = sha1
         .to_lowercase()
@@ -454,9 +450,13 @@ fn a_pfx_is_imported_into_the_credential_store_and_used_from_there() {
     g.click("Certificate");
     g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
     g.button("Import into credential store");
-    g.h.step();
-    g.wait_until(|app| !app.is_busy());
-    assert_eq!(g.h.state().draft().store_entry, "Kept");
+    g.wait_until(|app| app.status().is_some());
+    assert_eq!(
+        g.h.state().draft().store_entry,
+        "Kept",
+        "{:?}",
+        g.h.state().status()
+    );
     assert_eq!(env.vault.list()[0].name, "Kept");
     g.test_connection();
     g.h.get_by_label("Connected");

@@ -129,6 +129,16 @@ impl CertconnectApp {
             || self.open_name.is_none() && self.draft != ProfileDraft::default()
     }
 
+    /// Whether a test connection ran and ended.
+    pub fn has_verdict(&self) -> bool {
+        self.test_job.is_none() && self.run.as_ref().is_some_and(|run| run.verdict.is_some())
+    }
+
+    /// The status line's text, if any.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_ref().map(|s| s.text.as_str())
+    }
+
     /// The draft being edited.
     pub fn draft(&self) -> &ProfileDraft {
         &self.draft
