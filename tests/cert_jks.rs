@@ -11,32 +11,7 @@ use support::Workspace;
 const PASSWORD: &str = "Store-Passw0rd";
 
 fn genkeypair(ws: &Workspace, store: &str, alias: &str, cn: &str) {
-    ws.run(
-        "keytool",
-        &[
-            "-genkeypair",
-            "-alias",
-            alias,
-            "-keyalg",
-            "RSA",
-            "-keysize",
-            "2048",
-            "-sigalg",
-            "SHA256withRSA",
-            "-validity",
-            "365",
-            "-dname",
-            &format!("CN={cn}"),
-            "-storetype",
-            "JKS",
-            "-keystore",
-            store,
-            "-storepass",
-            PASSWORD,
-            "-keypass",
-            PASSWORD,
-        ],
-    );
+    ws.jks_key(store, alias, cn, PASSWORD);
 }
 
 fn load(

@@ -204,30 +204,7 @@ fn match_compares_with_the_uploaded_certificate() {
 fn jks_keystores_list_their_aliases_and_load_by_alias() {
     let ws = Workspace::new();
     for (alias, cn) in [("prod", "Prod"), ("backup", "Backup")] {
-        ws.run(
-            "keytool",
-            &[
-                "-genkeypair",
-                "-alias",
-                alias,
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "365",
-                "-dname",
-                &format!("CN={cn}"),
-                "-storetype",
-                "JKS",
-                "-keystore",
-                "ks.jks",
-                "-storepass",
-                PASSWORD,
-                "-keypass",
-                PASSWORD,
-            ],
-        );
+        ws.jks_key("ks.jks", alias, cn, PASSWORD);
     }
     let env = [("P", PASSWORD)];
     let listed = certconnect(

@@ -432,30 +432,7 @@ fn graph_only_accepts_the_sandboxs_own_tokens() {
 fn a_jks_keystore_key_chosen_by_alias_connects() {
     let ws = support::Workspace::new();
     for (alias, cn) in [("prod", "Prod"), ("backup", "Backup")] {
-        ws.run(
-            "keytool",
-            &[
-                "-genkeypair",
-                "-alias",
-                alias,
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "365",
-                "-dname",
-                &format!("CN={cn}"),
-                "-storetype",
-                "JKS",
-                "-keystore",
-                "ks.jks",
-                "-storepass",
-                PASSWORD,
-                "-keypass",
-                PASSWORD,
-            ],
-        );
+        ws.jks_key("ks.jks", alias, cn, PASSWORD);
     }
     ws.run(
         "keytool",

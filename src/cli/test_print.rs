@@ -78,20 +78,17 @@ impl Printer {
             TestEvent::Retrying {
                 step,
                 retry,
-                reason,
+                ref reason,
                 wait_ms,
             } => {
-                if !self.json {
-                    out(&format!(
-                        "[wait] {}: {reason}; retry {retry} in {wait_ms} ms\n",
-                        step.label()
-                    ));
+                if let (false, Some(note)) = (self.json, event.note()) {
+                    out(&format!("[wait] {note}\n"));
                 }
                 self.retries.push(json!({ "step": step.name(), "retry": retry, "reason": reason, "wait_ms": wait_ms }));
             }
-            TestEvent::Warning { step, message } => {
-                if !self.json {
-                    out(&format!("[warn] {}: {message}\n", step.label()));
+            TestEvent::Warning { step, ref message } => {
+                if let (false, Some(note)) = (self.json, event.note()) {
+                    out(&format!("[warn] {note}\n"));
                 }
                 self.warnings
                     .push(json!({ "step": step.name(), "message": message }));

@@ -144,3 +144,23 @@ pub enum TestEvent {
         message: String,
     },
 }
+
+impl TestEvent {
+    /// The one-line note of a retry or warning (`Request access token: HTTP 429; retry 1 in 1000 ms`),
+    /// the same in the CLI and the app.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Self::Retrying {
+                step,
+                retry,
+                reason,
+                wait_ms,
+            } => Some(format!(
+                "{}: {reason}; retry {retry} in {wait_ms} ms",
+                step.label()
+            )),
+            Self::Warning { step, message } => Some(format!("{}: {message}", step.label())),
+            _ => None,
+        }
+    }
+}

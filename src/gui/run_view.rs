@@ -74,19 +74,8 @@ impl RunView {
             TestEvent::Failed {
                 step, duration_ms, ..
             } => self.set(step, StepState::Failed { duration_ms }),
-            TestEvent::Retrying {
-                step,
-                retry,
-                reason,
-                wait_ms,
-            } => {
-                self.notes.push(format!(
-                    "{}: {reason}; retry {retry} in {wait_ms} ms",
-                    step.label()
-                ));
-            }
-            TestEvent::Warning { step, message } => {
-                self.notes.push(format!("{}: {message}", step.label()))
+            note @ (TestEvent::Retrying { .. } | TestEvent::Warning { .. }) => {
+                self.notes.extend(note.note());
             }
         }
     }

@@ -196,6 +196,37 @@ impl Workspace {
         self.path(name)
     }
 
+    /// Adds an RSA key entry to a JKS keystore with keytool (store and key share `password`).
+    pub fn jks_key(&self, store: &str, alias: &str, common_name: &str, password: &str) {
+        let dname = format!("CN={common_name}");
+        self.run(
+            "keytool",
+            &[
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-sigalg",
+                "SHA256withRSA",
+                "-validity",
+                "365",
+                "-dname",
+                &dname,
+                "-storetype",
+                "JKS",
+                "-keystore",
+                store,
+                "-storepass",
+                password,
+                "-keypass",
+                password,
+            ],
+        );
+    }
+
     /// The SHA-1 thumbprint as `openssl x509 -fingerprint` prints it, without colons.
     pub fn openssl_sha1(&self, cert_pem: &Path) -> String {
         let output = Command::new("openssl")
