@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use super::dialog::{CardView, DialogAction, DialogState, Errors, StoreView, Tab, dialog_ui};
 use super::files::FilePicker;
-use super::job::{CardJob, NewCertJob, NewCertRequest, TestJob, TestMessage};
+use super::job::{Background, NewCertRequest, TestJob, TestMessage, load_card, make_certificate};
 use super::modals::{ModalState, Pending};
 use super::prefs::{PREFS_KEY, UiPrefs};
 use super::profile_list::{ListAction, ListView, profile_list_ui};
 use super::run_view::RunView;
 use super::test_panel::test_panel_ui;
 use super::widgets::{ERROR, OK};
+use crate::cert::CertReport;
 use crate::core::draft::{CertKind, ProfileDraft};
 use crate::core::profile::{CertificateInfo, PasswordSource, Profile};
 use crate::core::retry::RetryTiming;
@@ -51,10 +52,10 @@ pub struct CertconnectApp {
     baseline: ProfileDraft,
     pub(super) dialog: DialogState,
     card: CardView,
-    card_job: Option<CardJob>,
-    compare_job: Option<CardJob>,
-    new_cert_job: Option<NewCertJob>,
-    import_job: Option<super::job::ImportJob>,
+    card_job: Option<Background<CertReport>>,
+    compare_job: Option<Background<CertReport>>,
+    new_cert_job: Option<Background<std::path::PathBuf>>,
+    import_job: Option<Background<crate::secrets::StoredCertificate>>,
     run: Option<RunView>,
     test_job: Option<TestJob>,
     search: String,
@@ -438,16 +439,22 @@ impl CertconnectApp {
                 }
             })
             .collect();
-        let source = self.draft.pfx_path.trim().into();
+        let source = std::path::PathBuf::from(self.draft.pfx_path.trim());
         let alias = Some(self.draft.keystore_alias.trim().to_owned()).filter(|a| !a.is_empty());
-        self.import_job = Some(super::job::ImportJob::spawn(
+        let password = self.password();
+        self.import_job = Some(Background::spawn(
             &self.deps.runtime,
             self.ctx.clone(),
-            vault,
-            name,
-            source,
-            self.password(),
-            alias,
+            move || {
+                let options = crate::cert::LoadOptions {
+                    key_path: None,
+                    password: password.as_ref(),
+                    alias: alias.as_deref(),
+                };
+                let credential =
+                    crate::cert::load_file(&source, options).map_err(|e| e.to_string())?;
+                vault.import(&name, &credential)
+            },
         ));
     }
 
@@ -487,13 +494,23 @@ impl CertconnectApp {
             return;
         }
         self.card.loading = true;
-        self.card_job = Some(CardJob::spawn(
+        let (path, password, now): (std::path::PathBuf, _, _) =
+            (path.into(), self.password(), system_now());
+        let key: Option<std::path::PathBuf> = key;
+        let alias = Some(self.draft.keystore_alias.trim().to_owned())
+            .filter(|a| !a.is_empty() && self.draft.cert_kind == CertKind::PfxFile);
+        self.card_job = Some(Background::spawn(
             &self.deps.runtime,
             self.ctx.clone(),
-            path.into(),
-            key,
-            self.password(),
-            system_now(),
+            move || {
+                load_card(
+                    &path,
+                    key.as_deref(),
+                    password.as_ref(),
+                    alias.as_deref(),
+                    now,
+                )
+            },
         ));
     }
 
@@ -522,7 +539,7 @@ impl CertconnectApp {
                 self.test_job = None;
             }
         }
-        if let Some(result) = self.card_job.as_ref().and_then(CardJob::try_take) {
+        if let Some(result) = self.card_job.as_ref().and_then(Background::try_take) {
             self.card_job = None;
             self.card.loading = false;
             match result {
@@ -541,7 +558,7 @@ impl CertconnectApp {
 
     /// Takes the results of the workshop's jobs (new certificate, thumbprint to compare).
     fn drain_workshop_jobs(&mut self) {
-        if let Some(result) = self.compare_job.as_ref().and_then(CardJob::try_take) {
+        if let Some(result) = self.compare_job.as_ref().and_then(Background::try_take) {
             self.compare_job = None;
             match result {
                 Ok(report) => self.dialog.compare = report.thumbprint_sha1,
@@ -550,7 +567,7 @@ impl CertconnectApp {
                 }
             }
         }
-        if let Some(result) = self.new_cert_job.as_ref().and_then(NewCertJob::try_take) {
+        if let Some(result) = self.new_cert_job.as_ref().and_then(Background::try_take) {
             self.new_cert_job = None;
             self.dialog.creating = false;
             match result {
@@ -577,11 +594,7 @@ impl CertconnectApp {
     }
 
     fn drain_import_job(&mut self) {
-        let Some(result) = self
-            .import_job
-            .as_ref()
-            .and_then(super::job::ImportJob::try_take)
-        else {
+        let Some(result) = self.import_job.as_ref().and_then(Background::try_take) else {
             return;
         };
         self.import_job = None;
@@ -628,10 +641,10 @@ impl CertconnectApp {
             password: Secret::new(self.dialog.password.clone()),
         };
         self.dialog.creating = true;
-        self.new_cert_job = Some(NewCertJob::spawn(
+        self.new_cert_job = Some(Background::spawn(
             &self.deps.runtime,
             self.ctx.clone(),
-            request,
+            move || make_certificate(&request),
         ));
     }
 
@@ -807,13 +820,11 @@ impl eframe::App for CertconnectApp {
             DialogAction::RemoveStored => self.remove_stored(),
             DialogAction::PickCompareFile => {
                 if let Some(path) = self.deps.picker.pick_certificate() {
-                    self.compare_job = Some(CardJob::spawn(
+                    let now = system_now();
+                    self.compare_job = Some(Background::spawn(
                         &self.deps.runtime,
                         self.ctx.clone(),
-                        path,
-                        None,
-                        None,
-                        system_now(),
+                        move || load_card(&path, None, None, None, now),
                     ));
                 }
             }

@@ -60,49 +60,54 @@ impl TestJob {
     }
 }
 
-/// What loading a certificate for the summary card gives.
-pub type CardResult = Result<CertReport, String>;
-
-/// A certificate being loaded for the summary card.
-pub struct CardJob {
-    rx: Receiver<CardResult>,
+/// One piece of blocking work (files, crypto, the credential store) done off the UI thread; the
+/// result wakes the UI.
+pub struct Background<T> {
+    rx: Receiver<Result<T, String>>,
 }
 
-impl CardJob {
-    /// Loads and inspects the file off the UI thread.
+impl<T: Send + 'static> Background<T> {
+    /// Runs `work` on the runtime's blocking pool.
     pub fn spawn(
         runtime: &Handle,
         ctx: egui::Context,
-        path: std::path::PathBuf,
-        key: Option<std::path::PathBuf>,
-        password: Option<Secret>,
-        now: i64,
+        work: impl FnOnce() -> Result<T, String> + Send + 'static,
     ) -> Self {
         let (tx, rx) = channel();
         runtime.spawn_blocking(move || {
-            let options = LoadOptions {
-                key_path: key.as_deref(),
-                password: password.as_ref(),
-                alias: None,
-            };
-            let result = cert::load_file(&path, options)
-                .map(|credential| cert::inspect(&credential, now, None))
-                .map_err(|e| format!("{e}. {}", e.fix()));
-            if tx.send(result).is_ok() {
+            if tx.send(work()).is_ok() {
                 ctx.request_repaint();
             }
         });
         Self { rx }
     }
 
-    /// The result, once it arrived.
-    pub fn try_take(&self) -> Option<CardResult> {
+    /// The result, once it arrived. A vanished worker is an error, not a panic.
+    pub fn try_take(&self) -> Option<Result<T, String>> {
         match self.rx.try_recv() {
             Ok(result) => Some(result),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err("the certificate loader stopped".into())),
+            Err(TryRecvError::Disconnected) => Some(Err("the background work stopped".into())),
         }
     }
+}
+
+/// Loads and inspects a certificate for the summary card.
+pub fn load_card(
+    path: &std::path::Path,
+    key: Option<&std::path::Path>,
+    password: Option<&Secret>,
+    alias: Option<&str>,
+    now: i64,
+) -> Result<CertReport, String> {
+    let options = LoadOptions {
+        key_path: key,
+        password,
+        alias,
+    };
+    cert::load_file(path, options)
+        .map(|credential| cert::inspect(&credential, now, None))
+        .map_err(|e| format!("{e}. {}", e.fix()))
 }
 
 /// What the "New certificate" form asks for.
@@ -119,35 +124,8 @@ pub struct NewCertRequest {
     pub password: Secret,
 }
 
-/// A certificate being made (RSA key generation takes a moment, more for 4096 bits).
-pub struct NewCertJob {
-    rx: Receiver<Result<std::path::PathBuf, String>>,
-}
-
-impl NewCertJob {
-    /// Makes the key and certificate and writes the files, off the UI thread.
-    pub fn spawn(runtime: &Handle, ctx: egui::Context, request: NewCertRequest) -> Self {
-        let (tx, rx) = channel();
-        runtime.spawn_blocking(move || {
-            let result = make_certificate(&request).map(|()| request.pfx.clone());
-            if tx.send(result).is_ok() {
-                ctx.request_repaint();
-            }
-        });
-        Self { rx }
-    }
-
-    /// The PFX path once written, or why not.
-    pub fn try_take(&self) -> Option<Result<std::path::PathBuf, String>> {
-        match self.rx.try_recv() {
-            Ok(result) => Some(result),
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err("making the certificate stopped".into())),
-        }
-    }
-}
-
-fn make_certificate(request: &NewCertRequest) -> Result<(), String> {
+/// Makes the key and certificate and writes the PFX, `.cer` and `.pem`; returns the PFX path.
+pub fn make_certificate(request: &NewCertRequest) -> Result<std::path::PathBuf, String> {
     use crate::cert::generate::{self_signed_with_subject, to_pfx};
     use crate::store::write_atomic;
     let text = |e: openssl::error::ErrorStack| e.to_string();
@@ -169,48 +147,6 @@ fn make_certificate(request: &NewCertRequest) -> Result<(), String> {
         &request.pfx.with_extension("pem"),
         &pair.certificate.to_pem().map_err(text)?,
     )
-    .map_err(|e| e.to_string())
-}
-
-/// A certificate being imported into the credential store.
-pub struct ImportJob {
-    rx: Receiver<Result<crate::secrets::StoredCertificate, String>>,
-}
-
-impl ImportJob {
-    /// Loads the PFX and stores it (key in the credential store, encrypted file in the data dir).
-    pub fn spawn(
-        runtime: &Handle,
-        ctx: egui::Context,
-        vault: std::sync::Arc<crate::secrets::Vault>,
-        name: String,
-        pfx: std::path::PathBuf,
-        password: Option<Secret>,
-        alias: Option<String>,
-    ) -> Self {
-        let (tx, rx) = channel();
-        runtime.spawn_blocking(move || {
-            let options = LoadOptions {
-                key_path: None,
-                password: password.as_ref(),
-                alias: alias.as_deref(),
-            };
-            let result = cert::load_file(&pfx, options)
-                .map_err(|e| e.to_string())
-                .and_then(|credential| vault.import(&name, &credential));
-            if tx.send(result).is_ok() {
-                ctx.request_repaint();
-            }
-        });
-        Self { rx }
-    }
-
-    /// The stored certificate, once done.
-    pub fn try_take(&self) -> Option<Result<crate::secrets::StoredCertificate, String>> {
-        match self.rx.try_recv() {
-            Ok(result) => Some(result),
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err("the import stopped".into())),
-        }
-    }
+    .map_err(|e| e.to_string())?;
+    Ok(request.pfx.clone())
 }
