@@ -248,6 +248,7 @@ fn export_then_import_gives_the_same_profile() {
     let export = env.ws.path("export.ron");
     g.picker.push(Some(export.clone()));
     g.button("Export…");
+    g.button("Export to file…");
     assert!(export.exists());
     g.picker.push(Some(export));
     g.button("Import…");
@@ -460,4 +461,48 @@ fn a_pfx_is_imported_into_the_credential_store_and_used_from_there() {
     assert_eq!(env.vault.list()[0].name, "Kept");
     g.test_connection();
     g.h.get_by_label("Connected");
+}
+
+#[test]
+fn a_bundle_carries_the_certificate_under_a_passphrase() {
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    saved(&env, &store, &["Prod"]);
+    let mut g = gui(&env, None);
+    g.click("Prod");
+    g.click("Certificate");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    let bundle = env.ws.path("bundle.ron");
+    g.picker.push(Some(bundle.clone()));
+    g.button("Export…");
+    g.click("Include certificates, encrypted under a passphrase");
+    g.set_text(
+        Role::PasswordInput,
+        "Bundle passphrase",
+        "a long bundle passphrase",
+    );
+    g.button("Export to file…");
+    g.wait_until(|app| {
+        app.status()
+            .is_some_and(|s| s.contains("with their certificates"))
+            && !app.is_busy()
+    });
+    let text = std::fs::read_to_string(&bundle).unwrap();
+    assert!(certconnect::secrets::is_bundle(&text) && !text.contains(PASSWORD));
+
+    g.picker.push(Some(bundle));
+    g.button("Import…");
+    g.set_text(
+        Role::PasswordInput,
+        "Bundle passphrase",
+        "a long bundle passphrase",
+    );
+    g.button("Import");
+    g.wait_until(|app| app.status().is_some_and(|s| s.starts_with("Imported")) && !app.is_busy());
+    let imported = store.get("Prod (imported)").unwrap().profile;
+    assert!(matches!(
+        imported.certificate,
+        certconnect::core::profile::CertificateSource::CredentialStore { .. }
+    ));
+    assert_eq!(env.vault.list().len(), 1);
 }

@@ -56,6 +56,7 @@ pub struct CertconnectApp {
     compare_job: Option<Background<CertReport>>,
     new_cert_job: Option<Background<std::path::PathBuf>>,
     import_job: Option<Background<crate::secrets::StoredCertificate>>,
+    bundle_job: Option<Background<String>>,
     run: Option<RunView>,
     test_job: Option<TestJob>,
     search: String,
@@ -84,6 +85,7 @@ impl CertconnectApp {
             compare_job: None,
             new_cert_job: None,
             import_job: None,
+            bundle_job: None,
             run: None,
             test_job: None,
             search: String::new(),
@@ -313,6 +315,85 @@ impl CertconnectApp {
         self.open_new(copy);
     }
 
+    fn export_names(&self) -> Vec<String> {
+        if self.ticked.is_empty() {
+            self.open_name.iter().cloned().collect()
+        } else {
+            self.ticked.iter().cloned().collect()
+        }
+    }
+
+    /// Exports the ticked (or open) profiles; with a passphrase, as a bundle with their certificates.
+    pub(super) fn export_now(&mut self, passphrase: Option<Secret>) {
+        let names = self.export_names();
+        let Some(path) = self.deps.picker.save_export() else {
+            return;
+        };
+        let Some(passphrase) = passphrase else {
+            return match crate::store::export_profiles(&self.deps.store, &names, &path) {
+                Ok(count) => self.set_status(
+                    format!(
+                        "Exported {count} profile(s) to {} (no passwords or keys inside)",
+                        path.display()
+                    ),
+                    false,
+                ),
+                Err(e) => self.set_status(format!("Export failed: {e}"), true),
+            };
+        };
+        let profiles: Vec<Profile> = names.iter().filter_map(|n| self.find(n).cloned()).collect();
+        let vault = self.deps.vault.as_ref().ok().cloned();
+        // The typed password opens the open profile's file; the others need a remembered or no password.
+        let typed = self.password();
+        let open = self.open_name.clone();
+        self.bundle_job = Some(Background::spawn(
+            &self.deps.runtime,
+            self.ctx.clone(),
+            move || {
+                let credentials = profiles
+                    .iter()
+                    .map(|p| {
+                        let password = if open.as_deref() == Some(p.name.as_str()) {
+                            typed.clone()
+                        } else {
+                            None
+                        };
+                        crate::probe::open_certificate(&p.certificate, password, vault.as_deref())
+                            .map_err(|(f, _)| format!("'{}': {}", p.name, f.message))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                crate::secrets::export_bundle(&profiles, &credentials, &passphrase, &path).map(|count| format!("Exported {count} profile(s) with their certificates to {}, encrypted under the passphrase", path.display()))
+            },
+        ));
+    }
+
+    /// Imports a bundle with its passphrase: certificates into the credential store.
+    pub(super) fn import_bundle_now(&mut self, path: std::path::PathBuf, passphrase: Secret) {
+        let Ok(vault) = self.deps.vault.clone() else {
+            return self.set_status(
+                "A bundle's certificates go into the OS credential store, which is not reachable",
+                true,
+            );
+        };
+        let store = self.deps.store.clone();
+        self.bundle_job = Some(Background::spawn(
+            &self.deps.runtime,
+            self.ctx.clone(),
+            move || {
+                let imported = crate::secrets::import_bundle(&path, &passphrase, &store, &vault)?;
+                let names: Vec<String> = imported
+                    .iter()
+                    .map(|i| format!("'{}'", i.saved_as))
+                    .collect();
+                Ok(format!(
+                    "Imported {} with their certificates into the {}",
+                    names.join(", "),
+                    vault.store().name()
+                ))
+            },
+        ));
+    }
+
     fn export(&mut self) {
         let names: Vec<String> = if self.ticked.is_empty() {
             self.open_name.iter().cloned().collect()
@@ -326,25 +407,23 @@ impl CertconnectApp {
             );
             return;
         }
-        let Some(path) = self.deps.picker.save_export() else {
-            return;
-        };
-        match crate::store::export_profiles(&self.deps.store, &names, &path) {
-            Ok(count) => self.set_status(
-                format!(
-                    "Exported {count} profile(s) to {} (no passwords or keys inside)",
-                    path.display()
-                ),
-                false,
-            ),
-            Err(e) => self.set_status(format!("Export failed: {e}"), true),
-        }
+        self.modal = Some(ModalState::Export {
+            with_certificates: false,
+            passphrase: String::new(),
+        });
     }
 
     fn import(&mut self) {
         let Some(path) = self.deps.picker.pick_import() else {
             return;
         };
+        if std::fs::read_to_string(&path).is_ok_and(|text| crate::secrets::is_bundle(&text)) {
+            self.modal = Some(ModalState::ImportBundle {
+                path,
+                passphrase: String::new(),
+            });
+            return;
+        }
         match crate::store::import_file(&self.deps.store, &path) {
             Ok(report) => {
                 let renamed: Vec<String> = report
@@ -593,6 +672,18 @@ impl CertconnectApp {
         }
     }
 
+    fn drain_bundle_job(&mut self) {
+        let Some(result) = self.bundle_job.as_ref().and_then(Background::try_take) else {
+            return;
+        };
+        self.bundle_job = None;
+        match result {
+            Ok(message) => self.set_status(message, false),
+            Err(message) => self.set_status(format!("Not done: {message}"), true),
+        }
+        self.reload();
+    }
+
     fn drain_import_job(&mut self) {
         let Some(result) = self.import_job.as_ref().and_then(Background::try_take) else {
             return;
@@ -723,6 +814,7 @@ impl eframe::App for CertconnectApp {
         self.drain_jobs();
         self.drain_workshop_jobs();
         self.drain_import_job();
+        self.drain_bundle_job();
         self.take_dropped_file(ctx);
     }
 

@@ -25,6 +25,20 @@ pub enum ModalState {
     },
     /// The open profile has unsaved edits.
     Unsaved(Pending),
+    /// Export options.
+    Export {
+        /// Include the certificates, encrypted under the passphrase.
+        with_certificates: bool,
+        /// As typed.
+        passphrase: String,
+    },
+    /// The passphrase of a bundle being imported.
+    ImportBundle {
+        /// The bundle.
+        path: std::path::PathBuf,
+        /// As typed.
+        passphrase: String,
+    },
 }
 
 /// Draws the open confirmation and applies the answer.
@@ -68,6 +82,43 @@ pub(super) fn show(app: &mut CertconnectApp, ctx: &egui::Context) {
                 }
             });
             Some(ModalState::Rename { new_name, error })
+        }
+        ModalState::Export { mut with_certificates, mut passphrase } => {
+            ui.heading("Export profiles");
+            ui.label("Exports never hold a password or key, unless you include the certificates below.");
+            ui.checkbox(&mut with_certificates, "Include certificates, encrypted under a passphrase");
+            if with_certificates {
+                let label = ui.label("Bundle passphrase");
+                ui.add(egui::TextEdit::singleline(&mut passphrase).password(true)).labelled_by(label.id);
+                ui.label(format!("At least {} characters; the importer needs it.", crate::secrets::MIN_PASSPHRASE));
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Export to file…").clicked() {
+                    let secret = with_certificates.then(|| crate::secret::Secret::new(passphrase.clone()));
+                    keep = false;
+                    app.export_now(secret);
+                }
+                if ui.button("Cancel").clicked() {
+                    keep = false;
+                }
+            });
+            Some(ModalState::Export { with_certificates, passphrase })
+        }
+        ModalState::ImportBundle { path, mut passphrase } => {
+            ui.heading("Import a bundle");
+            ui.label(format!("{} holds certificates; they will be kept in the OS credential store.", path.display()));
+            let label = ui.label("Bundle passphrase");
+            ui.add(egui::TextEdit::singleline(&mut passphrase).password(true)).labelled_by(label.id);
+            ui.horizontal(|ui| {
+                if ui.button("Import").clicked() {
+                    keep = false;
+                    app.import_bundle_now(path.clone(), crate::secret::Secret::new(passphrase.clone()));
+                }
+                if ui.button("Cancel").clicked() {
+                    keep = false;
+                }
+            });
+            Some(ModalState::ImportBundle { path, passphrase })
         }
         ModalState::Unsaved(pending) => {
             ui.heading("Unsaved changes");
