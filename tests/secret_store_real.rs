@@ -180,6 +180,102 @@ fn passwords_and_certificates_live_in_the_store_and_nowhere_else() {
         }
     }
 
+    // A bundle moves a connection with its certificate to another machine (another config dir here).
+    let phrase = [("PHRASE", "a long bundle passphrase")];
+    let bundled = run(
+        &[
+            "profile",
+            "export",
+            "Remembered",
+            "--out",
+            "bundle.ron",
+            "--with-certificate",
+            "--passphrase-env",
+            "PHRASE",
+        ],
+        &phrase,
+    );
+    assert_eq!(bundled.status.code(), Some(0), "{}", stderr(&bundled));
+    let other = env.ws.path("other-config");
+    let other_env = [
+        ("PHRASE", "a long bundle passphrase"),
+        ("CERTCONNECT_CONFIG_DIR", s(&other)),
+    ];
+    let wrong = run(
+        &[
+            "profile",
+            "import",
+            "bundle.ron",
+            "--passphrase-env",
+            "WRONG",
+        ],
+        &[
+            ("WRONG", "not the passphrase"),
+            ("CERTCONNECT_CONFIG_DIR", s(&other)),
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    let moved = run(
+        &[
+            "profile",
+            "import",
+            "bundle.ron",
+            "--passphrase-env",
+            "PHRASE",
+        ],
+        &other_env,
+    );
+    assert_eq!(moved.status.code(), Some(0), "{}", stderr(&moved));
+    let tested_there = run(&["test", "Remembered"], &other_env);
+    assert_eq!(
+        tested_there.status.code(),
+        Some(0),
+        "{}",
+        stdout(&tested_there)
+    );
+    let bundle_text = std::fs::read_to_string(env.ws.path("bundle.ron")).unwrap();
+    assert!(!bundle_text.contains(PASSWORD));
+    for output in [&bundled, &wrong, &moved, &tested_there] {
+        let text = format!("{}{}", stdout(output), stderr(output));
+        assert!(
+            !text.contains(PASSWORD)
+                && !text.contains("a long bundle passphrase")
+                && !text.contains("eyJ"),
+            "{text}"
+        );
+    }
+
+    // A new certificate can go straight into the store.
+    let new_name = format!("new-{}", &uuid::Uuid::new_v4().to_string()[..8]);
+    let made = run(
+        &[
+            "cert",
+            "new",
+            "--subject",
+            "CN=Straight to the store",
+            "--out-pfx",
+            "new.pfx",
+            "--out-cer",
+            "new.cer",
+            "--password-env",
+            "P",
+            "--store-as",
+            &new_name,
+        ],
+        &[("P", PASSWORD)],
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let shown = run(&["store", "inspect", &new_name], &[]);
+    assert!(
+        stdout(&shown).contains("CN=Straight to the store"),
+        "{}",
+        stdout(&shown)
+    );
+    assert_eq!(
+        run(&["store", "remove", &new_name], &[]).status.code(),
+        Some(0)
+    );
+
     let removed = run(&["store", "remove", &name], &[]);
     assert_eq!(removed.status.code(), Some(0), "{}", stderr(&removed));
     assert!(!stdout(&run(&["store", "list"], &[])).contains(&name));

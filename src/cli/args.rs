@@ -84,6 +84,9 @@ pub struct NewCertArgs {
     /// Replace files that exist.
     #[arg(long)]
     pub force: bool,
+    /// Also keep the new certificate in the OS credential store under this name.
+    #[arg(long, value_name = "NAME")]
+    pub store_as: Option<String>,
     /// The PFX password's source (required: the PFX holds the private key).
     #[command(flatten)]
     pub password: PasswordArgs,

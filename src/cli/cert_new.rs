@@ -78,6 +78,23 @@ fn make(args: &NewCertArgs) -> Result<(), String> {
         write_atomic(pem, &pair.certificate.to_pem().map_err(text)?).map_err(|e| e.to_string())?;
     }
     print_summary(args, &pair, days);
+    if let Some(name) = &args.store_as {
+        let vault =
+            crate::secrets::open_os_store().and_then(crate::secrets::Vault::open_default)?;
+        let credential = crate::cert::Credential {
+            certificate: pair.certificate.clone(),
+            private_key: Some(pair.key.clone()),
+            chain: Vec::new(),
+            key_matches: Some(true),
+            format: crate::cert::FileFormat::Pkcs12,
+        };
+        let stored = vault.import(name, &credential)?;
+        println!(
+            "Also kept in the {} as '{}': profiles can use it without the PFX file.",
+            vault.store().name(),
+            stored.name
+        );
+    }
     Ok(())
 }
 
