@@ -26,6 +26,14 @@ struct Gui<'a> {
 }
 
 fn gui(env: &Env, initial: Option<Profile>) -> Gui<'static> {
+    gui_with_vault(env, initial, Ok(env.vault.clone()))
+}
+
+fn gui_with_vault(
+    env: &Env,
+    initial: Option<Profile>,
+    vault: Result<Arc<certconnect::secrets::Vault>, String>,
+) -> Gui<'static> {
     let store = ProfileStore::at(env.ws.path("profiles"));
     let picker = Arc::new(QueuedPicker::default());
     let deps = AppDeps {
@@ -37,7 +45,7 @@ fn gui(env: &Env, initial: Option<Profile>) -> Gui<'static> {
             base: Duration::from_millis(20),
             cap: Duration::from_secs(2),
         },
-        vault: Ok(env.vault.clone()),
+        vault,
     };
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 860.0))
@@ -505,4 +513,22 @@ fn a_bundle_carries_the_certificate_under_a_passphrase() {
         certconnect::core::profile::CertificateSource::CredentialStore { .. }
     ));
     assert_eq!(env.vault.list().len(), 1);
+}
+
+#[test]
+fn without_a_credential_store_the_app_says_so_and_works_with_files() {
+    let env = Env::new();
+    let mut g = gui_with_vault(
+        &env,
+        Some(env.profile()),
+        Err("no Secret Service on this session bus".into()),
+    );
+    g.click("Certificate");
+    g.h.get_by_label_contains(
+        "no credential store is reachable (no Secret Service on this session bus)",
+    );
+    assert!(g.h.query_by_label("Import into credential store").is_none());
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.test_connection();
+    g.h.get_by_label("Connected");
 }
