@@ -128,31 +128,12 @@ fn pfx_with_certfile_chain_from_openssl() {
 #[test]
 fn keytool_pkcs12_keystore() {
     let ws = Workspace::new();
-    ws.run(
-        "keytool",
-        &[
-            "-genkeypair",
-            "-alias",
-            "connector",
-            "-keyalg",
-            "RSA",
-            "-keysize",
-            "2048",
-            "-sigalg",
-            "SHA256withRSA",
-            "-validity",
-            "365",
-            "-dname",
-            "CN=Keytool Connector",
-            "-storetype",
-            "PKCS12",
-            "-keystore",
-            "keystore.p12",
-            "-storepass",
-            PASSWORD,
-            "-keypass",
-            PASSWORD,
-        ],
+    ws.keytool_key(
+        "keystore.p12",
+        "PKCS12",
+        "connector",
+        "Keytool Connector",
+        PASSWORD,
     );
     let password = Secret::new(PASSWORD);
     let credential = load_file(&ws.path("keystore.p12"), with_password(&password)).unwrap();
@@ -188,19 +169,7 @@ fn pem_pkcs8_key_with_pem_certificate() {
 fn encrypted_pkcs8_key_with_der_certificate() {
     let ws = Workspace::new();
     let (key, cert) = key_and_cert(&ws);
-    let pass = format!("pass:{PASSWORD}");
-    ws.openssl(&[
-        "pkcs8",
-        "-topk8",
-        "-in",
-        s(&key),
-        "-v2",
-        "aes-256-cbc",
-        "-passout",
-        &pass,
-        "-out",
-        "enc.key",
-    ]);
+    ws.encrypted_pkcs8(&key, PASSWORD, "enc.key");
     assert!(
         std::fs::read_to_string(ws.path("enc.key"))
             .unwrap()

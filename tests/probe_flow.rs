@@ -38,7 +38,6 @@ fn a_registered_certificate_connects_through_every_step() {
 fn every_certificate_kind_connects() {
     let env = Env::with(|_| {});
     let ws = &env.ws;
-    let pass = format!("pass:{PASSWORD}");
     // Each kind gets its own key and certificate, registered on the app.
     let mut kinds: Vec<(
         &str,
@@ -74,30 +73,7 @@ fn every_certificate_kind_connects() {
     draft.send_chain = true;
     kinds.push(("chain", draft, leaf.clone()));
 
-    ws.run(
-        "keytool",
-        &[
-            "-genkeypair",
-            "-alias",
-            "c",
-            "-keyalg",
-            "RSA",
-            "-keysize",
-            "2048",
-            "-validity",
-            "365",
-            "-dname",
-            "CN=Keytool",
-            "-storetype",
-            "PKCS12",
-            "-keystore",
-            "ks.p12",
-            "-storepass",
-            PASSWORD,
-            "-keypass",
-            PASSWORD,
-        ],
-    );
+    ws.keytool_key("ks.p12", "PKCS12", "c", "Keytool", PASSWORD);
     ws.run(
         "keytool",
         &[
@@ -119,18 +95,7 @@ fn every_certificate_kind_connects() {
 
     let key = ws.rsa_key("pem.key", 2048);
     let cert = ws.self_signed("pem.pem", &key, "/CN=Pem", 365);
-    ws.openssl(&[
-        "pkcs8",
-        "-topk8",
-        "-in",
-        s(&key),
-        "-v2",
-        "aes-256-cbc",
-        "-passout",
-        &pass,
-        "-out",
-        "pem-enc.key",
-    ]);
+    ws.encrypted_pkcs8(&key, PASSWORD, "pem-enc.key");
     ws.openssl(&["rsa", "-in", s(&key), "-traditional", "-out", "pem-rsa.key"]);
     for (name, key_file) in [
         ("pkcs8", key.clone()),

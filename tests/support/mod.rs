@@ -198,6 +198,18 @@ impl Workspace {
 
     /// Adds an RSA key entry to a JKS keystore with keytool (store and key share `password`).
     pub fn jks_key(&self, store: &str, alias: &str, common_name: &str, password: &str) {
+        self.keytool_key(store, "JKS", alias, common_name, password);
+    }
+
+    /// Adds an RSA key entry to a keystore of `store_type` (JKS or PKCS12) with keytool.
+    pub fn keytool_key(
+        &self,
+        store: &str,
+        store_type: &str,
+        alias: &str,
+        common_name: &str,
+        password: &str,
+    ) {
         let dname = format!("CN={common_name}");
         self.run(
             "keytool",
@@ -216,7 +228,7 @@ impl Workspace {
                 "-dname",
                 &dname,
                 "-storetype",
-                "JKS",
+                store_type,
                 "-keystore",
                 store,
                 "-storepass",
@@ -225,6 +237,24 @@ impl Workspace {
                 password,
             ],
         );
+    }
+
+    /// An encrypted PKCS#8 copy of `key` (`BEGIN ENCRYPTED PRIVATE KEY`, AES-256-CBC).
+    pub fn encrypted_pkcs8(&self, key: &Path, password: &str, out: &str) -> PathBuf {
+        let pass = format!("pass:{password}");
+        self.openssl(&[
+            "pkcs8",
+            "-topk8",
+            "-in",
+            s(key),
+            "-v2",
+            "aes-256-cbc",
+            "-passout",
+            &pass,
+            "-out",
+            out,
+        ]);
+        self.path(out)
     }
 
     /// The SHA-1 thumbprint as `openssl x509 -fingerprint` prints it, without colons.
