@@ -4,6 +4,6 @@
 # replace "demo" (scripts/demo.sh --help lists the command-line tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --build
 if [ $# -eq 0 ]; then set -- demo; fi
 cargo run --release --locked -- "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages certconnect's build and tests need, when they are missing.
 # Debian/Ubuntu (apt); run as root or with sudo available. Other systems: install the same by hand.
+#   scripts/setup.sh --build   packages for building and running only
 #   scripts/setup.sh           packages for building and testing
 #   scripts/setup.sh --ci      also the Windows cross-compiler and Rust target used by CI
 set -euo pipefail
@@ -9,6 +10,8 @@ packages=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have pkg-config || packages+=(pkg-config)
 pkg-config --exists openssl 2>/dev/null || packages+=(libssl-dev)
+mode=${1:-}
+if [ "$mode" != "--build" ]; then
 have openssl || packages+=(openssl)
 have keytool || packages+=(default-jdk-headless)   # keytool makes the Java keystores the tests read
 have perl || packages+=(perl)                        # the vendored OpenSSL build for Windows
@@ -19,7 +22,8 @@ pkg-config --exists xkbcommon 2>/dev/null || packages+=(libxkbcommon-dev)
 # A real Secret Service for the credential-store tests.
 have gnome-keyring-daemon || packages+=(gnome-keyring)
 have dbus-run-session || packages+=(dbus)
-if [ "${1:-}" = "--ci" ]; then
+fi
+if [ "$mode" = "--ci" ]; then
   have x86_64-w64-mingw32-gcc || packages+=(gcc-mingw-w64-x86-64)
 fi
 
@@ -32,6 +36,6 @@ if [ ${#packages[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
-if [ "${1:-}" = "--ci" ] && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+if [ "$mode" = "--ci" ] && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
   rustup target add x86_64-pc-windows-gnu
 fi
