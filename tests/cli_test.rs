@@ -299,3 +299,57 @@ fn the_sandbox_command_prints_a_test_command_that_connects() {
     );
     assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
 }
+
+#[test]
+fn the_standard_proxy_variables_are_honoured() {
+    let env = Env::new();
+    let args = base_args(&env);
+    let args: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .chain(["--token-only"])
+        .collect();
+    // A proxy that does not answer: the request goes to it, and fails.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let proxy = format!("http://{closed}");
+    let through_proxy = certconnect(
+        &env.ws,
+        &args,
+        &[
+            ("PFX_PASSWORD", PASSWORD),
+            ("HTTP_PROXY", &proxy),
+            ("http_proxy", &proxy),
+            ("NO_PROXY", ""),
+            ("no_proxy", ""),
+        ],
+        None,
+    );
+    assert_eq!(
+        through_proxy.status.code(),
+        Some(1),
+        "{}",
+        stdout(&through_proxy)
+    );
+    assert!(
+        stdout(&through_proxy).contains("could not reach the server"),
+        "{}",
+        stdout(&through_proxy)
+    );
+    // NO_PROXY exempts the sandbox again.
+    let exempt = certconnect(
+        &env.ws,
+        &args,
+        &[
+            ("PFX_PASSWORD", PASSWORD),
+            ("HTTP_PROXY", &proxy),
+            ("http_proxy", &proxy),
+            ("NO_PROXY", "127.0.0.1"),
+            ("no_proxy", "127.0.0.1"),
+        ],
+        None,
+    );
+    assert_eq!(exempt.status.code(), Some(0), "{}", stdout(&exempt));
+}
