@@ -532,3 +532,20 @@ fn without_a_credential_store_the_app_says_so_and_works_with_files() {
     g.test_connection();
     g.h.get_by_label("Connected");
 }
+
+#[test]
+fn a_preset_chosen_from_the_list_fills_token_url_graph_and_scope() {
+    let env = Env::new();
+    let mut g = gui(&env, None);
+    g.field("Tenant", "contoso.onmicrosoft.us");
+    g.h.get_by_label("Token URL preset").click();
+    g.h.run_ok();
+    g.click("US Government (DoD)");
+    let draft = g.h.state().draft();
+    assert_eq!(
+        draft.token_url,
+        "https://login.microsoftonline.us/contoso.onmicrosoft.us/oauth2/v2.0/token"
+    );
+    assert_eq!(draft.graph_url, "https://dod-graph.microsoft.us/v1.0");
+    assert_eq!(draft.scope, "https://dod-graph.microsoft.us/.default");
+}

@@ -71,3 +71,26 @@ pub fn row<R>(ui: &mut egui::Ui, label: &str, add: impl FnOnce(&mut egui::Ui, eg
     })
     .inner
 }
+
+/// A labelled drop-down choosing one of `options`, each shown with `text`.
+pub fn choice<T: PartialEq + Copy>(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut T,
+    options: &[T],
+    text: impl Fn(T) -> String,
+) {
+    row(ui, label, |ui, label_id| {
+        let width = ui.available_width().min(FIELD_WIDTH);
+        egui::ComboBox::from_id_salt(label)
+            .selected_text(text(*value))
+            .width(width)
+            .show_ui(ui, |ui| {
+                for option in options {
+                    ui.selectable_value(value, *option, text(*option));
+                }
+            })
+            .response
+            .labelled_by(label_id);
+    });
+}

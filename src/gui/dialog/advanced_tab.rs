@@ -6,7 +6,7 @@ use crate::core::draft::{Field, ProfileDraft};
 use crate::core::jwt::preview;
 use crate::core::profile::AssertionAlgorithm;
 use crate::gui::files::FilePicker;
-use crate::gui::widgets::{FIELD_WIDTH, row, text_field};
+use crate::gui::widgets::{FIELD_WIDTH, choice, row, text_field};
 
 pub(super) fn ui(
     ui: &mut egui::Ui,
@@ -16,18 +16,13 @@ pub(super) fn ui(
     picker: &dyn FilePicker,
 ) {
     text_field(ui, "Scope", &mut draft.scope, errors.get(Field::Scope));
-    row(ui, "Assertion algorithm", |ui, label| {
-        egui::ComboBox::from_id_salt("algorithm")
-            .selected_text(draft.algorithm.label())
-            .width(FIELD_WIDTH)
-            .show_ui(ui, |ui| {
-                for alg in [AssertionAlgorithm::Rs256, AssertionAlgorithm::Ps256] {
-                    ui.selectable_value(&mut draft.algorithm, alg, alg.label());
-                }
-            })
-            .response
-            .labelled_by(label);
-    });
+    choice(
+        ui,
+        "Assertion algorithm",
+        &mut draft.algorithm,
+        &[AssertionAlgorithm::Rs256, AssertionAlgorithm::Ps256],
+        |a| a.label().to_owned(),
+    );
     row(ui, "", |ui, _| {
         ui.checkbox(&mut draft.send_chain, "Send certificate chain (x5c)")
     });

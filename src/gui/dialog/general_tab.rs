@@ -5,23 +5,18 @@ use egui::RichText;
 use super::Errors;
 use crate::core::authority::{MULTI_TENANT_WARNING, Preset};
 use crate::core::draft::{Field, ProfileDraft};
-use crate::gui::widgets::{WARN, row, text_field};
+use crate::gui::widgets::{WARN, choice, text_field};
 
 pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
     text_field(ui, "Name", &mut draft.name, errors.get(Field::Name));
     let before = draft.preset;
-    row(ui, "Token URL preset", |ui, label| {
-        egui::ComboBox::from_id_salt("preset")
-            .selected_text(draft.preset.label())
-            .width(super::super::widgets::FIELD_WIDTH)
-            .show_ui(ui, |ui| {
-                for preset in Preset::ALL {
-                    ui.selectable_value(&mut draft.preset, preset, preset.label());
-                }
-            })
-            .response
-            .labelled_by(label);
-    });
+    choice(
+        ui,
+        "Token URL preset",
+        &mut draft.preset,
+        &Preset::ALL,
+        |p| p.label().to_owned(),
+    );
     if draft.preset != before {
         let preset = draft.preset;
         draft.apply_preset(preset);

@@ -4,7 +4,7 @@
 use super::{DialogState, Errors};
 use crate::core::draft::{Field, ProfileDraft};
 use crate::core::retry::RetryMode;
-use crate::gui::widgets::{FIELD_WIDTH, error_line, row, text_field};
+use crate::gui::widgets::{choice, error_line, row, text_field};
 
 pub(super) fn ui(
     ui: &mut egui::Ui,
@@ -12,18 +12,13 @@ pub(super) fn ui(
     state: &mut DialogState,
     errors: &Errors,
 ) {
-    row(ui, "RetryMode", |ui, label| {
-        egui::ComboBox::from_id_salt("retry_mode")
-            .selected_text(draft.retry_mode.label())
-            .width(FIELD_WIDTH)
-            .show_ui(ui, |ui| {
-                for mode in RetryMode::ALL {
-                    ui.selectable_value(&mut draft.retry_mode, mode, mode.label());
-                }
-            })
-            .response
-            .labelled_by(label);
-    });
+    choice(
+        ui,
+        "RetryMode",
+        &mut draft.retry_mode,
+        &RetryMode::ALL,
+        |m| m.label().to_owned(),
+    );
     text_field(
         ui,
         "RetryStatusCodeList",

@@ -4,7 +4,7 @@ use egui::RichText;
 
 use super::{CardView, DialogAction, DialogState};
 use crate::core::thumbprint::parse_pasted;
-use crate::gui::widgets::{ERROR, FIELD_WIDTH, OK, row, text_field};
+use crate::gui::widgets::{ERROR, OK, choice, row, text_field};
 
 /// Key sizes offered.
 const KEY_SIZES: [u32; 3] = [2048, 3072, 4096];
@@ -19,18 +19,7 @@ pub(super) fn new_certificate_ui(
     egui::CollapsingHeader::new("New certificate").default_open(false).show(ui, |ui| {
         ui.label("Makes a self-signed RSA certificate (SHA-256, digitalSignature), like New-SelfSignedCertificate. The PFX is protected with the certificate password above; the .cer to upload and a .pem are written beside it.");
         text_field(ui, "Subject", &mut state.new_subject, None);
-        row(ui, "Key size", |ui, label| {
-            egui::ComboBox::from_id_salt("key_bits")
-                .selected_text(format!("RSA {}", state.new_key_bits))
-                .width(FIELD_WIDTH.min(200.0))
-                .show_ui(ui, |ui| {
-                    for bits in KEY_SIZES {
-                        ui.selectable_value(&mut state.new_key_bits, bits, format!("RSA {bits}"));
-                    }
-                })
-                .response
-                .labelled_by(label);
-        });
+        choice(ui, "Key size", &mut state.new_key_bits, &KEY_SIZES, |bits| format!("RSA {bits}"));
         text_field(ui, "Validity (days)", &mut state.new_days, None);
         row(ui, "", |ui, _| {
             if creating {
