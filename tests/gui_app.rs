@@ -549,3 +549,32 @@ fn a_preset_chosen_from_the_list_fills_token_url_graph_and_scope() {
     assert_eq!(draft.graph_url, "https://dod-graph.microsoft.us/v1.0");
     assert_eq!(draft.scope, "https://dod-graph.microsoft.us/.default");
 }
+
+/// A file dropped on the window, as the windowing integration hands it over.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_pfx_dropped_on_the_window_is_loaded() {
+    let env = Env::new();
+    let key = env.ws.rsa_key("drop.key", 2048);
+    let cert = env.ws.self_signed("drop.pem", &key, "/CN=Dropped", 365);
+    let pfx = env.ws.pfx("dropped.pfx", &key, &cert, "", &[]);
+    let mut g = gui(&env, None);
+    g.h.input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(pfx.clone())));
+    g.h.step();
+    g.wait_until(|app| app.draft().certificate_info.is_some());
+    assert_eq!(g.h.state().draft().pfx_path, s(&pfx));
+    g.h.get_by_label("CN=Dropped");
+}
