@@ -11,7 +11,7 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView) {
     for (step, state) in &run.steps {
         ui.horizontal(|ui| match state {
             StepState::Pending => {
-                dot(ui, Color32::GRAY, false);
+                mark(ui, Mark::Pending);
                 ui.label(RichText::new(step.label()).color(Color32::GRAY));
             }
             StepState::Running => {
@@ -19,11 +19,11 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView) {
                 ui.label(step.label());
             }
             StepState::Done { duration_ms, .. } => {
-                dot(ui, OK, true);
+                mark(ui, Mark::Tick);
                 ui.label(format!("{} ({duration_ms} ms)", step.label()));
             }
             StepState::Failed { duration_ms } => {
-                dot(ui, ERROR, true);
+                mark(ui, Mark::Cross);
                 ui.label(format!("{} ({duration_ms} ms)", step.label()));
             }
         });
@@ -82,13 +82,34 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView) {
     }
 }
 
-/// A status mark drawn as a circle, so it needs no symbol font (filled: finished; hollow: pending).
-fn dot(ui: &mut egui::Ui, color: Color32, filled: bool) {
+/// How a step's mark looks.
+#[derive(Clone, Copy)]
+enum Mark {
+    Pending,
+    Tick,
+    Cross,
+}
+
+/// A step's status mark, painted with lines so it needs no symbol font: a hollow circle while
+/// pending, a green tick when done, a red cross when failed.
+fn mark(ui: &mut egui::Ui, mark: Mark) {
     let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
     let painter = ui.painter();
-    if filled {
-        painter.circle_filled(rect.center(), 5.0, color);
-    } else {
-        painter.circle_stroke(rect.center(), 4.5, egui::Stroke::new(1.5, color));
+    let c = rect.center();
+    let at = |x: f32, y: f32| egui::pos2(c.x + x, c.y + y);
+    match mark {
+        Mark::Pending => {
+            painter.circle_stroke(c, 4.5, egui::Stroke::new(1.5, Color32::GRAY));
+        }
+        Mark::Tick => {
+            let stroke = egui::Stroke::new(2.0, OK);
+            painter.line_segment([at(-5.0, 0.0), at(-1.5, 4.0)], stroke);
+            painter.line_segment([at(-1.5, 4.0), at(5.5, -4.5)], stroke);
+        }
+        Mark::Cross => {
+            let stroke = egui::Stroke::new(2.0, ERROR);
+            painter.line_segment([at(-4.5, -4.5), at(4.5, 4.5)], stroke);
+            painter.line_segment([at(-4.5, 4.5), at(4.5, -4.5)], stroke);
+        }
     }
 }
