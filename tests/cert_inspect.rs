@@ -119,20 +119,7 @@ fn small_and_non_rsa_keys_are_blocking() {
 fn key_usage_without_digital_signature_is_a_warning() {
     let ws = Workspace::new();
     let key = ws.rsa_key("app.key", 2048);
-    ws.openssl(&[
-        "req",
-        "-x509",
-        "-key",
-        s(&key),
-        "-subj",
-        "/CN=Encrypt only",
-        "-days",
-        "365",
-        "-addext",
-        "keyUsage=critical,keyEncipherment",
-        "-out",
-        "ku.pem",
-    ]);
+    with_key_usage(&ws, &key, "/CN=Encrypt only", "keyEncipherment", "ku.pem");
     let report = report_for(&ws.path("ku.pem"), &key);
     let finding = report
         .findings
@@ -142,20 +129,7 @@ fn key_usage_without_digital_signature_is_a_warning() {
     assert_eq!(finding.severity, Severity::Warning);
     assert!(report.usable);
 
-    ws.openssl(&[
-        "req",
-        "-x509",
-        "-key",
-        s(&key),
-        "-subj",
-        "/CN=Signer",
-        "-days",
-        "365",
-        "-addext",
-        "keyUsage=critical,digitalSignature",
-        "-out",
-        "ds.pem",
-    ]);
+    with_key_usage(&ws, &key, "/CN=Signer", "digitalSignature", "ds.pem");
     assert!(!codes(&report_for(&ws.path("ds.pem"), &key)).contains(&"no_digital_signature_usage"));
 }
 
@@ -188,10 +162,7 @@ fn an_expected_thumbprint_is_compared() {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    certconnect::probe::system_now()
 }
 
 #[test]
@@ -199,19 +170,25 @@ fn a_signing_only_self_signed_certificate_is_recognised() {
     // Made with keyUsage=digitalSignature only, as New-SelfSignedCertificate -KeySpec Signature does.
     let ws = Workspace::new();
     let key = ws.rsa_key("app.key", 2048);
+    with_key_usage(&ws, &key, "/CN=Signer", "digitalSignature", "ds.pem");
+    assert!(codes(&report_for(&ws.path("ds.pem"), &key)).contains(&"self_signed"));
+}
+
+/// A self-signed certificate whose keyUsage extension holds only `usage` (critical).
+fn with_key_usage(ws: &Workspace, key: &std::path::Path, subject: &str, usage: &str, out: &str) {
+    let extension = format!("keyUsage=critical,{usage}");
     ws.openssl(&[
         "req",
         "-x509",
         "-key",
-        s(&key),
+        s(key),
         "-subj",
-        "/CN=Signer",
+        subject,
         "-days",
         "365",
         "-addext",
-        "keyUsage=critical,digitalSignature",
+        &extension,
         "-out",
-        "ds.pem",
+        out,
     ]);
-    assert!(codes(&report_for(&ws.path("ds.pem"), &key)).contains(&"self_signed"));
 }

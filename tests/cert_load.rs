@@ -420,8 +420,5 @@ fn damaged_and_foreign_files_get_distinct_errors() {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    certconnect::probe::system_now()
 }

@@ -76,8 +76,5 @@ fn open_app(start: crate::gui::Start) -> Outcome {
 
 /// The current time in Unix seconds; the one place the CLI reads the clock.
 pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    crate::probe::system_now()
 }
