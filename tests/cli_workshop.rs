@@ -286,3 +286,110 @@ fn many_files_make_an_expiry_table_and_fail_within_flags_soon_expiring_ones() {
     assert_eq!(with_missing.status.code(), Some(2));
     assert!(stdout(&with_missing).contains("cannot read"));
 }
+
+#[test]
+fn cert_new_refuses_one_file_for_two_outputs_and_writes_nothing() {
+    let ws = Workspace::new();
+    let output = certconnect(
+        &ws,
+        &[
+            "cert",
+            "new",
+            "--subject",
+            "CN=x",
+            "--out-pfx",
+            "x.pem",
+            "--out-cer",
+            "x.cer",
+            "--out-pem",
+            "./x.pem",
+            "--password-env",
+            "P",
+        ],
+        &[("P", PASSWORD)],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(stderr(&output).contains("x.pem"), "{}", stderr(&output));
+    let written: Vec<_> = std::fs::read_dir(ws.dir())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert!(written.is_empty(), "nothing was written: {written:?}");
+    // Even with --force: the PEM would replace the PFX, the only copy of the key.
+    let forced = certconnect(
+        &ws,
+        &[
+            "cert",
+            "new",
+            "--subject",
+            "CN=x",
+            "--out-pfx",
+            "x.pem",
+            "--out-cer",
+            "x.pem",
+            "--password-env",
+            "P",
+            "--force",
+        ],
+        &[("P", PASSWORD)],
+        None,
+    );
+    assert_eq!(forced.status.code(), Some(2));
+    assert!(!ws.path("x.pem").exists());
+}
+
+#[test]
+fn cert_new_never_replaces_an_existing_cer_without_force() {
+    let ws = Workspace::new();
+    let uploaded = ws.write("app.cer", b"the certificate already uploaded");
+    let again = new_cert(&ws, &[]);
+    assert_eq!(again.status.code(), Some(2));
+    let message = stderr(&again);
+    assert!(
+        message.contains("app.cer exists; choose another name or add --force"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read(&uploaded).unwrap(),
+        b"the certificate already uploaded"
+    );
+    assert!(
+        !ws.path("app.pfx").exists() && !ws.path("app.pem").exists(),
+        "no other file was written either"
+    );
+    assert_eq!(new_cert(&ws, &["--force"]).status.code(), Some(0));
+    ws.openssl(&["x509", "-in", "app.cer", "-inform", "DER", "-noout"]);
+}
+
+/// A name that "does not exist" when checked but is taken when written (a dangling symlink stands
+/// in for a file created in between): the write must fail rather than replace it, and the PFX
+/// already written by this run is removed again.
+#[cfg(unix)]
+#[test]
+fn cert_new_does_not_replace_a_file_that_appears_after_the_check() {
+    let ws = Workspace::new();
+    let cer = ws.path("app.cer");
+    std::os::unix::fs::symlink(ws.path("elsewhere.cer"), &cer).unwrap();
+    assert!(!cer.exists(), "the check sees no file");
+    let output = new_cert(&ws, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("app.cer exists"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        std::fs::symlink_metadata(&cer)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the taken name was not replaced"
+    );
+    assert!(
+        !ws.path("app.pfx").exists() && !ws.path("app.pem").exists(),
+        "the files this run wrote are removed"
+    );
+    assert!(!ws.path("elsewhere.cer").exists());
+}

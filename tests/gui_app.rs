@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
 
+mod gui_harness;
 mod support;
 
 use std::sync::Arc;
@@ -9,94 +10,14 @@ use std::time::Duration;
 
 use certconnect::core::draft::ProfileDraft;
 use certconnect::core::profile::{PasswordSource, Profile};
-use certconnect::core::retry::RetryTiming;
-use certconnect::gui::{AppDeps, CertconnectApp, QueuedPicker};
+use certconnect::gui::CertconnectApp;
 use certconnect::sandbox::{Fault, FaultKind, FaultTarget};
 use certconnect::store::ProfileStore;
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use gui_harness::{MemoryStorage, gui, gui_with_vault, saved};
 use support::probe_env::{CLIENT_ID, Env, PASSWORD, pem_draft};
 use support::s;
-
-struct Gui<'a> {
-    h: Harness<'a, CertconnectApp>,
-    store: ProfileStore,
-    picker: Arc<QueuedPicker>,
-}
-
-fn gui(env: &Env, initial: Option<Profile>) -> Gui<'static> {
-    gui_with_vault(env, initial, Ok(env.vault.clone()))
-}
-
-fn gui_with_vault(
-    env: &Env,
-    initial: Option<Profile>,
-    vault: Result<Arc<certconnect::secrets::Vault>, String>,
-) -> Gui<'static> {
-    let store = ProfileStore::at(env.ws.path("profiles"));
-    let picker = Arc::new(QueuedPicker::default());
-    let deps = AppDeps {
-        runtime: env.rt.handle().clone(),
-        store: store.clone(),
-        picker: picker.clone(),
-        initial,
-        timing: RetryTiming {
-            base: Duration::from_millis(20),
-            cap: Duration::from_secs(2),
-        },
-        vault,
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 860.0))
-        .build_eframe(|cc| CertconnectApp::new(cc, deps));
-    h.run_ok();
-    Gui { h, store, picker }
-}
-
-impl Gui<'_> {
-    /// Replaces the text of the field labelled `label`.
-    fn set_text(&mut self, role: Role, label: &str, text: &str) {
-        self.h.get_by_role_and_label(role, label).focus();
-        self.h.run_ok();
-        self.h
-            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        self.h.get_by_role_and_label(role, label).type_text(text);
-        self.h.run_ok();
-    }
-
-    fn field(&mut self, label: &str, text: &str) {
-        self.set_text(Role::TextInput, label, text);
-    }
-
-    fn click(&mut self, label: &str) {
-        self.h.get_by_label(label).click();
-        self.h.run_ok();
-    }
-
-    fn button(&mut self, label: &str) {
-        self.h.get_by_role_and_label(Role::Button, label).click();
-        self.h.run_ok();
-    }
-
-    /// Frames until `done` holds (the spinner keeps repainting, so `run` cannot be used meanwhile).
-    fn wait_until(&mut self, done: impl Fn(&CertconnectApp) -> bool) {
-        for _ in 0..1000 {
-            if done(self.h.state()) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-            self.h.step();
-        }
-        assert!(done(self.h.state()), "timed out waiting for the app");
-        self.h.run_ok();
-    }
-
-    fn test_connection(&mut self) {
-        self.button("Test connection");
-        self.wait_until(CertconnectApp::has_verdict);
-    }
-}
 
 #[test]
 fn a_profile_filled_in_the_dialog_connects_to_the_sandbox() {
@@ -187,14 +108,6 @@ fn cancel_stops_a_slow_test() {
     g.h.get_by_label("Failed at 'Request access token': cancelled");
 }
 
-fn saved(env: &Env, store: &ProfileStore, names: &[&str]) {
-    for name in names {
-        let mut draft = env.draft();
-        draft.name = (*name).into();
-        store.save(&draft.parse().unwrap()).unwrap();
-    }
-}
-
 #[test]
 fn unsaved_edits_are_never_lost_without_asking() {
     let env = Env::new();
@@ -219,6 +132,7 @@ fn unsaved_edits_are_never_lost_without_asking() {
 
     g.click("Beta");
     g.button("Discard changes");
+    g.settle();
     assert_eq!(g.h.state().draft().name, "Beta");
     assert_eq!(g.store.get("Alpha").unwrap().profile.site_id, "root");
 
@@ -227,6 +141,7 @@ fn unsaved_edits_are_never_lost_without_asking() {
     g.field("Default Site Id", "contoso.sharepoint.com:/sites/hr");
     g.click("Beta");
     g.button("Save changes");
+    g.settle();
     assert_eq!(g.h.state().draft().name, "Beta");
     assert_eq!(
         g.store.get("Alpha").unwrap().profile.site_id,
@@ -241,6 +156,7 @@ fn ctrl_s_saves_and_the_list_shows_it() {
     g.field("Name", "Saved with the keyboard");
     g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     g.h.run_ok();
+    g.settle();
     assert!(g.store.contains("Saved with the keyboard"));
     assert!(!g.h.state().is_dirty());
     g.h.get_by_label("Saved with the keyboard");
@@ -257,15 +173,22 @@ fn export_then_import_gives_the_same_profile() {
     g.picker.push(Some(export.clone()));
     g.button("Export…");
     g.button("Export to file…");
+    g.settle();
     assert!(export.exists());
     g.picker.push(Some(export));
     g.button("Import…");
+    g.settle();
     g.h.get_by_label_contains("Imported 1 profile(s) ('Prod' as 'Prod (imported)')");
     let original = store.get("Prod").unwrap().profile;
     let imported = store.get("Prod (imported)").unwrap().profile;
+    assert_ne!(
+        imported.id, original.id,
+        "an imported copy is a profile of its own"
+    );
     assert_eq!(
         Profile {
             name: "Prod".into(),
+            id: original.id.clone(),
             ..imported
         },
         original
@@ -289,22 +212,6 @@ fn the_assertion_preview_shows_what_will_be_signed() {
         "{preview}"
     );
     assert!(preview.contains(&env.sandbox.token_url()) && preview.contains(CLIENT_ID));
-}
-
-#[derive(Default)]
-struct MemoryStorage(std::collections::HashMap<String, String>);
-
-impl eframe::Storage for MemoryStorage {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
 }
 
 #[test]
@@ -371,7 +278,6 @@ fn the_portal_thumbprint_is_compared_side_by_side() {
     let mut g = gui(&env, Some(env.profile()));
     g.click("Certificate");
     g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
-    g.button("Load certificate");
     g.wait_until(|app| app.draft().certificate_info.is_some());
     let sha1 = env.ws.openssl_sha1(&env.ws.path("app.pem"));
     let pasted: String = sha1
@@ -428,13 +334,14 @@ fn a_remembered_password_goes_to_the_credential_store_not_the_profile() {
     g.click("Remember the password in the memory (on Save)");
     g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     g.h.run_ok();
+    g.settle();
     let saved = g.store.get("Remembered").unwrap();
     let text = std::fs::read_to_string(&saved.path).unwrap();
     assert!(
         text.contains("CredentialStore") && !text.contains(PASSWORD),
         "{text}"
     );
-    let entry = certconnect::secrets::password_entry("Remembered");
+    let entry = certconnect::secrets::password_entry(&saved.profile.id);
     assert_eq!(
         env.vault.store().get(&entry).unwrap().unwrap(),
         PASSWORD.as_bytes()
@@ -448,6 +355,7 @@ fn a_remembered_password_goes_to_the_credential_store_not_the_profile() {
     g.h.get_by_label("Connected");
     g.click("Certificate");
     g.button("Forget password");
+    g.settle();
     assert_eq!(env.vault.store().get(&entry).unwrap(), None);
 }
 

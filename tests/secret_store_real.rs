@@ -276,11 +276,21 @@ fn passwords_and_certificates_live_in_the_store_and_nowhere_else() {
         Some(0)
     );
 
-    let removed = run(&["store", "remove", &name], &[]);
+    // "From the store" still uses it: refused, naming the profile, until forced.
+    let refused = run(&["store", "remove", &name], &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("'From the store'") && stderr(&refused).contains("--force"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(stdout(&run(&["store", "list"], &[])).contains(&name));
+    let removed = run(&["store", "remove", &name, "--force"], &[]);
     assert_eq!(removed.status.code(), Some(0), "{}", stderr(&removed));
     assert!(!stdout(&run(&["store", "list"], &[])).contains(&name));
     let store = open_os_store().unwrap();
+    let remembered_id = profiles.get("Remembered").unwrap().profile.id;
     store
-        .delete(&certconnect::secrets::password_entry("Remembered"))
+        .delete(&certconnect::secrets::password_entry(&remembered_id))
         .unwrap();
 }

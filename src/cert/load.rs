@@ -56,6 +56,7 @@ pub struct LoadOptions<'a> {
 
 /// Loads a certificate file (and optionally a separate key file).
 pub fn load_file(path: &Path, options: LoadOptions<'_>) -> Result<Credential, CertError> {
+    crate::blocking::forbid_on_ui_thread("cert::load_file");
     let bytes = read(path)?;
     let key_bytes = options.key_path.map(read).transpose()?;
     load_bytes(
@@ -83,6 +84,7 @@ pub fn load_bytes(
     password: Option<&Secret>,
     alias: Option<&str>,
 ) -> Result<Credential, CertError> {
+    crate::blocking::forbid_on_ui_thread("cert::load_bytes");
     let password = password.map(Secret::expose).filter(|p| !p.is_empty());
     let (format, certs, key) = match sniff(bytes) {
         _ if bytes.is_empty() => return Err(CertError::Empty),

@@ -314,9 +314,12 @@ pub enum StoreCommand {
         /// Its name.
         name: String,
     },
-    /// Remove a stored certificate and its key.
+    /// Remove a stored certificate and its key (refused while saved profiles use it).
     Remove {
         /// Its name.
         name: String,
+        /// Remove it even though saved profiles use it (they stop working until given another).
+        #[arg(long)]
+        force: bool,
     },
 }

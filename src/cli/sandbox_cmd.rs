@@ -47,7 +47,17 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
         // The profile goes into a scratch store so it can be exported in the import format.
         let scratch = ProfileStore::at(args.dir.join(".profile"));
         let profile_file = args.dir.join("sandbox-profile.ron");
-        let exported = scratch.save(&demo.profile).and_then(|_| {
+        // A scratch store left by an earlier run holds the demo profile under its own id; reusing
+        // that id replaces it instead of clashing with its name.
+        let previous_id = scratch
+            .get(&demo.profile.name)
+            .map(|stored| stored.profile.id)
+            .unwrap_or_default();
+        let profile = crate::core::profile::Profile {
+            id: previous_id,
+            ..demo.profile.clone()
+        };
+        let exported = scratch.save(&profile).and_then(|_| {
             export_profiles(
                 &scratch,
                 std::slice::from_ref(&demo.profile.name),

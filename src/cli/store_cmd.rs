@@ -7,6 +7,7 @@ use super::{Outcome, now, password, print};
 use crate::cert::{self, LoadOptions};
 use crate::core::time_fmt::{days_between, rfc3339};
 use crate::secrets::{Vault, open_os_store};
+use crate::store::ProfileStore;
 
 /// Runs a store command against the OS credential store.
 pub(crate) fn run(command: StoreCommand) -> Outcome {
@@ -32,7 +33,7 @@ pub(crate) fn run(command: StoreCommand) -> Outcome {
             Ok(())
         }),
         StoreCommand::Inspect { name } => vault.load(&name).map(|credential| print::report(&format!("credential store: {name}"), &cert::inspect(&credential, now(), None))),
-        StoreCommand::Remove { name } => vault.remove(&name).map(|()| println!("Removed '{name}' and its key from the {}.", vault.store().name())),
+        StoreCommand::Remove { name, force } => remove(&vault, &name, force),
     };
     match result {
         Ok(()) => Outcome::Ok,
@@ -41,6 +42,23 @@ pub(crate) fn run(command: StoreCommand) -> Outcome {
             Outcome::BadInput
         }
     }
+}
+
+fn remove(vault: &Vault, name: &str, force: bool) -> Result<(), String> {
+    let profiles = ProfileStore::open_default().map_err(|e| e.to_string())?;
+    crate::ops::remove_stored_certificate(&profiles, vault, name, force).map_err(|message| {
+        // The shared rule says "remove it anyway"; here that is a flag.
+        if message.ends_with("remove it anyway") {
+            format!("{message} with --force")
+        } else {
+            message
+        }
+    })?;
+    println!(
+        "Removed '{name}' and its key from the {}.",
+        vault.store().name()
+    );
+    Ok(())
 }
 
 fn list(vault: &Vault, as_json: bool) {

@@ -13,7 +13,7 @@ use crate::core::profile::{AssertionAlgorithm, CertificateSource, PasswordSource
 use crate::core::retry::{RetryMode, RetryTiming};
 use crate::probe::{self, ProbeJob};
 use crate::secret::Secret;
-use crate::secrets::{Vault, open_os_store, password_entry};
+use crate::secrets::{Vault, open_os_store};
 use crate::store::ProfileStore;
 
 /// Runs `certconnect test`.
@@ -77,7 +77,7 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
         Err(error) => !matches!(error.step, Step::Profile | Step::Certificate),
     };
     if let (Some(secret), Some(vault), true) = (remember, &vault, certificate_opened) {
-        if let Err(message) = remember_password(&profile.name, &secret, vault) {
+        if let Err(message) = remember_password(&profile.id, &secret, vault) {
             eprintln!("warning: the password was not remembered: {message}");
         } else if !args.json {
             println!(
@@ -111,19 +111,9 @@ fn open_vault() -> Result<Arc<Vault>, String> {
 }
 
 /// Keeps the password in the credential store and points the saved profile at it.
-fn remember_password(profile_name: &str, password: &Secret, vault: &Vault) -> Result<(), String> {
-    let entry = password_entry(profile_name);
-    vault.store().set(&entry, password.expose().as_bytes())?;
+fn remember_password(profile_id: &str, password: &Secret, vault: &Vault) -> Result<(), String> {
     let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
-    let mut profile = store.get(profile_name).map_err(|e| e.to_string())?.profile;
-    match &mut profile.certificate {
-        CertificateSource::PfxFile { password, .. }
-        | CertificateSource::PemFiles { password, .. } => {
-            *password = PasswordSource::CredentialStore { entry };
-        }
-        CertificateSource::CredentialStore { .. } => return Ok(()),
-    }
-    store.save(&profile).map(drop).map_err(|e| e.to_string())
+    crate::ops::remember_password(&store, vault.store().as_ref(), profile_id, password).map(drop)
 }
 
 /// The profile to test: the saved one (or the defaults), with every given flag applied, checked.

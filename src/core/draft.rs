@@ -109,6 +109,8 @@ pub enum CertKind {
 /// The connection form as strings, exactly as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProfileDraft {
+    /// The profile's stable id, carried through untouched (empty for a profile not saved yet).
+    pub id: String,
     /// Profile name.
     pub name: String,
     /// Token URL preset.
@@ -174,6 +176,7 @@ impl Default for ProfileDraft {
         let graph_url = preset.graph_url().unwrap_or_default();
         let retry = RetrySettings::default();
         Self {
+            id: String::new(),
             name: String::new(),
             preset,
             tenant: String::new(),
@@ -330,6 +333,8 @@ impl ProfileDraft {
             return Err(c.errors);
         };
         Ok(Profile {
+            // The id is an identity, not input: it is carried through unchecked.
+            id: self.id.clone(),
             name,
             authority: Authority {
                 preset: self.preset,
@@ -371,7 +376,8 @@ impl ProfileDraft {
         Ok(codes)
     }
 
-    fn certificate_source(&self) -> Result<CertificateSource, String> {
+    /// The certificate source as the form describes it, or why the choice is incomplete.
+    pub fn certificate_source(&self) -> Result<CertificateSource, String> {
         let path = |text: &str, what: &str| -> Result<PathBuf, String> {
             let text = text.trim();
             if text.is_empty() {
@@ -449,6 +455,7 @@ impl From<&Profile> for ProfileDraft {
                 ),
             };
         Self {
+            id: profile.id.clone(),
             name: profile.name.clone(),
             preset: profile.authority.preset,
             tenant: profile.authority.tenant.clone(),

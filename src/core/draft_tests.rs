@@ -73,7 +73,12 @@ fn the_profile_round_trips_through_the_form() {
     draft.cert_kind = CertKind::PemFiles;
     draft.pem_cert_path = "app.pem".into();
     draft.pem_key_path = "app.key".into();
+    draft.id = "0b9f3c2e-1d4a-4c55-9e7b-2a6f8d0c1e3b".into();
     let profile = draft.parse().unwrap();
+    assert_eq!(
+        profile.id, draft.id,
+        "the id is carried through, never re-made"
+    );
     let again = ProfileDraft::from(&profile).parse().unwrap();
     assert_eq!(profile, again);
     assert_eq!(ProfileDraft::from(&profile).extra_headers, "H1:AAA||H2:BBB");

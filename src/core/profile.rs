@@ -29,6 +29,11 @@ pub const NON_INDEXED_PREFER: &str = "HonorNonIndexedQueriesWarningMayFailRandom
 /// A saved connection.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
+    /// Stable identity, never shown: it keys the profile's credential-store entries, so it must not
+    /// change when the profile is renamed. Empty only in files written before ids existed (the store
+    /// fills it in when it reads them).
+    #[serde(default)]
+    pub id: String,
     /// Unique, human-chosen name.
     pub name: String,
     /// Token endpoint and where it came from.

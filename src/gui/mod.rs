@@ -2,9 +2,10 @@
 //! jobs report over channels and wake the UI, which is idle otherwise.
 
 pub mod app;
+mod card;
 mod dialog;
 pub mod files;
-mod job;
+mod inbox;
 mod modals;
 mod prefs;
 mod profile_list;

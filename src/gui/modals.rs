@@ -1,6 +1,12 @@
-//! The app's confirmations: delete, rename, and what to do with unsaved edits.
+//! The app's modal dialogs: delete, rename, unsaved edits, export / import options, the password
+//! prompt and removing a stored certificate. Each focuses its first field, Enter answers it and
+//! Esc (or a click beside it) cancels.
+
+use zeroize::Zeroizing;
 
 use super::app::CertconnectApp;
+use super::app::Purpose;
+use super::widgets::{ERROR, WARN};
 
 /// An action waiting for the answer to "save your changes?".
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,8 +17,25 @@ pub enum Pending {
     New,
 }
 
-/// The open confirmation, if any.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The password prompt.
+pub struct PasswordPrompt {
+    /// What the password is for.
+    pub purpose: Purpose,
+    /// The profile whose certificate it opens.
+    pub whose: String,
+    /// Why it is asked (again): the loader's words for a missing or refused password.
+    pub reason: Option<String>,
+    /// As typed; wiped on drop.
+    pub typed: Zeroizing<String>,
+    /// Remember it in the credential store once it has worked.
+    pub remember: bool,
+    /// A credential store is reachable.
+    pub can_remember: bool,
+    /// The field got the focus already.
+    pub focused: bool,
+}
+
+/// The open modal, if any. No `Debug`: some hold typed secrets.
 pub enum ModalState {
     /// Delete this profile?
     ConfirmDelete(String),
@@ -22,6 +45,8 @@ pub enum ModalState {
         new_name: String,
         /// Why the last try failed.
         error: Option<String>,
+        /// The field got the focus already.
+        focused: bool,
     },
     /// The open profile has unsaved edits.
     Unsaved(Pending),
@@ -30,121 +55,276 @@ pub enum ModalState {
         /// Include the certificates, encrypted under the passphrase.
         with_certificates: bool,
         /// As typed.
-        passphrase: String,
+        passphrase: Zeroizing<String>,
     },
     /// The passphrase of a bundle being imported.
     ImportBundle {
         /// The bundle.
         path: std::path::PathBuf,
         /// As typed.
-        passphrase: String,
+        passphrase: Zeroizing<String>,
+    },
+    /// A password is needed.
+    Password(PasswordPrompt),
+    /// Remove a certificate from the credential store?
+    RemoveStored {
+        /// The stored certificate.
+        name: String,
+        /// Profiles that use it.
+        users: Vec<String>,
     },
 }
 
-/// Draws the open confirmation and applies the answer.
+/// What the user answered.
+enum Answer {
+    /// Still open.
+    Open,
+    /// Closed without doing anything.
+    Cancel,
+    /// Closed; the action already ran.
+    Done,
+    /// Submit the password prompt.
+    Password,
+}
+
+/// Draws the open modal and applies the answer.
 pub(super) fn show(app: &mut CertconnectApp, ctx: &egui::Context) {
-    let Some(modal) = app.modal.take() else {
+    let Some(mut modal) = app.modal.take() else {
         return;
     };
-    let mut keep = true;
-    let response = egui::Modal::new(egui::Id::unique("certconnect-modal")).show(ctx, |ui| match modal.clone() {
+    let response = egui::Modal::new(egui::Id::unique("certconnect-modal"))
+        .show(ctx, |ui| modal_ui(ui, app, &mut modal));
+    let answer = if response.should_close() {
+        Answer::Cancel
+    } else {
+        response.inner
+    };
+    match answer {
+        Answer::Open if app.modal.is_none() => app.modal = Some(modal),
+        Answer::Password => {
+            if let ModalState::Password(prompt) = modal {
+                app.submit_password(prompt);
+            }
+        }
+        Answer::Open | Answer::Cancel | Answer::Done => {}
+    }
+}
+
+fn enter_pressed(ui: &egui::Ui) -> bool {
+    ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+/// A labelled single-line field that takes the focus the first time it is shown.
+fn focused_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    password: bool,
+    focused: &mut bool,
+) -> egui::Response {
+    let label_response = ui.label(label);
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .id_salt(("modal-field", label))
+                .password(password),
+        )
+        .labelled_by(label_response.id);
+    if !std::mem::replace(focused, true) {
+        field.request_focus();
+    }
+    field
+}
+
+fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState) -> Answer {
+    let mut answer = Answer::Open;
+    match modal {
         ModalState::ConfirmDelete(name) => {
             ui.heading("Delete profile");
-            ui.label(format!("Delete '{name}'? Its file is removed; certificates and passwords are not touched."));
+            ui.label(format!("Delete '{name}'? Its file and its remembered password are removed; certificates are not touched."));
             ui.horizontal(|ui| {
-                if ui.button("Delete").clicked() {
-                    app.delete_open(&name);
-                    keep = false;
+                if ui.button("Delete").clicked() || enter_pressed(ui) {
+                    app.delete_open();
+                    answer = Answer::Done;
                 }
                 if ui.button("Keep").clicked() {
-                    keep = false;
+                    answer = Answer::Cancel;
                 }
             });
-            None
         }
-        ModalState::Rename { mut new_name, mut error } => {
+        ModalState::Rename {
+            new_name,
+            error,
+            focused,
+        } => {
             ui.heading("Rename profile");
-            let label = ui.label("New name");
-            let field = ui.text_edit_singleline(&mut new_name).labelled_by(label.id);
-            if let Some(error) = &error {
-                ui.label(egui::RichText::new(error).color(super::widgets::ERROR));
+            let mut first = *focused;
+            let field = focused_field(ui, "New name", new_name, false, &mut first);
+            *focused = first;
+            if let Some(error) = error {
+                ui.label(egui::RichText::new(error.as_str()).color(ERROR));
             }
             ui.horizontal(|ui| {
-                let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let enter = field.lost_focus() && enter_pressed(ui);
                 if ui.button("Rename").clicked() || enter {
-                    match app.rename_open(&new_name) {
-                        Ok(()) => keep = false,
-                        Err(message) => error = Some(message),
+                    match app.rename_open(new_name) {
+                        Ok(()) => answer = Answer::Done,
+                        Err(message) => *error = Some(message),
                     }
                 }
                 if ui.button("Cancel").clicked() {
-                    keep = false;
+                    answer = Answer::Cancel;
                 }
             });
-            Some(ModalState::Rename { new_name, error })
         }
-        ModalState::Export { mut with_certificates, mut passphrase } => {
+        ModalState::Export {
+            with_certificates,
+            passphrase,
+        } => {
             ui.heading("Export profiles");
-            ui.label("Exports never hold a password or key, unless you include the certificates below.");
-            ui.checkbox(&mut with_certificates, "Include certificates, encrypted under a passphrase");
-            if with_certificates {
+            ui.label(
+                "Exports never hold a password or key, unless you include the certificates below.",
+            );
+            ui.checkbox(
+                with_certificates,
+                "Include certificates, encrypted under a passphrase",
+            );
+            if *with_certificates {
                 let label = ui.label("Bundle passphrase");
-                ui.add(egui::TextEdit::singleline(&mut passphrase).password(true)).labelled_by(label.id);
-                ui.label(format!("At least {} characters; the importer needs it.", crate::secrets::MIN_PASSPHRASE));
+                ui.add(
+                    egui::TextEdit::singleline(&mut **passphrase)
+                        .id_salt("bundle-passphrase")
+                        .password(true),
+                )
+                .labelled_by(label.id);
+                ui.label(format!(
+                    "At least {} characters; the importer needs it.",
+                    crate::secrets::MIN_PASSPHRASE
+                ));
             }
             ui.horizontal(|ui| {
                 if ui.button("Export to file…").clicked() {
-                    let secret = with_certificates.then(|| crate::secret::Secret::new(passphrase.clone()));
-                    keep = false;
+                    let secret =
+                        with_certificates.then(|| crate::secret::Secret::new(passphrase.as_str()));
+                    answer = Answer::Done;
                     app.export_now(secret);
                 }
                 if ui.button("Cancel").clicked() {
-                    keep = false;
+                    answer = Answer::Cancel;
                 }
             });
-            Some(ModalState::Export { with_certificates, passphrase })
         }
-        ModalState::ImportBundle { path, mut passphrase } => {
+        ModalState::ImportBundle { path, passphrase } => {
             ui.heading("Import a bundle");
-            ui.label(format!("{} holds certificates; they will be kept in the OS credential store.", path.display()));
+            ui.label(format!(
+                "{} holds certificates; they will be kept in the OS credential store.",
+                path.display()
+            ));
             let label = ui.label("Bundle passphrase");
-            ui.add(egui::TextEdit::singleline(&mut passphrase).password(true)).labelled_by(label.id);
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut **passphrase)
+                        .id_salt("bundle-passphrase")
+                        .password(true),
+                )
+                .labelled_by(label.id);
             ui.horizontal(|ui| {
-                if ui.button("Import").clicked() {
-                    keep = false;
-                    app.import_bundle_now(path.clone(), crate::secret::Secret::new(passphrase.clone()));
+                if ui.button("Import").clicked() || (field.lost_focus() && enter_pressed(ui)) {
+                    answer = Answer::Done;
+                    app.import_bundle_now(
+                        path.clone(),
+                        crate::secret::Secret::new(passphrase.as_str()),
+                    );
                 }
                 if ui.button("Cancel").clicked() {
-                    keep = false;
+                    answer = Answer::Cancel;
                 }
             });
-            Some(ModalState::ImportBundle { path, passphrase })
+        }
+        ModalState::Password(prompt) => answer = password_ui(ui, prompt),
+        ModalState::RemoveStored { name, users } => {
+            ui.heading("Remove from credential store");
+            ui.label(format!("Remove '{name}' and its private key from the credential store? This cannot be undone."));
+            if users.is_empty() {
+                ui.horizontal(|ui| {
+                    if ui.button("Remove").clicked() {
+                        app.remove_stored(name.clone(), false);
+                        answer = Answer::Done;
+                    }
+                    if ui.button("Keep").clicked() {
+                        answer = Answer::Cancel;
+                    }
+                });
+            } else {
+                let list = users
+                    .iter()
+                    .map(|u| format!("'{u}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                ui.label(
+                    egui::RichText::new(format!("Used by {list}: they will no longer connect."))
+                        .color(WARN),
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Keep").clicked() {
+                        answer = Answer::Cancel;
+                    }
+                    if ui.button("Remove anyway").clicked() {
+                        app.remove_stored(name.clone(), true);
+                        answer = Answer::Done;
+                    }
+                });
+            }
         }
         ModalState::Unsaved(pending) => {
             ui.heading("Unsaved changes");
-            ui.label(format!("'{}' has changes that are not saved.", app.draft().name));
+            ui.label(format!(
+                "'{}' has changes that are not saved.",
+                app.draft().name
+            ));
             ui.horizontal(|ui| {
                 if ui.button("Save changes").clicked() {
-                    if app.save() {
-                        app.apply(pending.clone());
-                    }
-                    keep = false;
+                    app.save(Some(pending.clone()));
+                    answer = Answer::Done;
                 }
                 if ui.button("Discard changes").clicked() {
                     app.apply(pending.clone());
-                    keep = false;
+                    answer = Answer::Done;
                 }
                 if ui.button("Keep editing").clicked() {
-                    keep = false;
+                    answer = Answer::Cancel;
                 }
             });
-            None
+        }
+    }
+    answer
+}
+
+fn password_ui(ui: &mut egui::Ui, prompt: &mut PasswordPrompt) -> Answer {
+    let mut answer = Answer::Open;
+    ui.heading("Certificate password");
+    ui.label(format!(
+        "The certificate of '{}' needs its password.",
+        prompt.whose
+    ));
+    if let Some(reason) = &prompt.reason {
+        ui.label(egui::RichText::new(reason.as_str()).color(ERROR));
+    }
+    let field = focused_field(ui, "Password", &mut prompt.typed, true, &mut prompt.focused);
+    if prompt.can_remember {
+        ui.checkbox(
+            &mut prompt.remember,
+            "Remember in the credential store (once it works)",
+        );
+    }
+    ui.horizontal(|ui| {
+        let enter = field.lost_focus() && enter_pressed(ui);
+        if ui.button("OK").clicked() || enter {
+            answer = Answer::Password;
+        }
+        if ui.button("Cancel").clicked() {
+            answer = Answer::Cancel;
         }
     });
-    if response.should_close() {
-        keep = false;
-    }
-    if keep {
-        app.modal = Some(response.inner.unwrap_or(modal));
-    }
+    answer
 }

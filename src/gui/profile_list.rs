@@ -34,7 +34,7 @@ pub enum ListAction {
 pub struct ListView<'a> {
     /// Saved profiles.
     pub profiles: &'a [StoredProfile],
-    /// The open profile's saved name, if it is saved.
+    /// The open profile's id, if it is saved.
     pub selected: Option<&'a str>,
     /// The open profile has unsaved changes.
     pub dirty: bool,
@@ -121,7 +121,7 @@ pub fn profile_list_ui(
                             ticked.remove(name);
                         }
                     }
-                    let is_open = view.selected == Some(name.as_str());
+                    let is_open = view.selected == Some(stored.profile.id.as_str());
                     let text = if is_open && view.dirty {
                         format!("{name} •")
                     } else {

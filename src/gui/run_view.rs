@@ -1,7 +1,10 @@
 //! The state of a test run as the UI shows it, built from events (no egui in here).
 
+use crate::core::draft::ProfileDraft;
 use crate::core::event::{Detail, Failure, Step, TestEvent};
+use crate::core::profile::Profile;
 use crate::probe::{ProbeError, ProbeSummary};
+use crate::secret::Secret;
 
 /// Where a step is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,19 +40,39 @@ pub struct RunView {
     pub notes: Vec<String>,
     /// Set when the run ended.
     pub verdict: Option<Verdict>,
+    /// The settings the run tested.
+    tested: Profile,
+    /// The typed password it used (compared, never shown).
+    password: Option<Secret>,
 }
 
-impl Default for RunView {
-    fn default() -> Self {
+impl RunView {
+    /// A run about to test `profile` with the typed `password`.
+    pub fn new(profile: Profile, password: Option<Secret>) -> Self {
         Self {
             steps: Step::ALL.iter().map(|s| (*s, StepState::Pending)).collect(),
             notes: Vec::new(),
             verdict: None,
+            tested: profile,
+            password,
         }
     }
-}
 
-impl RunView {
+    /// Whether the form now differs from what this run tested (the name and the saved facts of
+    /// the certificate aside, which a test does not use).
+    pub fn is_stale(&self, draft: &ProfileDraft, password: Option<&Secret>) -> bool {
+        let Ok(now) = draft.parse() else {
+            return true;
+        };
+        let comparable = |p: &Profile| Profile {
+            id: String::new(),
+            name: String::new(),
+            certificate_info: None,
+            ..p.clone()
+        };
+        comparable(&now) != comparable(&self.tested) || password != self.password.as_ref()
+    }
+
     fn set(&mut self, step: Step, state: StepState) {
         if let Some(entry) = self.steps.iter_mut().find(|(s, _)| *s == step) {
             entry.1 = state;

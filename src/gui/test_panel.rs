@@ -6,8 +6,16 @@ use egui::{Color32, RichText};
 use super::run_view::{RunView, StepState, Verdict};
 use super::widgets::{ERROR, OK, WARN};
 
-/// Draws a run.
-pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView) {
+/// Draws a run; `stale` when the settings changed since it ran.
+pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
+    if stale {
+        ui.label(
+            RichText::new("Settings changed since this run: test again to check them.")
+                .strong()
+                .color(WARN),
+        );
+        ui.separator();
+    }
     for (step, state) in &run.steps {
         ui.horizontal(|ui| match state {
             StepState::Pending => {

@@ -22,12 +22,24 @@ pub fn text_field(
     value: &mut String,
     error: Option<&str>,
 ) -> egui::Response {
-    text_field_with(ui, label, value, error, false)
+    text_field_with(ui, label, value, error, false, true)
+}
+
+/// A text field that stays in place but takes no input while `enabled` is false, so rows never
+/// appear or vanish under the cursor.
+pub fn text_field_enabled(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    error: Option<&str>,
+    enabled: bool,
+) -> egui::Response {
+    text_field_with(ui, label, value, error, false, enabled)
 }
 
 /// A labelled password field (masked).
 pub fn password_field(ui: &mut egui::Ui, label: &str, value: &mut String) -> egui::Response {
-    text_field_with(ui, label, value, None, true)
+    text_field_with(ui, label, value, None, true, true)
 }
 
 fn text_field_with(
@@ -36,17 +48,22 @@ fn text_field_with(
     value: &mut String,
     error: Option<&str>,
     password: bool,
+    enabled: bool,
 ) -> egui::Response {
     let response = ui
         .horizontal(|ui| {
-            let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
+            let label_response = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
             let width = ui.available_width().min(FIELD_WIDTH);
-            ui.add(
+            // The id comes from the label, not from the position: a row appearing above never
+            // hands this field's focus (and the keys typed next) to another field.
+            ui.add_enabled(
+                enabled,
                 TextEdit::singleline(value)
+                    .id_salt(("field", label))
                     .password(password)
                     .desired_width(width),
             )
-            .labelled_by(label.id)
+            .labelled_by(label_response.id)
         })
         .inner;
     error_line(ui, error);

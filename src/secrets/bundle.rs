@@ -156,6 +156,9 @@ pub fn import_bundle(
             .find(|n| !profiles.contains(n))
             .unwrap_or_else(|| original_name.clone());
         profile.name.clone_from(&saved_as);
+        // A fresh id, so the import never shares an id or a credential-store entry with the
+        // profile it was exported from.
+        profile.id.clear();
         profiles.save(&profile).map_err(|e| e.to_string())?;
         imported.push(ImportedProfile {
             original_name,

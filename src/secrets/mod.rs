@@ -1,6 +1,6 @@
 //! Secrets in the operating system's credential store, never in files.
 //!
-//! Two things are kept there: a remembered PFX password (`pfx-password/<profile>`), and the random
+//! Two things are kept there: a remembered PFX password (`pfx-password/<profile id>`), and the random
 //! key of each certificate imported into the store (`certificate/<name>`). The certificate itself is
 //! too large for some stores (Windows Credential Manager blobs stop at 2,560 bytes), so it is kept in
 //! the app's data directory encrypted with AES-256-GCM under that key: the file alone is useless,
@@ -17,7 +17,10 @@ pub use vault::{DATA_DIR_ENV, StoredCertificate, Vault};
 /// The service name under which certconnect's entries are kept.
 pub const SERVICE: &str = "certconnect";
 
-/// The credential-store entry of a profile's remembered PFX password.
-pub fn password_entry(profile: &str) -> String {
-    format!("pfx-password/{profile}")
+/// The credential-store entry of a profile's remembered PFX password, keyed by the profile's id so
+/// that renaming a profile keeps it and a new profile reusing a name never takes it over. Profiles
+/// that remembered a password before ids existed name their older `pfx-password/<name>` entry
+/// explicitly, so they keep working.
+pub fn password_entry(profile_id: &str) -> String {
+    format!("pfx-password/{profile_id}")
 }

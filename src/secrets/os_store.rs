@@ -39,6 +39,7 @@ impl SecretStore for KeyringStore {
     }
 
     fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, String> {
+        crate::blocking::forbid_on_ui_thread("SecretStore::get");
         match self.entry(entry)?.get_secret() {
             Ok(secret) => Ok(Some(secret)),
             Err(keyring_core::Error::NoEntry) => Ok(None),
@@ -47,12 +48,14 @@ impl SecretStore for KeyringStore {
     }
 
     fn set(&self, entry: &str, secret: &[u8]) -> Result<(), String> {
+        crate::blocking::forbid_on_ui_thread("SecretStore::set");
         self.entry(entry)?
             .set_secret(secret)
             .map_err(|e| format!("{}: {e}", self.name))
     }
 
     fn delete(&self, entry: &str) -> Result<(), String> {
+        crate::blocking::forbid_on_ui_thread("SecretStore::delete");
         match self.entry(entry)?.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(e) => Err(format!("{}: {e}", self.name)),
@@ -112,6 +115,7 @@ impl SecretStore for MemoryStore {
     }
 
     fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, String> {
+        crate::blocking::forbid_on_ui_thread("SecretStore::get");
         Ok(self
             .entries
             .lock()
@@ -121,6 +125,7 @@ impl SecretStore for MemoryStore {
     }
 
     fn set(&self, entry: &str, secret: &[u8]) -> Result<(), String> {
+        crate::blocking::forbid_on_ui_thread("SecretStore::set");
         self.entries
             .lock()
             .map_err(|e| e.to_string())?
@@ -129,6 +134,7 @@ impl SecretStore for MemoryStore {
     }
 
     fn delete(&self, entry: &str) -> Result<(), String> {
+        crate::blocking::forbid_on_ui_thread("SecretStore::delete");
         self.entries
             .lock()
             .map_err(|e| e.to_string())?

@@ -100,6 +100,7 @@ impl Vault {
 
     /// Stores a certificate with its private key under `name` (which must be free).
     pub fn import(&self, name: &str, credential: &Credential) -> Result<StoredCertificate, String> {
+        crate::blocking::forbid_on_ui_thread("Vault::import");
         check_name(name)?;
         let path = self.path(name);
         if path.exists() {
@@ -165,6 +166,7 @@ impl Vault {
 
     /// Every stored certificate (unreadable files are skipped).
     pub fn list(&self) -> Vec<StoredCertificate> {
+        crate::blocking::forbid_on_ui_thread("Vault::list");
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
         };
@@ -181,6 +183,7 @@ impl Vault {
 
     /// Decrypts a stored certificate with its key from the credential store.
     pub fn load(&self, name: &str) -> Result<Credential, String> {
+        crate::blocking::forbid_on_ui_thread("Vault::load");
         let path = self.path(name);
         let text = std::fs::read_to_string(&path)
             .map_err(|_| format!("no certificate named '{name}' in the credential store"))?;
@@ -211,6 +214,7 @@ impl Vault {
 
     /// Removes a stored certificate and its key.
     pub fn remove(&self, name: &str) -> Result<(), String> {
+        crate::blocking::forbid_on_ui_thread("Vault::remove");
         let path = self.path(name);
         if !path.exists() {
             return Err(format!(

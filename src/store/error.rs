@@ -30,6 +30,10 @@ pub enum StoreError {
     /// No profile has this name.
     #[error("no profile named '{0}'")]
     NotFound(String),
+    /// No saved profile has this id (it was deleted, or its file removed). The id is kept for
+    /// code, not shown: ids mean nothing to the admin.
+    #[error("the profile is no longer saved; it may have been deleted")]
+    UnknownId(String),
     /// A profile with this name exists already.
     #[error("a profile named '{0}' exists already")]
     NameTaken(String),

@@ -74,7 +74,10 @@ pub fn import_file(store: &ProfileStore, path: &Path) -> Result<ImportReport, St
             }
         };
         let saved_as = free_name(store, &profile.name);
+        // A fresh id: a re-imported export must never share an id, and with it a remembered
+        // password's entry, with the profile it was exported from.
         store.save(&Profile {
+            id: String::new(),
             name: saved_as.clone(),
             ..profile
         })?;

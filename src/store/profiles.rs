@@ -62,6 +62,7 @@ impl ProfileStore {
 
     /// Loads every `*.ron` file; broken files are reported by name and left as they are.
     pub fn load_all(&self) -> LoadedProfiles {
+        crate::blocking::forbid_on_ui_thread("ProfileStore::load_all");
         let mut loaded = LoadedProfiles::default();
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(entries) => entries,
@@ -81,23 +82,30 @@ impl ProfileStore {
             .collect();
         paths.sort();
         for path in paths {
-            match read_profile_file(&path) {
-                Ok(profile)
-                    if loaded
-                        .profiles
-                        .iter()
-                        .any(|p| p.profile.name == profile.name) =>
-                {
-                    loaded.problems.push(LoadProblem {
-                        message: format!(
-                            "another file already holds a profile named '{}'",
-                            profile.name
-                        ),
-                        path,
-                    });
+            let profile = match read_profile_file(&path) {
+                Ok(profile) => with_file_id(profile, &path),
+                Err(message) => {
+                    loaded.problems.push(LoadProblem { path, message });
+                    continue;
                 }
-                Ok(profile) => loaded.profiles.push(StoredProfile { path, profile }),
-                Err(message) => loaded.problems.push(LoadProblem { path, message }),
+            };
+            let clash = loaded.profiles.iter().find_map(|p| {
+                if p.profile.id == profile.id {
+                    // A file copied by hand carries its original's id; without the id line it
+                    // loads as a profile of its own (the file name becomes its id).
+                    Some("another file already holds this profile (the same id); if this file is a copy, remove its `id` line".to_owned())
+                } else if p.profile.name == profile.name {
+                    Some(format!(
+                        "another file already holds a profile named '{}'",
+                        profile.name
+                    ))
+                } else {
+                    None
+                }
+            });
+            match clash {
+                Some(message) => loaded.problems.push(LoadProblem { path, message }),
+                None => loaded.profiles.push(StoredProfile { path, profile }),
             }
         }
         loaded.profiles.sort_by(|a, b| {
@@ -123,40 +131,70 @@ impl ProfileStore {
         self.get(name).is_ok()
     }
 
-    /// Saves a profile, replacing the file of the profile with the same name if there is one.
-    pub fn save(&self, profile: &Profile) -> Result<PathBuf, StoreError> {
-        let path = match self.get(&profile.name) {
-            Ok(existing) => existing.path,
-            Err(_) => self.free_path(&profile.name),
+    /// The profile with this id.
+    pub fn get_by_id(&self, id: &str) -> Result<StoredProfile, StoreError> {
+        self.load_all()
+            .profiles
+            .into_iter()
+            .find(|p| p.profile.id == id)
+            .ok_or_else(|| StoreError::UnknownId(id.to_owned()))
+    }
+
+    /// Saves a profile and returns it as saved. An empty id gets a new one. The file of the profile
+    /// with the same id is replaced, so a changed name is a rename in one atomic write; otherwise a
+    /// new file is made. A name held by another profile is refused and nothing is written.
+    pub fn save(&self, profile: &Profile) -> Result<Profile, StoreError> {
+        crate::blocking::forbid_on_ui_thread("ProfileStore::save");
+        let mut profile = profile.clone();
+        if profile.id.is_empty() {
+            profile.id = new_profile_id();
+        }
+        let loaded = self.load_all();
+        if loaded
+            .profiles
+            .iter()
+            .any(|p| p.profile.name == profile.name && p.profile.id != profile.id)
+        {
+            return Err(StoreError::NameTaken(profile.name));
+        }
+        let path = match loaded
+            .profiles
+            .into_iter()
+            .find(|p| p.profile.id == profile.id)
+        {
+            Some(existing) => existing.path,
+            None => self.free_path(&profile.name),
         };
         let file = ProfileFile {
             format_version: FORMAT_VERSION,
-            profile: profile.clone(),
+            profile,
         };
         write_atomic(&path, to_ron(&file)?.as_bytes())?;
-        Ok(path)
+        Ok(file.profile)
     }
 
     /// Renames a profile (its file keeps its name; the new name must be free).
     pub fn rename(&self, old: &str, new: &str) -> Result<(), StoreError> {
-        if old != new && self.contains(new) {
-            return Err(StoreError::NameTaken(new.to_owned()));
-        }
         let stored = self.get(old)?;
-        let file = ProfileFile {
-            format_version: FORMAT_VERSION,
-            profile: Profile {
-                name: new.to_owned(),
-                ..stored.profile
-            },
-        };
-        write_atomic(&stored.path, to_ron(&file)?.as_bytes())
+        self.save(&Profile {
+            name: new.to_owned(),
+            ..stored.profile
+        })
+        .map(drop)
     }
 
     /// Deletes a profile's file.
     pub fn delete(&self, name: &str) -> Result<(), StoreError> {
         let stored = self.get(name)?;
         std::fs::remove_file(&stored.path).map_err(StoreError::io(&stored.path))
+    }
+
+    /// Deletes the file of the profile with this id and returns the profile it held.
+    pub fn delete_by_id(&self, id: &str) -> Result<Profile, StoreError> {
+        crate::blocking::forbid_on_ui_thread("ProfileStore::delete_by_id");
+        let stored = self.get_by_id(id)?;
+        std::fs::remove_file(&stored.path).map_err(StoreError::io(&stored.path))?;
+        Ok(stored.profile)
     }
 
     /// A file name derived from the profile name that no file uses yet.
@@ -170,6 +208,24 @@ impl ProfileStore {
             .find(|p| !p.exists())
             .unwrap_or_else(|| self.dir.join("profile.ron"))
     }
+}
+
+/// A new profile id: a random UUID (v4), hyphenated lowercase. Random rather than derived from the
+/// name, so a new profile that reuses a deleted or renamed profile's name never inherits its entries.
+pub fn new_profile_id() -> String {
+    uuid::Uuid::new_v4().hyphenated().to_string()
+}
+
+/// A profile from a file written before ids existed gets the file's stem as its id, in memory only.
+/// The stem is stable: a renamed profile keeps its file.
+fn with_file_id(mut profile: Profile, path: &Path) -> Profile {
+    if profile.id.is_empty() {
+        profile.id = path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default();
+    }
+    profile
 }
 
 fn read_profile_file(path: &Path) -> Result<Profile, String> {

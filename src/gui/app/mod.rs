@@ -1,27 +1,33 @@
-//! The desktop app: profile list, connection dialog, Test connection panel.
+//! The desktop app: one state, one inbox. The frame draws from the state and turns what the user
+//! asked for into actions; actions start background jobs; jobs report through the inbox, and only
+//! results still meant for the open draft change it.
 
-mod background;
+mod card_jobs;
+mod exchange;
+mod frame;
+mod password;
 mod profile_actions;
+mod store_actions;
+mod test_run;
 
-use std::collections::BTreeSet;
+pub use password::Purpose;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::dialog::{CardView, DialogAction, DialogState, Errors, StoreView, Tab, dialog_ui};
+use tokio_util::sync::CancellationToken;
+
+use super::card::CardView;
+use super::dialog::DialogState;
 use super::files::FilePicker;
-use super::job::{Background, NewCertRequest, TestJob, TestMessage, load_card, make_certificate};
-use super::modals::{ModalState, Pending};
+use super::inbox::{Inbox, JobKind, Reach, Ticket};
+use super::modals::ModalState;
 use super::prefs::{PREFS_KEY, UiPrefs};
-use super::profile_list::{ListAction, ListView, profile_list_ui};
 use super::run_view::RunView;
-use super::test_panel::test_panel_ui;
-use super::widgets::{ERROR, OK};
-use crate::cert::CertReport;
-use crate::core::draft::{CertKind, ProfileDraft};
-use crate::core::profile::{CertificateInfo, PasswordSource, Profile};
+use crate::core::draft::ProfileDraft;
+use crate::core::profile::Profile;
 use crate::core::retry::RetryTiming;
-use crate::probe::{ProbeJob, system_now};
-use crate::secret::Secret;
-use crate::secrets::{Vault, password_entry};
+use crate::secrets::{StoredCertificate, Vault};
 use crate::store::{LoadedProfiles, ProfileStore};
 
 /// What the app is given: the runtime for background work, the profile store, file dialogs.
@@ -40,104 +46,119 @@ pub struct AppDeps {
     pub vault: Result<Arc<Vault>, String>,
 }
 
-/// A line under the dialog telling what just happened.
+/// A line under the dialog telling what just happened, for the draft as it was then.
 struct Status {
     text: String,
     error: bool,
+    /// The draft when the line was set: once the form changes, the line no longer applies.
+    draft: ProfileDraft,
 }
 
 /// The app.
 pub struct CertconnectApp {
     deps: AppDeps,
+    inbox: Inbox,
+    /// Jobs not yet finished, with whom they are for.
+    running: BTreeMap<u64, (JobKind, Ticket)>,
     loaded: LoadedProfiles,
-    open_name: Option<String>,
+    /// The certificates kept in the credential store, as last listed.
+    stored: Vec<StoredCertificate>,
+    /// Bumped whenever another draft is opened.
+    generation: u64,
+    /// The open draft is this saved profile's (by id); `None` for a new, unsaved one.
+    saved_id: Option<String>,
     pub(super) draft: ProfileDraft,
+    /// The draft as saved (or as first opened, for a new one): the reference for "unsaved".
     baseline: ProfileDraft,
     pub(super) dialog: DialogState,
     card: CardView,
-    card_job: Option<Background<CertReport>>,
-    compare_job: Option<Background<CertReport>>,
-    new_cert_job: Option<Background<std::path::PathBuf>>,
-    import_job: Option<Background<crate::secrets::StoredCertificate>>,
-    bundle_job: Option<Background<String>>,
     run: Option<RunView>,
-    test_job: Option<TestJob>,
+    test_cancel: Option<CancellationToken>,
     search: String,
     ticked: BTreeSet<String>,
     pub(super) modal: Option<ModalState>,
     status: Option<Status>,
-    ctx: egui::Context,
+    /// The profile to open once the list has been read (the last one used).
+    open_when_loaded: Option<String>,
+    /// Held by every background job that writes profile files, so two read-modify-write jobs on
+    /// one profile (say, remembering a password while the card saves the certificate's facts)
+    /// never overwrite each other's change.
+    profile_writes: Arc<std::sync::Mutex<()>>,
+    /// When this frame's own work started, and how long the last frame's took.
+    frame_started: Option<std::time::Instant>,
+    last_frame: std::time::Duration,
 }
 
 impl CertconnectApp {
     /// Builds the app; reads UI preferences (never profiles or secrets) from eframe's storage.
-    pub fn new(cc: &eframe::CreationContext<'_>, deps: AppDeps) -> Self {
+    /// The profile list and the credential store are read in the background.
+    pub fn new(cc: &eframe::CreationContext<'_>, mut deps: AppDeps) -> Self {
         let prefs: UiPrefs = cc
             .storage
             .and_then(|s| eframe::get_value(s, PREFS_KEY))
             .unwrap_or_default();
+        let inbox = Inbox::new(deps.runtime.clone(), cc.egui_ctx.clone());
+        let initial = deps.initial.take();
         let mut app = Self {
-            loaded: deps.store.load_all(),
             deps,
-            open_name: None,
+            inbox,
+            running: BTreeMap::new(),
+            loaded: LoadedProfiles::default(),
+            stored: Vec::new(),
+            generation: 0,
+            saved_id: None,
             draft: ProfileDraft::default(),
             baseline: ProfileDraft::default(),
             dialog: DialogState::default(),
             card: CardView::default(),
-            card_job: None,
-            compare_job: None,
-            new_cert_job: None,
-            import_job: None,
-            bundle_job: None,
             run: None,
-            test_job: None,
+            test_cancel: None,
             search: String::new(),
             ticked: BTreeSet::new(),
             modal: None,
             status: None,
-            ctx: cc.egui_ctx.clone(),
+            open_when_loaded: None,
+            profile_writes: Arc::default(),
+            frame_started: None,
+            last_frame: std::time::Duration::ZERO,
         };
-        if let Some(problem) = app.loaded.problems.first() {
-            app.set_status(
-                format!(
-                    "{} profile file(s) could not be read, e.g. {}: {}",
-                    app.loaded.problems.len(),
-                    problem.path.display(),
-                    problem.message
-                ),
-                true,
-            );
+        match initial {
+            Some(profile) => app.open_new(ProfileDraft::from(&profile)),
+            None => {
+                app.open_new(ProfileDraft::default());
+                app.open_when_loaded = prefs.last_profile;
+            }
         }
-        if let Some(profile) = app.deps.initial.take() {
-            app.open_new(ProfileDraft::from(&profile));
-        } else if let Some(name) = prefs.last_profile.filter(|n| app.find(n).is_some()) {
-            app.open(&name);
-        }
+        app.reload();
+        app.refresh_stored();
         app
     }
 
-    /// Whether a test is running.
+    /// Whether a test is running for the open draft.
     pub fn is_testing(&self) -> bool {
-        self.test_job.is_some()
+        self.is_running(JobKind::Test)
     }
 
-    /// Whether any background job (test, certificate load, new certificate) is running.
+    /// Whether any background job is running (for any profile).
     pub fn is_busy(&self) -> bool {
-        self.test_job.is_some()
-            || self.card_job.is_some()
-            || self.compare_job.is_some()
-            || self.new_cert_job.is_some()
+        !self.running.is_empty()
     }
 
     /// The open profile has changes that are not saved.
     pub fn is_dirty(&self) -> bool {
         self.draft != self.baseline
-            || self.open_name.is_none() && self.draft != ProfileDraft::default()
     }
 
-    /// Whether a test connection ran and ended.
+    /// Whether a test connection ran and ended for the open draft.
     pub fn has_verdict(&self) -> bool {
-        self.test_job.is_none() && self.run.as_ref().is_some_and(|run| run.verdict.is_some())
+        !self.is_testing() && self.run.as_ref().is_some_and(|run| run.verdict.is_some())
+    }
+
+    /// Whether the finished run no longer matches the settings (and typed password).
+    pub fn run_is_stale(&self) -> bool {
+        self.run
+            .as_ref()
+            .is_some_and(|run| run.is_stale(&self.draft, self.typed_password().as_ref()))
     }
 
     /// The status line's text, if any.
@@ -150,13 +171,45 @@ impl CertconnectApp {
         &self.draft
     }
 
-    /// The saved profiles.
+    /// The saved profiles, as last read.
     pub fn profiles(&self) -> Vec<Profile> {
         self.loaded
             .profiles
             .iter()
             .map(|p| p.profile.clone())
             .collect()
+    }
+
+    /// The subject and SHA-1 thumbprint the certificate card shows, when it shows a loaded one.
+    pub fn card_certificate(&self) -> Option<(String, String)> {
+        self.card
+            .report()
+            .map(|r| (r.subject.clone(), r.thumbprint_sha1.clone()))
+    }
+
+    /// How long the app's own work (`logic` and `ui`) took in the last frame: what a blocking
+    /// call on the UI thread would show up in.
+    pub fn last_frame_time(&self) -> std::time::Duration {
+        self.last_frame
+    }
+
+    /// Whether a password prompt is open.
+    pub fn is_asking_password(&self) -> bool {
+        matches!(self.modal, Some(ModalState::Password(_)))
+    }
+
+    fn is_running(&self, kind: JobKind) -> bool {
+        let ticket = self.ticket();
+        self.running
+            .values()
+            .any(|(k, t)| *k == kind && *t == ticket)
+    }
+
+    fn ticket(&self) -> Ticket {
+        Ticket {
+            profile: self.draft.id.clone(),
+            generation: self.generation,
+        }
     }
 
     fn find(&self, name: &str) -> Option<&Profile> {
@@ -167,133 +220,118 @@ impl CertconnectApp {
             .find(|p| p.name == name)
     }
 
-    fn set_status(&mut self, text: impl Into<String>, error: bool) {
+    fn find_id(&self, id: &str) -> Option<&Profile> {
+        self.loaded
+            .profiles
+            .iter()
+            .map(|p| &p.profile)
+            .find(|p| p.id == id)
+    }
+
+    pub(super) fn set_status(&mut self, text: impl Into<String>, error: bool) {
         self.status = Some(Status {
             text: text.into(),
             error,
+            draft: self.draft.clone(),
         });
     }
 
+    /// Runs blocking work for the open draft and records it as running until its message arrives.
+    fn spawn(
+        &mut self,
+        kind: JobKind,
+        reach: Reach,
+        work: impl FnOnce() -> super::inbox::Apply + Send + 'static,
+    ) {
+        let ticket = self.ticket();
+        let job = self.inbox.blocking(ticket.clone(), reach, work);
+        self.running.insert(job, (kind, ticket));
+    }
+
+    /// A handle for jobs that write profile files: lock it around the read-modify-write.
+    fn profile_writes(&self) -> ProfileWrites {
+        ProfileWrites(Arc::clone(&self.profile_writes))
+    }
+
+    /// Reads the profile directory again, in the background.
     fn reload(&mut self) {
-        self.loaded = self.deps.store.load_all();
+        let store = self.deps.store.clone();
+        self.spawn(JobKind::Profiles, Reach::Anywhere, move || {
+            let loaded = store.load_all();
+            Box::new(move |app: &mut Self, _| app.take_loaded(loaded))
+        });
+    }
+
+    fn take_loaded(&mut self, loaded: LoadedProfiles) {
+        if let Some(problem) = loaded.problems.first() {
+            self.set_status(
+                format!(
+                    "{} profile file(s) could not be read, e.g. {}: {}",
+                    loaded.problems.len(),
+                    problem.path.display(),
+                    problem.message
+                ),
+                true,
+            );
+        }
+        self.loaded = loaded;
         self.ticked
             .retain(|name| self.loaded.profiles.iter().any(|p| &p.profile.name == name));
+        if let Some(name) = self.open_when_loaded.take()
+            && self.saved_id.is_none()
+            && !self.is_dirty()
+            && self.find(&name).is_some()
+        {
+            self.open(&name);
+        }
+    }
+
+    /// Takes every message that arrived; drops those meant for a draft that is no longer open.
+    fn drain_inbox(&mut self) {
+        while let Some(message) = self.inbox.try_next() {
+            if message.last {
+                self.running.remove(&message.job);
+            }
+            let current = message.ticket == self.ticket();
+            if current || message.reach == super::inbox::Reach::Anywhere {
+                (message.apply)(self, current);
+            }
+        }
+    }
+
+    /// Clears a status line that was about another state of the form.
+    fn expire_status(&mut self) {
+        // The certificate's saved facts follow a load, not an edit: they do not expire a line.
+        let info = self.draft.certificate_info.clone();
+        let edited = |then: &mut ProfileDraft| {
+            then.certificate_info.clone_from(&info);
+            *then != self.draft
+        };
+        if self.status.as_mut().is_some_and(|s| edited(&mut s.draft)) {
+            self.status = None;
+        }
     }
 }
 
 impl eframe::App for CertconnectApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.drain_jobs();
-        self.drain_workshop_jobs();
-        self.drain_import_job();
-        self.drain_bundle_job();
+        let _ui_thread = crate::blocking::UiThread::enter();
+        self.frame_started = Some(std::time::Instant::now());
+        self.drain_inbox();
         self.take_dropped_file(ctx);
+        self.expire_status();
+        self.refresh_card();
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        let ctx = ui.ctx().clone();
-        let errors = match self.draft.parse() {
-            Ok(_) => Errors::from(&[]),
-            Err(errors) => Errors::from(&errors),
-        };
-        let testing = self.test_job.is_some();
-        let can_test = errors.is_empty() && !testing;
-        if self.modal.is_none() {
-            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S)) {
-                self.save();
-            }
-            if can_test
-                && ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter))
-            {
-                self.start_test();
-            }
+        let _ui_thread = crate::blocking::UiThread::enter();
+        self.frame_ui(ui);
+        // What the frame's widgets changed is reflected before the next frame draws.
+        self.expire_status();
+        self.refresh_card();
+        if let Some(started) = self.frame_started.take() {
+            self.last_frame = started.elapsed();
         }
-
-        let view = ListView {
-            profiles: &self.loaded.profiles,
-            selected: self.open_name.as_deref(),
-            dirty: self.is_dirty(),
-            now: system_now(),
-        };
-        let mut search = std::mem::take(&mut self.search);
-        let mut ticked = std::mem::take(&mut self.ticked);
-        let list_action = egui::Panel::left("profiles")
-            .resizable(true)
-            .default_size(250.0)
-            .show(ui, |ui| {
-                profile_list_ui(ui, &view, &mut search, &mut ticked)
-            })
-            .inner;
-        self.search = search;
-        self.ticked = ticked;
-        self.handle_list(list_action);
-
-        let footer = egui::Panel::bottom("footer")
-            .show(ui, |ui| self.footer_ui(ui, can_test, testing))
-            .inner;
-        match footer {
-            Footer::Save => {
-                self.save();
-            }
-            Footer::Test => self.start_test(),
-            Footer::Cancel => {
-                if let Some(job) = &self.test_job {
-                    job.cancel();
-                }
-            }
-            Footer::None => {}
-        }
-
-        egui::Panel::right("test").resizable(true).default_size(440.0).min_size(340.0).show(ui, |ui| {
-            ui.heading("Test connection");
-            egui::ScrollArea::vertical().id_salt("run").show(ui, |ui| match &self.run {
-                Some(run) => test_panel_ui(ui, run),
-                None => {
-                    ui.label("Press Test connection (Ctrl+Enter) to load the certificate, sign an assertion, get a token and read the site and drive.");
-                }
-            });
-        });
-
-        let picker = Arc::clone(&self.deps.picker);
-        let store = match &self.deps.vault {
-            Ok(vault) => Ok(StoreView {
-                name: vault.store().name().to_owned(),
-                certificates: vault.list(),
-            }),
-            Err(reason) => Err(reason.clone()),
-        };
-        let action = egui::CentralPanel::default()
-            .show(ui, |ui| {
-                dialog_ui(
-                    ui,
-                    &mut self.draft,
-                    &mut self.dialog,
-                    &errors,
-                    &self.card,
-                    picker.as_ref(),
-                    &store,
-                )
-            })
-            .inner;
-        match action {
-            DialogAction::None => {}
-            DialogAction::LoadCertificate => self.load_card(),
-            DialogAction::CreateCertificate => self.create_certificate(),
-            DialogAction::ForgetPassword => self.forget_password(),
-            DialogAction::ImportIntoStore => self.import_into_store(),
-            DialogAction::RemoveStored => self.remove_stored(),
-            DialogAction::PickCompareFile => {
-                if let Some(path) = self.deps.picker.pick_certificate() {
-                    let now = system_now();
-                    self.compare_job = Some(Background::spawn(
-                        &self.deps.runtime,
-                        self.ctx.clone(),
-                        move || load_card(&path, None, None, None, now),
-                    ));
-                }
-            }
-        }
-        super::modals::show(self, &ctx);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -301,49 +339,21 @@ impl eframe::App for CertconnectApp {
             storage,
             PREFS_KEY,
             &UiPrefs {
-                last_profile: self.open_name.clone(),
+                last_profile: self.saved_id.as_ref().map(|_| self.baseline.name.clone()),
             },
         );
     }
 }
 
-/// What the footer asks for.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Footer {
-    None,
-    Save,
-    Test,
-    Cancel,
-}
+/// The lock of the profile-writing jobs.
+struct ProfileWrites(Arc<std::sync::Mutex<()>>);
 
-impl CertconnectApp {
-    fn footer_ui(&self, ui: &mut egui::Ui, can_test: bool, testing: bool) -> Footer {
-        let mut footer = Footer::None;
-        ui.horizontal(|ui| {
-            if ui.button("Save").on_hover_text("Ctrl+S").clicked() {
-                footer = Footer::Save;
-            }
-            if ui
-                .add_enabled(can_test, egui::Button::new("Test connection"))
-                .on_hover_text("Ctrl+Enter")
-                .clicked()
-            {
-                footer = Footer::Test;
-            }
-            if testing && ui.button("Cancel").clicked() {
-                footer = Footer::Cancel;
-            }
-            if self.is_dirty() {
-                ui.label("• unsaved changes");
-            }
-            if let Some(status) = &self.status {
-                ui.label(egui::RichText::new(&status.text).color(if status.error {
-                    ERROR
-                } else {
-                    OK
-                }));
-            }
-        });
-        footer
+impl ProfileWrites {
+    /// Waits for the other writers (on a worker thread, never the UI's).
+    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        // A writer that panicked left no half-written file (writes are atomic): go on.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -1,6 +1,14 @@
-//! Profile management of the app: open, new, save, rename, delete, duplicate, export and import.
+//! Profile management of the app: open, new, save, rename, delete, duplicate. Opening another draft
+//! starts a new generation: what was running for the old one is cancelled or detached.
 
-use super::*;
+use super::CertconnectApp;
+use crate::core::draft::ProfileDraft;
+use crate::core::profile::Profile;
+use crate::gui::card::CardView;
+use crate::gui::inbox::{JobKind, Reach};
+use crate::gui::modals::{ModalState, Pending};
+use crate::gui::profile_list::ListAction;
+use crate::store::new_profile_id;
 
 impl CertconnectApp {
     pub(in crate::gui) fn open(&mut self, name: &str) {
@@ -9,24 +17,38 @@ impl CertconnectApp {
         };
         self.draft = ProfileDraft::from(&profile);
         self.baseline = self.draft.clone();
-        self.open_name = Some(profile.name);
+        self.saved_id = Some(profile.id);
         self.after_switch();
     }
 
-    pub(in crate::gui) fn open_new(&mut self, draft: ProfileDraft) {
+    /// Opens an unsaved draft (new, duplicate, the demo); it gets an id of its own at once.
+    pub(in crate::gui) fn open_new(&mut self, mut draft: ProfileDraft) {
+        draft.id = new_profile_id();
+        self.baseline = ProfileDraft {
+            id: draft.id.clone(),
+            ..ProfileDraft::default()
+        };
         self.draft = draft;
-        self.baseline = ProfileDraft::default();
-        self.open_name = None;
+        self.saved_id = None;
         self.after_switch();
     }
 
-    pub(super) fn after_switch(&mut self) {
+    /// A new generation: the old draft's test is cancelled, its other jobs are detached (their
+    /// results are dropped), and nothing of its card, run, password or status stays on screen.
+    fn after_switch(&mut self) {
+        self.generation += 1;
+        if let Some(cancel) = self.test_cancel.take() {
+            cancel.cancel();
+        }
         self.dialog.reset_for(&self.draft);
-        self.card = CardView::default();
-        self.card_job = None;
+        self.card = CardView::opened(
+            self.draft.certificate_source().ok(),
+            self.draft.certificate_info.clone(),
+        );
         self.run = None;
-        if self.draft.password == PasswordSource::None {
-            self.load_card();
+        self.status = None;
+        if matches!(self.modal, Some(ModalState::Password(_))) {
+            self.modal = None;
         }
     }
 
@@ -46,86 +68,172 @@ impl CertconnectApp {
         }
     }
 
-    /// Saves the open profile. Returns whether it was saved.
-    pub(in crate::gui) fn save(&mut self) -> bool {
-        if let Err(message) = self.remember_password_if_asked() {
-            self.set_status(format!("Not saved: {message}"), true);
-            return false;
-        }
+    /// Saves the open profile in the background, then runs `then` (when the save worked). With
+    /// "Remember the password" ticked, the password goes to the credential store only after the
+    /// profile itself is saved, under the profile's id.
+    pub(in crate::gui) fn save(&mut self, then: Option<Pending>) {
         let profile = match self.draft.parse() {
             Ok(profile) => profile,
             Err(errors) => {
-                self.set_status(format!("Not saved: {}", errors[0]), true);
-                return false;
+                return self.set_status(format!("Not saved: {}", errors[0]), true);
             }
         };
-        let renamed = self
-            .open_name
-            .as_deref()
-            .is_some_and(|old| old != profile.name);
-        if (self.open_name.is_none() || renamed) && self.find(&profile.name).is_some() {
-            self.set_status(
+        if self
+            .find(&profile.name)
+            .is_some_and(|other| other.id != profile.id)
+        {
+            return self.set_status(
                 format!(
                     "Not saved: a profile named '{}' exists already",
                     profile.name
                 ),
                 true,
             );
-            return false;
         }
-        if let (true, Some(old)) = (renamed, self.open_name.clone())
-            && let Err(e) = self.deps.store.rename(&old, &profile.name)
-        {
-            self.set_status(format!("Not saved: {e}"), true);
-            return false;
-        }
-        match self.deps.store.save(&profile) {
-            Ok(_) => {
-                self.set_status(format!("Saved '{}'", profile.name), false);
-                self.open_name = Some(profile.name.clone());
-                self.draft = ProfileDraft::from(&profile);
-                self.baseline = self.draft.clone();
-                self.reload();
-                true
-            }
-            Err(e) => {
-                self.set_status(format!("Not saved: {e}"), true);
-                false
-            }
-        }
+        let remember = self
+            .typed_password()
+            .filter(|_| self.dialog.remember && self.deps.vault.is_ok());
+        let secrets = self.deps.vault.as_ref().ok().map(|v| v.store().clone());
+        let store = self.deps.store.clone();
+        let draft_at_start = self.draft.clone();
+        let writes = self.profile_writes();
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
+            let _writing = writes.lock();
+            let saved = store.save(&profile).map_err(|e| e.to_string());
+            let (saved, remember_error) = match (saved, remember, secrets) {
+                (Ok(saved), Some(password), Some(secrets)) => {
+                    match crate::ops::remember_password(
+                        &store,
+                        secrets.as_ref(),
+                        &saved.id,
+                        &password,
+                    ) {
+                        Ok(with_password) => (Ok(with_password), None),
+                        Err(e) => (Ok(saved), Some(e)),
+                    }
+                }
+                (saved, _, _) => (saved, None),
+            };
+            let loaded = store.load_all();
+            Box::new(move |app: &mut Self, current| {
+                app.take_loaded(loaded);
+                app.saved(saved, remember_error, current, &draft_at_start, then);
+            })
+        });
     }
 
-    pub(in crate::gui) fn delete_open(&mut self, name: &str) {
-        match self.deps.store.delete(name) {
-            Ok(()) => {
-                self.set_status(format!("Deleted '{name}'"), false);
-                self.reload();
-                self.open_new(ProfileDraft::default());
-            }
-            Err(e) => self.set_status(format!("Not deleted: {e}"), true),
-        }
-    }
-
-    pub(in crate::gui) fn rename_open(&mut self, new_name: &str) -> Result<(), String> {
-        let old = self.open_name.clone().ok_or("save the profile first")?;
-        crate::core::draft::check_name(new_name.trim())?;
-        self.deps
-            .store
-            .rename(&old, new_name.trim())
-            .map_err(|e| e.to_string())?;
-        self.reload();
-        // Unsaved edits stay; only the name changes under them.
-        let edits = self.draft.clone();
-        self.open(new_name.trim());
-        self.draft = ProfileDraft {
-            name: new_name.trim().to_owned(),
-            ..edits
+    fn saved(
+        &mut self,
+        saved: Result<Profile, String>,
+        remember_error: Option<String>,
+        current: bool,
+        draft_at_start: &ProfileDraft,
+        then: Option<Pending>,
+    ) {
+        let profile = match saved {
+            Ok(profile) => profile,
+            Err(message) => return self.set_status(format!("Not saved: {message}"), true),
         };
-        self.set_status(format!("Renamed '{old}' to '{}'", new_name.trim()), false);
+        if !current {
+            return;
+        }
+        let saved_draft = ProfileDraft::from(&profile);
+        if self.draft == *draft_at_start {
+            self.draft = saved_draft.clone();
+        } else {
+            // Edits made while saving stay; only what the save itself changed is taken over.
+            self.draft.password = saved_draft.password.clone();
+        }
+        self.baseline = saved_draft;
+        self.saved_id = Some(profile.id.clone());
+        if remember_error.is_none() && std::mem::take(&mut self.dialog.remember) {
+            // From now on the remembered password is the one used, as it will be next time.
+            self.dialog.password.clear();
+        }
+        match remember_error {
+            Some(e) => self.set_status(
+                format!(
+                    "Saved '{}', but the password was not remembered: {e}",
+                    profile.name
+                ),
+                true,
+            ),
+            None if !self.is_dirty() => self.set_status(format!("Saved '{}'", profile.name), false),
+            None => {}
+        }
+        if let Some(pending) = then {
+            self.apply(pending);
+        }
+    }
+
+    /// Deletes the open profile and the password it remembered; certificates are not touched.
+    pub(in crate::gui) fn delete_open(&mut self) {
+        let Some(id) = self.saved_id.clone() else {
+            return;
+        };
+        let name = self.baseline.name.clone();
+        let store = self.deps.store.clone();
+        let secrets = self.deps.vault.as_ref().ok().map(|v| v.store().clone());
+        let writes = self.profile_writes();
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
+            let _writing = writes.lock();
+            let result = crate::ops::delete_profile(&store, secrets.as_deref(), &id);
+            let loaded = store.load_all();
+            Box::new(move |app: &mut Self, current| {
+                app.take_loaded(loaded);
+                match result {
+                    Ok(()) => {
+                        if current {
+                            app.open_new(ProfileDraft::default());
+                        }
+                        app.set_status(format!("Deleted '{name}'"), false);
+                    }
+                    Err(e) => app.set_status(format!("Not deleted: {e}"), true),
+                }
+            })
+        });
+    }
+
+    /// Renames the saved profile; unsaved edits stay in the form, untouched.
+    pub(in crate::gui) fn rename_open(&mut self, new_name: &str) -> Result<(), String> {
+        let id = self.saved_id.clone().ok_or("save the profile first")?;
+        let new_name = new_name.trim().to_owned();
+        crate::core::draft::check_name(&new_name)?;
+        if self.find(&new_name).is_some_and(|p| p.id != id) {
+            return Err(format!("a profile named '{new_name}' exists already"));
+        }
+        let saved = self
+            .find_id(&id)
+            .cloned()
+            .ok_or("the profile is no longer saved")?;
+        let old = saved.name.clone();
+        let store = self.deps.store.clone();
+        let writes = self.profile_writes();
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
+            let _writing = writes.lock();
+            let result = store.save(&Profile {
+                name: new_name.clone(),
+                ..saved
+            });
+            let loaded = store.load_all();
+            Box::new(move |app: &mut Self, current| {
+                app.take_loaded(loaded);
+                match result {
+                    Ok(_) => {
+                        if current {
+                            app.draft.name.clone_from(&new_name);
+                            app.baseline.name.clone_from(&new_name);
+                        }
+                        app.set_status(format!("Renamed '{old}' to '{new_name}'"), false);
+                    }
+                    Err(e) => app.set_status(format!("Not renamed: {e}"), true),
+                }
+            })
+        });
         Ok(())
     }
 
-    pub(super) fn duplicate(&mut self) {
+    fn duplicate(&mut self) {
         let mut copy = self.draft.clone();
         let base = format!("{} (copy)", copy.name.trim());
         copy.name = (1..)
@@ -138,146 +246,14 @@ impl CertconnectApp {
             })
             .find(|n| self.find(n).is_none())
             .unwrap_or(base);
+        // A copy starts without the original's remembered password: entries belong to one profile.
+        if matches!(
+            copy.password,
+            crate::core::profile::PasswordSource::CredentialStore { .. }
+        ) {
+            copy.password = crate::core::profile::PasswordSource::Ask;
+        }
         self.open_new(copy);
-    }
-
-    pub(super) fn export_names(&self) -> Vec<String> {
-        if self.ticked.is_empty() {
-            self.open_name.iter().cloned().collect()
-        } else {
-            self.ticked.iter().cloned().collect()
-        }
-    }
-
-    /// Exports the ticked (or open) profiles; with a passphrase, as a bundle with their certificates.
-    pub(in crate::gui) fn export_now(&mut self, passphrase: Option<Secret>) {
-        let names = self.export_names();
-        let Some(path) = self.deps.picker.save_export() else {
-            return;
-        };
-        let Some(passphrase) = passphrase else {
-            return match crate::store::export_profiles(&self.deps.store, &names, &path) {
-                Ok(count) => self.set_status(
-                    format!(
-                        "Exported {count} profile(s) to {} (no passwords or keys inside)",
-                        path.display()
-                    ),
-                    false,
-                ),
-                Err(e) => self.set_status(format!("Export failed: {e}"), true),
-            };
-        };
-        let profiles: Vec<Profile> = names.iter().filter_map(|n| self.find(n).cloned()).collect();
-        let vault = self.deps.vault.as_ref().ok().cloned();
-        // The typed password opens the open profile's file; the others need a remembered or no password.
-        let typed = self.password();
-        let open = self.open_name.clone();
-        self.bundle_job = Some(Background::spawn(
-            &self.deps.runtime,
-            self.ctx.clone(),
-            move || {
-                let credentials = profiles
-                    .iter()
-                    .map(|p| {
-                        let password = if open.as_deref() == Some(p.name.as_str()) {
-                            typed.clone()
-                        } else {
-                            None
-                        };
-                        crate::probe::open_certificate(&p.certificate, password, vault.as_deref())
-                            .map_err(|(f, _)| format!("'{}': {}", p.name, f.message))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                crate::secrets::export_bundle(&profiles, &credentials, &passphrase, &path).map(|count| format!("Exported {count} profile(s) with their certificates to {}, encrypted under the passphrase", path.display()))
-            },
-        ));
-    }
-
-    /// Imports a bundle with its passphrase: certificates into the credential store.
-    pub(in crate::gui) fn import_bundle_now(
-        &mut self,
-        path: std::path::PathBuf,
-        passphrase: Secret,
-    ) {
-        let Ok(vault) = self.deps.vault.clone() else {
-            return self.set_status(
-                "A bundle's certificates go into the OS credential store, which is not reachable",
-                true,
-            );
-        };
-        let store = self.deps.store.clone();
-        self.bundle_job = Some(Background::spawn(
-            &self.deps.runtime,
-            self.ctx.clone(),
-            move || {
-                let imported = crate::secrets::import_bundle(&path, &passphrase, &store, &vault)?;
-                let names: Vec<String> = imported
-                    .iter()
-                    .map(|i| format!("'{}'", i.saved_as))
-                    .collect();
-                Ok(format!(
-                    "Imported {} with their certificates into the {}",
-                    names.join(", "),
-                    vault.store().name()
-                ))
-            },
-        ));
-    }
-
-    pub(super) fn export(&mut self) {
-        let names: Vec<String> = if self.ticked.is_empty() {
-            self.open_name.iter().cloned().collect()
-        } else {
-            self.ticked.iter().cloned().collect()
-        };
-        if names.is_empty() {
-            self.set_status(
-                "Tick the profiles to export, or save the open one first",
-                true,
-            );
-            return;
-        }
-        self.modal = Some(ModalState::Export {
-            with_certificates: false,
-            passphrase: String::new(),
-        });
-    }
-
-    pub(super) fn import(&mut self) {
-        let Some(path) = self.deps.picker.pick_import() else {
-            return;
-        };
-        if std::fs::read_to_string(&path).is_ok_and(|text| crate::secrets::is_bundle(&text)) {
-            self.modal = Some(ModalState::ImportBundle {
-                path,
-                passphrase: String::new(),
-            });
-            return;
-        }
-        match crate::store::import_file(&self.deps.store, &path) {
-            Ok(report) => {
-                let renamed: Vec<String> = report
-                    .imported
-                    .iter()
-                    .filter(|i| i.saved_as != i.original_name)
-                    .map(|i| format!("'{}' as '{}'", i.original_name, i.saved_as))
-                    .collect();
-                let mut text = format!("Imported {} profile(s)", report.imported.len());
-                if !renamed.is_empty() {
-                    text.push_str(&format!(" ({})", renamed.join(", ")));
-                }
-                if !report.skipped.is_empty() {
-                    text.push_str(&format!(
-                        "; skipped {}: {}",
-                        report.skipped.len(),
-                        report.skipped[0].reason
-                    ));
-                }
-                self.set_status(text, !report.skipped.is_empty());
-                self.reload();
-            }
-            Err(e) => self.set_status(format!("Import failed: {e}"), true),
-        }
     }
 
     pub(super) fn handle_list(&mut self, action: ListAction) {
@@ -287,16 +263,17 @@ impl CertconnectApp {
             ListAction::New => self.guard(Pending::New),
             ListAction::Duplicate => self.duplicate(),
             ListAction::Rename => {
-                if let Some(name) = &self.open_name {
+                if self.saved_id.is_some() {
                     self.modal = Some(ModalState::Rename {
-                        new_name: name.clone(),
+                        new_name: self.baseline.name.clone(),
                         error: None,
+                        focused: false,
                     });
                 }
             }
             ListAction::Delete => {
-                if let Some(name) = &self.open_name {
-                    self.modal = Some(ModalState::ConfirmDelete(name.clone()));
+                if self.saved_id.is_some() {
+                    self.modal = Some(ModalState::ConfirmDelete(self.baseline.name.clone()));
                 }
             }
             ListAction::Export => self.export(),

@@ -1,10 +1,11 @@
 //! Advanced: scope, assertion algorithm, send chain, lifetime, timeout, CA file, and a read-only
 //! preview of the assertion that will be sent.
 
-use super::{CardView, Errors};
+use super::Errors;
 use crate::core::draft::{Field, ProfileDraft};
 use crate::core::jwt::preview;
 use crate::core::profile::AssertionAlgorithm;
+use crate::gui::card::CardView;
 use crate::gui::files::FilePicker;
 use crate::gui::widgets::{FIELD_WIDTH, choice, row, text_field};
 
@@ -48,7 +49,7 @@ pub(super) fn ui(
         draft.ca_file = path.display().to_string();
     }
     ui.separator();
-    let thumbprint = card.report.as_ref().map(|r| match draft.algorithm {
+    let thumbprint = card.report().map(|r| match draft.algorithm {
         AssertionAlgorithm::Rs256 => r.x5t.as_str(),
         AssertionAlgorithm::Ps256 => r.x5t_s256.as_str(),
     });

@@ -1,44 +1,30 @@
-//! Certificate: the source (PFX file, PEM files, OS credential store), the password, and a summary
-//! card as soon as a file loads.
+//! Certificate: the source (PFX file, PEM files, OS credential store), the password, and the
+//! summary card of exactly the certificate a test would use.
 
 use egui::RichText;
 
-use super::{DialogAction, DialogState, Errors};
-use crate::cert::CertReport;
+use super::{DialogAction, DialogContext, DialogState};
 use crate::core::draft::{CertKind, Field, ProfileDraft};
 use crate::core::findings::Severity;
 use crate::core::profile::PasswordSource;
-use crate::gui::files::FilePicker;
+use crate::gui::card::{CardState, CardView};
 use crate::gui::widgets::{ERROR, OK, WARN, error_line, password_field, row, text_field};
 
 /// What the dialog shows of the OS credential store.
-pub struct StoreView {
+pub struct StoreView<'a> {
     /// Its name ("Secret Service", "Windows Credential Manager", …).
     pub name: String,
-    /// The certificates kept there.
-    pub certificates: Vec<crate::secrets::StoredCertificate>,
-}
-
-/// The summary card's state.
-#[derive(Clone, Debug, Default)]
-pub struct CardView {
-    /// A load is running.
-    pub loading: bool,
-    /// The last successful load.
-    pub report: Option<CertReport>,
-    /// Why the last load failed.
-    pub error: Option<String>,
+    /// The certificates kept there, as last listed (read in the background).
+    pub certificates: &'a [crate::secrets::StoredCertificate],
 }
 
 pub(super) fn ui(
     ui: &mut egui::Ui,
     draft: &mut ProfileDraft,
     state: &mut DialogState,
-    errors: &Errors,
-    card: &CardView,
-    picker: &dyn FilePicker,
-    store: &Result<StoreView, String>,
+    cx: &DialogContext<'_>,
 ) -> DialogAction {
+    let (errors, card, picker, store) = (cx.errors, cx.card, cx.picker, cx.store);
     let mut action = DialogAction::None;
     row(ui, "Storage mode", |ui, _| {
         ui.radio_value(&mut draft.cert_kind, CertKind::PfxFile, "Local PFX file");
@@ -57,7 +43,6 @@ pub(super) fn ui(
                 && let Some(path) = picker.pick_certificate()
             {
                 draft.pfx_path = path.display().to_string();
-                action = DialogAction::LoadCertificate;
             }
         }
         CertKind::PemFiles => {
@@ -72,7 +57,6 @@ pub(super) fn ui(
                 && let Some(path) = picker.pick_key()
             {
                 draft.pem_key_path = path.display().to_string();
-                action = DialogAction::LoadCertificate;
             }
         }
         CertKind::CredentialStore => match store {
@@ -86,7 +70,7 @@ pub(super) fn ui(
                         })
                         .width(super::super::widgets::FIELD_WIDTH.min(ui.available_width()))
                         .show_ui(ui, |ui| {
-                            for stored in &store.certificates {
+                            for stored in store.certificates {
                                 ui.selectable_value(
                                     &mut draft.store_entry,
                                     stored.name.clone(),
@@ -184,15 +168,15 @@ pub(super) fn ui(
         if draft.cert_kind == CertKind::PfxFile && store.is_ok() && ui.button("Import into credential store").on_hover_text("Keep the certificate and key in the OS credential store, so the profile no longer depends on the file").clicked() {
             action = DialogAction::ImportIntoStore;
         }
-        if ui.button("Load certificate").clicked() {
-            action = DialogAction::LoadCertificate;
-        }
     }
     ui.add_space(8.0);
-    card_ui(ui, card);
+    let card_action = card_ui(ui, card, draft, &state.password);
+    if card_action != DialogAction::None {
+        action = card_action;
+    }
     if draft.cert_kind != CertKind::CredentialStore {
         let compare = super::workshop::compare_ui(ui, state, card);
-        let create = super::workshop::new_certificate_ui(ui, state, state.creating);
+        let create = super::workshop::new_certificate_ui(ui, state, cx.creating);
         for asked in [compare, create] {
             if asked != DialogAction::None {
                 action = asked;
@@ -208,22 +192,75 @@ fn browse(ui: &mut egui::Ui, name: &str) -> bool {
     })
 }
 
-fn card_ui(ui: &mut egui::Ui, card: &CardView) {
-    if card.loading {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("Loading certificate…");
-        });
-        return;
-    }
-    if let Some(error) = &card.error {
-        ui.label(RichText::new(error).color(ERROR));
-        return;
-    }
-    let Some(report) = &card.report else {
-        ui.label("Choose a certificate file, or drop a .pfx on the window.");
-        return;
+fn card_ui(ui: &mut egui::Ui, card: &CardView, draft: &ProfileDraft, typed: &str) -> DialogAction {
+    let mut action = DialogAction::None;
+    let source = draft.certificate_source();
+    let cached = card.cached_for(source.as_ref().ok());
+    // Edited in this very frame: the card's state is for the inputs before the edit.
+    let state = if card.is_for(&source, typed) {
+        &card.state
+    } else {
+        &CardState::Loading
     };
+    match state {
+        CardState::Unset(why) => {
+            let text = if why.is_empty() {
+                "Choose a certificate file, or drop a .pfx on the window."
+            } else {
+                why.as_str()
+            };
+            ui.label(text);
+        }
+        CardState::Loading => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Loading certificate…");
+            });
+        }
+        CardState::Loaded(report) => {
+            report_ui(ui, report);
+            if ui
+                .button("Reload certificate")
+                .on_hover_text("Read the file again")
+                .clicked()
+            {
+                action = DialogAction::ReloadCertificate;
+            }
+            return action;
+        }
+        CardState::NeedsPassword { reason } => {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(format!("Not loaded: {reason}")).color(WARN));
+                if ui.button("Enter password…").clicked() {
+                    action = DialogAction::AskPassword;
+                }
+            });
+        }
+        CardState::Failed(failure) => {
+            ui.label(RichText::new(format!("Not loaded: {}", failure.message)).color(ERROR));
+            if !failure.hint.is_empty() {
+                ui.label(format!("Fix: {}", failure.hint));
+            }
+            if ui.button("Reload certificate").clicked() {
+                action = DialogAction::ReloadCertificate;
+            }
+        }
+    }
+    if let Some(info) = cached {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new("From the last load (not loaded now)").italics());
+            ui.label(RichText::new(&info.subject).strong());
+            ui.label(format!("SHA-1 thumbprint: {}", info.thumbprint_sha1));
+            ui.label(format!(
+                "Valid until {}",
+                crate::core::time_fmt::rfc3339(info.not_after)
+            ));
+        });
+    }
+    action
+}
+
+fn report_ui(ui: &mut egui::Ui, report: &crate::cert::CertReport) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.label(RichText::new(&report.subject).strong());
         ui.horizontal(|ui| {

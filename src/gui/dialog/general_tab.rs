@@ -5,7 +5,7 @@ use egui::RichText;
 use super::Errors;
 use crate::core::authority::{MULTI_TENANT_WARNING, Preset};
 use crate::core::draft::{Field, ProfileDraft};
-use crate::gui::widgets::{WARN, choice, text_field};
+use crate::gui::widgets::{WARN, choice, text_field, text_field_enabled};
 
 pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
     text_field(ui, "Name", &mut draft.name, errors.get(Field::Name));
@@ -21,12 +21,11 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
         let preset = draft.preset;
         draft.apply_preset(preset);
     }
-    if draft.preset == Preset::MultiTenant {
-        ui.label(RichText::new(MULTI_TENANT_WARNING).color(WARN));
-    }
-    if draft.preset.needs_tenant()
-        && text_field(ui, "Tenant", &mut draft.tenant, errors.get(Field::Tenant)).changed()
-    {
+    // The Tenant row is always there (disabled when the preset has no tenant), so typing in the
+    // Token URL, which makes the preset Custom, never moves the rows under the cursor.
+    let needs_tenant = draft.preset.needs_tenant();
+    let error = errors.get(Field::Tenant).filter(|_| needs_tenant);
+    if text_field_enabled(ui, "Tenant", &mut draft.tenant, error, needs_tenant).changed() {
         draft.refresh_token_url();
     }
     let url = text_field(
@@ -47,4 +46,7 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
         &mut draft.client_id,
         errors.get(Field::ClientId),
     );
+    if draft.preset == Preset::MultiTenant {
+        ui.label(RichText::new(MULTI_TENANT_WARNING).color(WARN));
+    }
 }

@@ -9,9 +9,13 @@ mod workshop;
 
 use std::collections::HashMap;
 
+use zeroize::Zeroizing;
+
 use crate::core::draft::{Field, FieldError, ProfileDraft};
 
-pub use cert_tab::{CardView, StoreView};
+pub use cert_tab::StoreView;
+
+use crate::gui::card::CardView;
 
 /// The dialog's tabs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -67,55 +71,56 @@ impl Tab {
 pub struct DialogState {
     /// The open tab.
     pub tab: Tab,
-    /// The PFX / key password as typed; never saved.
-    pub password: String,
-    /// Extra headers as name/value rows (the profile stores them as `H1:AAA||H2:BBB`).
-    pub header_rows: Vec<(String, String)>,
+    /// The PFX / key password as typed; never saved, wiped on drop.
+    pub password: Zeroizing<String>,
+    /// Widget keys of the extra-header rows, one per row of the draft's headers: a row keeps its
+    /// widgets (and the focus) when a row above it is removed.
+    pub header_keys: Vec<u64>,
+    /// The next header row key.
+    pub next_header_key: u64,
     /// New certificate: subject.
     pub new_subject: String,
     /// New certificate: RSA key size.
     pub new_key_bits: u32,
     /// New certificate: validity in days.
     pub new_days: String,
-    /// A making of a certificate is under way.
-    pub creating: bool,
     /// The thumbprint to compare with (pasted from the portal, or read from a .cer).
     pub compare: String,
     /// Remember the typed password in the credential store on Save.
     pub remember: bool,
+    /// The password prompt asked to remember the password once it has worked.
+    pub remember_after_success: bool,
+    /// The card is loading with a password just given in the prompt (a refusal asks again).
+    pub card_prompted: bool,
 }
 
 impl Default for DialogState {
     fn default() -> Self {
         Self {
             tab: Tab::default(),
-            password: String::new(),
-            header_rows: Vec::new(),
+            password: Zeroizing::new(String::new()),
+            header_keys: Vec::new(),
+            next_header_key: 0,
             new_subject: "CN=MyClientAppCert".into(),
             new_key_bits: 2048,
             new_days: "365".into(),
-            creating: false,
             compare: String::new(),
             remember: false,
+            remember_after_success: false,
+            card_prompted: false,
         }
     }
 }
 
 impl DialogState {
-    /// Loads the header rows from a draft.
-    pub fn reset_for(&mut self, draft: &ProfileDraft) {
-        self.password.clear();
+    /// Forgets what belonged to the previous draft: the typed password, the comparison, the ticks.
+    pub fn reset_for(&mut self, _draft: &ProfileDraft) {
+        self.password = Zeroizing::new(String::new());
         self.compare.clear();
         self.remember = false;
-        self.header_rows = draft
-            .extra_headers
-            .split("||")
-            .filter(|part| !part.trim().is_empty())
-            .map(|part| match part.split_once(':') {
-                Some((name, value)) => (name.to_owned(), value.to_owned()),
-                None => (part.to_owned(), String::new()),
-            })
-            .collect();
+        self.remember_after_success = false;
+        self.card_prompted = false;
+        self.header_keys.clear();
     }
 }
 
@@ -149,8 +154,10 @@ impl Errors {
 pub enum DialogAction {
     /// Nothing.
     None,
-    /// (Re)load the certificate summary card.
-    LoadCertificate,
+    /// Load the certificate card again (the file may have changed on disk).
+    ReloadCertificate,
+    /// Ask for the certificate's password.
+    AskPassword,
     /// Make a new certificate from the form.
     CreateCertificate,
     /// Read the thumbprint to compare with from a certificate file.
@@ -159,8 +166,22 @@ pub enum DialogAction {
     ForgetPassword,
     /// Keep the loaded PFX in the credential store.
     ImportIntoStore,
-    /// Remove the chosen certificate from the credential store.
+    /// Remove the chosen certificate from the credential store (after asking).
     RemoveStored,
+}
+
+/// What the dialog shows besides the draft.
+pub struct DialogContext<'a> {
+    /// Field errors of the draft.
+    pub errors: &'a Errors,
+    /// The certificate card.
+    pub card: &'a CardView,
+    /// File dialogs.
+    pub picker: &'a dyn super::files::FilePicker,
+    /// The credential store, or why it is not reachable.
+    pub store: &'a Result<StoreView<'a>, String>,
+    /// A new certificate is being made.
+    pub creating: bool,
 }
 
 /// Draws the tab bar and the open tab.
@@ -168,11 +189,9 @@ pub fn dialog_ui(
     ui: &mut egui::Ui,
     draft: &mut ProfileDraft,
     state: &mut DialogState,
-    errors: &Errors,
-    card: &CardView,
-    picker: &dyn super::files::FilePicker,
-    store: &Result<StoreView, String>,
+    cx: &DialogContext<'_>,
 ) -> DialogAction {
+    let errors = cx.errors;
     ui.horizontal(|ui| {
         for tab in Tab::ALL {
             let flagged = tab.fields().iter().any(|f| errors.get(*f).is_some());
@@ -192,12 +211,10 @@ pub fn dialog_ui(
         .id_salt("dialog")
         .show(ui, |ui| match state.tab {
             Tab::General => general_tab::ui(ui, draft, errors),
-            Tab::Certificate => {
-                action = cert_tab::ui(ui, draft, state, errors, card, picker, store)
-            }
+            Tab::Certificate => action = cert_tab::ui(ui, draft, state, cx),
             Tab::Graph => graph_tab::ui(ui, draft, errors),
             Tab::RetryHeaders => retry_tab::ui(ui, draft, state, errors),
-            Tab::Advanced => advanced_tab::ui(ui, draft, errors, card, picker),
+            Tab::Advanced => advanced_tab::ui(ui, draft, errors, cx.card, cx.picker),
         });
     action
 }

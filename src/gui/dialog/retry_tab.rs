@@ -44,35 +44,74 @@ pub(super) fn ui(
         )
     });
     ui.separator();
+    headers_ui(ui, draft, state);
+    error_line(ui, errors.get(Field::ExtraHeaders));
+    ui.label(egui::RichText::new(format!("Stored as: {}", draft.extra_headers)).small());
+}
+
+/// The extra headers as name/value rows. The draft's `H1:AAA||H2:BBB` text is the one source of
+/// truth: the rows are read from it each frame and every edit is written straight back.
+fn headers_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, state: &mut DialogState) {
     ui.label("Extra Headers (sent on Graph requests)");
+    let mut rows: Vec<(String, String)> = if draft.extra_headers.is_empty() {
+        Vec::new()
+    } else {
+        draft
+            .extra_headers
+            .split("||")
+            .map(|part| match part.split_once(':') {
+                Some((name, value)) => (name.to_owned(), value.to_owned()),
+                None => (part.to_owned(), String::new()),
+            })
+            .collect()
+    };
+    if state.header_keys.len() != rows.len() {
+        state.header_keys = (0..rows.len()).map(|_| next_key(state)).collect();
+    }
     let mut remove = None;
-    for (index, (name, value)) in state.header_rows.iter_mut().enumerate() {
+    for (index, (name, value)) in rows.iter_mut().enumerate() {
+        let key = state.header_keys[index];
         ui.horizontal(|ui| {
             let n = index + 1;
             let label = ui.label(format!("Header {n} name"));
-            ui.add(egui::TextEdit::singleline(name).desired_width(160.0))
-                .labelled_by(label.id);
+            ui.add(
+                egui::TextEdit::singleline(name)
+                    .id_salt(("header-name", key))
+                    .desired_width(160.0),
+            )
+            .labelled_by(label.id);
             let label = ui.label("value");
-            ui.add(egui::TextEdit::singleline(value).desired_width(220.0))
-                .labelled_by(label.id);
+            ui.add(
+                egui::TextEdit::singleline(value)
+                    .id_salt(("header-value", key))
+                    .desired_width(220.0),
+            )
+            .labelled_by(label.id);
             if ui.button(format!("Remove header {n}")).clicked() {
                 remove = Some(index);
             }
         });
     }
     if let Some(index) = remove {
-        state.header_rows.remove(index);
+        rows.remove(index);
+        state.header_keys.remove(index);
     }
     if ui.button("Add header").clicked() {
-        state.header_rows.push((String::new(), String::new()));
+        rows.push((String::new(), String::new()));
+        let key = next_key(state);
+        state.header_keys.push(key);
     }
-    draft.extra_headers = state
-        .header_rows
+    let text = rows
         .iter()
-        .filter(|(name, value)| !(name.trim().is_empty() && value.trim().is_empty()))
         .map(|(name, value)| format!("{name}:{value}"))
         .collect::<Vec<_>>()
         .join("||");
-    error_line(ui, errors.get(Field::ExtraHeaders));
-    ui.label(egui::RichText::new(format!("Stored as: {}", draft.extra_headers)).small());
+    if text != draft.extra_headers {
+        draft.extra_headers = text;
+    }
+}
+
+fn next_key(state: &mut DialogState) -> u64 {
+    state.next_header_key += 1;
+    state.next_header_key
 }

@@ -2,12 +2,12 @@
 
 use egui::RichText;
 
-use super::{CardView, DialogAction, DialogState};
+use super::{DialogAction, DialogState};
 use crate::core::thumbprint::parse_pasted;
+use crate::gui::card::CardView;
 use crate::gui::widgets::{ERROR, OK, choice, row, text_field};
 
-/// Key sizes offered.
-const KEY_SIZES: [u32; 3] = [2048, 3072, 4096];
+use crate::ops::KEY_SIZES;
 
 /// The "New certificate" form.
 pub(super) fn new_certificate_ui(
@@ -51,7 +51,7 @@ pub(super) fn compare_ui(
     if state.compare.trim().is_empty() {
         return action;
     }
-    let Some(report) = &card.report else {
+    let Some(report) = card.report() else {
         ui.label("Load the certificate to compare it.");
         return action;
     };

@@ -1,0 +1,137 @@
+//! The certificate card follows the draft: each frame compares what a test would use with what the
+//! card shows; a difference clears the card and loads it again in the background.
+
+use super::CertconnectApp;
+use super::password::Purpose;
+use crate::cert::CertReport;
+use crate::core::event::Failure;
+use crate::core::profile::CertificateInfo;
+use crate::gui::card::{CardState, CertInputs, is_password_failure};
+use crate::gui::inbox::{JobKind, Reach};
+use crate::probe::system_now;
+
+impl CertconnectApp {
+    /// What a test would use now, or why the choice is incomplete.
+    pub(super) fn cert_inputs(&self) -> Result<CertInputs, String> {
+        Ok(CertInputs {
+            source: self.draft.certificate_source()?,
+            password: self.typed_password(),
+        })
+    }
+
+    /// Reloads the card when what a test would use differs from what the card was made for.
+    pub(super) fn refresh_card(&mut self) {
+        let inputs = self.cert_inputs();
+        if self.card.inputs.as_ref() == Some(&inputs) {
+            return;
+        }
+        self.card.inputs = Some(inputs.clone());
+        let inputs = match inputs {
+            Ok(inputs) => inputs,
+            Err(why) => {
+                self.card.state = CardState::Unset(why);
+                return;
+            }
+        };
+        self.card.state = CardState::Loading;
+        let vault = self.deps.vault.as_ref().ok().cloned();
+        let now = system_now();
+        self.spawn(JobKind::Card, Reach::OpenDraft, move || {
+            let result = crate::probe::open_certificate(
+                &inputs.source,
+                inputs.password.clone(),
+                vault.as_deref(),
+            )
+            .map(|credential| Box::new(crate::cert::inspect(&credential, now, None)))
+            .map_err(|(failure, _)| failure);
+            Box::new(move |app: &mut Self, _| app.card_loaded(&inputs, result))
+        });
+    }
+
+    fn card_loaded(&mut self, inputs: &CertInputs, result: Result<Box<CertReport>, Failure>) {
+        // A result for inputs that changed meanwhile is dropped: another load is on its way.
+        if self.card.inputs.as_ref() != Some(&Ok(inputs.clone())) {
+            return;
+        }
+        match result {
+            Ok(report) => {
+                self.remember_certificate(&report);
+                self.card.state = CardState::Loaded(report);
+                if inputs.password.is_some() {
+                    self.password_worked();
+                }
+            }
+            Err(failure) if is_password_failure(&failure.code) => {
+                let reason = failure.message.clone();
+                self.card.state = CardState::NeedsPassword {
+                    reason: reason.clone(),
+                };
+                if std::mem::take(&mut self.dialog.card_prompted) {
+                    self.ask_password(Purpose::Card, Some(reason));
+                }
+            }
+            Err(failure) => self.card.state = CardState::Failed(failure),
+        }
+    }
+
+    /// Keeps the certificate's public facts in the profile for the list's expiry badge. For a
+    /// saved profile without other edits they are written to its file at once (in the background),
+    /// so they never show up as an unsaved edit.
+    fn remember_certificate(&mut self, report: &CertReport) {
+        let info = CertificateInfo {
+            subject: report.subject.clone(),
+            thumbprint_sha1: report.thumbprint_sha1.clone(),
+            not_after: report.not_after_unix,
+        };
+        if self.draft.certificate_info.as_ref() == Some(&info) {
+            return;
+        }
+        let was_clean = !self.is_dirty();
+        self.draft.certificate_info = Some(info.clone());
+        let Some(id) = self.saved_id.clone().filter(|_| was_clean) else {
+            return;
+        };
+        self.baseline.certificate_info = Some(info.clone());
+        let store = self.deps.store.clone();
+        let writes = self.profile_writes();
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
+            let _writing = writes.lock();
+            let saved = store.get_by_id(&id).and_then(|stored| {
+                store.save(&crate::core::profile::Profile {
+                    certificate_info: Some(info),
+                    ..stored.profile
+                })
+            });
+            let loaded = store.load_all();
+            Box::new(move |app: &mut Self, _| {
+                app.take_loaded(loaded);
+                if let Err(e) = saved {
+                    app.set_status(format!("The certificate's facts were not saved: {e}"), true);
+                }
+            })
+        });
+    }
+
+    /// Reads the thumbprint to compare with from a certificate file.
+    pub(super) fn pick_compare_file(&mut self) {
+        let Some(path) = self.deps.picker.pick_certificate() else {
+            return;
+        };
+        self.spawn(JobKind::Compare, Reach::OpenDraft, move || {
+            let options = crate::cert::LoadOptions {
+                key_path: None,
+                password: None,
+                alias: None,
+            };
+            let result = crate::cert::load_file(&path, options)
+                .map(|credential| crate::cert::inspect(&credential, 0, None).thumbprint_sha1)
+                .map_err(|e| format!("{e}. {}", e.fix()));
+            Box::new(move |app: &mut Self, _| match result {
+                Ok(sha1) => app.dialog.compare = sha1,
+                Err(error) => {
+                    app.set_status(format!("Cannot read that certificate: {error}"), true)
+                }
+            })
+        });
+    }
+}

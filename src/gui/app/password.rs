@@ -1,0 +1,179 @@
+//! Passwords in the app: the typed one, the prompt when a job needs one the app does not have, and
+//! remembering it in the credential store once it has worked.
+
+use zeroize::Zeroizing;
+
+use super::CertconnectApp;
+use super::exchange::BundleExport;
+use crate::core::draft::CertKind;
+use crate::core::profile::PasswordSource;
+use crate::gui::inbox::{JobKind, Reach};
+use crate::gui::modals::{ModalState, PasswordPrompt};
+use crate::secret::Secret;
+
+/// What a prompted password is for; submitting the prompt runs it again with the password.
+pub enum Purpose {
+    /// Test connection.
+    Test,
+    /// Loading the certificate card.
+    Card,
+    /// Importing the certificate into the credential store.
+    StoreImport,
+    /// Exporting with certificates: the password of one of the exported profiles.
+    Export {
+        /// The export to run again.
+        export: BundleExport,
+        /// The profile whose password is asked for.
+        profile_id: String,
+    },
+}
+
+impl CertconnectApp {
+    /// The password typed for the open profile's certificate, if any. It is used over a remembered
+    /// one, so a wrong remembered password can be corrected by typing.
+    pub(super) fn typed_password(&self) -> Option<Secret> {
+        (self.draft.cert_kind != CertKind::CredentialStore && !self.dialog.password.is_empty())
+            .then(|| Secret::new(self.dialog.password.as_str()))
+    }
+
+    /// Opens the password prompt for `purpose`, saying why when a password was refused.
+    pub(in crate::gui) fn ask_password(&mut self, purpose: Purpose, reason: Option<String>) {
+        let whose = match &purpose {
+            Purpose::Export { export, profile_id } => export.name_of(profile_id),
+            _ => self.draft.name.trim().to_owned(),
+        };
+        let can_remember = self.deps.vault.is_ok();
+        self.modal = Some(ModalState::Password(PasswordPrompt {
+            purpose,
+            whose,
+            reason,
+            typed: Zeroizing::new(String::new()),
+            remember: false,
+            can_remember,
+            focused: false,
+        }));
+    }
+
+    /// The prompt was answered: keep the password for this profile and run what needed it again.
+    pub(in crate::gui) fn submit_password(&mut self, prompt: PasswordPrompt) {
+        let PasswordPrompt {
+            purpose,
+            typed,
+            remember,
+            ..
+        } = prompt;
+        if let Purpose::Export {
+            mut export,
+            profile_id,
+        } = purpose
+        {
+            export
+                .passwords
+                .insert(profile_id, Secret::new(typed.as_str()));
+            return self.run_bundle_export(export);
+        }
+        self.dialog.password = typed;
+        self.dialog.remember_after_success = remember;
+        match purpose {
+            Purpose::Test => self.start_test(),
+            Purpose::Card => {
+                self.dialog.card_prompted = true;
+                self.card.inputs = None;
+            }
+            Purpose::StoreImport => self.import_into_store(),
+            Purpose::Export { .. } => {}
+        }
+    }
+
+    /// The typed password opened the certificate: remember it now if the prompt asked to.
+    pub(super) fn password_worked(&mut self) {
+        self.dialog.card_prompted = false;
+        if !std::mem::take(&mut self.dialog.remember_after_success) {
+            return;
+        }
+        let Some(password) = self.typed_password() else {
+            return;
+        };
+        let store_name = match &self.deps.vault {
+            Ok(vault) => vault.store().name().to_owned(),
+            Err(_) => return,
+        };
+        match &self.saved_id {
+            Some(id) => self.remember_now(id.clone(), password),
+            None => {
+                // The entry is keyed by the saved profile: it is written once the profile is.
+                self.dialog.remember = true;
+                self.set_status(
+                    format!("The password will be remembered in the {store_name} when you save"),
+                    false,
+                );
+            }
+        }
+    }
+
+    /// Remembers the password of the saved profile `id` in the credential store.
+    pub(super) fn remember_now(&mut self, id: String, password: Secret) {
+        let Ok(vault) = self.deps.vault.clone() else {
+            return;
+        };
+        let store = self.deps.store.clone();
+        let writes = self.profile_writes();
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
+            let _writing = writes.lock();
+            let result =
+                crate::ops::remember_password(&store, vault.store().as_ref(), &id, &password);
+            let loaded = store.load_all();
+            let name = vault.store().name().to_owned();
+            Box::new(move |app: &mut Self, current| {
+                app.take_loaded(loaded);
+                match result {
+                    Ok(saved) => {
+                        if current {
+                            let source = saved.certificate.password().clone();
+                            app.draft.password = source.clone();
+                            app.baseline.password = source;
+                            app.dialog.password.clear();
+                            app.set_status(
+                                format!("The password is remembered in the {name}"),
+                                false,
+                            );
+                        }
+                    }
+                    Err(message) => {
+                        app.set_status(format!("The password was not remembered: {message}"), true)
+                    }
+                }
+            })
+        });
+    }
+
+    /// Deletes the remembered password of the open (saved) profile; it asks again from now on.
+    pub(in crate::gui) fn forget_password(&mut self) {
+        let (Some(id), Ok(vault)) = (self.saved_id.clone(), self.deps.vault.clone()) else {
+            self.draft.password = PasswordSource::Ask;
+            return;
+        };
+        let store = self.deps.store.clone();
+        let writes = self.profile_writes();
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
+            let _writing = writes.lock();
+            let result = crate::ops::forget_password(&store, vault.store().as_ref(), &id);
+            let loaded = store.load_all();
+            Box::new(move |app: &mut Self, current| {
+                app.take_loaded(loaded);
+                match result {
+                    Ok(_) if current => {
+                        app.draft.password = PasswordSource::Ask;
+                        app.baseline.password = PasswordSource::Ask;
+                        app.set_status(
+                            "The password is forgotten; it is asked for from now on",
+                            false,
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(message) => app.set_status(format!("Not forgotten: {message}"), true),
+                }
+            })
+        });
+    }
+}

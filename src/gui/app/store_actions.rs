@@ -1,0 +1,192 @@
+//! The credential store and the certificate workshop from the app: list, import, remove (after
+//! asking), and making a new certificate. All of it runs off the UI thread.
+
+use super::CertconnectApp;
+use super::password::Purpose;
+use crate::core::draft::CertKind;
+use crate::core::profile::{CertificateSource, PasswordSource};
+use crate::gui::card::is_password_failure;
+use crate::gui::inbox::{JobKind, Reach};
+use crate::gui::modals::ModalState;
+use crate::ops::{NewCertificateRequest, new_certificate};
+
+impl CertconnectApp {
+    /// Reads the list of stored certificates again, in the background.
+    pub(super) fn refresh_stored(&mut self) {
+        let Ok(vault) = self.deps.vault.clone() else {
+            return;
+        };
+        self.spawn(JobKind::StoredList, Reach::Anywhere, move || {
+            let list = vault.list();
+            Box::new(move |app: &mut Self, _| app.stored = list)
+        });
+    }
+
+    /// Imports the open profile's PFX into the credential store under the profile's name.
+    pub(in crate::gui) fn import_into_store(&mut self) {
+        let Ok(vault) = self.deps.vault.clone() else {
+            return;
+        };
+        let source = match self.draft.certificate_source() {
+            Ok(source @ CertificateSource::PfxFile { .. }) => source,
+            Ok(_) => return,
+            Err(why) => return self.set_status(format!("Not imported: {why}"), true),
+        };
+        let name: String = self
+            .draft
+            .name
+            .trim()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let password = self.typed_password();
+        let typed = password.is_some();
+        self.spawn(JobKind::Store, Reach::Anywhere, move || {
+            let result = crate::probe::open_certificate(&source, password, Some(&vault))
+                .map_err(|(failure, _)| failure)
+                .and_then(|credential| {
+                    vault.import(&name, &credential).map_err(|message| {
+                        crate::core::event::Failure {
+                            code: "store".into(),
+                            message,
+                            ..Default::default()
+                        }
+                    })
+                });
+            let list = vault.list();
+            let store_name = vault.store().name().to_owned();
+            Box::new(move |app: &mut Self, current| {
+                app.stored = list;
+                match result {
+                    Ok(stored) if current => {
+                        app.draft.cert_kind = CertKind::CredentialStore;
+                        app.draft.store_entry.clone_from(&stored.name);
+                        app.draft.password = PasswordSource::None;
+                        app.set_status(format!("'{}' is now kept in the {store_name}; the profile no longer needs the PFX file (save to keep)", stored.name), false);
+                        if typed {
+                            app.password_worked();
+                        }
+                    }
+                    Ok(stored) => app.set_status(
+                        format!("'{}' is now kept in the {store_name}", stored.name),
+                        false,
+                    ),
+                    Err(failure) if current && is_password_failure(&failure.code) => {
+                        app.ask_password(Purpose::StoreImport, Some(failure.message));
+                    }
+                    Err(failure) => {
+                        app.set_status(format!("Not imported: {}", failure.message), true)
+                    }
+                }
+            })
+        });
+    }
+
+    /// Asks before removing the chosen stored certificate, naming the profiles that use it.
+    pub(super) fn confirm_remove_stored(&mut self) {
+        let name = self.draft.store_entry.trim().to_owned();
+        if name.is_empty() {
+            return;
+        }
+        let mut users = crate::ops::profiles_using_certificate(&self.loaded.profiles, &name);
+        // The open form counts too when it uses the certificate but its saved version does not.
+        let name_open = self.draft.name.trim();
+        if self.draft.cert_kind == CertKind::CredentialStore
+            && !users.iter().any(|u| u == name_open)
+        {
+            users.push(format!("{name_open} (unsaved)"));
+        }
+        self.modal = Some(ModalState::RemoveStored { name, users });
+    }
+
+    /// Removes a stored certificate and its key; `force` even while saved profiles use it.
+    pub(in crate::gui) fn remove_stored(&mut self, name: String, force: bool) {
+        let Ok(vault) = self.deps.vault.clone() else {
+            return;
+        };
+        let store = self.deps.store.clone();
+        self.spawn(JobKind::Store, Reach::Anywhere, move || {
+            let result = crate::ops::remove_stored_certificate(&store, &vault, &name, force);
+            let list = vault.list();
+            let store_name = vault.store().name().to_owned();
+            Box::new(move |app: &mut Self, current| {
+                app.stored = list;
+                match result {
+                    Ok(()) => {
+                        if current && app.draft.store_entry == name {
+                            app.draft.store_entry.clear();
+                        }
+                        app.set_status(
+                            format!("Removed '{name}' and its key from the {store_name}"),
+                            false,
+                        );
+                    }
+                    Err(message) => app.set_status(format!("Not removed: {message}"), true),
+                }
+            })
+        });
+    }
+
+    /// Makes a new certificate from the form: never over an existing file.
+    pub(super) fn create_certificate(&mut self) {
+        let subject = match crate::core::subject::parse_subject(&self.dialog.new_subject) {
+            Ok(subject) => subject,
+            Err(message) => return self.set_status(format!("Subject: {message}"), true),
+        };
+        let days = match self.dialog.new_days.trim().parse::<u32>() {
+            Ok(days) if (1..=36_500).contains(&days) => days,
+            _ => return self.set_status("Validity: a whole number of days from 1 to 36500", true),
+        };
+        let Some(password) = self.typed_password() else {
+            return self.set_status(
+                "Type the certificate password first: it protects the new PFX",
+                true,
+            );
+        };
+        let Some(pfx) = self.deps.picker.save_pfx() else {
+            return;
+        };
+        let request = NewCertificateRequest {
+            subject,
+            key_bits: self.dialog.new_key_bits,
+            days,
+            cer: pfx.with_extension("cer"),
+            pem: Some(pfx.with_extension("pem")),
+            pfx,
+            password,
+            overwrite: false,
+        };
+        self.spawn(JobKind::NewCertificate, Reach::Anywhere, move || {
+            let result = new_certificate(&request).map(|_| request.pfx.clone());
+            drop(request);
+            Box::new(move |app: &mut Self, current| match result {
+                Ok(pfx) => {
+                    let cer = pfx.with_extension("cer");
+                    if current {
+                        app.draft.cert_kind = CertKind::PfxFile;
+                        app.draft.pfx_path = pfx.display().to_string();
+                        app.draft.keystore_alias.clear();
+                        app.draft.password = PasswordSource::Ask;
+                    }
+                    app.set_status(
+                        format!(
+                            "Created {}; upload {} to the app registration",
+                            pfx.display(),
+                            cer.display()
+                        ),
+                        false,
+                    );
+                }
+                Err(error) => {
+                    app.set_status(format!("The certificate was not made: {error}"), true)
+                }
+            })
+        });
+    }
+}
