@@ -38,6 +38,15 @@ fn pem_profile(env: &Env) -> ProfileDraft {
     draft
 }
 
+/// A saved profile whose password is remembered in the credential store; returns its id.
+fn saved_remembering_password(env: &Env, store: &ProfileStore, name: &str) -> String {
+    let id = save_draft(store, env.draft(), name);
+    let secrets = env.vault.store();
+    certconnect::ops::remember_password(store, secrets.as_ref(), &id, &Secret::new(PASSWORD))
+        .unwrap();
+    id
+}
+
 fn no_run_shown(g: &Gui<'_>) {
     assert!(!g.h.state().has_verdict());
     assert!(g.h.query_by_label_contains("Failed at").is_none());
@@ -404,14 +413,7 @@ fn status_lines_never_contradict_the_form() {
 fn remembering_under_a_taken_name_leaves_the_other_profile_s_password_alone() {
     let env = Env::new();
     let store = ProfileStore::at(env.ws.path("profiles"));
-    let id = save_draft(&store, env.draft(), "Prod");
-    certconnect::ops::remember_password(
-        &store,
-        env.vault.store().as_ref(),
-        &id,
-        &Secret::new(PASSWORD),
-    )
-    .unwrap();
+    let id = saved_remembering_password(&env, &store, "Prod");
     let mut g = gui(&env, Some(env.profile()));
     g.field("Name", "Prod");
     g.click("Certificate");
@@ -440,14 +442,7 @@ fn remembering_under_a_taken_name_leaves_the_other_profile_s_password_alone() {
 fn rename_keeps_the_remembered_password_and_unsaved_edits() {
     let env = Env::new();
     let store = ProfileStore::at(env.ws.path("profiles"));
-    let id = save_draft(&store, env.draft(), "Prod");
-    certconnect::ops::remember_password(
-        &store,
-        env.vault.store().as_ref(),
-        &id,
-        &Secret::new(PASSWORD),
-    )
-    .unwrap();
+    let id = saved_remembering_password(&env, &store, "Prod");
     let mut g = gui(&env, None);
     g.click("Prod");
     g.settle();
