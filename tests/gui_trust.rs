@@ -442,7 +442,7 @@ fn remembering_under_a_taken_name_leaves_the_other_profile_s_password_alone() {
 fn rename_keeps_the_remembered_password_and_unsaved_edits() {
     let env = Env::new();
     let store = ProfileStore::at(env.ws.path("profiles"));
-    let id = saved_remembering_password(&env, &store, "Prod");
+    saved_remembering_password(&env, &store, "Prod");
     let mut g = gui(&env, None);
     g.click("Prod");
     g.settle();
