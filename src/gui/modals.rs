@@ -278,10 +278,12 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
         }
         ModalState::Unsaved(pending) => {
             ui.heading("Unsaved changes");
-            ui.label(format!(
-                "'{}' has changes that are not saved.",
-                app.draft().name
-            ));
+            let name = app.draft().name.trim();
+            ui.label(if name.is_empty() {
+                "This new profile has changes that are not saved.".to_owned()
+            } else {
+                format!("'{name}' has changes that are not saved.")
+            });
             ui.horizontal(|ui| {
                 if ui.button("Save changes").clicked() {
                     app.save(Some(pending.clone()));
