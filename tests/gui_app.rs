@@ -296,6 +296,11 @@ fn the_portal_thumbprint_is_compared_side_by_side() {
     g.h.get_by_label_contains("Different certificates");
     g.h.get_by_label(&format!("This file: {sha1}"));
     g.h.get_by_label("Azure:     00112233445566778899AABBCCDDEEFF00112233");
+
+    // Copy says that it worked.
+    assert!(g.h.query_by_label("Copied").is_none());
+    g.button("Copy thumbprint");
+    g.h.get_by_label("Copied");
 }
 
 #[test]

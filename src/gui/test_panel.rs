@@ -77,13 +77,8 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
             for detail in &failure.details {
                 ui.horizontal(|ui| {
                     ui.label(format!("{}: {}", detail.label, detail.value));
-                    if ui
-                        .small_button("Copy")
-                        .on_hover_text(format!("Copy the {}", detail.label))
-                        .clicked()
-                    {
-                        ui.ctx().copy_text(detail.value.clone());
-                    }
+                    let hover = format!("Copy the {}", detail.label);
+                    super::widgets::copy_button(ui, "Copy", &hover, &detail.value);
                 });
             }
         }

@@ -111,3 +111,25 @@ pub fn choice<T: PartialEq + Copy>(
             .labelled_by(label_id);
     });
 }
+
+/// How long a Copy button says "Copied", in seconds.
+const COPIED_FOR: f64 = 2.0;
+
+/// A small Copy button that puts `text` on the clipboard and says "Copied" beside itself for a
+/// moment, so the admin knows it worked.
+pub fn copy_button(ui: &mut egui::Ui, label: &str, hover: &str, text: &str) {
+    let response = ui.small_button(label).on_hover_text(hover);
+    let key = response.id.with("copied");
+    let now = ui.input(|i| i.time);
+    if response.clicked() {
+        ui.ctx().copy_text(text.to_owned());
+        ui.data_mut(|d| d.insert_temp(key, now));
+    }
+    let copied_at: Option<f64> = ui.data(|d| d.get_temp(key));
+    if let Some(at) = copied_at.filter(|at| now - at < COPIED_FOR) {
+        ui.label(RichText::new("Copied").color(OK));
+        // Wake up once more to take the word away again.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(COPIED_FOR - (now - at)));
+    }
+}

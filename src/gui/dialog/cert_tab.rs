@@ -8,7 +8,9 @@ use crate::core::draft::{CertKind, Field, ProfileDraft};
 use crate::core::findings::Severity;
 use crate::core::profile::PasswordSource;
 use crate::gui::card::{CardState, CardView};
-use crate::gui::widgets::{ERROR, OK, WARN, error_line, password_field, row, text_field};
+use crate::gui::widgets::{
+    ERROR, OK, WARN, copy_button, error_line, password_field, row, text_field,
+};
 
 /// What the dialog shows of the OS credential store.
 pub struct StoreView<'a> {
@@ -265,9 +267,12 @@ fn report_ui(ui: &mut egui::Ui, report: &crate::cert::CertReport) {
         ui.label(RichText::new(&report.subject).strong());
         ui.horizontal(|ui| {
             ui.label(format!("SHA-1 thumbprint: {}", report.thumbprint_sha1));
-            if ui.small_button("Copy thumbprint").clicked() {
-                ui.ctx().copy_text(report.thumbprint_sha1.clone());
-            }
+            copy_button(
+                ui,
+                "Copy thumbprint",
+                "Copy the SHA-1 thumbprint",
+                &report.thumbprint_sha1,
+            );
         });
         let (color, left) = match report.days_left {
             d if d < 0 => (ERROR, format!("expired {} days ago", -d)),
