@@ -58,6 +58,13 @@ fn a_bad_client_id_is_flagged_inline_and_disables_test() {
             .accesskit_node()
             .is_disabled()
     );
+    // Hovering the disabled button says why.
+    g.h.get_by_role_and_label(Role::Button, "Test connection")
+        .hover();
+    for _ in 0..8 {
+        g.h.step();
+    }
+    g.h.get_by_label_contains("Fix this first — Client ID:");
 }
 
 #[test]

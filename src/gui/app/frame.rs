@@ -24,12 +24,19 @@ enum Footer {
 impl CertconnectApp {
     pub(super) fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let errors = match self.draft.parse() {
+        let parsed = self.draft.parse();
+        let errors = match &parsed {
             Ok(_) => Errors::from(&[]),
-            Err(errors) => Errors::from(&errors),
+            Err(errors) => Errors::from(errors),
         };
         let testing = self.is_testing();
         let can_test = errors.is_empty() && !testing;
+        // What a disabled Test connection says on hover.
+        let why_not = match &parsed {
+            _ if testing => "A test is running.".to_owned(),
+            Err(errors) => format!("Fix this first — {}", errors[0]),
+            Ok(_) => String::new(),
+        };
         if self.modal.is_none() {
             if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S)) {
                 self.save(None);
@@ -61,7 +68,7 @@ impl CertconnectApp {
         self.handle_list(list_action);
 
         let footer = egui::Panel::bottom("footer")
-            .show(ui, |ui| self.footer_ui(ui, can_test, testing))
+            .show(ui, |ui| self.footer_ui(ui, can_test, testing, &why_not))
             .inner;
         match footer {
             Footer::Save => self.save(None),
@@ -123,7 +130,7 @@ impl CertconnectApp {
         }
     }
 
-    fn footer_ui(&self, ui: &mut egui::Ui, can_test: bool, testing: bool) -> Footer {
+    fn footer_ui(&self, ui: &mut egui::Ui, can_test: bool, testing: bool, why_not: &str) -> Footer {
         let mut footer = Footer::None;
         ui.horizontal(|ui| {
             if ui.button("Save").on_hover_text("Ctrl+S").clicked() {
@@ -132,6 +139,7 @@ impl CertconnectApp {
             if ui
                 .add_enabled(can_test, egui::Button::new("Test connection"))
                 .on_hover_text("Ctrl+Enter")
+                .on_disabled_hover_text(why_not)
                 .clicked()
             {
                 footer = Footer::Test;
