@@ -420,6 +420,13 @@ fn a_bundle_carries_the_certificate_under_a_passphrase() {
 
     g.picker.push(Some(bundle));
     g.button("Import…");
+    g.settle();
+    assert!(
+        g.h.get_by_role_and_label(Role::PasswordInput, "Bundle passphrase")
+            .accesskit_node()
+            .is_focused(),
+        "the passphrase field has the focus as the dialog opens"
+    );
     g.set_text(
         Role::PasswordInput,
         "Bundle passphrase",

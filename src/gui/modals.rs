@@ -110,6 +110,13 @@ pub(super) fn show(app: &mut CertconnectApp, ctx: &egui::Context) {
     }
 }
 
+/// Gives `field` the focus while nothing else has it (the modal's only field, as it opens).
+fn focus_if_none(ui: &egui::Ui, field: &egui::Response) {
+    if ui.memory(|m| m.focused().is_none()) {
+        field.request_focus();
+    }
+}
+
 fn enter_pressed(ui: &egui::Ui) -> bool {
     ui.input(|i| i.key_pressed(egui::Key::Enter))
 }
@@ -191,12 +198,14 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
             );
             if *with_certificates {
                 let label = ui.label("Bundle passphrase");
-                ui.add(
-                    egui::TextEdit::singleline(&mut **passphrase)
-                        .id_salt("bundle-passphrase")
-                        .password(true),
-                )
-                .labelled_by(label.id);
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut **passphrase)
+                            .id_salt("bundle-passphrase")
+                            .password(true),
+                    )
+                    .labelled_by(label.id);
+                focus_if_none(ui, &field);
                 ui.label(format!(
                     "At least {} characters; the importer needs it.",
                     crate::secrets::MIN_PASSPHRASE
@@ -228,6 +237,7 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
                         .password(true),
                 )
                 .labelled_by(label.id);
+            focus_if_none(ui, &field);
             ui.horizontal(|ui| {
                 if ui.button("Import").clicked() || (field.lost_focus() && enter_pressed(ui)) {
                     answer = Answer::Done;
