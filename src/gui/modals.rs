@@ -110,11 +110,21 @@ pub(super) fn show(app: &mut CertconnectApp, ctx: &egui::Context) {
     }
 }
 
-/// Gives `field` the focus while nothing else has it (the modal's only field, as it opens).
-fn focus_if_none(ui: &egui::Ui, field: &egui::Response) {
+/// The bundle passphrase field (export and import). It takes the focus while nothing else has
+/// it, so it has it as the dialog opens.
+fn passphrase_field(ui: &mut egui::Ui, passphrase: &mut String) -> egui::Response {
+    let label = ui.label("Bundle passphrase");
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(passphrase)
+                .id_salt("bundle-passphrase")
+                .password(true),
+        )
+        .labelled_by(label.id);
     if ui.memory(|m| m.focused().is_none()) {
         field.request_focus();
     }
+    field
 }
 
 fn enter_pressed(ui: &egui::Ui) -> bool {
@@ -197,15 +207,7 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
                 "Include certificates, encrypted under a passphrase",
             );
             if *with_certificates {
-                let label = ui.label("Bundle passphrase");
-                let field = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut **passphrase)
-                            .id_salt("bundle-passphrase")
-                            .password(true),
-                    )
-                    .labelled_by(label.id);
-                focus_if_none(ui, &field);
+                passphrase_field(ui, passphrase);
                 ui.label(format!(
                     "At least {} characters; the importer needs it.",
                     crate::secrets::MIN_PASSPHRASE
@@ -229,15 +231,7 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
                 "{} holds certificates; they will be kept in the OS credential store.",
                 path.display()
             ));
-            let label = ui.label("Bundle passphrase");
-            let field = ui
-                .add(
-                    egui::TextEdit::singleline(&mut **passphrase)
-                        .id_salt("bundle-passphrase")
-                        .password(true),
-                )
-                .labelled_by(label.id);
-            focus_if_none(ui, &field);
+            let field = passphrase_field(ui, passphrase);
             ui.horizontal(|ui| {
                 if ui.button("Import").clicked() || (field.lost_focus() && enter_pressed(ui)) {
                     answer = Answer::Done;

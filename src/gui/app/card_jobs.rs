@@ -93,9 +93,7 @@ impl CertconnectApp {
         };
         self.baseline.certificate_info = Some(info.clone());
         let store = self.deps.store.clone();
-        let writes = self.profile_writes();
-        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
-            let _writing = writes.lock();
+        self.spawn_profile_write(JobKind::Profile, move || {
             let saved = store.get_by_id(&id).and_then(|stored| {
                 store.save(&crate::core::profile::Profile {
                     certificate_info: Some(info),

@@ -124,9 +124,7 @@ impl CertconnectApp {
             return;
         };
         let store = self.deps.store.clone();
-        let writes = self.profile_writes();
-        self.spawn(JobKind::Exchange, Reach::Anywhere, move || {
-            let _writing = writes.lock();
+        self.spawn_profile_write(JobKind::Exchange, move || {
             let is_bundle =
                 std::fs::read_to_string(&path).is_ok_and(|text| crate::secrets::is_bundle(&text));
             if is_bundle {
@@ -177,9 +175,7 @@ impl CertconnectApp {
             );
         };
         let store = self.deps.store.clone();
-        let writes = self.profile_writes();
-        self.spawn(JobKind::Exchange, Reach::Anywhere, move || {
-            let _writing = writes.lock();
+        self.spawn_profile_write(JobKind::Exchange, move || {
             let result = crate::secrets::import_bundle(&path, &passphrase, &store, &vault);
             let loaded = store.load_all();
             let list = vault.list();

@@ -248,9 +248,22 @@ impl CertconnectApp {
         self.running.insert(job, (kind, ticket));
     }
 
-    /// A handle for jobs that write profile files: lock it around the read-modify-write.
-    fn profile_writes(&self) -> ProfileWrites {
-        ProfileWrites(Arc::clone(&self.profile_writes))
+    /// Like `spawn`, for work that writes profile files: it runs while holding the lock of the
+    /// profile writers, so read-modify-writes of one profile never overwrite each other. Its result
+    /// belongs to a saved profile, so it applies even after a switch.
+    fn spawn_profile_write(
+        &mut self,
+        kind: JobKind,
+        work: impl FnOnce() -> super::inbox::Apply + Send + 'static,
+    ) {
+        let writers = Arc::clone(&self.profile_writes);
+        self.spawn(kind, Reach::Anywhere, move || {
+            // A writer that panicked left no half-written file (writes are atomic): go on.
+            let _writing = writers
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            work()
+        });
     }
 
     /// Reads the profile directory again, in the background.
@@ -342,18 +355,5 @@ impl eframe::App for CertconnectApp {
                 last_profile: self.saved_id.as_ref().map(|_| self.baseline.name.clone()),
             },
         );
-    }
-}
-
-/// The lock of the profile-writing jobs.
-struct ProfileWrites(Arc<std::sync::Mutex<()>>);
-
-impl ProfileWrites {
-    /// Waits for the other writers (on a worker thread, never the UI's).
-    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
-        // A writer that panicked left no half-written file (writes are atomic): go on.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -7,7 +7,7 @@ use super::CertconnectApp;
 use super::exchange::BundleExport;
 use crate::core::draft::CertKind;
 use crate::core::profile::PasswordSource;
-use crate::gui::inbox::{JobKind, Reach};
+use crate::gui::inbox::JobKind;
 use crate::gui::modals::{ModalState, PasswordPrompt};
 use crate::secret::Secret;
 
@@ -117,9 +117,7 @@ impl CertconnectApp {
             return;
         };
         let store = self.deps.store.clone();
-        let writes = self.profile_writes();
-        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
-            let _writing = writes.lock();
+        self.spawn_profile_write(JobKind::Profile, move || {
             let result =
                 crate::ops::remember_password(&store, vault.store().as_ref(), &id, &password);
             let loaded = store.load_all();
@@ -154,9 +152,7 @@ impl CertconnectApp {
             return;
         };
         let store = self.deps.store.clone();
-        let writes = self.profile_writes();
-        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
-            let _writing = writes.lock();
+        self.spawn_profile_write(JobKind::Profile, move || {
             let result = crate::ops::forget_password(&store, vault.store().as_ref(), &id);
             let loaded = store.load_all();
             Box::new(move |app: &mut Self, current| {

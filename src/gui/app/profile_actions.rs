@@ -5,7 +5,7 @@ use super::CertconnectApp;
 use crate::core::draft::ProfileDraft;
 use crate::core::profile::Profile;
 use crate::gui::card::CardView;
-use crate::gui::inbox::{JobKind, Reach};
+use crate::gui::inbox::JobKind;
 use crate::gui::modals::{ModalState, Pending};
 use crate::gui::profile_list::ListAction;
 use crate::store::new_profile_id;
@@ -96,9 +96,7 @@ impl CertconnectApp {
         let secrets = self.deps.vault.as_ref().ok().map(|v| v.store().clone());
         let store = self.deps.store.clone();
         let draft_at_start = self.draft.clone();
-        let writes = self.profile_writes();
-        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
-            let _writing = writes.lock();
+        self.spawn_profile_write(JobKind::Profile, move || {
             let saved = store.save(&profile).map_err(|e| e.to_string());
             let (saved, remember_error) = match (saved, remember, secrets) {
                 (Ok(saved), Some(password), Some(secrets)) => {
@@ -174,9 +172,7 @@ impl CertconnectApp {
         let name = self.baseline.name.clone();
         let store = self.deps.store.clone();
         let secrets = self.deps.vault.as_ref().ok().map(|v| v.store().clone());
-        let writes = self.profile_writes();
-        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
-            let _writing = writes.lock();
+        self.spawn_profile_write(JobKind::Profile, move || {
             let result = crate::ops::delete_profile(&store, secrets.as_deref(), &id);
             let loaded = store.load_all();
             Box::new(move |app: &mut Self, current| {
@@ -208,9 +204,7 @@ impl CertconnectApp {
             .ok_or("the profile is no longer saved")?;
         let old = saved.name.clone();
         let store = self.deps.store.clone();
-        let writes = self.profile_writes();
-        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
-            let _writing = writes.lock();
+        self.spawn_profile_write(JobKind::Profile, move || {
             let result = store.save(&Profile {
                 name: new_name.clone(),
                 ..saved

@@ -60,11 +60,10 @@ impl CertconnectApp {
     fn test_finished(&mut self, result: Option<Result<ProbeSummary, ProbeError>>) {
         self.test_cancel = None;
         let Some(run) = &mut self.run else { return };
-        let Some(result) = result else {
+        let Some(mut result) = result else {
             run.abandon();
             return;
         };
-        let mut result = result;
         let mut password_failure = None;
         if let Err(error) = &mut result
             && error.step == Step::Certificate
