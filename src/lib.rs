@@ -8,6 +8,7 @@
 //! - Adapters wrap the outside world: [`cert`] (OpenSSL), [`store`] (profile files).
 //! - [`ops`] holds the use cases both front ends share (remembering a password, making a
 //!   certificate), so the CLI and the app apply the same rules.
+//! - [`report`] is the test run as both front ends show it, and its plain-text report.
 //! - [`cli`] is a thin front end over the adapters; it is the only place that prints.
 //!
 //! Secrets (passwords, private keys) only ever live in [`secret::Secret`], which cannot be printed
@@ -22,6 +23,7 @@ pub mod gui;
 pub mod net;
 pub mod ops;
 pub mod probe;
+pub mod report;
 pub mod sandbox;
 pub mod secret;
 pub mod secrets;

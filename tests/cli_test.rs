@@ -333,8 +333,18 @@ fn the_standard_proxy_variables_are_honoured() {
         "{}",
         stdout(&through_proxy)
     );
+    // The failure names the proxy, not the server it was meant to reach.
+    let expected = format!(
+        "the proxy {closed} could not be reached or refused to forward the request to 127.0.0.1:{}",
+        env.sandbox.addr().port()
+    );
     assert!(
-        stdout(&through_proxy).contains("could not reach the server"),
+        stdout(&through_proxy).contains(&expected),
+        "{}",
+        stdout(&through_proxy)
+    );
+    assert!(
+        stdout(&through_proxy).contains("Raw error: "),
         "{}",
         stdout(&through_proxy)
     );
@@ -352,4 +362,139 @@ fn the_standard_proxy_variables_are_honoured() {
         None,
     );
     assert_eq!(exempt.status.code(), Some(0), "{}", stdout(&exempt));
+}
+
+#[test]
+fn a_proxy_that_refuses_the_tunnel_is_named() {
+    // The sandbox plays a proxy that answers CONNECT with 404; the host behind it is never looked
+    // up here (RFC 6761 .invalid), because the proxy would.
+    let env = Env::new();
+    let proxy = format!("http://{}", env.sandbox.addr());
+    let output = certconnect(
+        &env.ws,
+        &[
+            "test",
+            "--token-url",
+            "https://login.certconnect.invalid/t/oauth2/v2.0/token",
+            "--client-id",
+            CLIENT_ID,
+            "--pfx",
+            s(&env.pfx),
+            "--password-env",
+            "PFX_PASSWORD",
+            "--token-only",
+        ],
+        &[
+            ("PFX_PASSWORD", PASSWORD),
+            ("HTTPS_PROXY", &proxy),
+            ("https_proxy", &proxy),
+            ("NO_PROXY", ""),
+            ("no_proxy", ""),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let expected = format!(
+        "the proxy {} could not be reached or refused to forward the request to login.certconnect.invalid:443",
+        env.sandbox.addr()
+    );
+    assert!(stdout(&output).contains(&expected), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("Fix: Check HTTPS_PROXY / HTTP_PROXY"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn report_prints_the_same_text_as_the_app_copies() {
+    let env = Env::new();
+    let output = run(
+        &env,
+        &["--report", "--header", "X-Api-Key:cli-header-secret"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    for expected in [
+        "certconnect connection test report\n",
+        &format!("App:        certconnect {} (", env!("CARGO_PKG_VERSION")),
+        "Profile:    command line\n",
+        "Result:     Connected\n",
+        &format!("  Token URL:           {}\n", env.sandbox.token_url()),
+        "  Extra headers:       X-Api-Key (value: 17 chars)\n",
+        "  [ ok ] Check settings (",
+        "  [ ok ] Request access token (",
+        "         Roles:       Sites.Read.All, Files.Read.All\n",
+        "  [ ok ] List drive items (",
+        "         First item:  Welcome.docx\n",
+        "  Connected: the certificate and the token work, and so do site 'Sandbox Team Site' and drive 'Documents'.",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    assert!(
+        !text.contains("Testing connection"),
+        "the report replaces the live list"
+    );
+    assert!(
+        !text.contains("cli-header-secret"),
+        "a header value leaked:\n{text}"
+    );
+    assert_no_secrets(&output);
+}
+
+#[test]
+fn a_failed_report_keeps_the_exit_code_and_has_code_fix_and_ids() {
+    let env = Env::new();
+    let mut args = base_args(&env);
+    let id = args.iter().position(|a| a == "--client-id").unwrap() + 1;
+    args[id] = "99999999-9999-4999-8999-999999999999".into();
+    args.push("--report".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = certconnect(&env.ws, &args, &[("PFX_PASSWORD", PASSWORD)], None);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let text = stdout(&output);
+    for expected in [
+        "Result:     Failed at 'Request access token': AADSTS700016\n",
+        "  [FAIL] Request access token (",
+        "  [    ] Read site (not run)\n",
+        "  Code:            AADSTS700016\n",
+        "  Fix:             Check the Client ID",
+        "  Trace ID:        ",
+        "  Correlation ID:  ",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    assert_no_secrets(&output);
+}
+
+#[test]
+fn report_and_json_together_are_a_usage_error() {
+    let env = Env::new();
+    let output = run(&env, &["--report", "--json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--report"), "{}", stderr(&output));
+}
+
+#[test]
+fn json_failures_keep_their_code_and_gain_the_raw_error() {
+    let env = Env::new();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let mut args = base_args(&env);
+    let url = args.iter().position(|a| a == "--token-url").unwrap() + 1;
+    args[url] = format!("http://{closed}/t/oauth2/v2.0/token");
+    args.push("--json".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = certconnect(&env.ws, &args, &[("PFX_PASSWORD", PASSWORD)], None);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["error"]["code"], "network");
+    assert_eq!(
+        json["error"]["message"],
+        format!("nothing is listening on {closed}: the connection was refused")
+    );
+    let raw = json["error"]["raw"].as_str().unwrap();
+    assert!(raw.contains("tcp connect error"), "{raw}");
 }

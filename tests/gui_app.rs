@@ -23,6 +23,8 @@ use support::s;
 fn a_profile_filled_in_the_dialog_connects_to_the_sandbox() {
     let env = Env::new();
     let mut g = gui(&env, None);
+    // No profile yet: the welcome screen leads to the form.
+    g.button("New connection");
     g.field("Name", "Sandbox");
     g.field("Token URL", &env.sandbox.token_url());
     g.field("Client ID", CLIENT_ID);
@@ -52,6 +54,10 @@ fn a_bad_client_id_is_flagged_inline_and_disables_test() {
             .is_disabled()
     );
     g.field("Client ID", "not-a-guid");
+    // While the field has the focus its error stays quiet; leaving it shows the error.
+    assert!(g.h.query_by_label_contains("a GUID like").is_none());
+    g.h.key_press(egui::Key::Tab);
+    g.h.run_ok();
     g.h.get_by_label_contains("a GUID like");
     assert!(
         g.h.get_by_role_and_label(Role::Button, "Test connection")
@@ -129,7 +135,7 @@ fn unsaved_edits_are_never_lost_without_asking() {
     g.field("Default Site Id", "contoso.sharepoint.com:/sites/hr");
     g.h.get_by_label("Alpha •");
     g.click("Beta");
-    g.h.get_by_label("Unsaved changes");
+    g.h.get_by_role_and_label(Role::Dialog, "Unsaved changes");
     g.button("Keep editing");
     assert_eq!(g.h.state().draft().name, "Alpha");
     assert_eq!(
@@ -177,13 +183,18 @@ fn export_then_import_gives_the_same_profile() {
     let mut g = gui(&env, None);
     g.click("Prod");
     let export = env.ws.path("export.ron");
+    // The path comes from the native dialog (run in the background) …
     g.picker.push(Some(export.clone()));
     g.button("Export…");
-    g.button("Export to file…");
+    g.button("Browse…");
+    g.settle();
+    g.button("Export");
     g.settle();
     assert!(export.exists());
-    g.picker.push(Some(export));
+    // … or is typed, where no native dialog can open.
     g.button("Import…");
+    g.field("File", s(&export));
+    g.button("Import");
     g.settle();
     g.h.get_by_label_contains("Imported 1 profile(s) ('Prod' as 'Prod (imported)')");
     let original = store.get("Prod").unwrap().profile;
@@ -247,6 +258,8 @@ fn eframe_storage_keeps_preferences_only() {
 fn a_new_certificate_is_made_and_loaded_into_the_profile() {
     let env = Env::new();
     let mut g = gui(&env, None);
+    // No profile yet: the welcome screen leads to the form.
+    g.button("New connection");
     g.click("Certificate");
     g.set_text(
         Role::PasswordInput,
@@ -256,8 +269,9 @@ fn a_new_certificate_is_made_and_loaded_into_the_profile() {
     g.click("New certificate");
     g.field("Subject", "CN=Made in the app, O=Contoso");
     let pfx = env.ws.path("made.pfx");
-    g.picker.push(Some(pfx.clone()));
     g.button("Create certificate…");
+    g.field("File", s(&pfx));
+    g.button("Create");
     g.wait_until(|app| app.status().is_some_and(|s| s.starts_with("Created")) && !app.is_busy());
     assert!(
         pfx.exists() && pfx.with_extension("cer").exists() && pfx.with_extension("pem").exists()
@@ -401,15 +415,15 @@ fn a_bundle_carries_the_certificate_under_a_passphrase() {
     g.click("Certificate");
     g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
     let bundle = env.ws.path("bundle.ron");
-    g.picker.push(Some(bundle.clone()));
     g.button("Export…");
+    g.field("File", s(&bundle));
     g.click("Include certificates, encrypted under a passphrase");
     g.set_text(
         Role::PasswordInput,
         "Bundle passphrase",
         "a long bundle passphrase",
     );
-    g.button("Export to file…");
+    g.button("Export");
     g.wait_until(|app| {
         app.status()
             .is_some_and(|s| s.contains("with their certificates"))
@@ -418,8 +432,9 @@ fn a_bundle_carries_the_certificate_under_a_passphrase() {
     let text = std::fs::read_to_string(&bundle).unwrap();
     assert!(certconnect::secrets::is_bundle(&text) && !text.contains(PASSWORD));
 
-    g.picker.push(Some(bundle));
     g.button("Import…");
+    g.field("File", s(&bundle));
+    g.button("Import");
     g.settle();
     assert!(
         g.h.get_by_role_and_label(Role::PasswordInput, "Bundle passphrase")
@@ -452,7 +467,7 @@ fn without_a_credential_store_the_app_says_so_and_works_with_files() {
     );
     g.click("Certificate");
     g.h.get_by_label_contains(
-        "no credential store is reachable (no Secret Service on this session bus)",
+        "the Secret Service is not reachable (no Secret Service on this session bus)",
     );
     assert!(g.h.query_by_label("Import into credential store").is_none());
     g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
@@ -464,6 +479,8 @@ fn without_a_credential_store_the_app_says_so_and_works_with_files() {
 fn a_preset_chosen_from_the_list_fills_token_url_graph_and_scope() {
     let env = Env::new();
     let mut g = gui(&env, None);
+    // No profile yet: the welcome screen leads to the form.
+    g.button("New connection");
     g.field("Tenant", "contoso.onmicrosoft.us");
     g.h.get_by_label("Token URL preset").click();
     g.h.run_ok();

@@ -424,3 +424,56 @@ fn a_jks_keystore_key_chosen_by_alias_connects() {
     let (result, _) = env.run(draft.parse().unwrap());
     assert!(result.is_ok(), "{:?}", result.err());
 }
+
+#[test]
+fn the_report_of_a_real_run_holds_no_token_assertion_password_or_header_value() {
+    use certconnect::report::{ReportContext, RunView, render_text};
+    let env = Env::new();
+    let mut draft = env.draft();
+    draft.name = "Ticket".into();
+    draft.extra_headers = "X-Api-Key:header-value-kept-secret".into();
+    let profile = draft.parse().unwrap();
+    let mut run = RunView::new(
+        profile.clone(),
+        Some(certconnect::secret::Secret::new(PASSWORD)),
+        certconnect::probe::system_now(),
+    );
+    let (result, events) = env.run(profile);
+    for event in events {
+        run.apply(event);
+    }
+    run.finish(result);
+    let text = render_text(&run, &ReportContext::default());
+    assert!(text.contains("Result:     Connected"), "{text}");
+    assert!(text.contains("  [ ok ] Request access token ("), "{text}");
+    assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
+
+    let sent = env
+        .sandbox
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/token"))
+        .unwrap();
+    let form: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(sent.form_body.as_bytes())
+            .into_owned()
+            .collect();
+    let assertion = &form["client_assertion"];
+    let signature = assertion.rsplit('.').next().unwrap();
+    assert!(
+        !text.contains(assertion.as_str()),
+        "the assertion leaked:\n{text}"
+    );
+    assert!(
+        !text.contains(signature),
+        "the assertion's signature leaked:\n{text}"
+    );
+    // Every JWT (the assertion and the access token) starts with a base64 '{"'.
+    assert!(!text.contains("eyJ"), "a token leaked:\n{text}");
+    assert!(!text.contains(PASSWORD), "the password leaked:\n{text}");
+    assert!(
+        !text.contains("header-value-kept-secret"),
+        "a header value leaked:\n{text}"
+    );
+    assert!(text.contains("X-Api-Key (value: 24 chars)"), "{text}");
+}

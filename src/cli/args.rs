@@ -259,6 +259,10 @@ pub struct TestArgs {
     /// Print one JSON object instead of the step list.
     #[arg(long)]
     pub json: bool,
+    /// Print the plain-text report after the run instead of the live step list: the same text as
+    /// the app's Copy report (settings without secrets, steps, verdict, support ids), for a ticket.
+    #[arg(long, conflicts_with = "json")]
+    pub report: bool,
 }
 
 /// `sandbox`.

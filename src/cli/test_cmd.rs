@@ -60,7 +60,12 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
         timing: RetryTiming::default(),
         vault: vault.clone(),
     };
-    let mut printer = test_print::Printer::new(args.json, &profile.name);
+    let output = match (args.json, args.report) {
+        (true, _) => test_print::Output::Json,
+        (false, true) => test_print::Output::Report,
+        (false, false) => test_print::Output::Live,
+    };
+    let mut printer = test_print::Printer::new(output, &profile, super::now());
     let cancel = CancellationToken::new();
     let result = runtime.block_on(async {
         let on_ctrl_c = cancel.clone();
@@ -80,10 +85,16 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
         if let Err(message) = remember_password(&profile.id, &secret, vault) {
             eprintln!("warning: the password was not remembered: {message}");
         } else if !args.json {
-            println!(
+            let note = format!(
                 "The password is remembered in the {}; the profile no longer needs --password-env.",
                 vault.store().name()
             );
+            // The report is the whole of standard output, ready to paste; the note goes beside it.
+            if args.report {
+                eprintln!("{note}");
+            } else {
+                println!("{note}");
+            }
         }
     }
     match result {

@@ -1,19 +1,35 @@
-//! How `certconnect test` shows a run: a live step list, or one JSON object at the end.
+//! How `certconnect test` shows a run: a live step list, one JSON object at the end, or the
+//! plain-text report at the end (the same text as the app's Copy report).
 
 use std::io::Write as _;
 
 use serde_json::{Map, Value, json};
 
 use crate::core::event::{Detail, Failure, TestEvent};
+use crate::core::profile::Profile;
 use crate::probe::{ProbeError, ProbeSummary};
+use crate::report::{ReportContext, RunView, render_text};
 
-/// Prints events as they come (text) or collects them (JSON).
+/// What `certconnect test` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Output {
+    /// Each step as it ends.
+    Live,
+    /// One JSON object at the end.
+    Json,
+    /// The text report at the end.
+    Report,
+}
+
+/// Prints events as they come (live) or collects them (JSON, report).
 pub(crate) struct Printer {
     json: bool,
     profile: String,
     steps: Vec<Value>,
     retries: Vec<Value>,
     warnings: Vec<Value>,
+    /// The run as the report shows it, in report mode.
+    report: Option<RunView>,
 }
 
 fn details_object(details: &[Detail]) -> Value {
@@ -31,20 +47,27 @@ fn out(text: &str) {
 }
 
 impl Printer {
-    pub fn new(json: bool, profile: &str) -> Self {
-        if !json {
-            out(&format!("Testing connection '{profile}'\n"));
+    /// A printer for a run of `profile` that starts now (`started_at`, Unix seconds).
+    pub fn new(output: Output, profile: &Profile, started_at: i64) -> Self {
+        if output == Output::Live {
+            out(&format!("Testing connection '{}'\n", profile.name));
         }
         Self {
-            json,
-            profile: profile.to_owned(),
+            json: output == Output::Json,
+            profile: profile.name.clone(),
             steps: Vec::new(),
             retries: Vec::new(),
             warnings: Vec::new(),
+            report: (output == Output::Report)
+                .then(|| RunView::new(profile.clone(), None, started_at)),
         }
     }
 
     pub fn event(&mut self, event: TestEvent) {
+        if let Some(run) = &mut self.report {
+            run.apply(event);
+            return;
+        }
         match event {
             TestEvent::Started { .. } => {}
             TestEvent::Done {
@@ -97,6 +120,11 @@ impl Printer {
     }
 
     pub fn finish(self, result: &Result<ProbeSummary, ProbeError>) {
+        if let Some(mut run) = self.report {
+            run.finish(result.clone());
+            out(&render_text(&run, &ReportContext::default()));
+            return;
+        }
         if self.json {
             let mut object = json!({
                 "ok": result.is_ok(),
@@ -116,6 +144,9 @@ impl Printer {
                         "status": error.failure.status,
                         "details": details_object(&error.failure.details),
                     });
+                    if let Some(raw) = &error.failure.raw {
+                        object["error"]["raw"] = json!(raw);
+                    }
                 }
             }
             super::print::json(&object);
@@ -148,5 +179,8 @@ fn failure_text(failure: &Failure) -> String {
         text.push_str(&format!("         {}: {}\n", detail.label, detail.value));
     }
     text.push_str(&format!("         Fix: {}\n", failure.hint));
+    if let Some(raw) = &failure.raw {
+        text.push_str(&format!("         Raw error: {raw}\n"));
+    }
     text
 }

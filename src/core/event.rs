@@ -96,6 +96,11 @@ pub struct Failure {
     /// Further labelled facts: trace id, correlation id, request id, timestamp, clocks.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<Detail>,
+    /// The low-level error text behind a plain message (e.g. the network library's error chain),
+    /// kept for support: the message says what happened in words, this says it in the library's.
+    /// Boxed (one pointer) so that a `Failure` stays small enough to return in a `Result`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<Box<String>>,
 }
 
 /// Something a running test reports. The CLI prints these; the app draws them.
@@ -146,21 +151,86 @@ pub enum TestEvent {
 }
 
 impl TestEvent {
-    /// The one-line note of a retry or warning (`Request access token: HTTP 429; retry 1 in 1000 ms`),
-    /// the same in the CLI and the app.
-    pub fn note(&self) -> Option<String> {
+    /// The step the event belongs to: every event has one, so retries and warnings can be shown
+    /// under the step they happened in.
+    pub fn step(&self) -> Step {
+        match self {
+            Self::Started { step }
+            | Self::Done { step, .. }
+            | Self::Failed { step, .. }
+            | Self::Retrying { step, .. }
+            | Self::Warning { step, .. } => *step,
+        }
+    }
+
+    /// The text of a retry or warning without its step (`HTTP 429; retry 1 in 1000 ms`), for
+    /// places that already show it under its step.
+    pub fn note_text(&self) -> Option<String> {
         match self {
             Self::Retrying {
-                step,
                 retry,
                 reason,
                 wait_ms,
-            } => Some(format!(
-                "{}: {reason}; retry {retry} in {wait_ms} ms",
-                step.label()
-            )),
-            Self::Warning { step, message } => Some(format!("{}: {message}", step.label())),
+                ..
+            } => Some(format!("{reason}; retry {retry} in {wait_ms} ms")),
+            Self::Warning { message, .. } => Some(message.clone()),
             _ => None,
         }
+    }
+
+    /// The one-line note of a retry or warning (`Request access token: HTTP 429; retry 1 in 1000 ms`),
+    /// the same in the CLI and the app.
+    pub fn note(&self) -> Option<String> {
+        self.note_text()
+            .map(|text| format!("{}: {text}", self.step().label()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_name_their_step_once() {
+        let retry = TestEvent::Retrying {
+            step: Step::Token,
+            retry: 1,
+            reason: "HTTP 429".into(),
+            wait_ms: 1000,
+        };
+        assert_eq!(retry.step(), Step::Token);
+        assert_eq!(
+            retry.note_text().as_deref(),
+            Some("HTTP 429; retry 1 in 1000 ms")
+        );
+        assert_eq!(
+            retry.note().as_deref(),
+            Some("Request access token: HTTP 429; retry 1 in 1000 ms")
+        );
+        let warning = TestEvent::Warning {
+            step: Step::Profile,
+            message: "multi tenant".into(),
+        };
+        assert_eq!(
+            warning.note().as_deref(),
+            Some("Check settings: multi tenant")
+        );
+        assert_eq!(TestEvent::Started { step: Step::Items }.note(), None);
+    }
+
+    #[test]
+    fn raw_is_left_out_of_json_when_absent() {
+        let failure = Failure {
+            code: "network".into(),
+            ..Failure::default()
+        };
+        let json = serde_json::to_value(&failure).unwrap_or_default();
+        assert!(json.get("raw").is_none());
+        let json = serde_json::to_value(Failure {
+            raw: Some(Box::new("tcp connect error".into())),
+            ..failure
+        })
+        .unwrap_or_default();
+        assert_eq!(json["raw"], "tcp connect error");
     }
 }

@@ -37,6 +37,7 @@ pub fn failure(status: u16, body: &[u8]) -> Failure {
             hint: "Check the Graph URL (it includes the API version, e.g. https://graph.microsoft.com/v1.0) and the proxy settings.".into(),
             status: Some(status),
             details: Vec::new(),
+            raw: None,
         };
     };
     let mut details = Vec::new();
@@ -50,6 +51,7 @@ pub fn failure(status: u16, body: &[u8]) -> Failure {
         message: error.message,
         status: Some(status),
         details,
+        raw: None,
     }
 }
 

@@ -36,6 +36,13 @@ pub fn check_header(name: &str, value: &str) -> Result<ExtraHeader, String> {
             "the value of '{name}' contains a line break; header values must be one line"
         ));
     }
+    // Tab is allowed inside a field value (RFC 9110 field-vchar / obs-text aside); other control
+    // characters would only fail later, inside the HTTP library, as a network error.
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(format!(
+            "the value of '{name}' contains a control character; header values must be plain text"
+        ));
+    }
     Ok(ExtraHeader {
         name: name.to_owned(),
         value: value.trim().to_owned(),
@@ -115,5 +122,15 @@ mod tests {
                 .contains("line break")
         );
         assert!(parse_headers("H1:a\nb").unwrap_err().contains("line break"));
+        assert!(
+            parse_headers("H1:a\u{1}b")
+                .unwrap_err()
+                .contains("control character")
+        );
+        assert!(
+            parse_headers("H1:a\u{7f}")
+                .unwrap_err()
+                .contains("control character")
+        );
     }
 }

@@ -155,7 +155,7 @@ impl TokenError {
                     ("Timestamp", &error.timestamp),
                 ];
                 details.extend(ids.into_iter().filter_map(|(label, v)| v.as_ref().map(|v| Detail::new(label, v))));
-                Failure { code, message: error.summary().to_owned(), hint, status: Some(*status), details }
+                Failure { code, message: error.summary().to_owned(), hint, status: Some(*status), details, raw: None }
             }
             Self::NotJson { status, snippet } => Failure {
                 code: "not_json".into(),
@@ -163,6 +163,7 @@ impl TokenError {
                 hint: "Something between you and Entra answered (a proxy or firewall page, or a wrong URL). Check the token URL and the proxy settings.".into(),
                 status: Some(*status),
                 details: Vec::new(),
+                raw: None,
             },
         }
     }

@@ -109,3 +109,54 @@ impl FilePicker for QueuedPicker {
         self.next()
     }
 }
+
+/// What a file is chosen for. Every action that needs a file shows a path field (typed, pasted,
+/// or filled by Browse…), so it works where no native file dialog can open — a server without a
+/// desktop portal, a remote session — and the native dialog, which blocks its thread, runs in the
+/// background, never on the UI thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileUse {
+    /// The profile's PFX file.
+    Pfx,
+    /// The profile's PEM certificate.
+    PemCertificate,
+    /// The profile's PEM private key.
+    PemKey,
+    /// The profile's CA file.
+    CaFile,
+    /// Where to write an export.
+    Export,
+    /// An export to import.
+    Import,
+    /// Where to write a new certificate's PFX.
+    NewPfx,
+    /// A certificate to read the thumbprint from.
+    Compare,
+}
+
+impl FileUse {
+    /// Asks `picker` (blocking: call it off the UI thread).
+    pub fn pick(self, picker: &dyn FilePicker) -> Option<PathBuf> {
+        match self {
+            Self::Pfx | Self::PemCertificate | Self::Compare => picker.pick_certificate(),
+            Self::PemKey => picker.pick_key(),
+            Self::CaFile => picker.pick_ca(),
+            Self::Export => picker.save_export(),
+            Self::Import => picker.pick_import(),
+            Self::NewPfx => picker.save_pfx(),
+        }
+    }
+
+    /// A path to start from, for files the app writes: the home folder (from the environment,
+    /// no file is read).
+    pub fn suggested_path(self) -> String {
+        let name = match self {
+            Self::Export => "certconnect-profiles.ron",
+            Self::NewPfx => "private_key.pfx",
+            _ => return String::new(),
+        };
+        directories::BaseDirs::new()
+            .map(|dirs| dirs.home_dir().join(name).display().to_string())
+            .unwrap_or_else(|| name.to_owned())
+    }
+}

@@ -43,6 +43,10 @@ pub enum JobKind {
     Store,
     /// Exporting or importing profiles.
     Exchange,
+    /// Starting the sandbox demo.
+    Demo,
+    /// A native file dialog.
+    Browse,
 }
 
 /// A change to the app, made on the UI thread. `current` says whether the message's ticket is the

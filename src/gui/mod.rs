@@ -5,12 +5,14 @@ pub mod app;
 mod card;
 mod dialog;
 pub mod files;
+mod hints;
+pub mod icon;
 mod inbox;
 mod modals;
 mod prefs;
 mod profile_list;
-mod run_view;
 mod test_panel;
+mod welcome;
 mod widgets;
 
 use std::sync::Arc;
@@ -61,12 +63,16 @@ pub fn run(start: Start) -> Result<(), String> {
             .and_then(crate::secrets::Vault::open_default)
             .map(Arc::new),
     };
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("certconnect")
+        .with_inner_size([1180.0, 760.0])
+        .with_min_inner_size([860.0, 520.0])
+        .with_drag_and_drop(true);
+    if let Some(icon) = icon::app_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("certconnect")
-            .with_inner_size([1180.0, 760.0])
-            .with_min_inner_size([860.0, 520.0])
-            .with_drag_and_drop(true),
+        viewport,
         ..Default::default()
     };
     let result = eframe::run_native(

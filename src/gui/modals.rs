@@ -6,7 +6,8 @@ use zeroize::Zeroizing;
 
 use super::app::CertconnectApp;
 use super::app::Purpose;
-use super::widgets::{ERROR, WARN};
+use super::files::FileUse;
+use super::widgets::{ERROR, WARN, danger_button};
 
 /// An action waiting for the answer to "save your changes?".
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +57,17 @@ pub enum ModalState {
         with_certificates: bool,
         /// As typed.
         passphrase: Zeroizing<String>,
+        /// Where to write it.
+        path: String,
+    },
+    /// A file for an action (import, a new certificate, a comparison): typed, or from Browse….
+    ChooseFile {
+        /// What the file is for.
+        use_: FileUse,
+        /// As typed or chosen.
+        path: String,
+        /// The field got the focus already.
+        focused: bool,
     },
     /// The passphrase of a bundle being imported.
     ImportBundle {
@@ -75,6 +87,26 @@ pub enum ModalState {
     },
 }
 
+impl ModalState {
+    /// The dialog's title: its heading, and its name for screen readers.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Self::ConfirmDelete(_) => "Delete profile",
+            Self::Rename { .. } => "Rename profile",
+            Self::Unsaved(_) => "Unsaved changes",
+            Self::Export { .. } => "Export profiles",
+            Self::ImportBundle { .. } => "Import a bundle",
+            Self::ChooseFile { use_, .. } => match use_ {
+                FileUse::Import => "Import profiles",
+                FileUse::NewPfx => "Save the new certificate",
+                _ => "Read the thumbprint of a certificate",
+            },
+            Self::Password(_) => "Certificate password",
+            Self::RemoveStored { .. } => "Remove from credential store",
+        }
+    }
+}
+
 /// What the user answered.
 enum Answer {
     /// Still open.
@@ -92,8 +124,12 @@ pub(super) fn show(app: &mut CertconnectApp, ctx: &egui::Context) {
     let Some(mut modal) = app.modal.take() else {
         return;
     };
-    let response = egui::Modal::new(egui::Id::unique("certconnect-modal"))
-        .show(ctx, |ui| modal_ui(ui, app, &mut modal));
+    let id = egui::Id::unique("certconnect-modal");
+    let area = egui::Modal::default_area(id).accessible_name(modal.title());
+    let response = egui::Modal::new(id).area(area).show(ctx, |ui| {
+        ui.heading(modal.title());
+        modal_ui(ui, app, &mut modal)
+    });
     let answer = if response.should_close() {
         Answer::Cancel
     } else {
@@ -122,6 +158,46 @@ fn passphrase_field(ui: &mut egui::Ui, passphrase: &mut String) -> egui::Respons
         )
         .labelled_by(label.id);
     if ui.memory(|m| m.focused().is_none()) {
+        field.request_focus();
+    }
+    field
+}
+
+/// The "File" row of a dialog that needs a path: the field (focused as the dialog opens) and
+/// Browse…, which opens the native dialog in the background.
+fn path_row(
+    ui: &mut egui::Ui,
+    app: &mut CertconnectApp,
+    use_: FileUse,
+    path: &mut String,
+    focused: &mut bool,
+) -> egui::Response {
+    let label = ui.label("File");
+    let field = ui
+        .horizontal(|ui| {
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(path)
+                        .id_salt(("modal-path", format!("{use_:?}")))
+                        .hint_text("Type or paste a path, or Browse…")
+                        .desired_width(380.0),
+                )
+                .labelled_by(label.id);
+            let browsing = app.is_browsing();
+            if ui
+                .add_enabled(!browsing, egui::Button::new("Browse…"))
+                .on_hover_text("Open the system's file dialog")
+                .clicked()
+            {
+                app.browse(use_);
+            }
+            if browsing {
+                ui.spinner();
+            }
+            field
+        })
+        .inner;
+    if !std::mem::replace(focused, true) {
         field.request_focus();
     }
     field
@@ -157,10 +233,9 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
     let mut answer = Answer::Open;
     match modal {
         ModalState::ConfirmDelete(name) => {
-            ui.heading("Delete profile");
             ui.label(format!("Delete '{name}'? Its file and its remembered password are removed; certificates are not touched."));
             ui.horizontal(|ui| {
-                if ui.button("Delete").clicked() || enter_pressed(ui) {
+                if danger_button(ui, "Delete").clicked() || enter_pressed(ui) {
                     app.delete_open();
                     answer = Answer::Done;
                 }
@@ -174,7 +249,6 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
             error,
             focused,
         } => {
-            ui.heading("Rename profile");
             let mut first = *focused;
             let field = focused_field(ui, "New name", new_name, false, &mut first);
             *focused = first;
@@ -197,11 +271,14 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
         ModalState::Export {
             with_certificates,
             passphrase,
+            path,
         } => {
-            ui.heading("Export profiles");
             ui.label(
                 "Exports never hold a password or key, unless you include the certificates below.",
             );
+            // The path field is the first field: it takes the focus while nothing has it.
+            let mut focused = ui.memory(|m| m.focused().is_some());
+            path_row(ui, app, FileUse::Export, path, &mut focused);
             ui.checkbox(
                 with_certificates,
                 "Include certificates, encrypted under a passphrase",
@@ -214,11 +291,14 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
                 ));
             }
             ui.horizontal(|ui| {
-                if ui.button("Export to file…").clicked() {
+                if ui.button("Export").clicked() || enter_pressed(ui) {
+                    if path.trim().is_empty() {
+                        return;
+                    }
                     let secret =
                         with_certificates.then(|| crate::secret::Secret::new(passphrase.as_str()));
                     answer = Answer::Done;
-                    app.export_now(secret);
+                    app.export_now(secret, std::path::PathBuf::from(path.trim()));
                 }
                 if ui.button("Cancel").clicked() {
                     answer = Answer::Cancel;
@@ -226,7 +306,6 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
             });
         }
         ModalState::ImportBundle { path, passphrase } => {
-            ui.heading("Import a bundle");
             ui.label(format!(
                 "{} holds certificates; they will be kept in the OS credential store.",
                 path.display()
@@ -245,13 +324,38 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
                 }
             });
         }
+        ModalState::ChooseFile {
+            use_,
+            path,
+            focused,
+        } => {
+            let action = match use_ {
+                FileUse::Import => "Import",
+                FileUse::NewPfx => "Create",
+                _ => "Read thumbprint",
+            };
+            if *use_ == FileUse::NewPfx {
+                ui.label("The PFX is written here, the .cer to upload and a .pem beside it. An existing file is never replaced.");
+            }
+            let field = path_row(ui, app, *use_, path, focused);
+            ui.horizontal(|ui| {
+                let enter = field.lost_focus() && enter_pressed(ui);
+                let ready = !path.trim().is_empty();
+                if (ui.add_enabled(ready, egui::Button::new(action)).clicked() || enter) && ready {
+                    answer = Answer::Done;
+                    app.file_chosen(*use_, std::path::PathBuf::from(path.trim()));
+                }
+                if ui.button("Cancel").clicked() {
+                    answer = Answer::Cancel;
+                }
+            });
+        }
         ModalState::Password(prompt) => answer = password_ui(ui, prompt),
         ModalState::RemoveStored { name, users } => {
-            ui.heading("Remove from credential store");
             ui.label(format!("Remove '{name}' and its private key from the credential store? This cannot be undone."));
             if users.is_empty() {
                 ui.horizontal(|ui| {
-                    if ui.button("Remove").clicked() {
+                    if danger_button(ui, "Remove").clicked() || enter_pressed(ui) {
                         app.remove_stored(name.clone(), false);
                         answer = Answer::Done;
                     }
@@ -273,7 +377,7 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
                     if ui.button("Keep").clicked() {
                         answer = Answer::Cancel;
                     }
-                    if ui.button("Remove anyway").clicked() {
+                    if danger_button(ui, "Remove anyway").clicked() {
                         app.remove_stored(name.clone(), true);
                         answer = Answer::Done;
                     }
@@ -281,7 +385,6 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
             }
         }
         ModalState::Unsaved(pending) => {
-            ui.heading("Unsaved changes");
             let name = app.draft().name.trim();
             ui.label(if name.is_empty() {
                 "This new profile has changes that are not saved.".to_owned()
@@ -308,7 +411,6 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
 
 fn password_ui(ui: &mut egui::Ui, prompt: &mut PasswordPrompt) -> Answer {
     let mut answer = Answer::Open;
-    ui.heading("Certificate password");
     ui.label(format!(
         "The certificate of '{}' needs its password.",
         prompt.whose

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use egui::RichText;
 
-use super::widgets::{ERROR, OK, WARN};
+use super::widgets::{ERROR, OK, WARN, danger};
 use crate::core::profile::ExpiryLevel;
 use crate::store::StoredProfile;
 
@@ -40,6 +40,13 @@ pub struct ListView<'a> {
     pub dirty: bool,
     /// Unix seconds, for the expiry badges.
     pub now: i64,
+    /// The open draft's name while it is not saved (new or duplicated), listed first.
+    pub unsaved: Option<&'a str>,
+}
+
+/// The search field's id (Ctrl+F gives it the focus).
+pub fn search_id() -> egui::Id {
+    egui::Id::unique("certconnect-profile-search")
 }
 
 /// Draws the list.
@@ -53,11 +60,16 @@ pub fn profile_list_ui(
     ui.heading("Profiles");
     ui.horizontal(|ui| {
         let label = ui.label("Search");
-        ui.add(egui::TextEdit::singleline(search).desired_width(150.0))
-            .labelled_by(label.id);
+        ui.add(
+            egui::TextEdit::singleline(search)
+                .id(search_id())
+                .desired_width(ui.available_width()),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Ctrl+F");
     });
     ui.horizontal_wrapped(|ui| {
-        if ui.button("New").clicked() {
+        if ui.button("New").on_hover_text("Ctrl+N").clicked() {
             action = ListAction::New;
         }
         if ui
@@ -68,18 +80,17 @@ pub fn profile_list_ui(
         }
         if ui
             .add_enabled(view.selected.is_some(), egui::Button::new("Rename"))
+            .on_hover_text("F2")
             .clicked()
         {
             action = ListAction::Rename;
         }
-        if ui
-            .add_enabled(view.selected.is_some(), egui::Button::new("Delete"))
-            .clicked()
-        {
+        let delete = ui.add_enabled(view.selected.is_some(), danger("Delete"));
+        if delete.on_hover_text("Del (asks first)").clicked() {
             action = ListAction::Delete;
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button("Import…").clicked() {
             action = ListAction::Import;
         }
@@ -96,6 +107,16 @@ pub fn profile_list_ui(
     egui::ScrollArea::vertical()
         .id_salt("profiles")
         .show(ui, |ui| {
+            if let Some(name) = view.unsaved {
+                // A new or duplicated draft is listed until it is saved or discarded.
+                ui.horizontal(|ui| {
+                    ui.add_space(ui.spacing().icon_width + ui.spacing().item_spacing.x);
+                    let _ = ui.selectable_label(
+                        true,
+                        RichText::new(format!("{name} (unsaved)")).italics(),
+                    );
+                });
+            }
             for stored in view
                 .profiles
                 .iter()

@@ -1,87 +1,172 @@
-//! The Test connection panel: each step live with a spinner, tick or cross and its duration, then
-//! the verdict with the code, message, fix and support ids.
+//! The Test connection panel: each step live with a spinner, tick or cross and its duration, its
+//! findings as a key/value grid and its retries and warnings under it; then the verdict in plain
+//! words with the fix, the support ids and the raw error behind "Details"; and *Copy report*.
+//!
+//! Everything wraps to the width the panel is given (it may sit beside the form or under it), and
+//! every value can be selected and copied.
 
 use egui::{Color32, RichText};
 
-use super::run_view::{RunView, StepState, Verdict};
-use super::widgets::{ERROR, OK, WARN};
+use super::widgets::{ERROR, OK, WARN, copy_button};
+use crate::core::event::{Detail, Failure, Step};
+use crate::probe::ProbeSummary;
+use crate::report::{NoteKind, ReportContext, RunView, StepState, StepView, Verdict};
+use crate::report::{failure_title, render_text};
 
 /// Draws a run; `stale` when the settings changed since it ran.
 pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
+    if run.verdict.is_some() {
+        ui.horizontal_wrapped(|ui| {
+            let report = render_text(run, &ReportContext::default());
+            copy_button(
+                ui,
+                "Copy report",
+                "Copy the whole run as plain text, for a ticket (no secrets in it)",
+                &report,
+            );
+        });
+    }
     if stale {
-        ui.label(
+        wrapped(
+            ui,
             RichText::new("Settings changed since this run: test again to check them.")
                 .strong()
                 .color(WARN),
         );
         ui.separator();
     }
-    for (step, state) in &run.steps {
-        ui.horizontal(|ui| match state {
-            StepState::Pending => {
-                mark(ui, Mark::Pending);
-                ui.label(RichText::new(step.label()).color(Color32::GRAY));
-            }
-            StepState::Running => {
-                ui.spinner();
-                ui.label(step.label());
-            }
-            StepState::Done { duration_ms, .. } => {
-                mark(ui, Mark::Tick);
-                ui.label(format!("{} ({duration_ms} ms)", step.label()));
-            }
-            StepState::Failed { duration_ms } => {
-                mark(ui, Mark::Cross);
-                ui.label(format!("{} ({duration_ms} ms)", step.label()));
-            }
-        });
-        if let StepState::Done { details, .. } = state {
-            for detail in details {
-                ui.label(
-                    RichText::new(format!("      {}: {}", detail.label, detail.value)).small(),
-                );
-            }
-        }
-    }
-    for note in &run.notes {
-        ui.label(RichText::new(note).color(WARN));
+    for view in &run.steps {
+        step_ui(ui, view);
     }
     match &run.verdict {
         None => {}
-        Some(Verdict::Connected(summary)) => {
-            ui.separator();
-            ui.label(RichText::new("Connected").strong().color(OK));
-            let mut text = format!("Token valid for {} s", summary.token_expires_in);
-            if let (Some(site), Some(drive)) = (&summary.site, &summary.drive) {
-                text.push_str(&format!("; site '{site}', drive '{drive}'"));
-            }
-            ui.label(text);
-            ui.label(format!(
-                "Roles: {}",
-                if summary.roles.is_empty() {
-                    "(none)".into()
-                } else {
-                    summary.roles.join(", ")
-                }
-            ));
+        Some(Verdict::Connected(summary)) => connected_ui(ui, summary),
+        Some(Verdict::Failed { step, failure }) => failed_ui(ui, *step, failure),
+    }
+}
+
+/// A label that wraps to the width it is given.
+fn wrapped(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.add(egui::Label::new(text).wrap())
+}
+
+fn step_ui(ui: &mut egui::Ui, view: &StepView) {
+    let label = view.step.label();
+    ui.horizontal(|ui| match &view.state {
+        StepState::Pending => {
+            mark(ui, Mark::Pending);
+            wrapped(ui, RichText::new(label).color(Color32::GRAY));
         }
-        Some(Verdict::Failed { step, failure }) => {
-            ui.separator();
-            ui.label(
-                RichText::new(format!("Failed at '{}': {}", step.label(), failure.code))
-                    .strong()
-                    .color(ERROR),
+        StepState::Running => {
+            ui.spinner();
+            wrapped(ui, label);
+        }
+        StepState::Done { duration_ms, .. } => {
+            mark(ui, Mark::Tick);
+            wrapped(ui, format!("{label} ({duration_ms} ms)"));
+        }
+        StepState::Failed { duration_ms } => {
+            mark(ui, Mark::Cross);
+            wrapped(ui, format!("{label} ({duration_ms} ms)"));
+        }
+    });
+    let details = match &view.state {
+        StepState::Done { details, .. } => details.as_slice(),
+        _ => &[],
+    };
+    if details.is_empty() && view.notes.is_empty() {
+        return;
+    }
+    // An indent, not leading spaces, so wrapped lines keep their place.
+    ui.indent(("step", view.step.name()), |ui| {
+        details_grid(ui, view.step, details);
+        for note in &view.notes {
+            let text = match note.kind {
+                NoteKind::Retry => note.text.clone(),
+                NoteKind::Warning => format!("Warning: {}", note.text),
+            };
+            wrapped(ui, RichText::new(text).color(WARN));
+        }
+    });
+}
+
+/// Findings as an aligned grid: the label column as wide as its longest label, the values
+/// wrapping in the rest of the width, selectable.
+fn details_grid(ui: &mut egui::Ui, step: Step, details: &[Detail]) {
+    if details.is_empty() {
+        return;
+    }
+    let weak = ui.visuals().weak_text_color();
+    egui::Grid::new(("details", step.name()))
+        .num_columns(2)
+        .spacing([12.0, 2.0])
+        .show(ui, |ui| {
+            for detail in details {
+                ui.label(RichText::new(&detail.label).color(weak));
+                ui.add(egui::Label::new(&detail.value).wrap().selectable(true));
+                ui.end_row();
+            }
+        });
+}
+
+fn connected_ui(ui: &mut egui::Ui, summary: &ProbeSummary) {
+    ui.separator();
+    ui.label(RichText::new("Connected").strong().color(OK));
+    let mut text = format!("Token valid for {} s", summary.token_expires_in);
+    if let (Some(site), Some(drive)) = (&summary.site, &summary.drive) {
+        text.push_str(&format!("; site '{site}', drive '{drive}'"));
+    }
+    wrapped(ui, text);
+    let roles = if summary.roles.is_empty() {
+        "(none)".into()
+    } else {
+        summary.roles.join(", ")
+    };
+    wrapped(ui, format!("Roles: {roles}"));
+}
+
+fn failed_ui(ui: &mut egui::Ui, step: Step, failure: &Failure) {
+    ui.separator();
+    // AADSTS and Graph codes stay as they are (admins search for them); certconnect's own codes
+    // are shown as words.
+    wrapped(
+        ui,
+        RichText::new(format!(
+            "Failed at '{}': {}",
+            step.label(),
+            failure_title(&failure.code)
+        ))
+        .strong()
+        .color(ERROR),
+    );
+    ui.add(egui::Label::new(&failure.message).wrap().selectable(true));
+    wrapped(ui, RichText::new(format!("Fix: {}", failure.hint)).strong());
+    if let Some(status) = failure.status {
+        wrapped(ui, format!("HTTP status: {status}"));
+    }
+    for detail in &failure.details {
+        ui.horizontal_wrapped(|ui| {
+            ui.add(
+                egui::Label::new(format!("{}: {}", detail.label, detail.value)).selectable(true),
             );
-            ui.label(&failure.message);
-            ui.label(RichText::new(format!("Fix: {}", failure.hint)).strong());
-            for detail in &failure.details {
-                ui.horizontal(|ui| {
-                    ui.label(format!("{}: {}", detail.label, detail.value));
-                    let hover = format!("Copy the {}", detail.label);
-                    super::widgets::copy_button(ui, "Copy", &hover, &detail.value);
-                });
+            // Support asks for the ids: each has its own Copy button.
+            if detail.label.to_ascii_lowercase().ends_with("id") {
+                let hover = format!("Copy the {}", detail.label);
+                copy_button(ui, "Copy", &hover, &detail.value);
             }
-        }
+        });
+    }
+    if let Some(raw) = &failure.raw {
+        egui::CollapsingHeader::new("Details")
+            .id_salt("raw-error")
+            .default_open(false)
+            .show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(RichText::new(raw.as_str()).monospace())
+                        .wrap()
+                        .selectable(true),
+                );
+            });
     }
 }
 
@@ -116,3 +201,7 @@ fn mark(ui: &mut egui::Ui, mark: Mark) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "test_panel_tests.rs"]
+mod tests;

@@ -1,7 +1,13 @@
 //! Small building blocks: colours, and fields whose visible label is tied to the input (screen
 //! readers, keyboard users and UI tests all find a field by its label).
+//!
+//! Rows adapt to the width they are given: the label sits left of the input while both fit, and
+//! above it when they do not; inputs take the whole width that is left; messages wrap. So nothing
+//! in the form is ever wider than the form.
 
 use egui::{Color32, RichText, TextEdit};
+
+use super::hints::hint_for;
 
 /// Success.
 pub const OK: Color32 = Color32::from_rgb(0x2e, 0x9e, 0x44);
@@ -12,8 +18,13 @@ pub const WARN: Color32 = Color32::from_rgb(0xd9, 0x8c, 0x1f);
 
 /// Width of the label column.
 pub const LABEL_WIDTH: f32 = 150.0;
-/// Width of text inputs.
-pub const FIELD_WIDTH: f32 = 420.0;
+/// The narrowest an input may be beside its label; below that the label goes above the input.
+pub const MIN_INPUT_WIDTH: f32 = 200.0;
+
+/// Whether labels go above their inputs at this width.
+pub fn is_stacked(ui: &egui::Ui) -> bool {
+    ui.available_width() < LABEL_WIDTH + ui.spacing().item_spacing.x + MIN_INPUT_WIDTH
+}
 
 /// A labelled single-line text field with its error (if any) underneath. Returns the input's response.
 pub fn text_field(
@@ -50,41 +61,83 @@ fn text_field_with(
     password: bool,
     enabled: bool,
 ) -> egui::Response {
-    let response = ui
-        .horizontal(|ui| {
-            let label_response = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
-            let width = ui.available_width().min(FIELD_WIDTH);
-            // The id comes from the label, not from the position: a row appearing above never
-            // hands this field's focus (and the keys typed next) to another field.
-            ui.add_enabled(
+    let response = row(ui, label, |ui, label_id| {
+        let width = ui.available_width();
+        // The id comes from the label, not from the position: a row appearing above never
+        // hands this field's focus (and the keys typed next) to another field.
+        let response = ui
+            .add_enabled(
                 enabled,
                 TextEdit::singleline(value)
                     .id_salt(("field", label))
                     .password(password)
                     .desired_width(width),
             )
-            .labelled_by(label_response.id)
-        })
-        .inner;
+            .labelled_by(label_id);
+        with_hint(response, label)
+    });
     error_line(ui, error);
     response
 }
 
-/// The red line under a field with a problem.
+fn with_hint(response: egui::Response, label: &str) -> egui::Response {
+    match hint_for(label) {
+        Some(hint) => response.on_hover_text(hint),
+        None => response,
+    }
+}
+
+/// The red line under a field with a problem; it wraps within the form.
 pub fn error_line(ui: &mut egui::Ui, error: Option<&str>) {
     if let Some(error) = error {
-        ui.horizontal(|ui| {
-            ui.add_space(LABEL_WIDTH + ui.spacing().item_spacing.x);
-            ui.label(RichText::new(error).color(ERROR));
+        indented(ui, |ui| {
+            ui.add(egui::Label::new(RichText::new(error).color(ERROR)).wrap());
         });
     }
 }
 
-/// A labelled row for any widget.
+/// A line of text in the input column (under the inputs), wrapped within the form.
+pub fn note(ui: &mut egui::Ui, text: impl Into<RichText>) {
+    let text = text.into();
+    indented(ui, |ui| {
+        ui.add(egui::Label::new(text).wrap());
+    });
+}
+
+/// Runs `add` in the input column: indented by the label column beside labels, flush when labels
+/// are stacked above their inputs.
+pub fn indented<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    if is_stacked(ui) {
+        return add(ui);
+    }
+    ui.horizontal_top(|ui| {
+        ui.add_space(LABEL_WIDTH + ui.spacing().item_spacing.x);
+        ui.vertical(add).inner
+    })
+    .inner
+}
+
+/// A labelled row for any widget; the widgets wrap onto further lines when they do not fit.
+/// An empty label indents the widgets into the input column.
 pub fn row<R>(ui: &mut egui::Ui, label: &str, add: impl FnOnce(&mut egui::Ui, egui::Id) -> R) -> R {
-    ui.horizontal(|ui| {
-        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
-        add(ui, label.id)
+    if label.is_empty() {
+        return indented(ui, |ui| {
+            ui.horizontal_wrapped(|ui| add(ui, ui.scope_id())).inner
+        });
+    }
+    if is_stacked(ui) {
+        let label_response = with_hint(ui.label(label), label);
+        return ui.horizontal_wrapped(|ui| add(ui, label_response.id)).inner;
+    }
+    ui.horizontal_top(|ui| {
+        let label_response = with_hint(
+            ui.add_sized(
+                [LABEL_WIDTH, ui.spacing().interact_size.y],
+                egui::Label::new(label).wrap(),
+            ),
+            label,
+        );
+        ui.horizontal_wrapped(|ui| add(ui, label_response.id)).inner
     })
     .inner
 }
@@ -98,10 +151,10 @@ pub fn choice<T: PartialEq + Copy>(
     text: impl Fn(T) -> String,
 ) {
     row(ui, label, |ui, label_id| {
-        let width = ui.available_width().min(FIELD_WIDTH);
-        egui::ComboBox::from_id_salt(label)
+        let width = ui.available_width() - ui.spacing().icon_width - ui.spacing().item_spacing.x;
+        let response = egui::ComboBox::from_id_salt(label)
             .selected_text(text(*value))
-            .width(width)
+            .width(width.max(80.0))
             .show_ui(ui, |ui| {
                 for option in options {
                     ui.selectable_value(value, *option, text(*option));
@@ -109,7 +162,21 @@ pub fn choice<T: PartialEq + Copy>(
             })
             .response
             .labelled_by(label_id);
+        with_hint(response, label);
     });
+}
+
+/// A button for an action that deletes or removes something: red, so it never looks like the
+/// harmless buttons beside it.
+pub fn danger_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.add(danger(text))
+}
+
+/// The destructive button itself, for `ui.add_enabled`.
+pub fn danger(text: &str) -> egui::Button<'static> {
+    egui::Button::new(RichText::new(text).color(ERROR))
+        .wrap_mode(egui::TextWrapMode::Extend)
+        .stroke(egui::Stroke::new(1.0, ERROR.gamma_multiply(0.8)))
 }
 
 /// How long a Copy button says "Copied", in seconds.

@@ -1,11 +1,12 @@
 //! Sending a request with the profile's retry policy, inside the run's deadline, cancellably.
 
-use std::error::Error as _;
-
+use hyper_util::client::proxy::matcher::Matcher;
 use reqwest::header::HeaderMap;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::cause::{self, Cause};
+use super::unreachable::{self, Target, url_field};
 use crate::core::event::{Failure, Step, TestEvent};
 use crate::core::retry::{AttemptOutcome, RetrySettings, RetryTiming, parse_retry_after};
 
@@ -60,10 +61,14 @@ pub async fn send(
 ) -> Result<Answer, Failure> {
     let mut retry = 0;
     loop {
-        let request = make()?.timeout(ctx.deadline.saturating_duration_since(Instant::now()));
+        let (client, request) = make()?
+            .timeout(ctx.deadline.saturating_duration_since(Instant::now()))
+            .build_split();
+        let request = request.map_err(|e| unbuildable(&e))?;
+        let url = request.url().clone();
         let sent_at = (ctx.now)();
         let attempt = async {
-            let response = request.send().await?;
+            let response = client.execute(request).await?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let body = response.bytes().await?.to_vec();
@@ -79,18 +84,18 @@ pub async fn send(
             result = tokio::time::timeout_at(ctx.deadline, attempt) => result,
         };
         let (outcome, answer, error) = match result {
-            Err(_) => return Err(timed_out(ctx.step)),
+            Err(_) => return Err(timed_out(&url, ctx.step)),
             Ok(Ok(answer)) if answer.is_success() => return Ok(answer),
             Ok(Ok(answer)) => (AttemptOutcome::Status(answer.status), Some(answer), None),
             Ok(Err(e)) if e.is_timeout() => (AttemptOutcome::Timeout, None, Some(e)),
             Ok(Err(e)) => (AttemptOutcome::Network, None, Some(e)),
         };
+        let failure = error.as_ref().map(|e| network_failure(e, &url, ctx.step));
         if retry >= ctx.settings.max_count || !ctx.settings.should_retry(outcome) {
-            return match (answer, error) {
+            return match (answer, failure) {
                 (Some(answer), _) => Ok(answer),
-                (None, Some(e)) if e.is_timeout() => Err(timed_out(ctx.step)),
-                (None, Some(e)) => Err(network_failure(&e)),
-                (None, None) => Err(timed_out(ctx.step)),
+                (None, Some(failure)) => Err(failure),
+                (None, None) => Err(timed_out(&url, ctx.step)),
             };
         }
         retry += 1;
@@ -106,11 +111,13 @@ pub async fn send(
                     outcome.describe(),
                     wait.as_millis()
                 ),
-                ..timed_out(ctx.step)
+                raw: failure.and_then(|f| f.raw),
+                ..timed_out(&url, ctx.step)
             });
         }
-        let reason = match &error {
-            Some(e) => format!("{}: {}", outcome.describe(), error_chain(e)),
+        // The note says why in the same words a failure would, never the raw error chain.
+        let reason = match &failure {
+            Some(failure) => format!("{}: {}", outcome.describe(), failure.message),
             None => outcome.describe(),
         };
         report(TestEvent::Retrying {
@@ -136,43 +143,51 @@ pub fn cancelled() -> Failure {
     }
 }
 
-fn timed_out(step: Step) -> Failure {
-    Failure {
-        code: "timeout".into(),
-        message: format!("the test ran out of time during '{}'", step.label()),
-        hint:
-            "The server is slow or unreachable; raise the timeout, or check the network and proxy."
-                .into(),
-        ..Failure::default()
+/// Where a request to `url` went: its host and port, and the proxy that carries it (the same
+/// system settings reqwest reads), without the proxy's credentials.
+fn target<'a>(url: &'a reqwest::Url, step: Step) -> Target<'a> {
+    let proxy = url
+        .as_str()
+        .parse::<hyper::Uri>()
+        .ok()
+        .and_then(|uri| Matcher::from_system().intercept(&uri))
+        .and_then(|proxy| {
+            let uri = proxy.uri();
+            let host = uri.host()?;
+            Some(match uri.port_u16() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            })
+        });
+    Target {
+        host: url.host_str().unwrap_or_default(),
+        port: url.port_or_known_default().unwrap_or_default(),
+        field: url_field(step),
+        proxy,
     }
 }
 
-fn network_failure(error: &reqwest::Error) -> Failure {
-    let chain = error_chain(error);
-    let tls = chain.to_ascii_lowercase().contains("certificate");
+fn timed_out(url: &reqwest::Url, step: Step) -> Failure {
+    unreachable::failure(&Cause::Timeout, &target(url, step), step)
+}
+
+/// A plain sentence and fix for a request that got no answer, with the error chain kept as `raw`.
+fn network_failure(error: &reqwest::Error, url: &reqwest::Url, step: Step) -> Failure {
+    let target = target(url, step);
+    let cause = cause::classify(error, target.proxy.is_some());
     Failure {
-        code: if tls { "tls" } else { "network" }.into(),
-        message: format!("could not reach the server: {chain}"),
-        hint: if tls {
-            "The server's TLS certificate is not trusted. If your network inspects TLS, set the CA file to its root certificate."
-        } else {
-            "Check the URL, the network and the proxy settings (HTTPS_PROXY / NO_PROXY)."
-        }
-        .into(),
-        ..Failure::default()
+        raw: Some(Box::new(cause::chain_text(error))),
+        ..unreachable::failure(&cause, &target, step)
     }
 }
 
-/// An error and its causes on one line (reqwest's top-level message alone hides the TLS reason).
-fn error_chain(error: &reqwest::Error) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = cause.source();
+/// A request that could not even be built (a header value the HTTP library refuses).
+fn unbuildable(error: &reqwest::Error) -> Failure {
+    Failure {
+        code: "client_setup".into(),
+        message: "the request could not be built".into(),
+        hint: "Check the URLs and the extra headers.".into(),
+        raw: Some(Box::new(cause::chain_text(error))),
+        ..Failure::default()
     }
-    parts.join(": ")
 }

@@ -29,8 +29,32 @@ impl KeyringStore {
     fn entry(&self, entry: &str) -> Result<keyring_core::Entry, String> {
         self.store
             .build(SERVICE, entry, None)
-            .map_err(|e| format!("{}: {e}", self.name))
+            .map_err(|e| store_error(self.name, &e))
     }
+}
+
+/// Why a store could not be reached, in words that name the real service, with the library's own
+/// error in parentheses for support ("kernel keyring: Couldn't access platform storage:
+/// AccessDenied" alone does not tell an admin what to start or unlock).
+fn store_error(name: &str, error: &keyring_core::Error) -> String {
+    use keyring_core::Error as E;
+    if !matches!(error, E::NoStorageAccess(_) | E::PlatformFailure(_)) {
+        return format!("the {name} refused the request ({error})");
+    }
+    let reason = match name {
+        "Secret Service" => {
+            "the Secret Service (GNOME Keyring / KWallet) is not running, is locked, or is not reachable on the session bus"
+        }
+        "kernel keyring" => {
+            "no Secret Service (GNOME Keyring / KWallet) is running, and the Linux kernel keyring that stands in for it refused access"
+        }
+        "Windows Credential Manager" => {
+            "the Windows Credential Manager refused access or is not available for this user"
+        }
+        "macOS Keychain" => "the macOS Keychain is locked or refused access",
+        other => return format!("the {other} is not reachable ({error})"),
+    };
+    format!("{reason} ({error})")
 }
 
 impl SecretStore for KeyringStore {
@@ -43,7 +67,7 @@ impl SecretStore for KeyringStore {
         match self.entry(entry)?.get_secret() {
             Ok(secret) => Ok(Some(secret)),
             Err(keyring_core::Error::NoEntry) => Ok(None),
-            Err(e) => Err(format!("{}: {e}", self.name)),
+            Err(e) => Err(store_error(self.name, &e)),
         }
     }
 
@@ -51,14 +75,14 @@ impl SecretStore for KeyringStore {
         crate::blocking::forbid_on_ui_thread("SecretStore::set");
         self.entry(entry)?
             .set_secret(secret)
-            .map_err(|e| format!("{}: {e}", self.name))
+            .map_err(|e| store_error(self.name, &e))
     }
 
     fn delete(&self, entry: &str) -> Result<(), String> {
         crate::blocking::forbid_on_ui_thread("SecretStore::delete");
         match self.entry(entry)?.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
-            Err(e) => Err(format!("{}: {e}", self.name)),
+            Err(e) => Err(store_error(self.name, &e)),
         }
     }
 }
@@ -78,7 +102,7 @@ fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
         Err(secret_service) => match linux_keyutils_keyring_store::Store::new() {
             Ok(store) => Ok(("kernel keyring", store)),
             Err(keyutils) => Err(format!(
-                "no credential store is reachable (Secret Service: {secret_service}; kernel keyring: {keyutils})"
+                "no credential store is reachable: the Secret Service (GNOME Keyring / KWallet) is not running or not reachable on the session bus, and the Linux kernel keyring is not available either (Secret Service: {secret_service}; kernel keyring: {keyutils})"
             )),
         },
     }
@@ -88,14 +112,14 @@ fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
 fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
     windows_native_keyring_store::Store::new()
         .map(|store| ("Windows Credential Manager", store as Arc<CredentialStore>))
-        .map_err(|e| format!("the Windows Credential Manager is not reachable: {e}"))
+        .map_err(|e| format!("the Windows Credential Manager is not available for this user ({e})"))
 }
 
 #[cfg(target_os = "macos")]
 fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
     apple_native_keyring_store::keychain::Store::new()
         .map(|store| ("macOS Keychain", store as Arc<CredentialStore>))
-        .map_err(|e| format!("the macOS Keychain is not reachable: {e}"))
+        .map_err(|e| format!("the macOS Keychain is locked or not available ({e})"))
 }
 
 #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
@@ -140,5 +164,49 @@ impl SecretStore for MemoryStore {
             .map_err(|e| e.to_string())?
             .remove(entry);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn denied() -> keyring_core::Error {
+        keyring_core::Error::NoStorageAccess(Box::new(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "AccessDenied",
+        )))
+    }
+
+    #[test]
+    fn an_unreachable_store_is_named_with_the_raw_error_kept() {
+        let text = store_error("kernel keyring", &denied());
+        assert!(
+            text.starts_with("no Secret Service (GNOME Keyring / KWallet) is running"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("(Couldn't access platform storage: AccessDenied)"),
+            "{text}"
+        );
+        let text = store_error("Secret Service", &denied());
+        assert!(text.contains("GNOME Keyring / KWallet"), "{text}");
+        assert!(
+            store_error("Windows Credential Manager", &denied())
+                .starts_with("the Windows Credential Manager")
+        );
+        assert!(
+            store_error("macOS Keychain", &denied()).starts_with("the macOS Keychain is locked")
+        );
+    }
+
+    #[test]
+    fn other_refusals_keep_the_store_name_and_the_reason() {
+        let error = keyring_core::Error::TooLong("secret".into(), 2560);
+        let text = store_error("Windows Credential Manager", &error);
+        assert!(
+            text.starts_with("the Windows Credential Manager refused the request ("),
+            "{text}"
+        );
     }
 }

@@ -30,6 +30,27 @@ pub fn gui_with_vault(
     initial: Option<Profile>,
     vault: Result<Arc<certconnect::secrets::Vault>, String>,
 ) -> Gui<'static> {
+    gui_with(env, initial, vault, egui::vec2(1280.0, 860.0), None)
+}
+
+/// The app in a window of `size`, started with what `storage` kept of an earlier run (leaked: it
+/// lives as long as the harness).
+pub fn gui_sized(
+    env: &Env,
+    initial: Option<Profile>,
+    size: egui::Vec2,
+    storage: Option<MemoryStorage>,
+) -> Gui<'static> {
+    gui_with(env, initial, Ok(env.vault.clone()), size, storage)
+}
+
+fn gui_with(
+    env: &Env,
+    initial: Option<Profile>,
+    vault: Result<Arc<certconnect::secrets::Vault>, String>,
+    size: egui::Vec2,
+    storage: Option<MemoryStorage>,
+) -> Gui<'static> {
     let store = ProfileStore::at(env.ws.path("profiles"));
     let picker = Arc::new(QueuedPicker::default());
     let deps = AppDeps {
@@ -43,9 +64,13 @@ pub fn gui_with_vault(
         },
         vault,
     };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 860.0))
-        .build_eframe(|cc| CertconnectApp::new(cc, deps));
+    let storage: Option<&'static MemoryStorage> = storage.map(|s| &*Box::leak(Box::new(s)));
+    let mut h = Harness::builder().with_size(size).build_eframe(|cc| {
+        if let Some(storage) = storage {
+            cc.storage = Some(storage);
+        }
+        CertconnectApp::new(cc, deps)
+    });
     h.run_ok();
     let mut g = Gui { h, store, picker };
     g.settle();

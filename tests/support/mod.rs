@@ -333,3 +333,4 @@ pub fn stderr(output: &Output) -> String {
 }
 
 pub mod probe_env;
+pub mod tls_server;

@@ -112,9 +112,11 @@ impl CertconnectApp {
 
     /// Reads the thumbprint to compare with from a certificate file.
     pub(super) fn pick_compare_file(&mut self) {
-        let Some(path) = self.deps.picker.pick_certificate() else {
-            return;
-        };
+        self.choose_file(crate::gui::files::FileUse::Compare);
+    }
+
+    /// Reads the thumbprint of the certificate in `path` into the comparison field.
+    pub(super) fn compare_with_file(&mut self, path: std::path::PathBuf) {
         self.spawn(JobKind::Compare, Reach::OpenDraft, move || {
             let options = crate::cert::LoadOptions {
                 key_path: None,

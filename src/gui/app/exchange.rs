@@ -63,15 +63,13 @@ impl CertconnectApp {
         self.modal = Some(ModalState::Export {
             with_certificates: false,
             passphrase: zeroize::Zeroizing::new(String::new()),
+            path: crate::gui::files::FileUse::Export.suggested_path(),
         });
     }
 
     /// Exports the ticked (or open) profiles; with a passphrase, as a bundle with their certificates.
-    pub(in crate::gui) fn export_now(&mut self, passphrase: Option<Secret>) {
+    pub(in crate::gui) fn export_now(&mut self, passphrase: Option<Secret>, path: PathBuf) {
         let names = self.export_names();
-        let Some(path) = self.deps.picker.save_export() else {
-            return;
-        };
         let Some(passphrase) = passphrase else {
             let store = self.deps.store.clone();
             return self.spawn(JobKind::Exchange, Reach::Anywhere, move || {
@@ -120,9 +118,11 @@ impl CertconnectApp {
     }
 
     pub(super) fn import(&mut self) {
-        let Some(path) = self.deps.picker.pick_import() else {
-            return;
-        };
+        self.choose_file(crate::gui::files::FileUse::Import);
+    }
+
+    /// Imports the profiles of an export file; a bundle asks for its passphrase first.
+    pub(super) fn import_from(&mut self, path: PathBuf) {
         let store = self.deps.store.clone();
         self.spawn_profile_write(JobKind::Exchange, move || {
             let is_bundle =

@@ -1,15 +1,50 @@
 //! One frame: the profile list, the footer, the test panel and the dialog. The panels draw and
 //! return what the user asked for; this file turns that into the app's actions.
-
-use std::sync::Arc;
+//!
+//! Layout: three columns (list, form, test run) while they fit; below
+//! [`THREE_COLUMNS_MIN_WIDTH`] the test run moves under the form, where it can be folded away.
+//! No panel's content is ever wider than its panel, so the dividers stay where the user put them;
+//! their sizes are kept in the UI preferences.
 
 use super::CertconnectApp;
 use crate::core::draft::CertKind;
 use crate::gui::dialog::{DialogAction, DialogContext, Errors, StoreView, dialog_ui};
 use crate::gui::profile_list::{ListView, profile_list_ui};
 use crate::gui::test_panel::test_panel_ui;
+use crate::gui::welcome::{WelcomeAction, welcome_ui};
 use crate::gui::widgets::{ERROR, OK};
 use crate::probe::system_now;
+
+/// Below this window width the list, the form and the test run no longer fit side by side: the
+/// test run moves under the form.
+pub const THREE_COLUMNS_MIN_WIDTH: f32 = 1100.0;
+
+/// Where the last frame put each part of the window (for tests and for remembering sizes).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayoutRects {
+    /// The whole window.
+    pub window: egui::Rect,
+    /// The profile list.
+    pub list: egui::Rect,
+    /// The form (the dialog, or the welcome screen).
+    pub form: egui::Rect,
+    /// The test panel.
+    pub test: egui::Rect,
+    /// The test panel is beside the form (not under it).
+    pub wide: bool,
+}
+
+impl Default for LayoutRects {
+    fn default() -> Self {
+        Self {
+            window: egui::Rect::NOTHING,
+            list: egui::Rect::NOTHING,
+            form: egui::Rect::NOTHING,
+            test: egui::Rect::NOTHING,
+            wide: true,
+        }
+    }
+}
 
 /// What the footer asks for.
 #[must_use]
@@ -19,52 +54,29 @@ enum Footer {
     Save,
     Test,
     Cancel,
+    Theme(crate::gui::prefs::ThemeChoice),
 }
 
 impl CertconnectApp {
     pub(super) fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let parsed = self.draft.parse();
-        let errors = match &parsed {
-            Ok(_) => Errors::from(&[]),
-            Err(errors) => Errors::from(errors),
-        };
+        let window = ui.available_rect_before_wrap();
+        let wide = window.width() >= THREE_COLUMNS_MIN_WIDTH;
+        let field_errors = self.field_errors();
+        let errors = Errors::from(&field_errors, &self.dialog);
         let testing = self.is_testing();
-        let can_test = errors.is_empty() && !testing;
+        let can_test = field_errors.is_empty() && !testing;
         // What a disabled Test connection says on hover.
-        let why_not = match &parsed {
+        let why_not = match field_errors.first() {
             _ if testing => "A test is running.".to_owned(),
-            Err(errors) => format!("Fix this first — {}", errors[0]),
-            Ok(_) => String::new(),
+            Some(error) => format!("Fix this first — {error}"),
+            None => String::new(),
         };
         if self.modal.is_none() {
-            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S)) {
-                self.save(None);
-            }
-            if can_test
-                && ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter))
-            {
-                self.start_test();
-            }
+            self.shortcuts(&ctx, can_test);
         }
 
-        let view = ListView {
-            profiles: &self.loaded.profiles,
-            selected: self.saved_id.as_deref(),
-            dirty: self.is_dirty(),
-            now: system_now(),
-        };
-        let mut search = std::mem::take(&mut self.search);
-        let mut ticked = std::mem::take(&mut self.ticked);
-        let list_action = egui::Panel::left("profiles")
-            .resizable(true)
-            .default_size(250.0)
-            .show(ui, |ui| {
-                profile_list_ui(ui, &view, &mut search, &mut ticked)
-            })
-            .inner;
-        self.search = search;
-        self.ticked = ticked;
+        let list_action = self.list_panel(ui, window);
         self.handle_list(list_action);
 
         let footer = egui::Panel::bottom("footer")
@@ -72,49 +84,205 @@ impl CertconnectApp {
             .inner;
         match footer {
             Footer::Save => self.save(None),
-            Footer::Test => self.start_test(),
+            Footer::Test => self.start_test_shown(),
             Footer::Cancel => {
                 if let Some(cancel) = &self.test_cancel {
                     cancel.cancel();
                 }
             }
+            Footer::Theme(theme) => {
+                self.prefs.theme = theme;
+                ctx.set_theme(theme.preference());
+            }
             Footer::None => {}
         }
 
+        self.test_panel(ui, window, wide);
+
+        let central = egui::CentralPanel::default().show(ui, |ui| {
+            if self.shows_welcome() {
+                let action = welcome_ui(ui);
+                return (DialogAction::None, action);
+            }
+            let store = match &self.deps.vault {
+                Ok(vault) => Ok(StoreView {
+                    name: vault.store().name().to_owned(),
+                    certificates: &self.stored,
+                }),
+                Err(reason) => Err(reason.clone()),
+            };
+            let creating = self.is_running(crate::gui::inbox::JobKind::NewCertificate);
+            let cx = DialogContext {
+                errors: &errors,
+                card: &self.card,
+                browsing: self.is_browsing(),
+                store: &store,
+                creating,
+            };
+            let action = dialog_ui(ui, &mut self.draft, &mut self.dialog, &cx);
+            (action, WelcomeAction::None)
+        });
+        self.layout = LayoutRects {
+            window,
+            form: central.response.rect,
+            wide,
+            ..self.layout
+        };
+        let (action, welcome) = central.inner;
+        self.dialog.touched.extend(errors.take_left());
+        self.handle_dialog(action);
+        self.handle_welcome(welcome);
+        crate::gui::modals::show(self, &ctx);
+    }
+
+    /// Ctrl+S save, Ctrl+Enter test, Ctrl+N new, F2 rename, Del delete (asked first), Ctrl+Tab and
+    /// Ctrl+Shift+Tab the next and previous tab, Ctrl+F the search field.
+    fn shortcuts(&mut self, ctx: &egui::Context, can_test: bool) {
+        use egui::{Key, Modifiers};
+        let pressed =
+            |modifiers: Modifiers, key: Key| ctx.input_mut(|i| i.consume_key(modifiers, key));
+        if pressed(Modifiers::COMMAND, Key::S) {
+            self.save(None);
+        }
+        if can_test && pressed(Modifiers::COMMAND, Key::Enter) {
+            self.start_test_shown();
+        }
+        if pressed(Modifiers::COMMAND, Key::N) {
+            self.handle_list(crate::gui::profile_list::ListAction::New);
+        }
+        if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::Tab) {
+            self.dialog.tab = self.dialog.tab.previous();
+        }
+        if pressed(Modifiers::COMMAND, Key::Tab) {
+            self.dialog.tab = self.dialog.tab.next();
+        }
+        if pressed(Modifiers::COMMAND, Key::F) {
+            ctx.memory_mut(|m| m.request_focus(crate::gui::profile_list::search_id()));
+        }
+        // F2 and Del act on the profile only while no text field has the keyboard: Del in a
+        // field deletes a character, never a profile.
+        if self.saved_id.is_some() && !ctx.egui_wants_keyboard_input() {
+            if pressed(Modifiers::NONE, Key::F2) {
+                self.handle_list(crate::gui::profile_list::ListAction::Rename);
+            }
+            if pressed(Modifiers::NONE, Key::Delete) {
+                self.handle_list(crate::gui::profile_list::ListAction::Delete);
+            }
+        }
+    }
+
+    /// Starts a test and makes sure its panel is open to watch it.
+    fn start_test_shown(&mut self) {
+        self.prefs.test_open = true;
+        self.dialog.reveal_all = true;
+        self.start_test();
+    }
+
+    fn list_panel(
+        &mut self,
+        ui: &mut egui::Ui,
+        window: egui::Rect,
+    ) -> crate::gui::profile_list::ListAction {
+        let unsaved_name = self.unsaved_entry();
+        let view = ListView {
+            profiles: &self.loaded.profiles,
+            selected: self.saved_id.as_deref(),
+            dirty: self.is_dirty(),
+            now: system_now(),
+            unsaved: unsaved_name.as_deref(),
+        };
+        let mut search = std::mem::take(&mut self.search);
+        let mut ticked = std::mem::take(&mut self.ticked);
+        let list = egui::Panel::left("profiles")
+            .resizable(true)
+            .default_size(self.prefs.list_width)
+            .size_range(180.0..=(window.width() * 0.3).max(200.0))
+            .show(ui, |ui| {
+                profile_list_ui(ui, &view, &mut search, &mut ticked)
+            });
+        self.search = search;
+        self.ticked = ticked;
+        self.layout.list = list.response.rect;
+        self.prefs.list_width = list.response.rect.width();
+        list.inner
+    }
+
+    /// The name the list shows for the open draft while it is not saved, if it is to be listed.
+    fn unsaved_entry(&self) -> Option<String> {
+        if self.saved_id.is_some() || self.shows_welcome() {
+            return None;
+        }
+        let name = self.draft.name.trim();
+        Some(if name.is_empty() {
+            "New connection".to_owned()
+        } else {
+            name.to_owned()
+        })
+    }
+
+    /// The test run: beside the form in a wide window, under it (and foldable) in a narrow one.
+    fn test_panel(&mut self, ui: &mut egui::Ui, window: egui::Rect, wide: bool) {
         let stale = self.has_verdict() && self.run_is_stale();
-        egui::Panel::right("test").resizable(true).default_size(440.0).min_size(340.0).show(ui, |ui| {
-            ui.heading("Test connection");
-            egui::ScrollArea::vertical().id_salt("run").show(ui, |ui| match &self.run {
-                Some(run) => test_panel_ui(ui, run, stale),
-                None => {
-                    ui.label("Press Test connection (Ctrl+Enter) to load the certificate, sign an assertion, get a token and read the site and drive.");
+        let run = self.run.as_ref();
+        let mut toggle = false;
+        let body = |ui: &mut egui::Ui, toggle: &mut bool, open: bool| {
+            ui.horizontal(|ui| {
+                ui.heading("Test connection");
+                if !wide && run.is_some() {
+                    let text = if open { "Hide" } else { "Show" };
+                    *toggle = ui
+                        .button(text)
+                        .on_hover_text("Show or hide the test run")
+                        .clicked();
                 }
             });
-        });
-
-        let picker = Arc::clone(&self.deps.picker);
-        let store = match &self.deps.vault {
-            Ok(vault) => Ok(StoreView {
-                name: vault.store().name().to_owned(),
-                certificates: &self.stored,
-            }),
-            Err(reason) => Err(reason.clone()),
+            if !open {
+                if run.is_none() {
+                    ui.label("Ctrl+Enter runs it; the steps appear here.");
+                }
+                return;
+            }
+            egui::ScrollArea::vertical()
+                .id_salt("run")
+                .auto_shrink([false, false])
+                .show(ui, |ui| match run {
+                    Some(run) => test_panel_ui(ui, run, stale),
+                    None => {
+                        ui.add(egui::Label::new("Press Test connection (Ctrl+Enter) to load the certificate, sign an assertion, get a token and read the site and drive.").wrap());
+                    }
+                });
         };
-        let creating = self.is_running(crate::gui::inbox::JobKind::NewCertificate);
-        let action = egui::CentralPanel::default()
-            .show(ui, |ui| {
-                let cx = DialogContext {
-                    errors: &errors,
-                    card: &self.card,
-                    picker: picker.as_ref(),
-                    store: &store,
-                    creating,
-                };
-                dialog_ui(ui, &mut self.draft, &mut self.dialog, &cx)
-            })
-            .inner;
-        self.handle_dialog(action);
-        crate::gui::modals::show(self, &ctx);
+        // Under the form, the panel takes room from the form only once there is a run to show.
+        let open = self.prefs.test_open && (wide || run.is_some());
+        let response = if wide {
+            egui::Panel::right("test")
+                .resizable(true)
+                .default_size(self.prefs.test_width)
+                .size_range(300.0..=(window.width() * 0.4).max(320.0))
+                .show(ui, |ui| body(ui, &mut toggle, true))
+                .response
+        } else if open {
+            egui::Panel::bottom("test-below")
+                .resizable(true)
+                .default_size(self.prefs.test_height)
+                .size_range(120.0..=(window.height() * 0.6).max(140.0))
+                .show(ui, |ui| body(ui, &mut toggle, true))
+                .response
+        } else {
+            egui::Panel::bottom("test-below-folded")
+                .resizable(false)
+                .show(ui, |ui| body(ui, &mut toggle, false))
+                .response
+        };
+        self.layout.test = response.rect;
+        if wide {
+            self.prefs.test_width = response.rect.width();
+        } else if open {
+            self.prefs.test_height = response.rect.height();
+        }
+        if toggle {
+            self.prefs.test_open = !open;
+        }
     }
 
     fn handle_dialog(&mut self, action: DialogAction) {
@@ -127,20 +295,34 @@ impl CertconnectApp {
             DialogAction::ImportIntoStore => self.import_into_store(),
             DialogAction::RemoveStored => self.confirm_remove_stored(),
             DialogAction::PickCompareFile => self.pick_compare_file(),
+            DialogAction::Browse(use_) => self.browse(use_),
+        }
+    }
+
+    fn handle_welcome(&mut self, action: WelcomeAction) {
+        match action {
+            WelcomeAction::None => {}
+            WelcomeAction::New => self.started_draft = true,
+            WelcomeAction::Demo => self.start_demo(),
+            WelcomeAction::Import => self.handle_list(crate::gui::profile_list::ListAction::Import),
         }
     }
 
     fn footer_ui(&self, ui: &mut egui::Ui, can_test: bool, testing: bool, why_not: &str) -> Footer {
         let mut footer = Footer::None;
-        ui.horizontal(|ui| {
-            if ui.button("Save").on_hover_text("Ctrl+S").clicked() {
+        let welcome = self.shows_welcome();
+        ui.horizontal_wrapped(|ui| {
+            if welcome {
+                // Nothing to save or test yet.
+            } else if ui.button("Save").on_hover_text("Ctrl+S").clicked() {
                 footer = Footer::Save;
             }
-            if ui
-                .add_enabled(can_test, egui::Button::new("Test connection"))
-                .on_hover_text("Ctrl+Enter")
-                .on_disabled_hover_text(why_not)
-                .clicked()
+            if !welcome
+                && ui
+                    .add_enabled(can_test, egui::Button::new("Test connection"))
+                    .on_hover_text("Ctrl+Enter")
+                    .on_disabled_hover_text(why_not)
+                    .clicked()
             {
                 footer = Footer::Test;
             }
@@ -151,12 +333,24 @@ impl CertconnectApp {
                 ui.label("• unsaved changes");
             }
             if let Some(status) = &self.status {
-                ui.label(egui::RichText::new(&status.text).color(if status.error {
-                    ERROR
-                } else {
-                    OK
-                }));
+                let color = if status.error { ERROR } else { OK };
+                ui.add(egui::Label::new(egui::RichText::new(&status.text).color(color)).wrap());
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let mut theme = self.prefs.theme;
+                egui::ComboBox::from_id_salt("theme")
+                    .selected_text(theme.label())
+                    .show_ui(ui, |ui| {
+                        for choice in crate::gui::prefs::ThemeChoice::ALL {
+                            ui.selectable_value(&mut theme, choice, choice.label());
+                        }
+                    })
+                    .response
+                    .on_hover_text("Light, dark, or as the system is");
+                if theme != self.prefs.theme {
+                    footer = Footer::Theme(theme);
+                }
+            });
         });
         footer
     }
@@ -169,6 +363,7 @@ impl CertconnectApp {
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("pfx") || e.eq_ignore_ascii_case("p12"));
             if is_pfx {
+                self.started_draft = true;
                 self.draft.cert_kind = CertKind::PfxFile;
                 self.draft.pfx_path = path.display().to_string();
                 self.dialog.tab = crate::gui::dialog::Tab::Certificate;

@@ -2,7 +2,9 @@
 //! asked for into actions; actions start background jobs; jobs report through the inbox, and only
 //! results still meant for the open draft change it.
 
+mod browse;
 mod card_jobs;
+mod demo;
 mod exchange;
 mod frame;
 mod password;
@@ -23,12 +25,13 @@ use super::files::FilePicker;
 use super::inbox::{Inbox, JobKind, Reach, Ticket};
 use super::modals::ModalState;
 use super::prefs::{PREFS_KEY, UiPrefs};
-use super::run_view::RunView;
 use crate::core::draft::ProfileDraft;
 use crate::core::profile::Profile;
 use crate::core::retry::RetryTiming;
+use crate::report::RunView;
 use crate::secrets::{StoredCertificate, Vault};
 use crate::store::{LoadedProfiles, ProfileStore};
+pub use frame::{LayoutRects, THREE_COLUMNS_MIN_WIDTH};
 
 /// What the app is given: the runtime for background work, the profile store, file dialogs.
 pub struct AppDeps {
@@ -87,6 +90,17 @@ pub struct CertconnectApp {
     /// When this frame's own work started, and how long the last frame's took.
     frame_started: Option<std::time::Instant>,
     last_frame: std::time::Duration,
+    /// Panel sizes, theme, the last profile: kept in eframe's storage.
+    prefs: UiPrefs,
+    /// Where the last frame put the list, the form and the test panel.
+    layout: LayoutRects,
+    /// The profile list has been read once.
+    loaded_once: bool,
+    /// The open unsaved draft was started on purpose (New, Duplicate, the demo), so a first run
+    /// shows it rather than the welcome screen.
+    started_draft: bool,
+    /// The sandbox demo started from the welcome screen, running as long as the app.
+    demo: Option<(crate::sandbox::Demo, tempfile::TempDir)>,
 }
 
 impl CertconnectApp {
@@ -97,6 +111,7 @@ impl CertconnectApp {
             .storage
             .and_then(|s| eframe::get_value(s, PREFS_KEY))
             .unwrap_or_default();
+        cc.egui_ctx.set_theme(prefs.theme.preference());
         let inbox = Inbox::new(deps.runtime.clone(), cc.egui_ctx.clone());
         let initial = deps.initial.take();
         let mut app = Self {
@@ -121,11 +136,17 @@ impl CertconnectApp {
             profile_writes: Arc::default(),
             frame_started: None,
             last_frame: std::time::Duration::ZERO,
+            prefs: prefs.clone(),
+            layout: LayoutRects::default(),
+            loaded_once: false,
+            started_draft: false,
+            demo: None,
         };
         match initial {
             Some(profile) => app.open_new(ProfileDraft::from(&profile)),
             None => {
                 app.open_new(ProfileDraft::default());
+                app.started_draft = false;
                 app.open_when_loaded = prefs.last_profile;
             }
         }
@@ -144,9 +165,24 @@ impl CertconnectApp {
         !self.running.is_empty()
     }
 
-    /// The open profile has changes that are not saved.
+    /// The open profile has changes that are not saved (a header row that cannot be written yet
+    /// is one).
     pub fn is_dirty(&self) -> bool {
-        self.draft != self.baseline
+        self.draft != self.baseline || self.dialog.headers.problem.is_some()
+    }
+
+    /// What is wrong with the form: the draft's field errors, and a header row that cannot be
+    /// written (it holds the draft back, so the draft alone would look valid).
+    pub(super) fn field_errors(&self) -> Vec<crate::core::draft::FieldError> {
+        let mut errors = self.draft.parse().err().unwrap_or_default();
+        if let Some(problem) = &self.dialog.headers.problem {
+            errors.retain(|e| e.field != crate::core::draft::Field::ExtraHeaders);
+            errors.push(crate::core::draft::FieldError {
+                field: crate::core::draft::Field::ExtraHeaders,
+                message: problem.clone(),
+            });
+        }
+        errors
     }
 
     /// Whether a test connection ran and ended for the open draft.
@@ -191,6 +227,25 @@ impl CertconnectApp {
     /// call on the UI thread would show up in.
     pub fn last_frame_time(&self) -> std::time::Duration {
         self.last_frame
+    }
+
+    /// Where the last frame put the profile list, the form and the test panel.
+    pub fn layout(&self) -> LayoutRects {
+        self.layout
+    }
+
+    /// Whether the welcome screen (no profiles yet) is shown instead of the form.
+    pub fn shows_welcome(&self) -> bool {
+        self.loaded_once
+            && self.loaded.profiles.is_empty()
+            && self.saved_id.is_none()
+            && !self.started_draft
+            && !self.is_dirty()
+    }
+
+    /// Whether any field error is on screen.
+    pub fn shows_field_errors(&self) -> bool {
+        crate::gui::dialog::Errors::from(&self.field_errors(), &self.dialog).any_shown()
     }
 
     /// Whether a password prompt is open.
@@ -288,6 +343,7 @@ impl CertconnectApp {
             );
         }
         self.loaded = loaded;
+        self.loaded_once = true;
         self.ticked
             .retain(|name| self.loaded.profiles.iter().any(|p| &p.profile.name == name));
         if let Some(name) = self.open_when_loaded.take()
@@ -353,6 +409,7 @@ impl eframe::App for CertconnectApp {
             PREFS_KEY,
             &UiPrefs {
                 last_profile: self.saved_id.as_ref().map(|_| self.baseline.name.clone()),
+                ..self.prefs.clone()
             },
         );
     }

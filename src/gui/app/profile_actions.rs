@@ -19,6 +19,8 @@ impl CertconnectApp {
         self.baseline = self.draft.clone();
         self.saved_id = Some(profile.id);
         self.after_switch();
+        // A saved profile was valid when saved: whatever is wrong with it now shows at once.
+        self.dialog.reveal_all = true;
     }
 
     /// Opens an unsaved draft (new, duplicate, the demo); it gets an id of its own at once.
@@ -30,6 +32,7 @@ impl CertconnectApp {
         };
         self.draft = draft;
         self.saved_id = None;
+        self.started_draft = true;
         self.after_switch();
     }
 
@@ -72,9 +75,14 @@ impl CertconnectApp {
     /// "Remember the password" ticked, the password goes to the credential store only after the
     /// profile itself is saved, under the profile's id.
     pub(in crate::gui) fn save(&mut self, then: Option<Pending>) {
+        if let Some(problem) = self.dialog.headers.problem.clone() {
+            self.dialog.reveal_all = true;
+            return self.set_status(format!("Not saved: {problem}"), true);
+        }
         let profile = match self.draft.parse() {
             Ok(profile) => profile,
             Err(errors) => {
+                self.dialog.reveal_all = true;
                 return self.set_status(format!("Not saved: {}", errors[0]), true);
             }
         };
@@ -181,6 +189,8 @@ impl CertconnectApp {
                     Ok(()) => {
                         if current {
                             app.open_new(ProfileDraft::default());
+                            // Not started by the user: with no profile left, the welcome shows.
+                            app.started_draft = false;
                         }
                         app.set_status(format!("Deleted '{name}'"), false);
                     }

@@ -133,24 +133,42 @@ impl CertconnectApp {
         });
     }
 
-    /// Makes a new certificate from the form: never over an existing file.
+    /// Checks the New certificate form, then asks where to write the PFX.
     pub(super) fn create_certificate(&mut self) {
-        let subject = match crate::core::subject::parse_subject(&self.dialog.new_subject) {
-            Ok(subject) => subject,
-            Err(message) => return self.set_status(format!("Subject: {message}"), true),
-        };
+        match self.certificate_form() {
+            Ok(_) => self.choose_file(crate::gui::files::FileUse::NewPfx),
+            Err(message) => self.set_status(message, true),
+        }
+    }
+
+    /// The New certificate form's subject, validity and the password that protects the PFX.
+    fn certificate_form(&self) -> Result<CertificateForm, String> {
+        let subject = crate::core::subject::parse_subject(&self.dialog.new_subject)
+            .map_err(|message| format!("Subject: {message}"))?;
         let days = match self.dialog.new_days.trim().parse::<u32>() {
             Ok(days) if (1..=36_500).contains(&days) => days,
-            _ => return self.set_status("Validity: a whole number of days from 1 to 36500", true),
+            _ => return Err("Validity: a whole number of days from 1 to 36500".into()),
         };
-        let Some(password) = self.typed_password() else {
-            return self.set_status(
-                "Type the certificate password first: it protects the new PFX",
-                true,
-            );
-        };
-        let Some(pfx) = self.deps.picker.save_pfx() else {
-            return;
+        let password = self
+            .typed_password()
+            .ok_or("Type the certificate password first: it protects the new PFX")?;
+        Ok(CertificateForm {
+            subject,
+            days,
+            password,
+        })
+    }
+
+    /// Makes a new certificate from the form into `pfx` (the .cer and .pem beside it): never
+    /// over an existing file.
+    pub(super) fn create_certificate_at(&mut self, pfx: std::path::PathBuf) {
+        let CertificateForm {
+            subject,
+            days,
+            password,
+        } = match self.certificate_form() {
+            Ok(form) => form,
+            Err(message) => return self.set_status(message, true),
         };
         let request = NewCertificateRequest {
             subject,
@@ -189,4 +207,11 @@ impl CertconnectApp {
             })
         });
     }
+}
+
+/// The New certificate form, checked.
+struct CertificateForm {
+    subject: Vec<(String, String)>,
+    days: u32,
+    password: crate::secret::Secret,
 }

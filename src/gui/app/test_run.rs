@@ -8,8 +8,8 @@ use super::password::Purpose;
 use crate::core::event::Step;
 use crate::gui::card::is_password_failure;
 use crate::gui::inbox::{JobKind, Reach};
-use crate::gui::run_view::RunView;
 use crate::probe::{self, ProbeError, ProbeJob, ProbeSummary};
+use crate::report::RunView;
 
 impl CertconnectApp {
     pub(in crate::gui) fn start_test(&mut self) {
@@ -31,7 +31,7 @@ impl CertconnectApp {
             timing: self.deps.timing,
             vault: self.deps.vault.as_ref().ok().cloned(),
         };
-        self.run = Some(RunView::new(profile, password));
+        self.run = Some(RunView::new(profile, password, probe::system_now()));
         let cancel = CancellationToken::new();
         self.test_cancel = Some(cancel.clone());
         let ticket = self.ticket();

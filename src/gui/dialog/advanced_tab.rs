@@ -1,22 +1,23 @@
 //! Advanced: scope, assertion algorithm, send chain, lifetime, timeout, CA file, and a read-only
 //! preview of the assertion that will be sent.
 
-use super::Errors;
+use super::{DialogAction, DialogContext, Errors};
 use crate::core::draft::{Field, ProfileDraft};
 use crate::core::jwt::preview;
 use crate::core::profile::AssertionAlgorithm;
-use crate::gui::card::CardView;
-use crate::gui::files::FilePicker;
-use crate::gui::widgets::{FIELD_WIDTH, choice, row, text_field};
+use crate::gui::files::FileUse;
+use crate::gui::widgets::{choice, row, text_field};
 
 pub(super) fn ui(
     ui: &mut egui::Ui,
     draft: &mut ProfileDraft,
     errors: &Errors,
-    card: &CardView,
-    picker: &dyn FilePicker,
-) {
-    text_field(ui, "Scope", &mut draft.scope, errors.get(Field::Scope));
+    cx: &DialogContext<'_>,
+) -> DialogAction {
+    let card = cx.card;
+    let mut action = DialogAction::None;
+    let scope = text_field(ui, "Scope", &mut draft.scope, errors.get(Field::Scope));
+    errors.left(Field::Scope, &scope);
     choice(
         ui,
         "Assertion algorithm",
@@ -26,27 +27,26 @@ pub(super) fn ui(
     );
     row(ui, "", |ui, _| {
         ui.checkbox(&mut draft.send_chain, "Send certificate chain (x5c)")
+            .on_hover_text("Put the certificate (and its chain) in the assertion's header; needed only for subject-name/issuer authentication")
     });
-    text_field(
+    let lifetime = text_field(
         ui,
         "Assertion lifetime (s)",
         &mut draft.lifetime_secs,
         errors.get(Field::Lifetime),
     );
-    text_field(
+    errors.left(Field::Lifetime, &lifetime);
+    let timeout = text_field(
         ui,
         "Timeout (s)",
         &mut draft.timeout_secs,
         errors.get(Field::Timeout),
     );
-    text_field(ui, "CA file", &mut draft.ca_file, errors.get(Field::CaFile));
-    if row(ui, "", |ui, _| {
-        ui.button("Browse…")
-            .on_hover_text("Browse for CA file")
-            .clicked()
-    }) && let Some(path) = picker.pick_ca()
-    {
-        draft.ca_file = path.display().to_string();
+    errors.left(Field::Timeout, &timeout);
+    let ca = text_field(ui, "CA file", &mut draft.ca_file, errors.get(Field::CaFile));
+    errors.left(Field::CaFile, &ca);
+    if super::cert_tab::browse(ui, "Browse for CA file", cx.browsing) {
+        action = DialogAction::Browse(FileUse::CaFile);
     }
     ui.separator();
     let thumbprint = card.report().map(|r| match draft.algorithm {
@@ -66,9 +66,10 @@ pub(super) fn ui(
             egui::TextEdit::multiline(&mut text)
                 .code_editor()
                 .interactive(false)
-                .desired_width(FIELD_WIDTH)
+                .desired_width(ui.available_width())
                 .desired_rows(14),
         )
         .labelled_by(label);
     });
+    action
 }

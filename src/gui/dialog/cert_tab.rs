@@ -8,8 +8,9 @@ use crate::core::draft::{CertKind, Field, ProfileDraft};
 use crate::core::findings::Severity;
 use crate::core::profile::PasswordSource;
 use crate::gui::card::{CardState, CardView};
+use crate::gui::files::FileUse;
 use crate::gui::widgets::{
-    ERROR, OK, WARN, copy_button, error_line, password_field, row, text_field,
+    ERROR, OK, WARN, copy_button, danger_button, error_line, note, password_field, row, text_field,
 };
 
 /// What the dialog shows of the OS credential store.
@@ -26,39 +27,41 @@ pub(super) fn ui(
     state: &mut DialogState,
     cx: &DialogContext<'_>,
 ) -> DialogAction {
-    let (errors, card, picker, store) = (cx.errors, cx.card, cx.picker, cx.store);
+    let (errors, card, store) = (cx.errors, cx.card, cx.store);
     let mut action = DialogAction::None;
+    // The store is named as the platform names it: "OS credential store" read like the Windows
+    // certificate store, which it is not.
+    let store_name = match store {
+        Ok(store) => store.name.clone(),
+        Err(_) => crate::gui::hints::platform_store_name().to_owned(),
+    };
     row(ui, "Storage mode", |ui, _| {
         ui.radio_value(&mut draft.cert_kind, CertKind::PfxFile, "Local PFX file");
         ui.radio_value(&mut draft.cert_kind, CertKind::PemFiles, "PEM files");
-        ui.radio_value(
-            &mut draft.cert_kind,
-            CertKind::CredentialStore,
-            "OS credential store",
-        );
+        ui.radio_value(&mut draft.cert_kind, CertKind::CredentialStore, &store_name)
+            .on_hover_text(format!(
+                "A certificate and key kept in the {store_name} (imported from a PFX), not in a file"
+            ));
     });
     match draft.cert_kind {
         CertKind::PfxFile => {
-            text_field(ui, "PFX file", &mut draft.pfx_path, None);
+            let path = text_field(ui, "PFX file", &mut draft.pfx_path, None);
+            errors.left(Field::Certificate, &path);
             text_field(ui, "Keystore alias", &mut draft.keystore_alias, None);
-            if browse(ui, "Browse for PFX file")
-                && let Some(path) = picker.pick_certificate()
-            {
-                draft.pfx_path = path.display().to_string();
+            if browse(ui, "Browse for PFX file", cx.browsing) {
+                action = DialogAction::Browse(FileUse::Pfx);
             }
         }
         CertKind::PemFiles => {
-            text_field(ui, "Certificate file", &mut draft.pem_cert_path, None);
-            if browse(ui, "Browse for certificate file")
-                && let Some(path) = picker.pick_certificate()
-            {
-                draft.pem_cert_path = path.display().to_string();
+            let path = text_field(ui, "Certificate file", &mut draft.pem_cert_path, None);
+            errors.left(Field::Certificate, &path);
+            if browse(ui, "Browse for certificate file", cx.browsing) {
+                action = DialogAction::Browse(FileUse::PemCertificate);
             }
-            text_field(ui, "Private key file", &mut draft.pem_key_path, None);
-            if browse(ui, "Browse for private key file")
-                && let Some(path) = picker.pick_key()
-            {
-                draft.pem_key_path = path.display().to_string();
+            let path = text_field(ui, "Private key file", &mut draft.pem_key_path, None);
+            errors.left(Field::Certificate, &path);
+            if browse(ui, "Browse for private key file", cx.browsing) {
+                action = DialogAction::Browse(FileUse::PemKey);
             }
         }
         CertKind::CredentialStore => match store {
@@ -70,7 +73,7 @@ pub(super) fn ui(
                         } else {
                             draft.store_entry.as_str()
                         })
-                        .width(super::super::widgets::FIELD_WIDTH.min(ui.available_width()))
+                        .width(ui.available_width() - ui.spacing().icon_width - 8.0)
                         .show_ui(ui, |ui| {
                             for stored in store.certificates {
                                 ui.selectable_value(
@@ -88,27 +91,35 @@ pub(super) fn ui(
                     .iter()
                     .find(|c| c.name == draft.store_entry)
                 {
-                    row(ui, "", |ui, _| {
-                        ui.label(format!(
+                    note(
+                        ui,
+                        format!(
                             "SHA-1 {} · expires {}",
                             stored.thumbprint_sha1,
                             crate::core::time_fmt::rfc3339(stored.not_after)
-                        ));
-                    });
+                        ),
+                    );
                     if row(ui, "", |ui, _| {
-                        ui.button("Remove from credential store").clicked()
+                        danger_button(ui, "Remove from credential store").clicked()
                     }) {
                         action = DialogAction::RemoveStored;
                     }
                 }
                 if store.certificates.is_empty() {
-                    ui.label("No certificate is kept in the credential store yet: choose Local PFX file, load it, then Import into credential store.");
+                    note(
+                        ui,
+                        format!(
+                            "No certificate is kept in the {} yet: choose Local PFX file, load it, then Import into credential store.",
+                            store.name
+                        ),
+                    );
                 }
             }
             Err(reason) => {
-                ui.label(
+                note(
+                    ui,
                     RichText::new(format!(
-                        "No credential store is reachable: {reason}. Use a PFX or PEM file."
+                        "The {store_name} is not reachable: {reason}. Use a PFX or PEM file."
                     ))
                     .color(ERROR),
                 );
@@ -140,7 +151,7 @@ pub(super) fn ui(
                 });
             }
             (PasswordSource::CredentialStore { .. }, Err(reason)) => {
-                ui.label(RichText::new(format!("The password is remembered in the OS credential store, which is not reachable: {reason}")).color(ERROR));
+                note(ui, RichText::new(format!("The password is remembered in the {store_name}, which is not reachable: {reason}")).color(ERROR));
                 password_field(ui, "Certificate password", &mut state.password);
             }
             (PasswordSource::Ask, _) => {
@@ -155,19 +166,24 @@ pub(super) fn ui(
                         });
                     }
                     Err(reason) => {
-                        row(ui, "", |ui, _| {
-                            ui.label(
-                                RichText::new(format!(
-                                    "Asked each time; no credential store is reachable ({reason})."
-                                ))
-                                .small(),
-                            )
-                        });
+                        note(
+                            ui,
+                            format!(
+                                "Asked each time: the {store_name} is not reachable ({reason})."
+                            ),
+                        );
                     }
                 }
             }
         }
-        if draft.cert_kind == CertKind::PfxFile && store.is_ok() && ui.button("Import into credential store").on_hover_text("Keep the certificate and key in the OS credential store, so the profile no longer depends on the file").clicked() {
+        if draft.cert_kind == CertKind::PfxFile
+            && store.is_ok()
+            && row(ui, "", |ui, _| {
+                ui.button("Import into credential store")
+                    .on_hover_text(format!("Keep the certificate and key in the {store_name}, so the profile no longer depends on the file"))
+                    .clicked()
+            })
+        {
             action = DialogAction::ImportIntoStore;
         }
     }
@@ -188,9 +204,13 @@ pub(super) fn ui(
     action
 }
 
-fn browse(ui: &mut egui::Ui, name: &str) -> bool {
+/// A Browse… button under a path field; disabled while a file dialog is open (it runs in the
+/// background and fills the field when it closes).
+pub(super) fn browse(ui: &mut egui::Ui, name: &str, browsing: bool) -> bool {
     row(ui, "", |ui, _| {
-        ui.button("Browse…").on_hover_text(name).clicked()
+        ui.add_enabled(!browsing, egui::Button::new("Browse…"))
+            .on_hover_text(name)
+            .clicked()
     })
 }
 
@@ -231,7 +251,7 @@ fn card_ui(ui: &mut egui::Ui, card: &CardView, draft: &ProfileDraft, typed: &str
             return action;
         }
         CardState::NeedsPassword { reason } => {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("Not loaded: {reason}")).color(WARN));
                 if ui.button("Enter password…").clicked() {
                     action = DialogAction::AskPassword;
@@ -265,7 +285,7 @@ fn card_ui(ui: &mut egui::Ui, card: &CardView, draft: &ProfileDraft, typed: &str
 fn report_ui(ui: &mut egui::Ui, report: &crate::cert::CertReport) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.label(RichText::new(&report.subject).strong());
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(format!("SHA-1 thumbprint: {}", report.thumbprint_sha1));
             copy_button(
                 ui,

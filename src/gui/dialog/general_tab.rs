@@ -5,10 +5,11 @@ use egui::RichText;
 use super::Errors;
 use crate::core::authority::{MULTI_TENANT_WARNING, Preset};
 use crate::core::draft::{Field, ProfileDraft};
-use crate::gui::widgets::{WARN, choice, text_field, text_field_enabled};
+use crate::gui::widgets::{WARN, choice, note, text_field, text_field_enabled};
 
 pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
-    text_field(ui, "Name", &mut draft.name, errors.get(Field::Name));
+    let name = text_field(ui, "Name", &mut draft.name, errors.get(Field::Name));
+    errors.left(Field::Name, &name);
     let before = draft.preset;
     choice(
         ui,
@@ -25,7 +26,9 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
     // Token URL, which makes the preset Custom, never moves the rows under the cursor.
     let needs_tenant = draft.preset.needs_tenant();
     let error = errors.get(Field::Tenant).filter(|_| needs_tenant);
-    if text_field_enabled(ui, "Tenant", &mut draft.tenant, error, needs_tenant).changed() {
+    let tenant = text_field_enabled(ui, "Tenant", &mut draft.tenant, error, needs_tenant);
+    errors.left(Field::Tenant, &tenant);
+    if tenant.changed() {
         draft.refresh_token_url();
     }
     let url = text_field(
@@ -34,19 +37,21 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
         &mut draft.token_url,
         errors.get(Field::TokenUrl),
     );
+    errors.left(Field::TokenUrl, &url);
     if url.changed()
         && draft.preset.token_url(&draft.tenant).as_deref() != Some(draft.token_url.as_str())
     {
         // Editing the URL by hand makes it a custom one.
         draft.preset = Preset::Custom;
     }
-    text_field(
+    let client_id = text_field(
         ui,
         "Client ID",
         &mut draft.client_id,
         errors.get(Field::ClientId),
     );
+    errors.left(Field::ClientId, &client_id);
     if draft.preset == Preset::MultiTenant {
-        ui.label(RichText::new(MULTI_TENANT_WARNING).color(WARN));
+        note(ui, RichText::new(MULTI_TENANT_WARNING).color(WARN));
     }
 }

@@ -2,31 +2,33 @@
 
 use super::Errors;
 use crate::core::draft::{Field, ProfileDraft};
-use crate::gui::widgets::text_field;
+use crate::gui::widgets::{note, text_field};
 
 pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
-    if text_field(
+    let url = text_field(
         ui,
         "Graph URL",
         &mut draft.graph_url,
         errors.get(Field::GraphUrl),
-    )
-    .changed()
-    {
+    );
+    errors.left(Field::GraphUrl, &url);
+    if url.changed() {
         draft.refresh_scope();
     }
-    text_field(
+    let site = text_field(
         ui,
         "Default Site Id",
         &mut draft.site_id,
         errors.get(Field::SiteId),
     );
-    ui.label("root, a host:/sites/path, or a full site id.");
-    text_field(
+    errors.left(Field::SiteId, &site);
+    note(ui, "root, a host:/sites/path, or a full site id.");
+    let drive = text_field(
         ui,
         "Default Drive Id",
         &mut draft.drive_id,
         errors.get(Field::DriveId),
     );
-    ui.label("Empty: the site's default document library.");
+    errors.left(Field::DriveId, &drive);
+    note(ui, "Empty: the site's default document library.");
 }

@@ -4,10 +4,12 @@ mod advanced_tab;
 mod cert_tab;
 mod general_tab;
 mod graph_tab;
+mod headers;
 mod retry_tab;
 mod workshop;
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use zeroize::Zeroizing;
 
@@ -42,6 +44,18 @@ impl Tab {
         Self::Advanced,
     ];
 
+    /// The tab after this one (Ctrl+Tab), round to the first.
+    pub fn next(self) -> Self {
+        let at = Self::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        Self::ALL[(at + 1) % Self::ALL.len()]
+    }
+
+    /// The tab before this one (Ctrl+Shift+Tab), round to the last.
+    pub fn previous(self) -> Self {
+        let at = Self::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        Self::ALL[(at + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+
     fn label(self) -> &'static str {
         match self {
             Self::General => "General",
@@ -73,11 +87,8 @@ pub struct DialogState {
     pub tab: Tab,
     /// The PFX / key password as typed; never saved, wiped on drop.
     pub password: Zeroizing<String>,
-    /// Widget keys of the extra-header rows, one per row of the draft's headers: a row keeps its
-    /// widgets (and the focus) when a row above it is removed.
-    pub header_keys: Vec<u64>,
-    /// The next header row key.
-    pub next_header_key: u64,
+    /// The extra headers as the rows being edited.
+    pub headers: headers::HeaderRows,
     /// New certificate: subject.
     pub new_subject: String,
     /// New certificate: RSA key size.
@@ -92,6 +103,10 @@ pub struct DialogState {
     pub remember_after_success: bool,
     /// The card is loading with a password just given in the prompt (a refusal asks again).
     pub card_prompted: bool,
+    /// Fields the user has left: their errors show from then on.
+    pub touched: HashSet<Field>,
+    /// Every field's error shows (a saved profile, or after Save was pressed).
+    pub reveal_all: bool,
 }
 
 impl Default for DialogState {
@@ -99,8 +114,7 @@ impl Default for DialogState {
         Self {
             tab: Tab::default(),
             password: Zeroizing::new(String::new()),
-            header_keys: Vec::new(),
-            next_header_key: 0,
+            headers: headers::HeaderRows::default(),
             new_subject: "CN=MyClientAppCert".into(),
             new_key_bits: 2048,
             new_days: "365".into(),
@@ -108,6 +122,8 @@ impl Default for DialogState {
             remember: false,
             remember_after_success: false,
             card_prompted: false,
+            touched: HashSet::new(),
+            reveal_all: false,
         }
     }
 }
@@ -120,31 +136,64 @@ impl DialogState {
         self.remember = false;
         self.remember_after_success = false;
         self.card_prompted = false;
-        self.header_keys.clear();
+        self.headers = headers::HeaderRows::default();
+        self.touched.clear();
+        self.reveal_all = false;
     }
 }
 
-/// Field errors by field, for showing each under its input.
-pub struct Errors(HashMap<Field, String>);
+/// Field errors by field, for showing each under its input — once the field has been left (or
+/// Save pressed, or the profile was saved before), never on a fresh form.
+pub struct Errors {
+    all: HashMap<Field, String>,
+    shown: HashSet<Field>,
+    /// Fields left during this frame, for the dialog state once the frame is drawn.
+    left: RefCell<HashSet<Field>>,
+}
 
 impl Errors {
-    /// From the result of parsing the draft.
-    pub fn from(errors: &[FieldError]) -> Self {
-        Self(
-            errors
-                .iter()
-                .map(|e| (e.field, e.message.clone()))
-                .collect(),
-        )
+    /// From the result of parsing the draft, showing the errors of the fields `state` says.
+    pub fn from(errors: &[FieldError], state: &DialogState) -> Self {
+        let all: HashMap<Field, String> = errors
+            .iter()
+            .map(|e| (e.field, e.message.clone()))
+            .collect();
+        let shown = all
+            .keys()
+            .filter(|f| state.reveal_all || state.touched.contains(f))
+            .copied()
+            .collect();
+        Self {
+            all,
+            shown,
+            left: RefCell::default(),
+        }
     }
 
+    /// The error to show under `field`, if any.
     fn get(&self, field: Field) -> Option<&str> {
-        self.0.get(&field).map(String::as_str)
+        self.shown
+            .contains(&field)
+            .then(|| self.all.get(&field).map(String::as_str))
+            .flatten()
     }
 
-    /// Whether any field is invalid.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    /// Notes that the user left `field` (its input lost the focus), so its error shows.
+    fn left(&self, field: Field, response: &egui::Response) {
+        if response.lost_focus() {
+            self.left.borrow_mut().insert(field);
+            response.ctx.request_repaint();
+        }
+    }
+
+    /// Whether an error is on screen.
+    pub fn any_shown(&self) -> bool {
+        !self.shown.is_empty()
+    }
+
+    /// The fields left during the frame.
+    pub fn take_left(&self) -> HashSet<Field> {
+        self.left.take()
     }
 }
 
@@ -168,6 +217,8 @@ pub enum DialogAction {
     ImportIntoStore,
     /// Remove the chosen certificate from the credential store (after asking).
     RemoveStored,
+    /// Open the native file dialog for one of the profile's files.
+    Browse(crate::gui::files::FileUse),
 }
 
 /// What the dialog shows besides the draft.
@@ -176,8 +227,8 @@ pub struct DialogContext<'a> {
     pub errors: &'a Errors,
     /// The certificate card.
     pub card: &'a CardView,
-    /// File dialogs.
-    pub picker: &'a dyn super::files::FilePicker,
+    /// A file dialog is open.
+    pub browsing: bool,
     /// The credential store, or why it is not reachable.
     pub store: &'a Result<StoreView<'a>, String>,
     /// A new certificate is being made.
@@ -192,7 +243,7 @@ pub fn dialog_ui(
     cx: &DialogContext<'_>,
 ) -> DialogAction {
     let errors = cx.errors;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         for tab in Tab::ALL {
             let flagged = tab.fields().iter().any(|f| errors.get(*f).is_some());
             // A tab with an invalid field is shown in red; its name stays the same for screen readers.
@@ -214,7 +265,7 @@ pub fn dialog_ui(
             Tab::Certificate => action = cert_tab::ui(ui, draft, state, cx),
             Tab::Graph => graph_tab::ui(ui, draft, errors),
             Tab::RetryHeaders => retry_tab::ui(ui, draft, state, errors),
-            Tab::Advanced => advanced_tab::ui(ui, draft, errors, cx.card, cx.picker),
+            Tab::Advanced => action = advanced_tab::ui(ui, draft, errors, cx),
         });
     action
 }

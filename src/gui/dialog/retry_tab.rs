@@ -1,10 +1,11 @@
 //! Retry & headers: retry mode, status codes, max count, multiply wait, the non-indexed-search
 //! option, and extra headers as name/value rows.
 
+use super::headers::HeaderRow;
 use super::{DialogState, Errors};
 use crate::core::draft::{Field, ProfileDraft};
 use crate::core::retry::RetryMode;
-use crate::gui::widgets::{choice, error_line, row, text_field};
+use crate::gui::widgets::{self, choice, error_line, note, row, text_field};
 
 pub(super) fn ui(
     ui: &mut egui::Ui,
@@ -19,20 +20,23 @@ pub(super) fn ui(
         &RetryMode::ALL,
         |m| m.label().to_owned(),
     );
-    text_field(
+    let codes = text_field(
         ui,
         "RetryStatusCodeList",
         &mut draft.retry_codes,
         errors.get(Field::RetryStatusCodes),
     );
-    text_field(
+    errors.left(Field::RetryStatusCodes, &codes);
+    let max = text_field(
         ui,
         "RetryCountMax",
         &mut draft.retry_max,
         errors.get(Field::RetryMaxCount),
     );
+    errors.left(Field::RetryMaxCount, &max);
     row(ui, "", |ui, _| {
         ui.checkbox(&mut draft.multiply_wait, "RetryMultiplyWaitTime")
+            .on_hover_text("Double the wait before each further retry (exponential backoff)")
     });
     row(ui, "", |ui, _| {
         ui.checkbox(
@@ -45,73 +49,85 @@ pub(super) fn ui(
     });
     ui.separator();
     headers_ui(ui, draft, state);
-    error_line(ui, errors.get(Field::ExtraHeaders));
-    ui.label(egui::RichText::new(format!("Stored as: {}", draft.extra_headers)).small());
+    // A problem of the text itself (say, a profile written by hand) that no row shows.
+    if state.headers.problem.is_none() {
+        error_line(ui, errors.get(Field::ExtraHeaders));
+    }
+    if !draft.extra_headers.is_empty() {
+        note(
+            ui,
+            egui::RichText::new(format!("Stored as: {}", draft.extra_headers)).weak(),
+        );
+    }
 }
 
-/// The extra headers as name/value rows. The draft's `H1:AAA||H2:BBB` text is the one source of
-/// truth: the rows are read from it each frame and every edit is written straight back.
+/// The narrowest a header's name or value input gets; below, the value moves to a line of its own.
+const NARROWEST: f32 = 160.0;
+
+/// The extra headers as name/value rows. The rows are edited here and written to the draft's
+/// `H1:AAA||H2:BBB` text whenever every row is valid; a row that cannot be written (a ':' in a
+/// name, '||' in a value, a control character) says so under itself and holds the draft back,
+/// so a test or a save never uses headers other than those on screen. A text changed elsewhere
+/// (another profile opened) is read back into rows.
 fn headers_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, state: &mut DialogState) {
-    ui.label("Extra Headers (sent on Graph requests)");
-    let mut rows: Vec<(String, String)> = if draft.extra_headers.is_empty() {
-        Vec::new()
-    } else {
-        draft
-            .extra_headers
-            .split("||")
-            .map(|part| match part.split_once(':') {
-                Some((name, value)) => (name.to_owned(), value.to_owned()),
-                None => (part.to_owned(), String::new()),
-            })
-            .collect()
-    };
-    if state.header_keys.len() != rows.len() {
-        state.header_keys = (0..rows.len()).map(|_| next_key(state)).collect();
+    ui.label("Extra Headers (sent on Graph requests)")
+        .on_hover_text("Extra HTTP headers for every Graph request, as the connector's ExtraHeaders (H1:AAA||H2:BBB)");
+    let rows = &mut state.headers;
+    if rows.synced != draft.extra_headers {
+        rows.read(&draft.extra_headers);
     }
     let mut remove = None;
-    for (index, (name, value)) in rows.iter_mut().enumerate() {
-        let key = state.header_keys[index];
-        ui.horizontal(|ui| {
-            let n = index + 1;
-            let label = ui.label(format!("Header {n} name"));
-            ui.add(
-                egui::TextEdit::singleline(name)
-                    .id_salt(("header-name", key))
-                    .desired_width(160.0),
-            )
-            .labelled_by(label.id);
-            let label = ui.label("value");
-            ui.add(
-                egui::TextEdit::singleline(value)
-                    .id_salt(("header-value", key))
-                    .desired_width(220.0),
-            )
-            .labelled_by(label.id);
-            if ui.button(format!("Remove header {n}")).clicked() {
+    for (index, row) in rows.rows.iter_mut().enumerate() {
+        let n = index + 1;
+        widgets::row(ui, &format!("Header {n}"), |ui, _| {
+            let button = 30.0 + ui.spacing().item_spacing.x;
+            let room =
+                (ui.available_width() - button - 2.0 * ui.spacing().item_spacing.x).max(120.0);
+            let name = ui.add(
+                egui::TextEdit::singleline(&mut row.name)
+                    .id_salt(("header-name", row.key))
+                    .hint_text("Name")
+                    .desired_width((room * 0.4).floor().max(NARROWEST)),
+            );
+            name.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::TextInput, true, format!("Header {n} name"))
+            });
+            let value = ui.add(
+                egui::TextEdit::singleline(&mut row.value)
+                    .id_salt(("header-value", row.key))
+                    .hint_text("Value")
+                    .desired_width((room * 0.6).floor().max(NARROWEST)),
+            );
+            value.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::TextInput, true, format!("Header {n} value"))
+            });
+            if name.lost_focus() || value.lost_focus() {
+                row.left = true;
+            }
+            let remove_button = widgets::danger_button(ui, "Remove");
+            remove_button.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Remove header {n}"))
+            });
+            if remove_button.clicked() {
                 remove = Some(index);
             }
         });
+        if let Some(problem) = row.problem().filter(|_| row.left || !row.is_blank()) {
+            error_line(ui, Some(&problem));
+        }
     }
     if let Some(index) = remove {
-        rows.remove(index);
-        state.header_keys.remove(index);
+        rows.rows.remove(index);
     }
-    if ui.button("Add header").clicked() {
-        rows.push((String::new(), String::new()));
-        let key = next_key(state);
-        state.header_keys.push(key);
+    if widgets::row(ui, "", |ui, _| ui.button("Add header").clicked()) {
+        rows.add();
     }
-    let text = rows
-        .iter()
-        .map(|(name, value)| format!("{name}:{value}"))
-        .collect::<Vec<_>>()
-        .join("||");
-    if text != draft.extra_headers {
-        draft.extra_headers = text;
+    rows.problem = rows.rows.iter().find_map(HeaderRow::problem);
+    if rows.problem.is_none() {
+        let text = rows.text();
+        if text != draft.extra_headers {
+            draft.extra_headers.clone_from(&text);
+        }
+        rows.synced = text;
     }
-}
-
-fn next_key(state: &mut DialogState) -> u64 {
-    state.next_header_key += 1;
-    state.next_header_key
 }

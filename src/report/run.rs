@@ -1,4 +1,4 @@
-//! The state of a test run as the UI shows it, built from events (no egui in here).
+//! The state of a test run, built from its events: what the app draws and what a report prints.
 
 use crate::core::draft::ProfileDraft;
 use crate::core::event::{Detail, Failure, Step, TestEvent};
@@ -15,11 +15,45 @@ pub enum StepState {
     Running,
     /// Succeeded, with its duration and findings.
     Done {
+        /// How long it took.
         duration_ms: u64,
+        /// What it found.
         details: Vec<Detail>,
     },
-    /// Failed.
-    Failed { duration_ms: u64 },
+    /// Failed (the verdict says why).
+    Failed {
+        /// How long it ran.
+        duration_ms: u64,
+    },
+}
+
+/// What a note under a step is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteKind {
+    /// A request failed and was tried again.
+    Retry,
+    /// Something worth knowing that did not fail the step.
+    Warning,
+}
+
+/// A retry or warning, shown under the step it happened in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// Retry or warning.
+    pub kind: NoteKind,
+    /// What happened, without the step's name (it is shown under the step).
+    pub text: String,
+}
+
+/// One step of a run with its notes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepView {
+    /// Which step.
+    pub step: Step,
+    /// Where it is.
+    pub state: StepState,
+    /// Its retries and warnings, in order.
+    pub notes: Vec<Note>,
 }
 
 /// How the run ended.
@@ -28,18 +62,23 @@ pub enum Verdict {
     /// Connected.
     Connected(ProbeSummary),
     /// Stopped at a step.
-    Failed { step: Step, failure: Failure },
+    Failed {
+        /// The step that failed.
+        step: Step,
+        /// Why.
+        failure: Failure,
+    },
 }
 
 /// A run, step by step.
 #[derive(Clone, Debug)]
 pub struct RunView {
-    /// Every step and its state, in run order.
-    pub steps: Vec<(Step, StepState)>,
-    /// Retry and warning lines, in order.
-    pub notes: Vec<String>,
+    /// Every step, in run order.
+    pub steps: Vec<StepView>,
     /// Set when the run ended.
     pub verdict: Option<Verdict>,
+    /// When the run started, Unix seconds.
+    started_at: i64,
     /// The settings the run tested.
     tested: Profile,
     /// The typed password it used (compared, never shown).
@@ -47,15 +86,33 @@ pub struct RunView {
 }
 
 impl RunView {
-    /// A run about to test `profile` with the typed `password`.
-    pub fn new(profile: Profile, password: Option<Secret>) -> Self {
+    /// A run about to test `profile` with the typed `password`, starting at `started_at` (Unix
+    /// seconds; the caller reads the clock).
+    pub fn new(profile: Profile, password: Option<Secret>, started_at: i64) -> Self {
         Self {
-            steps: Step::ALL.iter().map(|s| (*s, StepState::Pending)).collect(),
-            notes: Vec::new(),
+            steps: Step::ALL
+                .iter()
+                .map(|step| StepView {
+                    step: *step,
+                    state: StepState::Pending,
+                    notes: Vec::new(),
+                })
+                .collect(),
             verdict: None,
+            started_at,
             tested: profile,
             password,
         }
+    }
+
+    /// The settings this run tested.
+    pub fn profile(&self) -> &Profile {
+        &self.tested
+    }
+
+    /// When the run started, Unix seconds.
+    pub fn started_at(&self) -> i64 {
+        self.started_at
     }
 
     /// Whether the form now differs from what this run tested (the name and the saved facts of
@@ -73,15 +130,21 @@ impl RunView {
         comparable(&now) != comparable(&self.tested) || password != self.password.as_ref()
     }
 
+    fn step_mut(&mut self, step: Step) -> Option<&mut StepView> {
+        self.steps.iter_mut().find(|s| s.step == step)
+    }
+
     fn set(&mut self, step: Step, state: StepState) {
-        if let Some(entry) = self.steps.iter_mut().find(|(s, _)| *s == step) {
-            entry.1 = state;
+        if let Some(view) = self.step_mut(step) {
+            view.state = state;
         }
     }
 
-    /// Applies one event.
+    /// Applies one event: a retry or warning goes under the step it happened in.
     pub fn apply(&mut self, event: TestEvent) {
         match event {
+            TestEvent::Retrying { .. } => self.add_note(&event, NoteKind::Retry),
+            TestEvent::Warning { .. } => self.add_note(&event, NoteKind::Warning),
             TestEvent::Started { step } => self.set(step, StepState::Running),
             TestEvent::Done {
                 step,
@@ -97,17 +160,20 @@ impl RunView {
             TestEvent::Failed {
                 step, duration_ms, ..
             } => self.set(step, StepState::Failed { duration_ms }),
-            note @ (TestEvent::Retrying { .. } | TestEvent::Warning { .. }) => {
-                self.notes.extend(note.note());
-            }
+        }
+    }
+
+    fn add_note(&mut self, event: &TestEvent, kind: NoteKind) {
+        if let (Some(text), Some(view)) = (event.note_text(), self.step_mut(event.step())) {
+            view.notes.push(Note { kind, text });
         }
     }
 
     /// Records the end of the run.
     pub fn finish(&mut self, result: Result<ProbeSummary, ProbeError>) {
-        for (_, state) in &mut self.steps {
-            if *state == StepState::Running {
-                *state = StepState::Failed { duration_ms: 0 };
+        for view in &mut self.steps {
+            if view.state == StepState::Running {
+                view.state = StepState::Failed { duration_ms: 0 };
             }
         }
         self.verdict = Some(match result {
@@ -130,8 +196,8 @@ impl RunView {
         let step = self
             .steps
             .iter()
-            .find(|(_, s)| *s == StepState::Running)
-            .map_or(Step::Profile, |(s, _)| *s);
+            .find(|s| s.state == StepState::Running)
+            .map_or(Step::Profile, |s| s.step);
         self.finish(Err(ProbeError {
             step,
             failure,

@@ -1,0 +1,82 @@
+//! The panel keeps to the width it is given: long URLs, messages and raw errors wrap.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+use super::test_panel_ui;
+use crate::core::draft::ProfileDraft;
+use crate::core::event::{Detail, Failure, Step, TestEvent};
+use crate::probe::ProbeError;
+use crate::report::RunView;
+
+const WIDTH: f32 = 300.0;
+const LONG_URL: &str = "https://contoso.sharepoint.com/sites/HumanResources-Department-Archive/Shared%20Documents/Forms/AllItems.aspx";
+
+fn failed_run() -> RunView {
+    let mut draft = ProfileDraft {
+        name: "Narrow".into(),
+        tenant: "contoso.onmicrosoft.com".into(),
+        client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
+        pfx_path: "/certs/private_key.pfx".into(),
+        ..ProfileDraft::default()
+    };
+    draft.refresh_token_url();
+    let mut run = RunView::new(draft.parse().expect("valid profile"), None, 0);
+    run.apply(TestEvent::Done {
+        step: Step::GraphSite,
+        duration_ms: 3,
+        details: vec![Detail::new("URL", LONG_URL)],
+    });
+    run.apply(TestEvent::Retrying {
+        step: Step::Drive,
+        retry: 1,
+        reason: format!("connection failed: {LONG_URL} closed the connection before it answered"),
+        wait_ms: 1000,
+    });
+    let failure = Failure {
+        code: "network".into(),
+        message: format!("could not reach {LONG_URL}"),
+        hint: "Check the URL, the network and the proxy settings (HTTPS_PROXY / NO_PROXY).".into(),
+        raw: Some(Box::new(format!(
+            "error sending request for url ({LONG_URL}): client error (Connect): tcp connect error"
+        ))),
+        ..Failure::default()
+    };
+    run.finish(Err(ProbeError {
+        step: Step::Drive,
+        failure,
+        input_error: false,
+    }));
+    run
+}
+
+#[test]
+fn long_values_wrap_inside_the_width_given() {
+    let run = failed_run();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(WIDTH, 900.0))
+        .build_ui(move |ui| test_panel_ui(ui, &run, true));
+    h.run_ok();
+    h.get_by_label("Details").click();
+    h.run_ok();
+    for text in [
+        LONG_URL,
+        "closed the connection before it answered",
+        "could not reach",
+        "Check the URL, the network",
+        "client error (Connect)",
+        "Settings changed since this run",
+    ] {
+        let mut found = 0;
+        for node in h.get_all_by_label_contains(text) {
+            found += 1;
+            let right = node.rect().max.x;
+            assert!(
+                right <= WIDTH + 0.5,
+                "{text:?} reaches x = {right} in a panel {WIDTH} wide"
+            );
+        }
+        assert!(found > 0, "{text:?} is shown");
+    }
+    h.get_by_label("Failed at 'Read drive': server not reachable");
+}
