@@ -46,7 +46,7 @@ stop
 
 start demo demo
 xdotool key ctrl+Return
-shot success 4
+shot general 4
 tab certificate; shot certificate 2
 tab graph; shot graph
 tab retry; shot retry-headers
@@ -55,10 +55,9 @@ tab general
 # A client ID the app registration does not have: the sandbox answers as Entra does.
 click 686 141
 xdotool key ctrl+a type '00000000-0000-0000-0000-00000000abcd'
-xdotool key Tab ctrl+Return
+sleep 1
+xdotool key ctrl+Return
 shot refusal 4
-xdotool key ctrl+z
-shot general
 xdotool windowsize --sync "$win" 880 560
 shot narrow-raw 2
 stop

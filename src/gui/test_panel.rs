@@ -35,13 +35,18 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
         );
         ui.separator();
     }
-    for view in &run.steps {
-        step_ui(ui, view);
-    }
+    // The verdict first: it is what the admin came for, and a long run would push it out of
+    // sight below the steps.
     match &run.verdict {
         None => {}
         Some(Verdict::Connected(summary)) => connected_ui(ui, summary),
         Some(Verdict::Failed { step, failure }) => failed_ui(ui, *step, failure),
+    }
+    if run.verdict.is_some() {
+        ui.separator();
+    }
+    for view in &run.steps {
+        step_ui(ui, view);
     }
 }
 
@@ -110,7 +115,6 @@ fn details_grid(ui: &mut egui::Ui, step: Step, details: &[Detail]) {
 }
 
 fn connected_ui(ui: &mut egui::Ui, summary: &ProbeSummary) {
-    ui.separator();
     ui.label(RichText::new("Connected").strong().color(OK));
     let mut text = format!("Token valid for {} s", summary.token_expires_in);
     if let (Some(site), Some(drive)) = (&summary.site, &summary.drive) {
@@ -126,7 +130,6 @@ fn connected_ui(ui: &mut egui::Ui, summary: &ProbeSummary) {
 }
 
 fn failed_ui(ui: &mut egui::Ui, step: Step, failure: &Failure) {
-    ui.separator();
     // AADSTS and Graph codes stay as they are (admins search for them); certconnect's own codes
     // are shown as words.
     wrapped(
