@@ -57,8 +57,10 @@ impl Signer {
             ..Failure::default()
         };
         // jsonwebtoken's RSA keys are PKCS#1 DER (PKCS#8 DER would fail only when signing).
+        // The DER is wiped once jsonwebtoken has its copy.
         let der = rsa
             .private_key_to_der()
+            .map(zeroize::Zeroizing::new)
             .map_err(|_| internal("export the RSA key"))?;
         let digest = |cert: &openssl::x509::X509, md| cert.digest(md).map(|d| d.to_vec());
         let sha1 = digest(&credential.certificate, MessageDigest::sha1())

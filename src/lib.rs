@@ -20,6 +20,7 @@ pub mod cert;
 pub mod cli;
 pub mod core;
 pub mod gui;
+pub mod limits;
 pub mod net;
 pub mod ops;
 pub mod probe;

@@ -204,9 +204,17 @@ fn export_then_import_gives_the_same_profile() {
         "an imported copy is a profile of its own"
     );
     assert_eq!(
+        imported.origin,
+        certconnect::core::profile::Origin::Imported {
+            brought_entries: Vec::new()
+        },
+        "an imported profile is not trusted until confirmed here"
+    );
+    assert_eq!(
         Profile {
             name: "Prod".into(),
             id: original.id.clone(),
+            origin: original.origin.clone(),
             ..imported
         },
         original

@@ -178,4 +178,68 @@ fn a_file_dialog_takes_a_typed_path_focuses_it_and_esc_cancels() {
     g.h.run_ok();
     g.settle();
     assert!(export.exists(), "{:?}", g.h.state().status());
+    // The same path again: the file that is there is not replaced.
+    std::fs::write(&export, "keep me").unwrap();
+    g.button("Export…");
+    g.field("File", support::s(&export));
+    g.h.key_press(egui::Key::Enter);
+    g.h.run_ok();
+    g.settle();
+    assert_eq!(std::fs::read_to_string(&export).unwrap(), "keep me");
+    assert!(
+        g.h.state()
+            .status()
+            .is_some_and(|s| s.contains("Export failed")),
+        "{:?}",
+        g.h.state().status()
+    );
+}
+
+#[test]
+fn an_imported_profile_asks_before_its_first_test_and_remembers_the_answer() {
+    use certconnect::core::profile::Origin;
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    let mut draft = env.draft();
+    draft.name = "Shared".into();
+    draft.graph_url = "https://graph.attacker.invalid/v1.0".into();
+    draft.scope = env.sandbox.scope();
+    let mut profile = draft.parse().unwrap();
+    profile.origin = Origin::Imported {
+        brought_entries: Vec::new(),
+    };
+    store.save(&profile).unwrap();
+    let mut g = gui(&env, None);
+    g.click("Shared");
+    g.settle();
+    g.click("Certificate");
+    g.set_text(
+        Role::PasswordInput,
+        "Certificate password",
+        support::probe_env::PASSWORD,
+    );
+    g.button("Test connection");
+    g.h.get_by_role_and_label(Role::Dialog, "Imported profile");
+    g.h.get_by_label_contains("graph.attacker.invalid");
+    g.button("Cancel");
+    assert!(!g.h.state().is_testing());
+    assert!(
+        env.sandbox.requests().is_empty(),
+        "nothing was sent before the answer"
+    );
+
+    g.button("Test connection");
+    g.button("Trust and test");
+    g.wait_until(|app| app.has_verdict() && !app.is_busy());
+    assert!(
+        !env.sandbox.requests().is_empty(),
+        "the confirmed profile ran"
+    );
+    assert_eq!(store.get("Shared").unwrap().profile.origin, Origin::Local);
+    // Asked once: the next test goes straight ahead.
+    g.button("Test connection");
+    assert!(
+        g.h.query_by_role_and_label(Role::Dialog, "Imported profile")
+            .is_none()
+    );
 }

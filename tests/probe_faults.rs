@@ -327,3 +327,80 @@ fn a_cancelled_run_stops_at_once() {
     let (result, _) = env.run_with(env.profile(), Some(PASSWORD), &cancel);
     assert_eq!(failure_code(&result), "cancelled");
 }
+
+/// A credential store that takes 30 s to answer (a store waiting for the user to unlock it).
+struct StuckStore;
+
+impl certconnect::secrets::SecretStore for StuckStore {
+    fn name(&self) -> &str {
+        "stuck store"
+    }
+    fn get(&self, _entry: &str) -> Result<Option<Vec<u8>>, String> {
+        std::thread::sleep(Duration::from_secs(30));
+        Ok(None)
+    }
+    fn set(&self, _entry: &str, _secret: &[u8]) -> Result<(), String> {
+        Ok(())
+    }
+    fn delete(&self, _entry: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+#[test]
+fn r002_the_timeout_bounds_the_certificate_step_too() {
+    use certconnect::core::profile::CertificateSource;
+    use certconnect::probe::ProbeJob;
+    let env = Env::new();
+    let mut profile = env.profile();
+    profile.timeout_secs = 1;
+    profile.certificate = CertificateSource::CredentialStore {
+        entry: "stuck".into(),
+    };
+    let vault = std::sync::Arc::new(certconnect::secrets::Vault::at(
+        env.ws.path("stuck-vault"),
+        std::sync::Arc::new(StuckStore),
+    ));
+    // The .ccert file exists so the loader reaches the store (which then hangs).
+    let other = env.vault.clone();
+    let credential = certconnect::cert::load_file(
+        &env.pfx,
+        certconnect::cert::LoadOptions {
+            password: Some(&certconnect::secret::Secret::new(PASSWORD)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    other.import("stuck", &credential).unwrap();
+    std::fs::create_dir_all(env.ws.path("stuck-vault")).unwrap();
+    std::fs::copy(
+        env.ws.path("vault/stuck.ccert"),
+        env.ws.path("stuck-vault/stuck.ccert"),
+    )
+    .unwrap();
+    let job = ProbeJob {
+        profile,
+        password: None,
+        token_only: true,
+        timing: certconnect::core::retry::RetryTiming::default(),
+        vault: Some(vault),
+    };
+    let started = std::time::Instant::now();
+    let result = env.rt.block_on(certconnect::probe::run(
+        job,
+        &mut |_| {},
+        &CancellationToken::new(),
+    ));
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    let error = result.unwrap_err();
+    assert_eq!(
+        (error.step, error.failure.code.as_str()),
+        (Step::Certificate, "timeout"),
+        "{:?}",
+        error.failure
+    );
+}

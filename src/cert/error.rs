@@ -16,9 +16,24 @@ pub enum CertError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// Not a regular file, or larger than any certificate file (see [`crate::limits`]).
+    #[error("{0}")]
+    Refused(crate::limits::ReadError),
     /// The file is empty.
     #[error("the file is empty")]
     Empty,
+    /// A PKCS#12 file asks for more key-derivation iterations than any real export uses.
+    #[error(
+        "the PKCS#12 file asks for {count} {what} iterations, more than the {max} any real export uses"
+    )]
+    TooManyIterations {
+        /// Which count (MAC, key encryption).
+        what: &'static str,
+        /// The count in the file.
+        count: u64,
+        /// The bound.
+        max: u64,
+    },
     /// A password was given and it does not open the file.
     #[error("the password does not open this file")]
     WrongPassword,
@@ -58,6 +73,12 @@ impl CertError {
                 "Check the path; on Windows, the export may still be on the machine that made it."
             }
             Self::Unreadable { .. } => "Check the file's permissions.",
+            Self::Refused(_) => {
+                "Give the path of the certificate file itself (a .pfx, .p12, .pem, .cer or .jks of a few KiB)."
+            }
+            Self::TooManyIterations { .. } => {
+                "Export the certificate again with standard settings (Export-PfxCertificate, or openssl pkcs12 -export)."
+            }
             Self::Empty => "The export did not complete: export the certificate again.",
             Self::WrongPassword => {
                 "Use the password chosen when the PFX was exported (Export-PfxCertificate -Password, openssl pkcs12 -passout)."
@@ -88,6 +109,8 @@ impl CertError {
         match self {
             Self::NotFound(_) => "not_found",
             Self::Unreadable { .. } => "unreadable",
+            Self::Refused(_) => "refused_file",
+            Self::TooManyIterations { .. } => "too_many_iterations",
             Self::Empty => "empty",
             Self::WrongPassword => "wrong_password",
             Self::PasswordRequired => "password_required",

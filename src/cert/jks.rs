@@ -9,6 +9,8 @@ use openssl::hash::{MessageDigest, hash};
 use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
 
+use zeroize::Zeroizing;
+
 use super::error::CertError;
 
 /// One entry of a keystore.
@@ -16,7 +18,7 @@ pub(crate) struct JksEntry {
     /// The alias.
     pub alias: String,
     /// The protected private key (`None` for a trusted-certificate entry).
-    protected_key: Option<Vec<u8>>,
+    protected_key: Option<Zeroizing<Vec<u8>>>,
     /// The certificate chain, leaf first.
     pub chain: Vec<X509>,
 }
@@ -73,7 +75,8 @@ fn utf16be(password: &str) -> Vec<u8> {
 }
 
 fn sha1(parts: &[&[u8]]) -> Result<Vec<u8>, CertError> {
-    let joined: Vec<u8> = parts.concat();
+    // The parts include the password and the decrypted key.
+    let joined = Zeroizing::new(parts.concat());
     hash(MessageDigest::sha1(), &joined)
         .map(|d| d.to_vec())
         .map_err(|e| CertError::Corrupt(e.to_string()))
@@ -109,7 +112,7 @@ pub(crate) fn parse(bytes: &[u8], password: &str) -> Result<Vec<JksEntry>, CertE
         };
         match tag {
             PRIVATE_KEY => {
-                let protected_key = r.blob()?.to_vec();
+                let protected_key = Zeroizing::new(r.blob()?.to_vec());
                 let chain_len = r.u32()?;
                 let chain = (0..chain_len)
                     .map(|_| read_cert(&mut r))
@@ -165,11 +168,13 @@ impl JksEntry {
         let (salt, rest) = data.split_at(20);
         let (encrypted, check) = rest.split_at(rest.len() - 20);
         let pass = utf16be(password);
-        let mut digest = salt.to_vec();
-        let mut key = Vec::with_capacity(encrypted.len());
+        let pass = Zeroizing::new(pass);
+        let mut digest = Zeroizing::new(salt.to_vec());
+        // The decrypted PKCS#8 key: wiped when dropped, like the keystream that made it.
+        let mut key = Zeroizing::new(Vec::with_capacity(encrypted.len()));
         for block in encrypted.chunks(20) {
-            digest = sha1(&[&pass, &digest])?;
-            key.extend(block.iter().zip(&digest).map(|(b, d)| b ^ d));
+            digest = Zeroizing::new(sha1(&[&pass, &digest])?);
+            key.extend(block.iter().zip(digest.iter()).map(|(b, d)| b ^ d));
         }
         if sha1(&[&pass, &key])? != check {
             return Err(CertError::WrongPassword);

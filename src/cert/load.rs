@@ -11,7 +11,9 @@ use super::detect::{FileFormat, Sniffed, sniff};
 use super::error::{CertError, reasons};
 use super::legacy;
 use super::select::select;
+use crate::limits::{self, ReadError};
 use crate::secret::Secret;
+use zeroize::Zeroizing;
 
 /// A loaded certificate: the signing certificate, its private key (absent for a `.cer`), the other
 /// certificates of the file ordered as a chain, and the format it came from.
@@ -61,19 +63,29 @@ pub fn load_file(path: &Path, options: LoadOptions<'_>) -> Result<Credential, Ce
     let key_bytes = options.key_path.map(read).transpose()?;
     load_bytes(
         &bytes,
-        key_bytes.as_deref(),
+        key_bytes.as_ref().map(|k| k.as_slice()),
         options.password,
         options.alias,
     )
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, CertError> {
-    std::fs::read(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => CertError::NotFound(path.to_path_buf()),
-        _ => CertError::Unreadable {
+/// Reads a certificate or key file: a regular file of at most
+/// [`limits::CERTIFICATE_FILE_MAX`] bytes, wiped from memory when dropped (it may hold a key).
+fn read(path: &Path) -> Result<Zeroizing<Vec<u8>>, CertError> {
+    limits::read_regular(
+        path,
+        limits::CERTIFICATE_FILE_MAX,
+        "certificate or key file",
+    )
+    .map_err(|error| match error {
+        ReadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            CertError::NotFound(path.to_path_buf())
+        }
+        ReadError::Io { source, .. } => CertError::Unreadable {
             path: PathBuf::from(path),
             source,
         },
+        refused => CertError::Refused(refused),
     })
 }
 
@@ -104,6 +116,9 @@ pub fn load_bytes(
         ),
         Sniffed::Der => match Pkcs12::from_der(bytes) {
             Ok(p12) => {
+                // Before OpenSSL runs any key derivation: a hostile count would keep it busy for
+                // minutes, and that work cannot be interrupted.
+                super::pkcs12_bounds::check(bytes)?;
                 let (certs, key) = parse_pkcs12(&p12, password)?;
                 (FileFormat::Pkcs12, certs, key)
             }

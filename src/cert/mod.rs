@@ -8,9 +8,11 @@ mod jks;
 mod legacy;
 mod load;
 mod names;
+mod pkcs12_bounds;
 mod select;
 
 pub use detect::FileFormat;
 pub use error::CertError;
 pub use inspect::{CertReport, ChainEntry, KeyInfo, inspect};
 pub use load::{Credential, LoadOptions, load_bytes, load_file};
+pub use pkcs12_bounds::MAX_ITERATIONS;

@@ -160,9 +160,12 @@ pub enum ProfileCommand {
         /// Profile names.
         #[arg(required = true)]
         names: Vec<String>,
-        /// File to write.
+        /// File to write (a new file; an existing one only with --force).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Replace FILE if it exists (never a FIFO, a device or a profile file).
+        #[arg(long)]
+        force: bool,
         /// Also carry each profile's certificate and key, encrypted under a passphrase (for moving a
         /// connection to another machine). Without it, exports hold no secret at all.
         #[arg(long, requires = "passphrase_env")]
@@ -182,6 +185,12 @@ pub enum ProfileCommand {
         /// The environment variable holding the bundle's passphrase.
         #[arg(long, value_name = "VAR")]
         passphrase_env: Option<String>,
+    },
+    /// Trust an imported profile: confirm on this machine the hosts it sends tokens to and the
+    /// credential-store entries it names.
+    Trust {
+        /// Profile name.
+        name: String,
     },
 }
 

@@ -3,15 +3,19 @@
 use std::path::Path;
 
 use super::args::PasswordArgs;
+use super::term::{clean, outln};
 use super::{Outcome, password};
+use crate::limits::{EXPORT_FILE_MAX, read_regular_text};
 use crate::probe::open_certificate;
 use crate::secret::Secret;
-use crate::secrets::{Vault, export_bundle, import_bundle, is_bundle, open_os_store};
+use crate::secrets::{Vault, export_bundle_to, import_bundle, is_bundle, open_os_store};
 use crate::store::ProfileStore;
 
-/// Whether the file is a bundle with certificates.
+/// Whether the file is a bundle with certificates. A file that cannot be read (a FIFO, a device,
+/// too large) is not; the plain import then says why.
 pub(crate) fn is_bundle_file(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| is_bundle(&text))
+    read_regular_text(path, EXPORT_FILE_MAX, "certconnect bundle")
+        .is_ok_and(|text| is_bundle(&text))
 }
 
 fn passphrase(var: Option<&str>) -> Result<Secret, String> {
@@ -22,7 +26,7 @@ fn passphrase(var: Option<&str>) -> Result<Secret, String> {
 }
 
 fn fail(message: &str) -> Outcome {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", clean(message));
     Outcome::BadInput
 }
 
@@ -31,11 +35,24 @@ pub(crate) fn export(
     store: &ProfileStore,
     names: &[String],
     out: &Path,
+    force: bool,
     passphrase_env: Option<&str>,
     password_args: &PasswordArgs,
 ) -> Outcome {
     let run = || -> Result<usize, String> {
         let passphrase = passphrase(passphrase_env)?;
+        // Refused before any password is read or certificate opened.
+        crate::store::check_output(out, force, Some(store.dir())).map_err(|e| match &e {
+            crate::store::StoreError::Io { source, .. }
+                if source.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
+                format!(
+                    "{} exists; choose another name or add --force to replace it",
+                    out.display()
+                )
+            }
+            _ => e.to_string(),
+        })?;
         let password = password::read(password_args)?;
         let profiles = names
             .iter()
@@ -50,13 +67,28 @@ pub(crate) fn export(
                     .map_err(|(f, _)| format!("'{}': {}", p.name, f.message))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        export_bundle(&profiles, &credentials, &passphrase, out)
+        export_bundle_to(
+            &profiles,
+            &credentials,
+            &passphrase,
+            out,
+            force,
+            Some(store.dir()),
+        )
+        .map_err(|message| {
+            if message.ends_with("choose another name") {
+                format!("{message} or add --force to replace it")
+            } else {
+                message
+            }
+        })
     };
     match run() {
         Ok(count) => {
-            println!(
-                "exported {count} profile(s) with their certificates to {}, encrypted under the passphrase",
-                out.display()
+            outln!(
+                "exported {count} profile(s) with their certificates to {}, encrypted under the passphrase (PBKDF2, {} iterations)",
+                clean(&out.display().to_string()),
+                crate::secrets::PBKDF2_ITERATIONS
             );
             Outcome::Ok
         }
@@ -70,10 +102,10 @@ pub(crate) fn import(store: &ProfileStore, file: &Path, passphrase_env: Option<&
         let passphrase = passphrase(passphrase_env)?;
         let vault = open_os_store().and_then(Vault::open_default)?;
         for imported in import_bundle(file, &passphrase, store, &vault)? {
-            println!(
+            outln!(
                 "imported '{}' as '{}', its certificate kept in the {}",
-                imported.original_name,
-                imported.saved_as,
+                clean(&imported.original_name),
+                clean(&imported.saved_as),
                 vault.store().name()
             );
         }

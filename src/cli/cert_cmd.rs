@@ -5,6 +5,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::args::InspectArgs;
+use super::term::{clean, outln};
 use super::{Outcome, now, password, print};
 use crate::cert::{self, CertError, CertReport, LoadOptions};
 use crate::core::findings::{Finding, Severity};
@@ -125,7 +126,7 @@ fn outcome(file: &str, inspected: &Inspected, quiet: bool) -> Outcome {
         Inspected::Report(_) => Outcome::Failed,
         Inspected::Unreadable(error) => {
             if !quiet {
-                eprintln!("error: {file}: {error}");
+                eprintln!("error: {}: {}", clean(file), clean(&error.to_string()));
                 eprintln!("fix: {}", error.fix());
             }
             Outcome::BadInput
@@ -157,9 +158,12 @@ fn print_table(results: &[(String, Inspected)]) {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!(
+    outln!(
         "{:<width$}  {:>9}  {:<20}  {:<40}  SUBJECT / PROBLEM",
-        "FILE", "DAYS LEFT", "NOT AFTER", "SHA-1 THUMBPRINT"
+        "FILE",
+        "DAYS LEFT",
+        "NOT AFTER",
+        "SHA-1 THUMBPRINT"
     );
     for (file, inspected) in results {
         match inspected {
@@ -170,14 +174,22 @@ fn print_table(results: &[(String, Inspected)]) {
                     .find(|f| f.severity == Severity::Blocking)
                     .map(|f| format!("  [{}]", f.code))
                     .unwrap_or_default();
-                println!(
-                    "{file:<width$}  {:>9}  {:<20}  {:<40}  {}{problem}",
-                    report.days_left, report.not_after, report.thumbprint_sha1, report.subject
+                outln!(
+                    "{:<width$}  {:>9}  {:<20}  {:<40}  {}{problem}",
+                    clean(file),
+                    report.days_left,
+                    report.not_after,
+                    report.thumbprint_sha1,
+                    clean(&report.subject)
                 );
             }
-            Inspected::Unreadable(error) => println!(
-                "{file:<width$}  {:>9}  {:<20}  {:<40}  cannot read: {error}",
-                "-", "-", "-"
+            Inspected::Unreadable(error) => outln!(
+                "{:<width$}  {:>9}  {:<20}  {:<40}  cannot read: {}",
+                clean(file),
+                "-",
+                "-",
+                "-",
+                clean(&error.to_string())
             ),
         }
     }

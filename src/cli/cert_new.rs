@@ -1,6 +1,7 @@
 //! `certconnect cert new`: the `New-SelfSignedCertificate` + `Export-PfxCertificate` step.
 
 use super::args::NewCertArgs;
+use super::term::{clean, outln};
 use super::{Outcome, password};
 use crate::core::subject::parse_subject;
 use crate::ops::{NewCertificate, NewCertificateRequest, new_certificate};
@@ -10,7 +11,7 @@ pub(crate) fn run(args: &NewCertArgs) -> Outcome {
     match make(args) {
         Ok(()) => Outcome::Ok,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", clean(&message));
             Outcome::BadInput
         }
     }
@@ -55,10 +56,10 @@ fn make(args: &NewCertArgs) -> Result<(), String> {
             format: crate::cert::FileFormat::Pkcs12,
         };
         let stored = vault.import(name, &credential)?;
-        println!(
+        outln!(
             "Also kept in the {} as '{}': profiles can use it without the PFX file.",
             vault.store().name(),
-            stored.name
+            clean(&stored.name)
         );
     }
     Ok(())
@@ -66,32 +67,35 @@ fn make(args: &NewCertArgs) -> Result<(), String> {
 
 fn print_summary(args: &NewCertArgs, made: &NewCertificate, days: u32) {
     let sha1 = &made.thumbprint_sha1;
-    println!(
+    outln!(
         "Made a self-signed RSA {}-bit certificate, valid {days} days.",
         args.key_bits
     );
-    println!(
+    outln!(
         "  keep     {}  (private key, password-protected: AES-256, PBKDF2)",
-        args.out_pfx.display()
+        clean(&args.out_pfx.display().to_string())
     );
-    println!(
+    outln!(
         "  upload   {}  (public certificate)",
-        args.out_cer.display()
+        clean(&args.out_cer.display().to_string())
     );
     if let Some(pem) = &args.out_pem {
-        println!("  also     {}  (public certificate, PEM)", pem.display());
+        outln!(
+            "  also     {}  (public certificate, PEM)",
+            clean(&pem.display().to_string())
+        );
     }
-    println!("  SHA-1 thumbprint {sha1}");
-    println!();
-    println!(
+    outln!("  SHA-1 thumbprint {sha1}");
+    outln!();
+    outln!(
         "Next: Azure portal > App registrations > your app > Certificates & secrets > Upload certificate,"
     );
-    println!(
+    outln!(
         "choose {}, then check the thumbprint the portal lists against the one above:",
-        args.out_cer.display()
+        clean(&args.out_cer.display().to_string())
     );
-    println!(
+    outln!(
         "  certconnect cert inspect {} --password-env VAR --expect-thumbprint <thumbprint from the portal>",
-        args.out_pfx.display()
+        clean(&args.out_pfx.display().to_string())
     );
 }

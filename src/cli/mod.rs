@@ -12,6 +12,7 @@ mod print;
 mod profile_cmd;
 mod sandbox_cmd;
 mod store_cmd;
+pub(crate) mod term;
 mod test_cmd;
 mod test_print;
 

@@ -1,7 +1,5 @@
 //! Reading a password from where the user said: an environment variable or standard input.
 
-use std::io::BufRead as _;
-
 use super::args::PasswordArgs;
 use crate::secret::Secret;
 
@@ -19,16 +17,10 @@ pub(crate) fn read(args: &PasswordArgs) -> Result<Option<Secret>, String> {
         };
     }
     if args.password_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
-        let password = line.strip_suffix('\n').unwrap_or(&line);
-        let password = password.strip_suffix('\r').unwrap_or(password);
-        let secret = Secret::new(password);
-        zeroize::Zeroize::zeroize(&mut line);
-        return Ok(Some(secret));
+        // One line of at most PASSWORD_MAX bytes: `< /dev/zero` or a pipe that never ends gives
+        // an error, not an allocation of gigabytes. The bytes read are wiped when dropped.
+        let line = crate::limits::read_stdin_line(crate::limits::PASSWORD_MAX)?;
+        return Ok(Some(Secret::new(line.as_str())));
     }
     Ok(None)
 }

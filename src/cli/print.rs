@@ -1,17 +1,28 @@
 //! Human and JSON output.
 
-use std::io::Write as _;
+use std::fmt::Write as _;
 
 use serde_json::json;
 
 use super::Outcome;
+use super::term::{clean, out, outln};
 use crate::cert::CertReport;
 
 /// Prints one JSON value on stdout, pretty enough to read and parseable by `jq`.
 pub(crate) fn json(value: &serde_json::Value) {
     let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
-    // A closed pipe (`| head`) is not an error worth a panic.
-    writeln!(std::io::stdout(), "{text}").ok();
+    // serde escapes every control character inside a JSON string; a closed pipe ends quietly.
+    outln!("{text}");
+}
+
+/// `text` with the control characters of each line escaped and its line breaks kept: for
+/// several lines built elsewhere (the report, a list of problems) whose values may come from a
+/// server, a file or a shared profile.
+pub(crate) fn clean_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| clean(line.strip_suffix('\r').unwrap_or(line)).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Reports a usage problem (exit 2), as JSON when JSON was asked for.
@@ -19,15 +30,18 @@ pub(crate) fn usage_error(as_json: bool, message: &str) -> Outcome {
     if as_json {
         json(&json!({ "usable": false, "error": { "code": "usage", "message": message } }));
     } else {
-        eprintln!("error: {message}");
+        eprintln!("error: {}", clean_lines(message));
     }
     Outcome::BadInput
 }
 
-/// The text form of a certificate report.
+/// The text form of a certificate report. Every value read from the file (names, the file name
+/// itself) has its control characters escaped: a certificate is no reason to trust its text.
 pub(crate) fn report(file: &str, report: &CertReport) {
-    let mut out = String::new();
-    let mut line = |label: &str, value: &str| out.push_str(&format!("{label:<13}{value}\n"));
+    let mut text = String::new();
+    let mut line = |label: &str, value: &str| {
+        writeln!(text, "{label:<13}{}", clean(value)).ok();
+    };
     line("File", &format!("{file} ({})", report.format));
     line("Subject", &report.subject);
     line("Issuer", &report.issuer);
@@ -78,22 +92,35 @@ pub(crate) fn report(file: &str, report: &CertReport) {
             ),
         );
     }
-    out.push_str("Findings\n");
+    text.push_str("Findings\n");
     if report.findings.is_empty() {
-        out.push_str("  none\n");
+        text.push_str("  none\n");
     }
     for finding in &report.findings {
-        out.push_str(&format!(
-            "  {:<9}{}: {}\n",
+        writeln!(
+            text,
+            "  {:<9}{}: {}",
             finding.severity.label(),
             finding.code,
-            finding.message
-        ));
+            clean(&finding.message)
+        )
+        .ok();
     }
-    out.push_str(if report.usable {
+    text.push_str(if report.usable {
         "Verdict      usable for Entra certificate credentials\n"
     } else {
         "Verdict      NOT usable: fix the blocking findings above\n"
     });
-    write!(std::io::stdout(), "{out}").ok();
+    out!("{text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_lines;
+
+    #[test]
+    fn lines_keep_their_breaks_and_lose_their_escapes() {
+        let shown = clean_lines("a\u{1b}[2J\r\nb\u{7}\n");
+        assert_eq!(shown, "a\\u{1b}[2J\nb\\u{7}\n");
+    }
 }

@@ -1,9 +1,10 @@
-//! `certconnect profile list | show | export | import`.
+//! `certconnect profile list | show | export | import | trust`.
 
 use serde_json::json;
 
 use super::Outcome;
 use super::args::ProfileCommand;
+use super::term::{clean, outln};
 use crate::core::profile::{CertificateSource, Profile};
 use crate::store::{self, ProfileStore, StoreError};
 
@@ -19,51 +20,92 @@ pub(crate) fn run(command: ProfileCommand) -> Outcome {
         ProfileCommand::Export {
             names,
             out,
+            force,
             with_certificate: true,
             passphrase_env,
             password,
-        } => super::bundle_cmd::export(&store, &names, &out, passphrase_env.as_deref(), &password),
+        } => super::bundle_cmd::export(
+            &store,
+            &names,
+            &out,
+            force,
+            passphrase_env.as_deref(),
+            &password,
+        ),
         ProfileCommand::Import {
             file,
             passphrase_env,
         } if super::bundle_cmd::is_bundle_file(&file) => {
             super::bundle_cmd::import(&store, &file, passphrase_env.as_deref())
         }
-        ProfileCommand::Export { names, out, .. } => {
-            match store::export_profiles(&store, &names, &out) {
-                Ok(count) => {
-                    println!(
-                        "exported {count} profile(s) to {} (no passwords or keys inside)",
-                        out.display()
-                    );
-                    Outcome::Ok
-                }
-                Err(error) => failed(&error),
+        ProfileCommand::Export {
+            names, out, force, ..
+        } => match store::export_profiles_to(&store, &names, &out, force) {
+            Ok(count) => {
+                outln!(
+                    "exported {count} profile(s) to {} (no passwords or keys inside)",
+                    clean(&out.display().to_string())
+                );
+                Outcome::Ok
             }
-        }
-        ProfileCommand::Import { file, .. } => match store::import_file(&store, &file) {
-            Ok(report) => {
-                for imported in &report.imported {
-                    if imported.saved_as == imported.original_name {
-                        println!("imported '{}'", imported.saved_as);
-                    } else {
-                        println!(
-                            "imported '{}' as '{}' (the name was taken)",
-                            imported.original_name, imported.saved_as
-                        );
-                    }
-                }
-                for skipped in &report.skipped {
-                    eprintln!("skipped '{}': {}", skipped.name, skipped.reason);
-                }
-                if report.skipped.is_empty() {
-                    Outcome::Ok
-                } else {
-                    Outcome::BadInput
-                }
+            Err(StoreError::Io { path, source })
+                if source.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
+                eprintln!(
+                    "error: {} exists; choose another name or add --force to replace it",
+                    clean(&path.display().to_string())
+                );
+                Outcome::BadInput
             }
             Err(error) => failed(&error),
         },
+        ProfileCommand::Import { file, .. } => import(&store, &file),
+        ProfileCommand::Trust { name } => match crate::ops::trust_profile(&store, &name) {
+            Ok(profile) => {
+                outln!(
+                    "'{}' is trusted on this machine: its hosts and credential-store entries are confirmed",
+                    clean(&profile.name)
+                );
+                Outcome::Ok
+            }
+            Err(error) => failed(&error),
+        },
+    }
+}
+
+fn import(store: &ProfileStore, file: &std::path::Path) -> Outcome {
+    match store::import_file(store, file) {
+        Ok(report) => {
+            for imported in &report.imported {
+                if imported.saved_as == imported.original_name {
+                    outln!("imported '{}'", clean(&imported.saved_as));
+                } else {
+                    outln!(
+                        "imported '{}' as '{}' (the name was taken)",
+                        clean(&imported.original_name),
+                        clean(&imported.saved_as)
+                    );
+                }
+            }
+            if !report.imported.is_empty() {
+                outln!(
+                    "imported profiles are not trusted until confirmed: certconnect profile trust NAME"
+                );
+            }
+            for skipped in &report.skipped {
+                eprintln!(
+                    "skipped '{}': {}",
+                    clean(&skipped.name),
+                    clean(&skipped.reason)
+                );
+            }
+            if report.skipped.is_empty() {
+                Outcome::Ok
+            } else {
+                Outcome::BadInput
+            }
+        }
+        Err(error) => failed(&error),
     }
 }
 
@@ -72,8 +114,8 @@ fn list(store: &ProfileStore, as_json: bool) -> Outcome {
     for problem in &loaded.problems {
         eprintln!(
             "warning: skipped {}: {}",
-            problem.path.display(),
-            problem.message
+            clean(&problem.path.display().to_string()),
+            clean(&problem.message)
         );
     }
     if as_json {
@@ -91,21 +133,26 @@ fn list(store: &ProfileStore, as_json: bool) -> Outcome {
         return Outcome::Ok;
     }
     if loaded.profiles.is_empty() {
-        println!("no profiles in {}", store.dir().display());
+        outln!(
+            "no profiles in {}",
+            clean(&store.dir().display().to_string())
+        );
         return Outcome::Ok;
     }
-    println!(
+    outln!(
         "{:<28} {:<26} {:<38} CERTIFICATE",
-        "NAME", "TOKEN URL PRESET", "CLIENT ID"
+        "NAME",
+        "TOKEN URL PRESET",
+        "CLIENT ID"
     );
     for stored in &loaded.profiles {
         let p = &stored.profile;
-        println!(
+        outln!(
             "{:<28} {:<26} {:<38} {}",
-            p.name,
+            clean(&p.name),
             p.authority.preset.label(),
-            p.client_id,
-            certificate_label(p)
+            clean(&p.client_id),
+            clean(&certificate_label(p))
         );
     }
     Outcome::Ok
@@ -121,11 +168,20 @@ fn show(store: &ProfileStore, name: &str, as_json: bool) -> Outcome {
     } else {
         let config = ron::ser::PrettyConfig::new().struct_names(false);
         match ron::ser::to_string_pretty(&stored.profile, config) {
-            Ok(text) => println!("{text}"),
+            // RON escapes control characters inside strings; cleaned anyway, line by line.
+            Ok(text) => {
+                for line in text.lines() {
+                    outln!("{}", clean(line));
+                }
+            }
             Err(error) => return failed(&StoreError::Serialize(error.to_string())),
         }
         for warning in stored.profile.warnings() {
-            eprintln!("warning: {}: {}", warning.field.label(), warning.message);
+            eprintln!(
+                "warning: {}: {}",
+                warning.field.label(),
+                clean(&warning.message)
+            );
         }
     }
     Outcome::Ok
@@ -140,6 +196,6 @@ fn certificate_label(profile: &Profile) -> String {
 }
 
 fn failed(error: &StoreError) -> Outcome {
-    eprintln!("error: {error}");
+    eprintln!("error: {}", clean(&error.to_string()));
     Outcome::BadInput
 }

@@ -2,6 +2,7 @@
 
 use super::Outcome;
 use super::args::SandboxArgs;
+use super::term::outln;
 use crate::sandbox::{SandboxConfig, parse_fault, start_demo};
 use crate::store::{ProfileStore, export_profiles};
 
@@ -19,6 +20,18 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
             return Outcome::BadInput;
         }
     };
+    let config = SandboxConfig {
+        faults,
+        tls: args.tls,
+        clock_offset_secs: args.clock_offset_secs,
+        port: args.port,
+        ..SandboxConfig::default()
+    };
+    // Refused before any certificate is made or file written.
+    if let Err(message) = config.check() {
+        eprintln!("error: {message}");
+        return Outcome::BadInput;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -30,13 +43,6 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
         }
     };
     runtime.block_on(async {
-        let config = SandboxConfig {
-            faults,
-            tls: args.tls,
-            clock_offset_secs: args.clock_offset_secs,
-            port: args.port,
-            ..SandboxConfig::default()
-        };
         let demo = match start_demo(&args.dir, config).await {
             Ok(demo) => demo,
             Err(message) => {
@@ -65,30 +71,30 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
             )
         });
         let pfx = args.dir.join("sandbox.pfx");
-        println!(
+        outln!(
             "certconnect sandbox listening on {}",
             demo.sandbox.base_url()
         );
-        println!("  token URL   {}", demo.sandbox.token_url());
-        println!("  Graph URL   {}", demo.sandbox.graph_url());
-        println!("  client ID   {}", demo.profile.client_id);
-        println!(
+        outln!("  token URL   {}", demo.sandbox.token_url());
+        outln!("  Graph URL   {}", demo.sandbox.graph_url());
+        outln!("  client ID   {}", demo.profile.client_id);
+        outln!(
             "  certificate {} (no password), SHA-1 thumbprint {}",
             pfx.display(),
             demo.thumbprint
         );
         if let Some(ca) = &demo.profile.ca_file {
-            println!("  TLS CA      {}", ca.display());
+            outln!("  TLS CA      {}", ca.display());
         }
-        println!();
-        println!("In another terminal, test the connection:");
+        outln!();
+        outln!("In another terminal, test the connection:");
         let ca = demo
             .profile
             .ca_file
             .as_ref()
             .map(|p| format!(" --ca-file {}", p.display()))
             .unwrap_or_default();
-        println!(
+        outln!(
             "  certconnect test --token-url {} --client-id {} --pfx {} --graph-url {}{ca}",
             demo.sandbox.token_url(),
             demo.profile.client_id,
@@ -96,12 +102,12 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
             demo.sandbox.graph_url()
         );
         if exported.is_ok() {
-            println!(
+            outln!(
                 "or import the profile: certconnect profile import {}",
                 profile_file.display()
             );
         }
-        println!("Press Ctrl+C to stop.");
+        outln!("Press Ctrl+C to stop.");
         tokio::signal::ctrl_c().await.ok();
         Outcome::Ok
     })

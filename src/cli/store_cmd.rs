@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::args::StoreCommand;
+use super::term::{clean, outln};
 use super::{Outcome, now, password, print};
 use crate::cert::{self, LoadOptions};
 use crate::core::time_fmt::{days_between, rfc3339};
@@ -14,7 +15,7 @@ pub(crate) fn run(command: StoreCommand) -> Outcome {
     let vault = match open_os_store().and_then(Vault::open_default) {
         Ok(vault) => vault,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", clean(&message));
             eprintln!("Profiles still work with PFX or PEM files.");
             return Outcome::BadInput;
         }
@@ -28,8 +29,8 @@ pub(crate) fn run(command: StoreCommand) -> Outcome {
             let options = LoadOptions { key_path: None, password: password.as_ref(), alias: alias.as_deref() };
             let credential = cert::load_file(&file, options).map_err(|e| format!("{}: {e}", file.display()))?;
             let stored = vault.import(&name, &credential)?;
-            println!("'{}' ({}, SHA-1 {}) is kept in the {}.", stored.name, stored.subject, stored.thumbprint_sha1, vault.store().name());
-            println!("Profiles can use it (Certificate tab: OS credential store); the PFX file is no longer needed.");
+            outln!("'{}' ({}, SHA-1 {}) is kept in the {}.", clean(&stored.name), clean(&stored.subject), stored.thumbprint_sha1, vault.store().name());
+            outln!("Profiles can use it (Certificate tab: OS credential store); the PFX file is no longer needed.");
             Ok(())
         }),
         StoreCommand::Inspect { name } => vault.load(&name).map(|credential| print::report(&format!("credential store: {name}"), &cert::inspect(&credential, now(), None))),
@@ -38,7 +39,7 @@ pub(crate) fn run(command: StoreCommand) -> Outcome {
     match result {
         Ok(()) => Outcome::Ok,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", clean(&message));
             Outcome::BadInput
         }
     }
@@ -54,8 +55,9 @@ fn remove(vault: &Vault, name: &str, force: bool) -> Result<(), String> {
             message
         }
     })?;
-    println!(
-        "Removed '{name}' and its key from the {}.",
+    outln!(
+        "Removed '{}' and its key from the {}.",
+        clean(name),
         vault.store().name()
     );
     Ok(())
@@ -68,24 +70,27 @@ fn list(vault: &Vault, as_json: bool) {
         return;
     }
     if certificates.is_empty() {
-        println!(
+        outln!(
             "No certificates in the {} yet (certconnect store import FILE --name NAME).",
             vault.store().name()
         );
         return;
     }
-    println!(
+    outln!(
         "{:<24} {:>9}  {:<20}  {:<40}  SUBJECT",
-        "NAME", "DAYS LEFT", "NOT AFTER", "SHA-1 THUMBPRINT"
+        "NAME",
+        "DAYS LEFT",
+        "NOT AFTER",
+        "SHA-1 THUMBPRINT"
     );
     for c in certificates {
-        println!(
+        outln!(
             "{:<24} {:>9}  {:<20}  {:<40}  {}",
-            c.name,
+            clean(&c.name),
             days_between(now(), c.not_after),
             rfc3339(c.not_after),
             c.thumbprint_sha1,
-            c.subject
+            clean(&c.subject)
         );
     }
 }

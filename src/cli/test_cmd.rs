@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::core::event::Step;
 use crate::core::profile::{AssertionAlgorithm, CertificateSource, PasswordSource, Profile};
 use crate::core::retry::{RetryMode, RetryTiming};
+use crate::core::trust::{GivenHere, unconfirmed};
 use crate::probe::{self, ProbeJob};
 use crate::secret::Secret;
 use crate::secrets::{Vault, open_os_store};
@@ -22,6 +23,9 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
         Ok(profile) => profile,
         Err(message) => return print::usage_error(args.json, &message),
     };
+    if let Err(message) = check_trust(&profile, args) {
+        return print::usage_error(args.json, &message);
+    }
     let password = match password::read(&args.password) {
         Ok(password) => password,
         Err(message) => return print::usage_error(args.json, &message),
@@ -83,7 +87,10 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
     };
     if let (Some(secret), Some(vault), true) = (remember, &vault, certificate_opened) {
         if let Err(message) = remember_password(&profile.id, &secret, vault) {
-            eprintln!("warning: the password was not remembered: {message}");
+            eprintln!(
+                "warning: the password was not remembered: {}",
+                super::term::clean(&message)
+            );
         } else if !args.json {
             let note = format!(
                 "The password is remembered in the {}; the profile no longer needs --password-env.",
@@ -93,7 +100,7 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
             if args.report {
                 eprintln!("{note}");
             } else {
-                println!("{note}");
+                super::term::outln!("{note}");
             }
         }
     }
@@ -102,6 +109,31 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
         Err(error) if error.input_error => Outcome::BadInput,
         Err(_) => Outcome::Failed,
     }
+}
+
+/// An imported profile that would send something where its author chose (see `core::trust`)
+/// stops here until it is confirmed, unless the value in question was given on the command line.
+fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), String> {
+    let given = GivenHere {
+        token_url: args.token_url.is_some() || args.tenant.is_some(),
+        graph_url: args.graph_url.is_some(),
+        certificate: args.pfx.is_some() || args.cert_pem.is_some(),
+        password: args.password.password_env.is_some() || args.password.password_stdin,
+        ca_file: args.ca_file.is_some(),
+    };
+    let concerns = unconfirmed(profile, given);
+    if concerns.is_empty() {
+        return Ok(());
+    }
+    let name = super::term::clean(&profile.name);
+    let lines: Vec<String> = concerns
+        .iter()
+        .map(|c| format!("  - {}", super::term::clean(c)))
+        .collect();
+    Err(format!(
+        "'{name}' was imported and is not confirmed on this computer:\n{}\nIf that is what you want, confirm it with `certconnect profile trust '{name}'`, or give the value on the command line (--token-url, --graph-url, --pfx, --ca-file).",
+        lines.join("\n")
+    ))
 }
 
 fn needs_credential_store(profile: &Profile, remember: bool) -> bool {

@@ -1,7 +1,7 @@
 //! How `certconnect test` shows a run: a live step list, one JSON object at the end, or the
 //! plain-text report at the end (the same text as the app's Copy report).
 
-use std::io::Write as _;
+use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
@@ -9,6 +9,9 @@ use crate::core::event::{Detail, Failure, TestEvent};
 use crate::core::profile::Profile;
 use crate::probe::{ProbeError, ProbeSummary};
 use crate::report::{ReportContext, RunView, render_text};
+
+use super::print::clean_lines;
+use super::term::{clean, out};
 
 /// What `certconnect test` prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,16 +44,11 @@ fn details_object(details: &[Detail]) -> Value {
     )
 }
 
-fn out(text: &str) {
-    // A closed pipe is not worth a panic.
-    write!(std::io::stdout(), "{text}").ok();
-}
-
 impl Printer {
     /// A printer for a run of `profile` that starts now (`started_at`, Unix seconds).
     pub fn new(output: Output, profile: &Profile, started_at: i64) -> Self {
         if output == Output::Live {
-            out(&format!("Testing connection '{}'\n", profile.name));
+            out!("Testing connection '{}'\n", clean(&profile.name));
         }
         Self {
             json: output == Output::Json,
@@ -77,10 +75,8 @@ impl Printer {
             } => {
                 if !self.json {
                     let mut text = format!("[ ok ] {} ({duration_ms} ms)\n", step.label());
-                    for detail in &details {
-                        text.push_str(&format!("         {}: {}\n", detail.label, detail.value));
-                    }
-                    out(&text);
+                    push_details(&mut text, &details);
+                    out!("{text}");
                 }
                 self.steps.push(json!({ "name": step.name(), "label": step.label(), "ok": true, "duration_ms": duration_ms, "details": details_object(&details) }));
             }
@@ -90,11 +86,11 @@ impl Printer {
                 failure,
             } => {
                 if !self.json {
-                    out(&format!(
+                    out!(
                         "[FAIL] {} ({duration_ms} ms)\n{}",
                         step.label(),
                         failure_text(&failure)
-                    ));
+                    );
                 }
                 self.steps.push(json!({ "name": step.name(), "label": step.label(), "ok": false, "duration_ms": duration_ms, "details": details_object(&failure.details) }));
             }
@@ -105,13 +101,13 @@ impl Printer {
                 wait_ms,
             } => {
                 if let (false, Some(note)) = (self.json, event.note()) {
-                    out(&format!("[wait] {note}\n"));
+                    out!("[wait] {}\n", clean(&note));
                 }
                 self.retries.push(json!({ "step": step.name(), "retry": retry, "reason": reason, "wait_ms": wait_ms }));
             }
             TestEvent::Warning { step, ref message } => {
                 if let (false, Some(note)) = (self.json, event.note()) {
-                    out(&format!("[warn] {note}\n"));
+                    out!("[warn] {}\n", clean(&note));
                 }
                 self.warnings
                     .push(json!({ "step": step.name(), "message": message }));
@@ -122,7 +118,10 @@ impl Printer {
     pub fn finish(self, result: &Result<ProbeSummary, ProbeError>) {
         if let Some(mut run) = self.report {
             run.finish(result.clone());
-            out(&render_text(&run, &ReportContext::default()));
+            out!(
+                "{}",
+                clean_lines(&render_text(&run, &ReportContext::default()))
+            );
             return;
         }
         if self.json {
@@ -156,31 +155,49 @@ impl Printer {
             Ok(summary) => {
                 let mut text = String::from("Connected: the certificate, the token");
                 if let (Some(site), Some(drive)) = (&summary.site, &summary.drive) {
-                    text.push_str(&format!(", site '{site}' and drive '{drive}'"));
+                    write!(
+                        text,
+                        ", site '{}' and drive '{}'",
+                        clean(site),
+                        clean(drive)
+                    )
+                    .ok();
                 }
                 text.push_str(" all work.\n");
-                out(&text);
+                out!("{text}");
             }
-            Err(error) => out(&format!(
+            Err(error) => out!(
                 "Connection FAILED at '{}' ({})\n",
                 error.step.label(),
-                error.failure.code
-            )),
+                clean(&error.failure.code)
+            ),
         }
     }
 }
 
+/// Appends one indented `label: value` line per detail, escaped.
+fn push_details(text: &mut String, details: &[Detail]) {
+    for detail in details {
+        writeln!(
+            text,
+            "         {}: {}",
+            clean(&detail.label),
+            clean(&detail.value)
+        )
+        .ok();
+    }
+}
+
+/// A failure as the live output shows it; every value from a server is escaped.
 fn failure_text(failure: &Failure) -> String {
-    let mut text = format!("         {}\n", failure.message);
+    let mut text = format!("         {}\n", clean(&failure.message));
     if let Some(status) = failure.status {
-        text.push_str(&format!("         HTTP status: {status}\n"));
+        writeln!(text, "         HTTP status: {status}").ok();
     }
-    for detail in &failure.details {
-        text.push_str(&format!("         {}: {}\n", detail.label, detail.value));
-    }
-    text.push_str(&format!("         Fix: {}\n", failure.hint));
+    push_details(&mut text, &failure.details);
+    writeln!(text, "         Fix: {}", clean(&failure.hint)).ok();
     if let Some(raw) = &failure.raw {
-        text.push_str(&format!("         Raw error: {raw}\n"));
+        writeln!(text, "         Raw error: {}", clean(raw)).ok();
     }
     text
 }

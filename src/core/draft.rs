@@ -14,7 +14,7 @@ use super::headers::{format_headers, parse_headers};
 use super::profile::{
     ASSERTION_LIFETIME_RANGE, AssertionAlgorithm, AssertionOptions, Authority, CertificateInfo,
     CertificateSource, DEFAULT_ASSERTION_LIFETIME_SECS, DEFAULT_SITE_ID, DEFAULT_TIMEOUT_SECS,
-    PasswordSource, Profile, TIMEOUT_RANGE,
+    Origin, PasswordSource, Profile, TIMEOUT_RANGE,
 };
 use super::retry::{
     MAX_RETRY_COUNT, RetryMode, RetrySettings, format_status_codes, parse_status_codes,
@@ -167,6 +167,8 @@ pub struct ProfileDraft {
     pub ca_file: String,
     /// Public facts of the certificate as last loaded (kept, not edited).
     pub certificate_info: Option<CertificateInfo>,
+    /// Where the settings came from (kept; only confirming an imported profile changes it).
+    pub origin: Origin,
 }
 
 impl Default for ProfileDraft {
@@ -207,6 +209,7 @@ impl Default for ProfileDraft {
             timeout_secs: DEFAULT_TIMEOUT_SECS.to_string(),
             ca_file: String::new(),
             certificate_info: None,
+            origin: Origin::Local,
         }
     }
 }
@@ -363,6 +366,7 @@ impl ProfileDraft {
             timeout_secs,
             ca_file,
             certificate_info: self.certificate_info.clone(),
+            origin: self.origin.clone(),
         })
     }
 
@@ -484,6 +488,7 @@ impl From<&Profile> for ProfileDraft {
             timeout_secs: profile.timeout_secs.to_string(),
             ca_file: profile.ca_file.as_deref().map(display).unwrap_or_default(),
             certificate_info: profile.certificate_info.clone(),
+            origin: profile.origin.clone(),
         }
     }
 }

@@ -2,24 +2,40 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One extra header sent on Graph requests.
+/// One extra header sent on Graph requests. Deserializing checks it like [`check_header`], so a
+/// profile file or an import cannot carry a header the HTTP library would refuse at send time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawHeader")]
 pub struct ExtraHeader {
     /// A header name (an RFC 9110 token).
     pub name: String,
-    /// The value; never contains CR, LF or NUL.
+    /// The value; only visible ASCII, spaces, tabs and non-ASCII text (no control character).
     pub value: String,
 }
 
-/// Whether `name` is a valid header name (RFC 9110 `token`).
-pub fn is_token(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
+#[derive(Deserialize)]
+struct RawHeader {
+    name: String,
+    value: String,
 }
 
-/// Checks one name/value pair, as the header row editor does.
+impl TryFrom<RawHeader> for ExtraHeader {
+    type Error = String;
+
+    fn try_from(raw: RawHeader) -> Result<Self, String> {
+        check_header(&raw.name, &raw.value)
+    }
+}
+
+/// Whether `name` is a valid header name, by the rules of the `http` crate the requests are built
+/// with (RFC 9110 `token`).
+pub fn is_token(name: &str) -> bool {
+    http::HeaderName::from_bytes(name.as_bytes()).is_ok()
+}
+
+/// Checks one name/value pair, as the header row editor does. The rules are the `http` crate's
+/// (`HeaderName::from_bytes`, `HeaderValue::from_str`), so a header that passes here is one the
+/// HTTP library sends; nothing fails later as if the server were unreachable.
 pub fn check_header(name: &str, value: &str) -> Result<ExtraHeader, String> {
     let name = name.trim();
     if name.is_empty() {
@@ -36,16 +52,20 @@ pub fn check_header(name: &str, value: &str) -> Result<ExtraHeader, String> {
             "the value of '{name}' contains a line break; header values must be one line"
         ));
     }
-    // Tab is allowed inside a field value (RFC 9110 field-vchar / obs-text aside); other control
-    // characters would only fail later, inside the HTTP library, as a network error.
-    if value.chars().any(|c| c.is_control() && c != '\t') {
+    let value = value.trim();
+    // Tab is allowed inside a field value; other control characters (C0, DEL) are refused by the
+    // http crate. C1 controls (U+0080–U+009F) are bytes ≥ 0x80 in UTF-8, which it takes as
+    // obs-text, but they are no plain text either.
+    if http::HeaderValue::from_str(value).is_err()
+        || value.chars().any(|c| c.is_control() && c != '\t')
+    {
         return Err(format!(
             "the value of '{name}' contains a control character; header values must be plain text"
         ));
     }
     Ok(ExtraHeader {
         name: name.to_owned(),
-        value: value.trim().to_owned(),
+        value: value.to_owned(),
     })
 }
 
@@ -132,5 +152,40 @@ mod tests {
                 .unwrap_err()
                 .contains("control character")
         );
+    }
+
+    #[test]
+    fn a_saved_header_is_checked_when_read_back() {
+        let ok: ExtraHeader = serde_json::from_str(r#"{"name":"X-A","value":"v"}"#).unwrap();
+        assert_eq!(ok.value, "v");
+        for bad in [
+            r#"{"name":"X-A","value":"a\u0001b"}"#,
+            r#"{"name":"X-A","value":"a\u007f"}"#,
+            r#"{"name":"X-A","value":"a\r\nInjected: yes"}"#,
+            r#"{"name":"Bad Name","value":"v"}"#,
+        ] {
+            assert!(serde_json::from_str::<ExtraHeader>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_accepted_header_is_one_the_http_crate_builds() {
+        for byte in 0u8..=127 {
+            let c = char::from(byte);
+            let value = format!("a{c}b");
+            let accepted = check_header("X-Test", &value).is_ok();
+            assert_eq!(
+                accepted,
+                http::HeaderValue::from_str(&value).is_ok(),
+                "byte {byte:#04x}"
+            );
+            let name = format!("X{c}");
+            assert_eq!(
+                check_header(&name, "v").is_ok(),
+                http::HeaderName::from_bytes(name.trim().as_bytes()).is_ok()
+                    && !name.trim().is_empty(),
+                "name byte {byte:#04x}"
+            );
+        }
     }
 }

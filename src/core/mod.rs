@@ -18,6 +18,7 @@ pub mod subject;
 pub mod thumbprint;
 pub mod time_fmt;
 pub mod token_response;
+pub mod trust;
 pub mod url_rules;
 
 #[cfg(test)]

@@ -65,6 +65,34 @@ pub struct Profile {
     /// Public facts of the certificate as last loaded, for expiry badges without opening the file.
     #[serde(default)]
     pub certificate_info: Option<CertificateInfo>,
+    /// Where the settings came from: written on this machine, or imported (trusted only once the
+    /// user confirms it here; see `core::trust`).
+    #[serde(default, skip_serializing_if = "Origin::is_local")]
+    pub origin: Origin,
+}
+
+/// Where a profile's settings came from. An imported profile carries no trust: the hosts it
+/// sends a token or an assertion to, and the credential-store entries it names, were chosen by
+/// whoever wrote the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Origin {
+    /// Typed, or confirmed, on this machine.
+    #[default]
+    Local,
+    /// Imported from an export or bundle and not yet confirmed here.
+    Imported {
+        /// The credential-store entries the import itself brought (a bundle's certificates):
+        /// the only entries the profile may use before it is confirmed.
+        #[serde(default)]
+        brought_entries: Vec<String>,
+    },
+}
+
+impl Origin {
+    /// Whether the settings were written or confirmed on this machine.
+    pub fn is_local(&self) -> bool {
+        *self == Self::Local
+    }
 }
 
 /// Public facts of a profile's certificate (never the key or password).

@@ -144,6 +144,10 @@ impl RetrySettings {
 }
 
 /// Parses a `Retry-After` value: delay seconds or an HTTP date (relative to `now_unix`).
+///
+/// A date that is not in the future gives `None`, so the policy's own backoff applies: a server
+/// (or a clock) that says "retry at a moment already past" would otherwise get every retry at
+/// once, with no wait at all.
 pub fn parse_retry_after(value: &str, now_unix: i64) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
@@ -152,9 +156,8 @@ pub fn parse_retry_after(value: &str, now_unix: i64) -> Option<Duration> {
     let date = httpdate::parse_http_date(value).ok()?;
     let date_unix =
         i64::try_from(date.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs()).ok()?;
-    Some(Duration::from_secs(
-        u64::try_from(date_unix - now_unix).unwrap_or(0),
-    ))
+    let ahead = u64::try_from(date_unix.checked_sub(now_unix)?).ok()?;
+    (ahead > 0).then(|| Duration::from_secs(ahead))
 }
 
 /// Parses `429|503|423`: `|`-separated HTTP status codes (100–599), spaces allowed.
@@ -280,7 +283,12 @@ mod tests {
         );
         assert_eq!(
             parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_800),
-            Some(Duration::ZERO)
+            None,
+            "a date in the past leaves the wait to the policy"
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777),
+            None
         );
         assert_eq!(parse_retry_after("soon", 0), None);
     }

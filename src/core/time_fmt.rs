@@ -13,7 +13,7 @@ pub fn rfc3339(unix_seconds: i64) -> String {
 
 /// Whole days from `now` to `then`, rounded toward negative infinity (an hour past expiry is day -1).
 pub fn days_between(now: i64, then: i64) -> i64 {
-    (then - now).div_euclid(86_400)
+    then.saturating_sub(now).div_euclid(86_400)
 }
 
 #[cfg(test)]

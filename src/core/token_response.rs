@@ -94,6 +94,13 @@ pub enum TokenError {
         /// The parsed error.
         error: Box<EntraError>,
     },
+    /// A success status whose body is not a usable token answer. Holds no byte of the body.
+    BadGrant {
+        /// HTTP status.
+        status: u16,
+        /// What is wrong, in words (never the body's content).
+        reason: String,
+    },
     /// The body is not what a token endpoint sends (a proxy page, a truncated answer).
     NotJson {
         /// HTTP status.
@@ -117,16 +124,55 @@ struct GrantJson {
     token_type: String,
 }
 
+/// The longest access token accepted: 64 KiB. Entra's tokens are 1–4 KiB, and even a token with
+/// hundreds of roles and group claims stays under 16 KiB; servers and proxies refuse request headers
+/// past 8–64 KiB anyway. A longer "token" is not one: it would be sent on as a header to every
+/// Graph request, and held in memory for the whole run.
+pub const ACCESS_TOKEN_MAX: usize = 64 * 1024;
+
 /// Interprets a token endpoint answer.
+///
+/// A 2xx answer that is not a token is reported without any of its bytes: it may hold the token
+/// (a truncated answer, a field of the wrong type), and error messages end up in tickets.
 pub fn parse(status: u16, body: &[u8]) -> Result<TokenGrant, TokenError> {
     if (200..300).contains(&status) {
-        if let Ok(grant) = serde_json::from_slice::<GrantJson>(body) {
-            return Ok(TokenGrant {
-                access_token: AccessToken::new(grant.access_token),
-                expires_in: grant.expires_in,
-                token_type: grant.token_type,
+        let grant =
+            serde_json::from_slice::<GrantJson>(body).map_err(|e| TokenError::BadGrant {
+                status,
+                reason: format!(
+                    "{} at byte {} of {}",
+                    match e.classify() {
+                        serde_json::error::Category::Eof => "it ends early",
+                        serde_json::error::Category::Syntax => "it is not JSON",
+                        serde_json::error::Category::Data =>
+                            "a field is missing or of the wrong type",
+                        serde_json::error::Category::Io => "it could not be read",
+                    },
+                    // The column of a one-line body is its byte offset; lines are counted otherwise.
+                    e.column(),
+                    body.len()
+                ),
+            })?;
+        if grant.access_token.len() > ACCESS_TOKEN_MAX {
+            return Err(TokenError::BadGrant {
+                status,
+                reason: format!(
+                    "its access_token is {} bytes long, more than any real token (at most {ACCESS_TOKEN_MAX})",
+                    grant.access_token.len()
+                ),
             });
         }
+        if grant.access_token.is_empty() {
+            return Err(TokenError::BadGrant {
+                status,
+                reason: "its access_token is empty".into(),
+            });
+        }
+        return Ok(TokenGrant {
+            access_token: AccessToken::new(grant.access_token),
+            expires_in: grant.expires_in,
+            token_type: grant.token_type,
+        });
     } else if let Ok(error) = serde_json::from_slice::<EntraError>(body) {
         return Err(TokenError::Entra {
             status,
@@ -157,6 +203,14 @@ impl TokenError {
                 details.extend(ids.into_iter().filter_map(|(label, v)| v.as_ref().map(|v| Detail::new(label, v))));
                 Failure { code, message: error.summary().to_owned(), hint, status: Some(*status), details, raw: None }
             }
+            Self::BadGrant { status, reason } => Failure {
+                code: "not_json".into(),
+                message: format!("the token endpoint answered HTTP {status} with a body that is not a token answer: {reason} (its content is not shown: it may hold a token)"),
+                hint: "Something between you and Entra answered (a proxy or a wrong URL), or the answer was cut off. Check the token URL and the proxy settings.".into(),
+                status: Some(*status),
+                details: Vec::new(),
+                raw: None,
+            },
             Self::NotJson { status, snippet } => Failure {
                 code: "not_json".into(),
                 message: format!("the token endpoint answered HTTP {status} with a body that is not Entra's JSON: \"{snippet}\""),
@@ -216,6 +270,42 @@ mod tests {
         assert_eq!(failure.code, "not_json");
         assert!(failure.message.contains("502") && failure.message.contains("<html>"));
         let truncated = parse(200, br#"{"access_token":"abc","expi"#).unwrap_err();
-        assert!(matches!(truncated, TokenError::NotJson { status: 200, .. }));
+        assert!(matches!(
+            truncated,
+            TokenError::BadGrant { status: 200, .. }
+        ));
+    }
+
+    #[test]
+    fn a_broken_success_answer_never_echoes_its_bytes() {
+        for body in [
+            &br#"{"access_token":"eyJhbGciOi.SECRETPAYLOAD.sig","expi"#[..],
+            br#"{"access_token":"eyJhbGciOi.SECRETPAYLOAD.sig","expires_in":"soon"}"#,
+            br#"eyJhbGciOi.SECRETPAYLOAD.sig"#,
+        ] {
+            let failure = parse(200, body).unwrap_err().to_failure();
+            assert_eq!(failure.code, "not_json");
+            let all = format!("{failure:?}");
+            assert!(
+                !all.contains("SECRETPAYLOAD") && !all.contains("eyJ"),
+                "{all}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_oversized_access_token_is_refused() {
+        let token = "a".repeat(ACCESS_TOKEN_MAX + 1);
+        let body = format!(r#"{{"access_token":"{token}","expires_in":3599}}"#);
+        let failure = parse(200, body.as_bytes()).unwrap_err().to_failure();
+        assert!(
+            failure.message.contains("more than any real token"),
+            "{}",
+            failure.message
+        );
+        assert!(!failure.message.contains("aaaa"));
+        let token = "a".repeat(ACCESS_TOKEN_MAX);
+        let body = format!(r#"{{"access_token":"{token}","expires_in":3599}}"#);
+        assert!(parse(200, body.as_bytes()).is_ok());
     }
 }

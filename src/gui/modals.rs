@@ -78,6 +78,11 @@ pub enum ModalState {
     },
     /// A password is needed.
     Password(PasswordPrompt),
+    /// An imported profile would do what its author chose: go ahead?
+    ConfirmTrust {
+        /// What it would do, in plain words.
+        concerns: Vec<String>,
+    },
     /// Remove a certificate from the credential store?
     RemoveStored {
         /// The stored certificate.
@@ -103,6 +108,7 @@ impl ModalState {
             },
             Self::Password(_) => "Certificate password",
             Self::RemoveStored { .. } => "Remove from credential store",
+            Self::ConfirmTrust { .. } => "Imported profile",
         }
     }
 }
@@ -351,6 +357,27 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
             });
         }
         ModalState::Password(prompt) => answer = password_ui(ui, prompt),
+        ModalState::ConfirmTrust { concerns } => {
+            ui.label(format!(
+                "'{}' was imported from a file, and whoever wrote the file chose this:",
+                app.draft().name.trim()
+            ));
+            for concern in concerns.iter() {
+                ui.label(egui::RichText::new(format!("• {concern}")).color(WARN));
+            }
+            ui.label(
+                "Go ahead only if you know and trust these. Your answer is saved with the profile.",
+            );
+            ui.horizontal(|ui| {
+                if ui.button("Cancel").clicked() {
+                    answer = Answer::Cancel;
+                }
+                if danger_button(ui, "Trust and test").clicked() {
+                    app.trust_and_test();
+                    answer = Answer::Done;
+                }
+            });
+        }
         ModalState::RemoveStored { name, users } => {
             ui.label(format!("Remove '{name}' and its private key from the credential store? This cannot be undone."));
             if users.is_empty() {

@@ -1,24 +1,36 @@
-//! The HTTP client: TLS verification always on, an optional extra CA, proxies from the environment.
+//! The HTTP client: TLS verification always on, an optional extra CA, proxies from the environment
+//! except for loopback.
 
 use std::path::Path;
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hyper_util::client::proxy::matcher::Matcher;
+
 use crate::core::event::Failure;
+use crate::core::url_rules::is_loopback;
+use crate::limits;
 
 /// Builds the client for one test connection.
 ///
 /// Certificates are verified against the operating system's trust store; `ca_file` (PEM, one or
 /// more certificates) adds roots for networks that inspect TLS. Proxies come from the standard
 /// `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables (and the system settings where the platform
-/// has them). Redirects are not followed: a token endpoint or Graph that redirects is misconfigured,
-/// and following would resend the credentials elsewhere.
+/// has them), except for loopback: a request to this machine never goes through a proxy, because
+/// plain `http` is allowed only there and would carry the assertion or the bearer token to the
+/// proxy in clear text. Redirects are not followed: a token endpoint or Graph that redirects is
+/// misconfigured, and following would resend the credentials elsewhere.
 pub fn build_client(ca_file: Option<&Path>) -> Result<reqwest::Client, Failure> {
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("certconnect/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(15));
+        .connect_timeout(Duration::from_secs(15))
+        .no_proxy()
+        .proxy(system_proxy_except_loopback());
     if let Some(path) = ca_file {
-        let pem = std::fs::read(path).map_err(|e| ca_failure(path, &e.to_string()))?;
+        let pem = limits::read_regular(path, limits::CERTIFICATE_FILE_MAX, "CA file")
+            .map_err(|e| ca_failure(path, &e.to_string()))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|e| ca_failure(path, &e.to_string()))?;
         if certs.is_empty() {
@@ -32,6 +44,44 @@ pub fn build_client(ca_file: Option<&Path>) -> Result<reqwest::Client, Failure> 
         hint: "Check the CA file and the proxy environment variables.".into(),
         ..Failure::default()
     })
+}
+
+/// The proxy the system settings name for `url`, as a URL with its credentials; never one for a
+/// loopback URL.
+pub(super) fn proxy_for(matcher: &Matcher, url: &reqwest::Url) -> Option<reqwest::Url> {
+    if is_loopback(url) {
+        return None;
+    }
+    let uri = url.as_str().parse::<hyper::Uri>().ok()?;
+    let intercept = matcher.intercept(&uri)?;
+    let mut proxy = reqwest::Url::parse(&intercept.uri().to_string()).ok()?;
+    // The credentials come back out of the matcher as they went in (user:password in the proxy
+    // variable), so reqwest sends them to the proxy as before.
+    let credentials = match (intercept.raw_auth(), intercept.basic_auth()) {
+        (Some((user, password)), _) => Some((user.to_owned(), password.to_owned())),
+        (None, Some(basic)) => basic
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Basic "))
+            .and_then(|b64| STANDARD.decode(b64).ok())
+            .and_then(|raw| String::from_utf8(raw).ok())
+            .and_then(|pair| {
+                let (user, password) = pair.split_once(':')?;
+                Some((user.to_owned(), password.to_owned()))
+            }),
+        (None, None) => None,
+    };
+    if let Some((user, password)) = credentials {
+        proxy.set_username(&user).ok()?;
+        proxy.set_password(Some(&password)).ok()?;
+    }
+    Some(proxy)
+}
+
+/// The system proxy settings, read once, with loopback always direct.
+fn system_proxy_except_loopback() -> reqwest::Proxy {
+    let matcher = Matcher::from_system();
+    reqwest::Proxy::custom(move |url| proxy_for(&matcher, url))
 }
 
 fn ca_failure(path: &Path, why: &str) -> Failure {

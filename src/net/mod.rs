@@ -9,5 +9,5 @@ mod unreachable;
 
 pub use client::build_client;
 pub use graph::{GraphRequest, get_json};
-pub use send::{Answer, RetryContext, send};
+pub use send::{Answer, BODY_MAX, RetryContext, cancelled, send};
 pub use token::{ASSERTION_TYPE, TokenRequest, request_token};

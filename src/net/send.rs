@@ -10,8 +10,8 @@ use super::unreachable::{self, Target, url_field};
 use crate::core::event::{Failure, Step, TestEvent};
 use crate::core::retry::{AttemptOutcome, RetrySettings, RetryTiming, parse_retry_after};
 
-/// A server's answer, read whole.
-#[derive(Debug)]
+/// A server's answer, read whole (up to [`BODY_MAX`]). Its `Debug` shows the body's length only:
+/// a token answer's body is the token.
 pub struct Answer {
     /// HTTP status.
     pub status: u16,
@@ -21,6 +21,16 @@ pub struct Answer {
     pub body: Vec<u8>,
     /// This machine's clock when the request was sent (Unix seconds), for clock-skew diagnosis.
     pub sent_at: i64,
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .field("sent_at", &self.sent_at)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Answer {
@@ -71,13 +81,13 @@ pub async fn send(
             let response = client.execute(request).await?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let body = response.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>(Answer {
+            let body = read_capped(response).await?;
+            Ok::<_, reqwest::Error>(body.map(|body| Answer {
                 status,
                 headers,
                 body,
                 sent_at,
-            })
+            }))
         };
         let result = tokio::select! {
             () = ctx.cancel.cancelled() => return Err(cancelled()),
@@ -85,8 +95,9 @@ pub async fn send(
         };
         let (outcome, answer, error) = match result {
             Err(_) => return Err(timed_out(&url, ctx.step)),
-            Ok(Ok(answer)) if answer.is_success() => return Ok(answer),
-            Ok(Ok(answer)) => (AttemptOutcome::Status(answer.status), Some(answer), None),
+            Ok(Ok(Err(too_large))) => return Err(too_large.failure(&url)),
+            Ok(Ok(Ok(answer))) if answer.is_success() => return Ok(answer),
+            Ok(Ok(Ok(answer))) => (AttemptOutcome::Status(answer.status), Some(answer), None),
             Ok(Err(e)) if e.is_timeout() => (AttemptOutcome::Timeout, None, Some(e)),
             Ok(Err(e)) => (AttemptOutcome::Network, None, Some(e)),
         };
@@ -133,6 +144,61 @@ pub async fn send(
     }
 }
 
+/// The most bytes read of any answer: 256 KiB. A token answer is 2–8 KiB (a token with many
+/// roles and groups stays under 16 KiB), a Graph site or drive a few KiB; anything far larger is
+/// not what was asked for, and reading it whole would let a server fill the memory.
+pub const BODY_MAX: usize = 256 * 1024;
+
+/// An answer whose body passed [`BODY_MAX`].
+#[derive(Debug)]
+pub(super) struct TooLarge {
+    status: u16,
+    announced: Option<u64>,
+}
+
+impl TooLarge {
+    fn failure(&self, url: &reqwest::Url) -> Failure {
+        let size = match self.announced {
+            Some(length) => format!("{length} bytes"),
+            None => format!("more than {BODY_MAX} bytes"),
+        };
+        Failure {
+            code: "answer_too_large".into(),
+            message: format!(
+                "{} answered HTTP {} with {size}, larger than any answer it should send (at most {BODY_MAX} bytes); the rest was not read",
+                url.host_str().unwrap_or_default(),
+                self.status
+            ),
+            hint: "Check the URL: it does not lead to Entra ID or Graph (a proxy, a file server or a wrong host answered).".into(),
+            status: Some(self.status),
+            ..Failure::default()
+        }
+    }
+}
+
+/// Reads the body chunk by chunk (the caller's deadline applies between chunks), giving up as soon
+/// as it passes [`BODY_MAX`]: a 1 GiB answer costs 256 KiB of memory and no more time than that.
+async fn read_capped(
+    mut response: reqwest::Response,
+) -> Result<Result<Vec<u8>, TooLarge>, reqwest::Error> {
+    let status = response.status().as_u16();
+    let announced = response.content_length();
+    if announced.is_some_and(|length| length > BODY_MAX as u64) {
+        return Ok(Err(TooLarge { status, announced }));
+    }
+    let mut body = Vec::with_capacity(announced.map_or(0, |length| length as usize));
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > BODY_MAX {
+            return Ok(Err(TooLarge {
+                status,
+                announced: None,
+            }));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Ok(body))
+}
+
 /// The failure for a cancelled run.
 pub fn cancelled() -> Failure {
     Failure {
@@ -146,19 +212,14 @@ pub fn cancelled() -> Failure {
 /// Where a request to `url` went: its host and port, and the proxy that carries it (the same
 /// system settings reqwest reads), without the proxy's credentials.
 fn target<'a>(url: &'a reqwest::Url, step: Step) -> Target<'a> {
-    let proxy = url
-        .as_str()
-        .parse::<hyper::Uri>()
-        .ok()
-        .and_then(|uri| Matcher::from_system().intercept(&uri))
-        .and_then(|proxy| {
-            let uri = proxy.uri();
-            let host = uri.host()?;
-            Some(match uri.port_u16() {
-                Some(port) => format!("{host}:{port}"),
-                None => host.to_owned(),
-            })
-        });
+    // The same rule the client follows: loopback never goes through a proxy.
+    let proxy = super::client::proxy_for(&Matcher::from_system(), url).and_then(|proxy| {
+        let host = proxy.host_str()?.to_owned();
+        Some(match proxy.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        })
+    });
     Target {
         host: url.host_str().unwrap_or_default(),
         port: url.port_or_known_default().unwrap_or_default(),

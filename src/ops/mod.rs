@@ -7,9 +7,11 @@
 
 pub mod new_certificate;
 pub mod profile_secrets;
+pub mod trust;
 
 pub use new_certificate::{KEY_SIZES, NewCertificate, NewCertificateRequest, new_certificate};
 pub use profile_secrets::{
     delete_profile, forget_password, profiles_using_certificate, remember_password,
     remove_stored_certificate,
 };
+pub use trust::trust_profile;

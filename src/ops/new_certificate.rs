@@ -1,8 +1,9 @@
 //! The "New certificate" use case: a self-signed signing certificate written as a password-protected
 //! PFX (to keep), a DER `.cer` (to upload to the app registration) and optionally a PEM copy.
 //!
-//! Every rule is checked before a key is made, and files are never replaced unless asked: an
-//! overwritten PFX would lose the only copy of a private key that an app registration may trust.
+//! Every rule is checked before a key is made, and files are never replaced unless asked (and never
+//! a FIFO or a device, even then): an overwritten PFX would lose the only copy of a private key that
+//! an app registration may trust. Files are created owner-only (0600 on Unix) by the store's writer.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -140,10 +141,10 @@ fn check(request: &NewCertificateRequest) -> Result<(), String> {
             ));
         }
     }
-    if !request.overwrite
-        && let Some(existing) = outputs.iter().find(|p| p.exists())
-    {
-        return Err(exists(existing));
+    // An existing file is replaced only when asked; a FIFO, a device or a directory never is.
+    for output in &outputs {
+        crate::store::check_output(output, request.overwrite, None)
+            .map_err(|error| write_error(output, &error))?;
     }
     Ok(())
 }

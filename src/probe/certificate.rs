@@ -5,6 +5,9 @@ use crate::core::event::{Detail, Failure};
 use crate::core::findings::Severity;
 use std::sync::Arc;
 
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
 use crate::core::profile::{CertificateSource, PasswordSource, Profile};
 use crate::secret::Secret;
 use crate::secrets::Vault;
@@ -12,29 +15,60 @@ use crate::secrets::Vault;
 type Loaded = (Credential, Vec<Detail>, Vec<String>);
 
 /// Loads and inspects the certificate. On failure, the bool says whether the input is at fault.
+///
+/// The work runs on a thread of its own, raced against the run's deadline and cancellation: a
+/// PFX's key derivation cannot be interrupted, and a credential store may wait for the user, but
+/// the run returns on time either way. The thread is detached, not a `spawn_blocking` task, so
+/// that the CLI's runtime does not wait for it on shutdown; its result is dropped.
 pub(super) async fn load(
     profile: &Profile,
     password: Option<Secret>,
     vault: Option<Arc<Vault>>,
     now: i64,
+    deadline: Instant,
+    cancel: &CancellationToken,
 ) -> Result<Loaded, (Failure, bool)> {
     let source = profile.certificate.clone();
-    // Parsing a PFX runs a key-derivation function on purpose slowly, and the credential store may
-    // ask the user: keep both off the async workers.
-    let loaded = tokio::task::spawn_blocking(move || {
-        finish(open_certificate(&source, password, vault.as_deref())?, now)
-    })
-    .await;
-    match loaded {
-        Ok(result) => result,
-        Err(_) => Err((
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("certificate-loader".into())
+        .spawn(move || {
+            let result = open_certificate(&source, password, vault.as_deref())
+                .and_then(|credential| finish(credential, now));
+            // The run may have ended already: then nobody is waiting for the result.
+            sender.send(result).ok();
+        });
+    let stopped = |message: &str| {
+        (
             Failure {
                 code: "internal".into(),
-                message: "the certificate loader stopped unexpectedly".into(),
+                message: message.into(),
                 ..Failure::default()
             },
             false,
-        )),
+        )
+    };
+    if spawned.is_err() {
+        return Err(stopped("the certificate loader could not be started"));
+    }
+    tokio::select! {
+        () = cancel.cancelled() => Err((crate::net::cancelled(), false)),
+        result = tokio::time::timeout_at(deadline, receiver) => match result {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(stopped("the certificate loader stopped unexpectedly")),
+            Err(_) => Err((
+                Failure {
+                    code: "timeout".into(),
+                    message: format!(
+                        "loading the certificate took longer than the test's {} s timeout",
+                        profile.timeout_secs
+                    ),
+                    hint: "The file or the credential store did not answer in time: check that the path is a certificate file on a local disk and that the credential store is unlocked, or raise the timeout.".into(),
+                    ..Failure::default()
+                },
+                false,
+            )),
+        },
     }
 }
 
@@ -60,9 +94,12 @@ fn remembered_password(
         failure("no credential store is reachable to read the remembered password".into())
     })?;
     match vault.store().get(entry) {
-        Ok(Some(bytes)) => Ok(Some(Secret::new(
-            String::from_utf8_lossy(&bytes).into_owned(),
-        ))),
+        Ok(Some(bytes)) => {
+            let bytes = zeroize::Zeroizing::new(bytes);
+            Ok(Some(Secret::new(
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )))
+        }
         Ok(None) => Err(failure(format!(
             "no password is remembered under '{entry}' in the {}",
             vault.store().name()

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::step_clock::StepClock;
 use super::{ProbeError, ProbeSummary};
-use crate::core::event::{Detail, Step, TestEvent};
+use crate::core::event::{Detail, Failure, Step, TestEvent};
 use crate::core::profile::Profile;
 use crate::core::token_response::AccessToken;
 use crate::net::{GraphRequest, RetryContext, get_json};
@@ -15,6 +15,22 @@ fn text(value: &Value, key: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned()
+}
+
+/// A field the step needs: a non-empty string, or a failure naming it. A 2xx answer without it
+/// (`{"caught":true}` from a captive portal or a stub) is not the site or drive that was asked for.
+fn required(value: &Value, key: &str, what: &str) -> Result<String, Failure> {
+    match value.get(key).and_then(Value::as_str) {
+        Some(text) if !text.trim().is_empty() => Ok(text.to_owned()),
+        _ => Err(Failure {
+            code: "graph_answer_incomplete".into(),
+            message: format!(
+                "Graph's answer for the {what} has no '{key}': it is not a {what} (something other than Graph may have answered)"
+            ),
+            hint: "Check the Graph URL (e.g. https://graph.microsoft.com/v1.0) and the proxy settings.".into(),
+            ..Failure::default()
+        }),
+    }
 }
 
 /// Reads the site, the drive and the first item, reporting each as a step.
@@ -38,12 +54,16 @@ pub(super) async fn run<'a>(
     let site = get_json(client, &ctx(Step::GraphSite), report, &request, &url)
         .await
         .map_err(|f| clock.fail(report, f, false))?;
-    let site_id = text(&site, "id");
-    summary.site = Some(text(&site, "displayName"));
+    let site_id = required(&site, "id", "site").map_err(|f| clock.fail(report, f, false))?;
+    // Sites carry both names; the display name is the one admins recognise.
+    let site_name = required(&site, "displayName", "site")
+        .or_else(|_| required(&site, "name", "site"))
+        .map_err(|f| clock.fail(report, f, false))?;
+    summary.site = Some(site_name.clone());
     clock.done(
         report,
         vec![
-            Detail::new("Site", text(&site, "displayName")),
+            Detail::new("Site", site_name),
             Detail::new("Site id", &site_id),
             Detail::new("URL", text(&site, "webUrl")),
         ],
@@ -57,12 +77,13 @@ pub(super) async fn run<'a>(
     let drive = get_json(client, &ctx(Step::Drive), report, &request, &url)
         .await
         .map_err(|f| clock.fail(report, f, false))?;
-    let drive_id = text(&drive, "id");
-    summary.drive = Some(text(&drive, "name"));
+    let drive_id = required(&drive, "id", "drive").map_err(|f| clock.fail(report, f, false))?;
+    let drive_name = required(&drive, "name", "drive").map_err(|f| clock.fail(report, f, false))?;
+    summary.drive = Some(drive_name.clone());
     clock.done(
         report,
         vec![
-            Detail::new("Drive", text(&drive, "name")),
+            Detail::new("Drive", drive_name),
             Detail::new("Drive id", &drive_id),
             Detail::new("Type", text(&drive, "driveType")),
         ],

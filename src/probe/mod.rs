@@ -101,7 +101,15 @@ pub async fn run(
     );
 
     let clock = StepClock::start(Step::Certificate, report);
-    let loaded = certificate::load(profile, job.password.clone(), job.vault.clone(), now()).await;
+    let loaded = certificate::load(
+        profile,
+        job.password.clone(),
+        job.vault.clone(),
+        now(),
+        deadline,
+        cancel,
+    )
+    .await;
     let (credential, details, warnings) =
         loaded.map_err(|(f, input)| clock.fail(report, f, input))?;
     for message in warnings {

@@ -70,6 +70,32 @@ pub struct SandboxConfig {
     pub clock_offset_secs: i64,
     /// Port on 127.0.0.1; 0 picks a free one.
     pub port: u16,
+    /// How long a client may take to send a request's headers, counted from the first byte it
+    /// may send (a kept-alive connection waiting for its next request counts too), and then its
+    /// body; a half-sent request is closed after it.
+    pub header_read_timeout: Duration,
+    /// A connection on which nothing moves (no byte read or written) for this long is closed.
+    pub idle_timeout: Duration,
+}
+
+/// The largest clock offset the sandbox accepts, either way: 50 years. Far enough for any skew
+/// demonstration; near enough that every date it writes stays a real date.
+pub const MAX_CLOCK_OFFSET_SECS: i64 = 50 * 365 * 86_400;
+
+impl SandboxConfig {
+    /// Checks what could not work before anything starts: an absurd clock offset.
+    pub fn check(&self) -> Result<(), String> {
+        if self.clock_offset_secs.unsigned_abs() > MAX_CLOCK_OFFSET_SECS.unsigned_abs() {
+            return Err(format!(
+                "clock offset {} s is out of range: at most {MAX_CLOCK_OFFSET_SECS} s (50 years) either way",
+                self.clock_offset_secs
+            ));
+        }
+        if self.header_read_timeout.is_zero() || self.idle_timeout.is_zero() {
+            return Err("the sandbox's timeouts must be longer than zero".into());
+        }
+        Ok(())
+    }
 }
 
 impl Default for SandboxConfig {
@@ -82,6 +108,8 @@ impl Default for SandboxConfig {
             tls: false,
             clock_offset_secs: 0,
             port: 0,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -148,5 +176,18 @@ mod tests {
         assert!(parse_fault("x:429").is_err());
         assert!(parse_fault("token").is_err());
         assert!(parse_fault("token:teapot").is_err());
+    }
+
+    #[test]
+    fn absurd_clock_offsets_are_refused_and_sane_ones_kept() {
+        let with = |clock_offset_secs| SandboxConfig {
+            clock_offset_secs,
+            ..SandboxConfig::default()
+        };
+        assert!(with(i64::MAX).check().is_err());
+        assert!(with(i64::MIN).check().is_err());
+        assert!(with(MAX_CLOCK_OFFSET_SECS + 1).check().is_err());
+        assert!(with(MAX_CLOCK_OFFSET_SECS).check().is_ok());
+        assert!(with(-3600).check().is_ok());
     }
 }

@@ -10,13 +10,16 @@ mod config;
 mod demo;
 mod entra_error;
 mod graph_mock;
+mod idle;
 mod server;
 mod tls;
 mod token_endpoint;
 mod verify;
 
-pub use config::{Fault, FaultKind, FaultTarget, RegisteredApp, SandboxConfig, parse_fault};
+pub use config::{
+    Fault, FaultKind, FaultTarget, MAX_CLOCK_OFFSET_SECS, RegisteredApp, SandboxConfig, parse_fault,
+};
 pub use demo::{
     DEMO_CLIENT_ID, DEMO_ROLES, Demo, DemoCertificate, make_demo_certificate, start_demo,
 };
-pub use server::{RecordedRequest, Sandbox};
+pub use server::{MAX_BODY, REQUEST_LOG_LIMIT, RecordedRequest, Sandbox};

@@ -7,16 +7,23 @@ use std::sync::{Arc, Mutex};
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::config::{Fault, FaultKind, FaultTarget, SandboxConfig};
+use super::idle::IdleTimeout;
 use super::{graph_mock, tls, token_endpoint};
 
-/// The largest request body the sandbox reads.
-const MAX_BODY: usize = 64 * 1024;
+/// The largest request body the sandbox reads; a larger one is answered 413 unread.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// How many requests the log keeps: the latest ones, so a flood cannot grow it without end.
+pub const REQUEST_LOG_LIMIT: usize = 1_000;
+
+/// The last second that is still a date in year 9999, the latest an HTTP date can name.
+const LAST_HTTP_DATE: i64 = 253_402_300_799;
 
 /// One request the sandbox received (the `Authorization` value is cut to its scheme).
 #[derive(Clone, Debug)]
@@ -47,13 +54,13 @@ pub(super) struct State {
     pub token_key: Vec<u8>,
     pub used_jtis: Mutex<HashSet<String>>,
     faults: Mutex<VecDeque<Fault>>,
-    requests: Mutex<Vec<RecordedRequest>>,
+    requests: Mutex<VecDeque<RecordedRequest>>,
 }
 
 impl State {
-    /// The sandbox's clock, with its configured offset.
+    /// The sandbox's clock, with its configured offset (checked at start; saturating anyway).
     pub fn now(&self) -> i64 {
-        crate::probe::system_now() + self.config.clock_offset_secs
+        crate::probe::system_now().saturating_add(self.config.clock_offset_secs)
     }
 
     fn take_fault(&self, target: FaultTarget) -> Option<FaultKind> {
@@ -86,6 +93,7 @@ impl std::error::Error for Dropped {}
 impl Sandbox {
     /// Starts the sandbox on the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> Result<Self, String> {
+        config.check()?;
         let listener = TcpListener::bind(("127.0.0.1", config.port))
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", config.port))?;
@@ -105,7 +113,7 @@ impl Sandbox {
             config,
             token_key,
             used_jtis: Mutex::new(HashSet::new()),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(VecDeque::new()),
         });
         let stop = CancellationToken::new();
         tokio::spawn(accept_loop(
@@ -168,12 +176,13 @@ impl Sandbox {
         }
     }
 
-    /// Every request received so far.
+    /// The requests received so far, oldest first: all of them, or the latest
+    /// [`REQUEST_LOG_LIMIT`] once more came.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state
             .requests
             .lock()
-            .map(|r| r.clone())
+            .map(|r| r.iter().cloned().collect())
             .unwrap_or_default()
     }
 }
@@ -202,15 +211,27 @@ async fn accept_loop(
         let acceptor = acceptor.clone();
         let stop = stop.clone();
         tokio::spawn(async move {
+            let (header_timeout, idle) =
+                (state.config.header_read_timeout, state.config.idle_timeout);
             let service =
                 hyper::service::service_fn(move |request| handle(Arc::clone(&state), request));
-            let http = hyper::server::conn::http1::Builder::new();
+            let mut http = hyper::server::conn::http1::Builder::new();
+            // The header timeout needs a timer; it also ends a kept-alive connection that sends
+            // no next request in time.
+            http.timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let stream = IdleTimeout::new(stream, idle);
             let served = async {
                 match acceptor {
-                    Some(acceptor) => match acceptor.accept(stream).await {
-                        Ok(tls) => http.serve_connection(TokioIo::new(tls), service).await.ok(),
-                        Err(_) => None,
-                    },
+                    // A client that never finishes the handshake is dropped like a half-sent header.
+                    Some(acceptor) => {
+                        match tokio::time::timeout(header_timeout, acceptor.accept(stream)).await {
+                            Ok(Ok(tls)) => {
+                                http.serve_connection(TokioIo::new(tls), service).await.ok()
+                            }
+                            _ => None,
+                        }
+                    }
                     None => http
                         .serve_connection(TokioIo::new(stream), service)
                         .await
@@ -247,15 +268,23 @@ async fn handle(
         .and_then(|h| h.to_str().ok())
         .map(str::to_owned);
     let headers = request.headers().clone();
-    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
-        Ok(body) => body.to_bytes(),
-        Err(_) => {
+    // The body gets as long as the headers had: a trickled body is not an open-ended wait.
+    let body_time = state.config.header_read_timeout;
+    let collected = tokio::time::timeout(
+        body_time,
+        Limited::new(request.into_body(), MAX_BODY).collect(),
+    )
+    .await;
+    let body = match collected {
+        Ok(Ok(body)) => body.to_bytes(),
+        Ok(Err(_)) => {
             return Ok(json_response(
                 413,
                 &json!({ "error": "request_too_large" }),
                 None,
             ));
         }
+        Err(_) => return Err(Dropped),
     };
     record(&state, &method, &path_and_query, &headers, &body);
 
@@ -314,9 +343,10 @@ async fn handle(
         _ => (405, json!({ "error": "method_not_allowed" })),
     };
     let mut response = json_response(status, &body, None);
-    // The Date header follows the sandbox's own clock, so a clock offset shows up as skew.
-    let server_time = std::time::UNIX_EPOCH
-        + std::time::Duration::from_secs(u64::try_from(state.now()).unwrap_or(0));
+    // The Date header follows the sandbox's own clock, so a clock offset shows up as skew. An HTTP
+    // date cannot name a year past 9999 (httpdate panics on one), nor one before 1970.
+    let server_secs = u64::try_from(state.now().clamp(0, LAST_HTTP_DATE)).unwrap_or(0);
+    let server_time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(server_secs);
     if let Ok(date) = hyper::header::HeaderValue::from_str(&httpdate::fmt_http_date(server_time)) {
         response.headers_mut().insert("date", date);
     }
@@ -363,7 +393,10 @@ fn record(state: &State, method: &Method, path: &str, headers: &hyper::HeaderMap
         } else {
             String::new()
         };
-        requests.push(RecordedRequest {
+        while requests.len() >= REQUEST_LOG_LIMIT {
+            requests.pop_front();
+        }
+        requests.push_back(RecordedRequest {
             method: method.to_string(),
             path: path.to_owned(),
             headers,

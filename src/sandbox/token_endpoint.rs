@@ -166,7 +166,7 @@ pub(super) fn handle(
     let number = |k: &str| claims.get(k).and_then(Value::as_i64);
     let nbf = number("nbf").unwrap_or(0);
     let exp = number("exp").unwrap_or(0);
-    if nbf > now + SKEW_SECS || exp < now - SKEW_SECS {
+    if nbf > now.saturating_add(SKEW_SECS) || exp < now.saturating_sub(SKEW_SECS) {
         return Err(fail(
             700024,
             &format!(
@@ -217,7 +217,7 @@ fn issue_token(state: &State, client_id: &str, roles: &[String], now: i64) -> Va
         "iss": format!("{}/{}/v2.0", state.base_url, state.config.tenant_id),
         "iat": now,
         "nbf": now,
-        "exp": now + TOKEN_LIFETIME_SECS,
+        "exp": now.saturating_add(TOKEN_LIFETIME_SECS),
         "tid": state.config.tenant_id,
         "appid": client_id,
         "roles": roles,

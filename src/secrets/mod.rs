@@ -10,7 +10,9 @@ mod bundle;
 mod os_store;
 mod vault;
 
-pub use bundle::{MIN_PASSPHRASE, export_bundle, import_bundle, is_bundle};
+pub use bundle::{
+    MIN_PASSPHRASE, PBKDF2_ITERATIONS, export_bundle, export_bundle_to, import_bundle, is_bundle,
+};
 pub use os_store::{MemoryStore, SecretStore, open_os_store};
 pub use vault::{DATA_DIR_ENV, StoredCertificate, Vault};
 

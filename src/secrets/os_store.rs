@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use keyring_core::api::CredentialStore;
+use zeroize::Zeroizing;
 
 use super::SERVICE;
 
@@ -11,7 +12,8 @@ use super::SERVICE;
 pub trait SecretStore: Send + Sync {
     /// The store's name, for messages ("Secret Service", "Windows Credential Manager", …).
     fn name(&self) -> &str;
-    /// The secret of an entry, `None` when there is no such entry.
+    /// The secret of an entry, `None` when there is no such entry. Callers wrap it in
+    /// `zeroize::Zeroizing` at once (it is a key or a password).
     fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, String>;
     /// Creates or replaces an entry.
     fn set(&self, entry: &str, secret: &[u8]) -> Result<(), String>;
@@ -130,7 +132,7 @@ fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
 /// Secrets in memory only: for tests, and never used by the app.
 #[derive(Default)]
 pub struct MemoryStore {
-    entries: Mutex<HashMap<String, Vec<u8>>>,
+    entries: Mutex<HashMap<String, Zeroizing<Vec<u8>>>>,
 }
 
 impl SecretStore for MemoryStore {
@@ -145,7 +147,7 @@ impl SecretStore for MemoryStore {
             .lock()
             .map_err(|e| e.to_string())?
             .get(entry)
-            .cloned())
+            .map(|secret| secret.to_vec()))
     }
 
     fn set(&self, entry: &str, secret: &[u8]) -> Result<(), String> {
@@ -153,7 +155,7 @@ impl SecretStore for MemoryStore {
         self.entries
             .lock()
             .map_err(|e| e.to_string())?
-            .insert(entry.to_owned(), secret.to_vec());
+            .insert(entry.to_owned(), Zeroizing::new(secret.to_vec()));
         Ok(())
     }
 

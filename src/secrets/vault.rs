@@ -8,9 +8,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use openssl::symm::{Cipher, decrypt_aead, encrypt_aead};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use super::SecretStore;
 use crate::cert::{self, Credential};
+use crate::limits;
 use crate::store::write_atomic;
 
 /// Overrides the data directory (portable installs, tests).
@@ -36,6 +38,12 @@ struct VaultFile {
     nonce: String,
     tag: String,
     ciphertext: String,
+}
+
+/// Reads one `.ccert` file: a regular file (a symlink to `/dev/zero` or a FIFO is refused) of at
+/// most [`limits::VAULT_FILE_MAX`] bytes.
+fn read_vault_file(path: &Path) -> Result<Zeroizing<String>, limits::ReadError> {
+    limits::read_regular_text(path, limits::VAULT_FILE_MAX, "stored certificate file")
 }
 
 /// The stored certificates.
@@ -124,15 +132,16 @@ impl Vault {
             .build2("")
             .map_err(text)?
             .to_der()
+            .map(Zeroizing::new)
             .map_err(text)?;
-        let mut key = [0u8; 32];
+        let mut key = Zeroizing::new([0u8; 32]);
         let mut nonce = [0u8; 12];
-        openssl::rand::rand_bytes(&mut key).map_err(text)?;
+        openssl::rand::rand_bytes(key.as_mut()).map_err(text)?;
         openssl::rand::rand_bytes(&mut nonce).map_err(text)?;
         let mut tag = [0u8; 16];
         let ciphertext = encrypt_aead(
             Cipher::aes_256_gcm(),
-            &key,
+            key.as_ref(),
             Some(&nonce),
             name.as_bytes(),
             &plaintext,
@@ -156,7 +165,7 @@ impl Vault {
         let ron = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::default())
             .map_err(|e| e.to_string())?;
         // The key goes first: a file without its key would be useless, a key without its file harmless.
-        self.store.set(&key_entry(name), &key)?;
+        self.store.set(&key_entry(name), key.as_ref())?;
         if let Err(e) = write_atomic(&path, ron.as_bytes()) {
             self.store.delete(&key_entry(name)).ok();
             return Err(e.to_string());
@@ -173,7 +182,7 @@ impl Vault {
         let mut list: Vec<StoredCertificate> = entries
             .filter_map(Result::ok)
             .filter(|e| e.path().extension().is_some_and(|x| x == "ccert"))
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .filter_map(|e| read_vault_file(&e.path()).ok())
             .filter_map(|text| ron::from_str::<VaultFile>(&text).ok())
             .map(|file| file.certificate)
             .collect();
@@ -185,16 +194,24 @@ impl Vault {
     pub fn load(&self, name: &str) -> Result<Credential, String> {
         crate::blocking::forbid_on_ui_thread("Vault::load");
         let path = self.path(name);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|_| format!("no certificate named '{name}' in the credential store"))?;
+        let text = read_vault_file(&path).map_err(|e| match e.io_kind() {
+            Some(std::io::ErrorKind::NotFound) => {
+                format!("no certificate named '{name}' in the credential store")
+            }
+            _ => e.to_string(),
+        })?;
         let file: VaultFile =
             ron::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let key = self.store.get(&key_entry(name))?.ok_or_else(|| {
-            format!(
-                "the key of '{name}' is missing from the {}; import the certificate again",
-                self.store.name()
-            )
-        })?;
+        let key = self
+            .store
+            .get(&key_entry(name))?
+            .map(Zeroizing::new)
+            .ok_or_else(|| {
+                format!(
+                    "the key of '{name}' is missing from the {}; import the certificate again",
+                    self.store.name()
+                )
+            })?;
         let decode = |s: &str| {
             STANDARD
                 .decode(s)
@@ -208,6 +225,7 @@ impl Vault {
             &decode(&file.ciphertext)?,
             &decode(&file.tag)?,
         )
+        .map(Zeroizing::new)
         .map_err(|_| format!("'{name}' cannot be decrypted: the file or its key was changed"))?;
         cert::load_bytes(&plaintext, None, None, None).map_err(|e| e.to_string())
     }

@@ -5,6 +5,12 @@ use std::path::Path;
 
 use super::StoreError;
 
+/// Temporary files of a save are named `.certconnect-XXXXXX.tmp`; a killed save's leftovers are
+/// removed by the next load of the profile directory.
+pub(crate) const TEMP_PREFIX: &str = ".certconnect-";
+/// See [`TEMP_PREFIX`].
+pub(crate) const TEMP_SUFFIX: &str = ".tmp";
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed to disk,
 /// then renamed over the target. A crash or a full disk leaves the previous file untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
@@ -32,6 +38,95 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Writes an output the user named (an export, a bundle): refused, whatever `replace` says, when
+/// the path is not a regular file (a FIFO, a device, a directory; a symlink to one) or lies in
+/// `protected_dir` (the profile directory: an export there would replace or shadow a profile).
+/// An existing regular file is replaced only with `replace`, otherwise it is an `Io` error of kind
+/// `AlreadyExists`, also when it appears while this runs.
+pub fn write_output(
+    path: &Path,
+    bytes: &[u8],
+    replace: bool,
+    protected_dir: Option<&Path>,
+) -> Result<(), StoreError> {
+    check_output(path, replace, protected_dir)?;
+    if replace {
+        write_atomic(path, bytes)
+    } else {
+        write_new(path, bytes)
+    }
+}
+
+/// The checks of [`write_output`], without writing.
+pub fn check_output(
+    path: &Path,
+    replace: bool,
+    protected_dir: Option<&Path>,
+) -> Result<(), StoreError> {
+    let refuse = |message: String| StoreError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    if let Some(protected) = protected_dir
+        && let (Ok(protected), Some(parent)) = (
+            std::fs::canonicalize(protected),
+            path.parent().map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            }),
+        )
+        && std::fs::canonicalize(parent).is_ok_and(|parent| parent == protected)
+    {
+        return Err(refuse(
+            "this is the profile directory; write the export somewhere else".to_owned(),
+        ));
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Err(refuse(format!(
+            "exists and is not a regular file ({}); it is never replaced",
+            kind_of(&meta)
+        ))),
+        Ok(_) if !replace => Err(StoreError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+        }),
+        _ => match std::fs::symlink_metadata(path) {
+            // A dangling symlink, to be replaced: the rename would put a file in its place, and a
+            // stale link is not what the user meant to overwrite. (Without `replace`, the final
+            // no-clobber link fails on it as on any existing name.)
+            Ok(meta) if replace && meta.file_type().is_symlink() => Err(refuse(
+                "is a symlink to nothing; it is never followed".to_owned(),
+            )),
+            _ => Ok(()),
+        },
+    }
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a named pipe";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
 /// The content in a temporary file beside `path` (same directory, so the final rename or link
 /// cannot cross file systems), already on disk.
 fn flushed_temp_file<'a>(
@@ -43,11 +138,16 @@ fn flushed_temp_file<'a>(
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(StoreError::io(dir))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".certconnect-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(StoreError::io(dir))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    // Owner-only from the first byte, whatever the umask: these files may hold keys (a PFX, a
+    // bundle), and the rename keeps the mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o600));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(StoreError::io(dir))?;
     tmp.write_all(bytes).map_err(StoreError::io(tmp.path()))?;
     tmp.as_file()
         .sync_all()
@@ -91,6 +191,34 @@ mod tests {
         );
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        for (i, write) in [write_atomic, write_new].into_iter().enumerate() {
+            let path = dir.path().join(format!("{i}.pfx"));
+            write(&path, b"key").unwrap();
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+        }
+    }
+
+    #[test]
+    fn outputs_never_replace_a_device_or_an_unforced_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.ron");
+        write_output(&path, b"one", false, None).unwrap();
+        assert!(write_output(&path, b"two", false, None).is_err());
+        write_output(&path, b"two", true, None).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        #[cfg(unix)]
+        assert!(write_output(Path::new("/dev/null"), b"x", true, None).is_err());
+        assert!(write_output(dir.path(), b"x", true, None).is_err());
+        let inside = dir.path().join("p.ron");
+        assert!(write_output(&inside, b"x", true, Some(dir.path())).is_err());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::StoreError;
-use super::atomic::write_atomic;
-use super::file_format::{FORMAT_VERSION, ProfileFile, check, to_ron};
+use super::file_format::{ProfileFile, check};
+use super::locked::{LockedStore, remove_leftovers, scan_dir, sort_by_name};
 use crate::core::profile::Profile;
 
 /// Overrides the configuration directory (portable installs, tests, several setups side by side).
@@ -60,61 +60,60 @@ impl ProfileStore {
         &self.dir
     }
 
-    /// Loads every `*.ron` file; broken files are reported by name and left as they are.
+    /// Loads every `*.ron` file; broken files are reported by name and left as they are. Temporary
+    /// files left by a save that was killed half-way are removed when no save is running.
     pub fn load_all(&self) -> LoadedProfiles {
         crate::blocking::forbid_on_ui_thread("ProfileStore::load_all");
-        let mut loaded = LoadedProfiles::default();
-        let entries = match std::fs::read_dir(&self.dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return loaded,
-            Err(e) => {
-                loaded.problems.push(LoadProblem {
-                    path: self.dir.clone(),
-                    message: e.to_string(),
-                });
-                return loaded;
-            }
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|ext| ext == "ron"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let profile = match read_profile_file(&path) {
-                Ok(profile) => with_file_id(profile, &path),
-                Err(message) => {
-                    loaded.problems.push(LoadProblem { path, message });
-                    continue;
-                }
-            };
-            let clash = loaded.profiles.iter().find_map(|p| {
-                if p.profile.id == profile.id {
-                    // A file copied by hand carries its original's id; without the id line it
-                    // loads as a profile of its own (the file name becomes its id).
-                    Some("another file already holds this profile (the same id); if this file is a copy, remove its `id` line".to_owned())
-                } else if p.profile.name == profile.name {
-                    Some(format!(
-                        "another file already holds a profile named '{}'",
-                        profile.name
-                    ))
-                } else {
-                    None
-                }
-            });
-            match clash {
-                Some(message) => loaded.problems.push(LoadProblem { path, message }),
-                None => loaded.profiles.push(StoredProfile { path, profile }),
-            }
+        let scan = scan_dir(&self.dir);
+        if !scan.leftovers.is_empty()
+            && let Ok(lock) = self.open_lock_file()
+            && lock.try_lock().is_ok()
+        {
+            remove_leftovers(&scan.leftovers);
         }
-        loaded.profiles.sort_by(|a, b| {
-            a.profile
-                .name
-                .to_lowercase()
-                .cmp(&b.profile.name.to_lowercase())
-        });
+        let mut loaded = scan.loaded;
+        sort_by_name(&mut loaded.profiles);
         loaded
+    }
+
+    /// Locks the directory against saves by other threads and processes (an advisory lock,
+    /// released when the returned value is dropped, or when a killed process exits),
+    /// then reads it once. Saves through the lock keep that index current, so saving or importing N
+    /// profiles reads the directory once, not N times.
+    pub fn lock(&self) -> Result<LockedStore<'_>, StoreError> {
+        crate::blocking::forbid_on_ui_thread("ProfileStore::lock");
+        std::fs::create_dir_all(&self.dir).map_err(StoreError::io(&self.dir))?;
+        let lock = self.open_lock_file()?;
+        lock.lock().map_err(StoreError::io(&self.dir))?;
+        let scan = scan_dir(&self.dir);
+        // Under the lock no save is running, so every temporary file is a killed save's leftover.
+        remove_leftovers(&scan.leftovers);
+        Ok(LockedStore::new(self, lock, scan))
+    }
+
+    /// What the lock is taken on. On Unix, the directory itself (`flock` works on a directory), so
+    /// no file is added; elsewhere a `.<dir name>.lock` file beside the directory.
+    fn open_lock_file(&self) -> Result<std::fs::File, StoreError> {
+        #[cfg(unix)]
+        {
+            std::fs::File::open(&self.dir).map_err(StoreError::io(&self.dir))
+        }
+        #[cfg(not(unix))]
+        {
+            let name = self
+                .dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "profiles".to_owned());
+            let path = self.dir.with_file_name(format!(".{name}.lock"));
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(StoreError::io(path))
+        }
     }
 
     /// The profile with this exact name.
@@ -142,71 +141,36 @@ impl ProfileStore {
 
     /// Saves a profile and returns it as saved. An empty id gets a new one. The file of the profile
     /// with the same id is replaced, so a changed name is a rename in one atomic write; otherwise a
-    /// new file is made. A name held by another profile is refused and nothing is written.
+    /// new file is made. A name held by another profile is refused and nothing is written. Safe
+    /// against concurrent saves by other processes (see [`ProfileStore::lock`]).
     pub fn save(&self, profile: &Profile) -> Result<Profile, StoreError> {
         crate::blocking::forbid_on_ui_thread("ProfileStore::save");
-        let mut profile = profile.clone();
-        if profile.id.is_empty() {
-            profile.id = new_profile_id();
-        }
-        let loaded = self.load_all();
-        if loaded
-            .profiles
-            .iter()
-            .any(|p| p.profile.name == profile.name && p.profile.id != profile.id)
-        {
-            return Err(StoreError::NameTaken(profile.name));
-        }
-        let path = match loaded
-            .profiles
-            .into_iter()
-            .find(|p| p.profile.id == profile.id)
-        {
-            Some(existing) => existing.path,
-            None => self.free_path(&profile.name),
-        };
-        let file = ProfileFile {
-            format_version: FORMAT_VERSION,
-            profile,
-        };
-        write_atomic(&path, to_ron(&file)?.as_bytes())?;
-        Ok(file.profile)
+        self.lock()?.save(profile)
     }
 
     /// Renames a profile (its file keeps its name; the new name must be free).
     pub fn rename(&self, old: &str, new: &str) -> Result<(), StoreError> {
-        let stored = self.get(old)?;
-        self.save(&Profile {
-            name: new.to_owned(),
-            ..stored.profile
-        })
-        .map(drop)
+        let mut locked = self.lock()?;
+        let stored = locked.get(old)?.clone();
+        locked
+            .save(&Profile {
+                name: new.to_owned(),
+                ..stored.profile
+            })
+            .map(drop)
     }
 
     /// Deletes a profile's file.
     pub fn delete(&self, name: &str) -> Result<(), StoreError> {
-        let stored = self.get(name)?;
-        std::fs::remove_file(&stored.path).map_err(StoreError::io(&stored.path))
+        let mut locked = self.lock()?;
+        let id = locked.get(name)?.profile.id.clone();
+        locked.delete_by_id(&id).map(drop)
     }
 
     /// Deletes the file of the profile with this id and returns the profile it held.
     pub fn delete_by_id(&self, id: &str) -> Result<Profile, StoreError> {
         crate::blocking::forbid_on_ui_thread("ProfileStore::delete_by_id");
-        let stored = self.get_by_id(id)?;
-        std::fs::remove_file(&stored.path).map_err(StoreError::io(&stored.path))?;
-        Ok(stored.profile)
-    }
-
-    /// A file name derived from the profile name that no file uses yet.
-    fn free_path(&self, name: &str) -> PathBuf {
-        let slug = slug(name);
-        (1..)
-            .map(|n| match n {
-                1 => self.dir.join(format!("{slug}.ron")),
-                n => self.dir.join(format!("{slug}-{n}.ron")),
-            })
-            .find(|p| !p.exists())
-            .unwrap_or_else(|| self.dir.join("profile.ron"))
+        self.lock()?.delete_by_id(id)
     }
 }
 
@@ -218,7 +182,7 @@ pub fn new_profile_id() -> String {
 
 /// A profile from a file written before ids existed gets the file's stem as its id, in memory only.
 /// The stem is stable: a renamed profile keeps its file.
-fn with_file_id(mut profile: Profile, path: &Path) -> Profile {
+pub(super) fn with_file_id(mut profile: Profile, path: &Path) -> Profile {
     if profile.id.is_empty() {
         profile.id = path
             .file_stem()
@@ -228,15 +192,24 @@ fn with_file_id(mut profile: Profile, path: &Path) -> Profile {
     profile
 }
 
-fn read_profile_file(path: &Path) -> Result<Profile, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+pub(super) fn read_profile_file(path: &Path) -> Result<Profile, String> {
+    let text =
+        crate::limits::read_regular_text(path, crate::limits::PROFILE_FILE_MAX, "profile file")
+            .map_err(|e| e.to_string())?;
     let file: ProfileFile =
         ron::from_str(&text).map_err(|e| format!("not a valid profile file ({e})"))?;
     check(file.format_version, file.profile)
 }
 
-/// A portable file name: lowercase letters, digits and single dashes, at most 60 characters.
-fn slug(name: &str) -> String {
+/// File names Windows reserves whatever their extension (`CON.ron` is the console, not a file).
+const WINDOWS_RESERVED: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// A portable file name: lowercase letters, digits and single dashes, at most 60 characters, never
+/// a name Windows reserves (`con` becomes `con-profile`).
+pub(super) fn slug(name: &str) -> String {
     let mut slug = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
@@ -251,6 +224,8 @@ fn slug(name: &str) -> String {
     let slug = slug.trim_end_matches('-');
     if slug.is_empty() {
         "profile".to_owned()
+    } else if WINDOWS_RESERVED.contains(&slug) || slug == "com0" || slug == "lpt0" {
+        format!("{slug}-profile")
     } else {
         slug.to_owned()
     }
@@ -273,7 +248,11 @@ mod tests {
     fn slugs_are_portable_file_names() {
         assert_eq!(slug("Contoso Prod / SharePoint"), "contoso-prod-sharepoint");
         assert_eq!(slug("   "), "profile");
-        assert_eq!(slug("CON"), "con");
+        assert_eq!(slug("CON"), "con-profile");
+        assert_eq!(slug("nul"), "nul-profile");
+        assert_eq!(slug("Com1"), "com1-profile");
+        assert_eq!(slug("lpt9 "), "lpt9-profile");
+        assert_eq!(slug("console"), "console");
         assert_eq!(slug("Ünïcode"), "n-code");
         assert!(slug(&"x".repeat(200)).len() <= 60);
     }

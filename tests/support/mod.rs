@@ -324,6 +324,61 @@ pub fn certconnect(
     child.wait_with_output().expect("certconnect output")
 }
 
+/// Runs the real `certconnect` binary like [`certconnect`], bounded: at most 4 GiB of address
+/// space (`ulimit -v`, so a runaway read fails instead of exhausting the machine), stdin from
+/// `stdin_file` (e.g. `/dev/zero`) or nothing, and killed after `secs` seconds. Returns the output
+/// and whether it finished in time.
+pub fn certconnect_bounded(
+    ws: &Workspace,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin_file: Option<&Path>,
+    secs: u64,
+) -> (Output, bool) {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg("ulimit -v 4194304; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_certconnect"))
+        .args(args)
+        .current_dir(ws.dir())
+        .env("CERTCONNECT_CONFIG_DIR", ws.path("config"))
+        .env("CERTCONNECT_DATA_DIR", ws.path("data"))
+        .stdin(match stdin_file {
+            Some(path) => Stdio::from(std::fs::File::open(path).expect("stdin file")),
+            None => Stdio::null(),
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("run certconnect");
+    let started = std::time::Instant::now();
+    let mut in_time = true;
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(secs) {
+            child.kill().ok();
+            in_time = false;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    (
+        child.wait_with_output().expect("certconnect output"),
+        in_time,
+    )
+}
+
+/// Makes a FIFO (named pipe) at `path` with `mkfifo`.
+pub fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -73,7 +73,8 @@ impl CertconnectApp {
         let Some(passphrase) = passphrase else {
             let store = self.deps.store.clone();
             return self.spawn(JobKind::Exchange, Reach::Anywhere, move || {
-                let result = crate::store::export_profiles(&store, &names, &path);
+                // A typed path may name a file that exists: it is never replaced.
+                let result = crate::store::export_profiles_to(&store, &names, &path, false);
                 Box::new(move |app: &mut Self, _| match result {
                     Ok(count) => app.set_status(
                         format!(
@@ -227,11 +228,13 @@ fn write_bundle(
             }
         }
     }
-    crate::secrets::export_bundle(
+    crate::secrets::export_bundle_to(
         &export.profiles,
         &credentials,
         &export.passphrase,
         &export.path,
+        false,
+        None,
     )
     .map(|count| {
         format!(

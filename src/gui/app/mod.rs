@@ -11,6 +11,7 @@ mod password;
 mod profile_actions;
 mod store_actions;
 mod test_run;
+mod trust;
 
 pub use password::Purpose;
 

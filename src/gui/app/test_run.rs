@@ -8,6 +8,7 @@ use super::password::Purpose;
 use crate::core::event::Step;
 use crate::gui::card::is_password_failure;
 use crate::gui::inbox::{JobKind, Reach};
+use crate::gui::modals::ModalState;
 use crate::probe::{self, ProbeError, ProbeJob, ProbeSummary};
 use crate::report::RunView;
 
@@ -19,6 +20,11 @@ impl CertconnectApp {
         let Ok(profile) = self.draft.parse() else {
             return;
         };
+        let concerns = crate::core::trust::unconfirmed(&profile, Default::default());
+        if !concerns.is_empty() {
+            // An imported profile does nothing its author chose until the admin confirms it.
+            return self.modal = Some(ModalState::ConfirmTrust { concerns });
+        }
         if self.card.needs_password() && self.card.inputs.as_ref() == Some(&self.cert_inputs()) {
             // The card already found that the certificate needs a password the app does not have.
             return self.ask_password(Purpose::Test, None);

@@ -1,0 +1,194 @@
+//! Trust in an imported profile. A profile file can come from anyone: whoever wrote it chose the
+//! hosts a test sends the signed client assertion and the access token to, the credential-store
+//! entries it opens, and the CA it trusts. So an imported profile is not used as it is: while it is
+//! unconfirmed, a test that would send something to a host outside Microsoft's clouds (or this
+//! computer), open a credential-store entry the import did not bring, or trust its CA file, stops
+//! and names what it would do, until the admin confirms the profile on this machine (the app asks;
+//! the CLI takes `profile trust NAME`, or the value itself given on the command line).
+
+use url::Url;
+
+use super::profile::{CertificateSource, Origin, PasswordSource, Profile};
+
+/// The sign-in hosts of Microsoft's clouds (global, US Government, China).
+const LOGIN_HOSTS: [&str; 6] = [
+    "login.microsoftonline.com",
+    "login.microsoft.com",
+    "login.windows.net",
+    "login.microsoftonline.us",
+    "login.chinacloudapi.cn",
+    "login.partner.microsoftonline.cn",
+];
+
+/// The Microsoft Graph hosts of Microsoft's clouds.
+const GRAPH_HOSTS: [&str; 4] = [
+    "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
+];
+
+/// Which of a profile's values were given on this machine for this run (command-line flags), so
+/// they need no confirmation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GivenHere {
+    /// The token URL (or tenant).
+    pub token_url: bool,
+    /// The Graph URL.
+    pub graph_url: bool,
+    /// The certificate (a file given on the command line).
+    pub certificate: bool,
+    /// The password (from the environment or stdin).
+    pub password: bool,
+    /// The CA file.
+    pub ca_file: bool,
+}
+
+/// What an unconfirmed imported profile would do that its author chose, in plain words (empty
+/// when the profile is local, confirmed, or does nothing of the kind).
+pub fn unconfirmed(profile: &Profile, given: GivenHere) -> Vec<String> {
+    let Origin::Imported { brought_entries } = &profile.origin else {
+        return Vec::new();
+    };
+    let mut concerns = Vec::new();
+    if !given.token_url && !is_trusted_host(&profile.authority.token_url, &LOGIN_HOSTS) {
+        concerns.push(format!(
+            "it sends the signed client assertion to {}, which is not a Microsoft sign-in host",
+            host_of(&profile.authority.token_url)
+        ));
+    }
+    if !given.graph_url && !is_trusted_host(&profile.graph_url, &GRAPH_HOSTS) {
+        concerns.push(format!(
+            "it sends the access token to {}, which is not a Microsoft Graph host",
+            host_of(&profile.graph_url)
+        ));
+    }
+    let brought = |entry: &str| brought_entries.iter().any(|e| e == entry);
+    if !given.certificate
+        && let CertificateSource::CredentialStore { entry } = &profile.certificate
+        && !brought(entry)
+    {
+        concerns.push(format!(
+            "it signs with the certificate '{entry}' of this computer's credential store, which the import did not bring"
+        ));
+    }
+    if !given.password
+        && let PasswordSource::CredentialStore { entry } = profile.certificate.password()
+        && !brought(entry)
+    {
+        concerns.push(format!(
+            "it opens its certificate with the password remembered under '{entry}', which the import did not bring"
+        ));
+    }
+    if !given.ca_file
+        && let Some(ca) = &profile.ca_file
+    {
+        concerns.push(format!(
+            "it trusts the CA certificate in {} for its connections",
+            ca.display()
+        ));
+    }
+    concerns
+}
+
+/// Whether `url` is HTTPS to one of `hosts`, or goes to this computer.
+fn is_trusted_host(url: &Url, hosts: &[&str]) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if is_loopback(&host) {
+        return true;
+    }
+    url.scheme() == "https" && hosts.contains(&host.as_str())
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn host_of(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => url.as_str().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::draft::ProfileDraft;
+
+    fn imported(adjust: impl FnOnce(&mut ProfileDraft)) -> Profile {
+        let mut draft = ProfileDraft {
+            name: "Shared".into(),
+            tenant: "contoso.onmicrosoft.com".into(),
+            client_id: "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42".into(),
+            pfx_path: "/tmp/app.pfx".into(),
+            ..ProfileDraft::default()
+        };
+        draft.refresh_token_url();
+        adjust(&mut draft);
+        let mut profile = draft.parse().unwrap();
+        profile.origin = Origin::Imported {
+            brought_entries: vec!["brought".into()],
+        };
+        profile
+    }
+
+    #[test]
+    fn microsoft_clouds_and_loopback_need_no_confirmation() {
+        assert!(unconfirmed(&imported(|_| {}), GivenHere::default()).is_empty());
+        let local = imported(|d| {
+            d.preset = crate::core::authority::Preset::Custom;
+            d.token_url = "http://127.0.0.1:8400/t/oauth2/v2.0/token".into();
+            d.graph_url = "http://localhost:8400/v1.0".into();
+            d.refresh_scope();
+        });
+        assert!(unconfirmed(&local, GivenHere::default()).is_empty());
+    }
+
+    #[test]
+    fn other_hosts_store_entries_and_ca_files_are_named_until_given_here() {
+        let hostile = imported(|d| {
+            d.graph_url = "https://graph.attacker.example/v1.0".into();
+            d.cert_kind = crate::core::draft::CertKind::CredentialStore;
+            d.store_entry = "prod-cert".into();
+            d.ca_file = "/tmp/ca.pem".into();
+        });
+        let concerns = unconfirmed(&hostile, GivenHere::default());
+        assert_eq!(concerns.len(), 3, "{concerns:?}");
+        assert!(concerns[0].contains("graph.attacker.example"));
+        assert!(concerns[1].contains("'prod-cert'"));
+        let given = GivenHere {
+            graph_url: true,
+            certificate: true,
+            ca_file: true,
+            ..GivenHere::default()
+        };
+        assert!(unconfirmed(&hostile, given).is_empty());
+        let mut confirmed = hostile;
+        confirmed.origin = Origin::Local;
+        assert!(unconfirmed(&confirmed, GivenHere::default()).is_empty());
+    }
+
+    #[test]
+    fn a_look_alike_microsoft_host_is_not_trusted() {
+        for url in [
+            "https://graph.microsoft.com.attacker.example/v1.0",
+            "https://graph-microsoft.com/v1.0",
+        ] {
+            let profile = imported(|d| d.graph_url = url.into());
+            assert_eq!(
+                unconfirmed(&profile, GivenHere::default()).len(),
+                1,
+                "{url}"
+            );
+        }
+    }
+}
