@@ -8,8 +8,7 @@ mod support;
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use support::{Workspace, certconnect, s, stderr, stdout};
 
@@ -167,31 +166,7 @@ fn cert_inspect_escapes_a_subject_made_of_escape_sequences() {
 /// Runs the binary with its standard output a pipe whose read end is closed before it writes;
 /// returns the exit code and standard error.
 fn with_closed_stdout(ws: &Workspace, args: &[&str]) -> (Option<i32>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_certconnect"))
-        .args(args)
-        .current_dir(ws.dir())
-        .env("CERTCONNECT_CONFIG_DIR", ws.path("config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("{args:?} still running after its pipe closed");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).ok();
-    (status.code(), err)
+    support::run_within(ws, args, Duration::from_secs(60), true)
 }
 
 #[test]

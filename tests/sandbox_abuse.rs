@@ -17,30 +17,7 @@ use support::{Workspace, s};
 
 /// Runs the real binary for at most `limit`; returns its exit code and standard error.
 fn run_bounded(ws: &Workspace, args: &[&str], limit: Duration) -> (Option<i32>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_certconnect"))
-        .args(args)
-        .current_dir(ws.dir())
-        .env("CERTCONNECT_CONFIG_DIR", ws.path("config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("{args:?} did not end within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).ok();
-    (status.code(), err)
+    support::run_within(ws, args, limit, false)
 }
 
 #[test]

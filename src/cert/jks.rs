@@ -11,6 +11,7 @@ use openssl::x509::X509;
 
 use zeroize::Zeroizing;
 
+use super::der::definite_tlv;
 use super::error::CertError;
 
 /// One entry of a keystore.
@@ -188,32 +189,11 @@ impl JksEntry {
 /// The OCTET STRING of an EncryptedPrivateKeyInfo: SEQUENCE { AlgorithmIdentifier, OCTET STRING }.
 fn encrypted_data(der: &[u8]) -> Result<&[u8], CertError> {
     let bad = || CertError::Corrupt("the keystore's protected key is not valid DER".into());
-    let (tag, outer, _) = tlv(der).ok_or_else(bad)?;
+    let (tag, outer, _) = definite_tlv(der).ok_or_else(bad)?;
     if tag != 0x30 {
         return Err(bad());
     }
-    let (_, _, after_algorithm) = tlv(outer).ok_or_else(bad)?;
-    let (tag, octets, _) = tlv(after_algorithm).ok_or_else(bad)?;
+    let (_, _, after_algorithm) = definite_tlv(outer).ok_or_else(bad)?;
+    let (tag, octets, _) = definite_tlv(after_algorithm).ok_or_else(bad)?;
     if tag == 0x04 { Ok(octets) } else { Err(bad()) }
-}
-
-/// One DER tag-length-value: (tag, contents, the bytes after it).
-fn tlv(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let tag = *der.first()?;
-    let first = usize::from(*der.get(1)?);
-    let (len, header) = if first < 0x80 {
-        (first, 2)
-    } else {
-        let n = first & 0x7f;
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let len = der
-            .get(2..2 + n)?
-            .iter()
-            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-        (len, 2 + n)
-    };
-    let contents = der.get(header..header.checked_add(len)?)?;
-    Some((tag, contents, &der[header + len..]))
 }

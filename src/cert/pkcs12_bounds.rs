@@ -149,22 +149,8 @@ fn parse_nested(der: &[u8], depth: usize) -> Option<(Tlv<'_>, &[u8])> {
             rest = parse_nested(rest, depth + 1)?.1;
         }
     }
-    let (len, header) = if first < 0x80 {
-        (usize::from(first), 2)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n > 4 {
-            return None;
-        }
-        let len = der
-            .get(2..2 + n)?
-            .iter()
-            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-        (len, 2 + n)
-    };
-    let end = header.checked_add(len)?;
-    let contents = der.get(header..end)?;
-    Some((Tlv { tag, contents }, &der[end..]))
+    let (tag, contents, rest) = super::der::definite_tlv(der)?;
+    Some((Tlv { tag, contents }, rest))
 }
 
 #[cfg(test)]

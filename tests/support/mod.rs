@@ -389,3 +389,47 @@ pub fn stderr(output: &Output) -> String {
 
 pub mod probe_env;
 pub mod tls_server;
+
+/// Runs the real binary for at most `limit` (killed, and the test failed, after that); returns its
+/// exit code and standard error. With `close_stdout`, its standard output is a pipe whose read end
+/// is closed before it writes (`certconnect … | head`); otherwise it is discarded.
+#[allow(dead_code)] // Each test crate uses a different part of this module.
+pub fn run_within(
+    ws: &Workspace,
+    args: &[&str],
+    limit: std::time::Duration,
+    close_stdout: bool,
+) -> (Option<i32>, String) {
+    use std::io::Read as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_certconnect"))
+        .args(args)
+        .current_dir(ws.dir())
+        .env("CERTCONNECT_CONFIG_DIR", ws.path("config"))
+        .stdin(Stdio::null())
+        .stdout(if close_stdout {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run certconnect");
+    drop(child.stdout.take());
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for certconnect") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("{args:?} did not end within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        stderr.read_to_string(&mut err).ok();
+    }
+    (status.code(), err)
+}
