@@ -30,6 +30,11 @@ fn draft(env: &Env, name: &str) -> ProfileDraft {
 /// Clicks the button and returns the text the app put on the clipboard in that frame.
 fn copy(g: &mut Gui<'_>, button: &str) -> String {
     g.h.get_by_role_and_label(Role::Button, button).click();
+    copied_in_next_frame(g).unwrap_or_else(|| panic!("{button} copied nothing"))
+}
+
+/// Runs one frame and returns the text the app put on the clipboard in it.
+fn copied_in_next_frame(g: &mut Gui<'_>) -> Option<String> {
     g.h.step();
     let copied =
         g.h.output()
@@ -41,7 +46,7 @@ fn copy(g: &mut Gui<'_>, button: &str) -> String {
                 _ => None,
             });
     g.h.run_ok();
-    copied.unwrap_or_else(|| panic!("{button} copied nothing"))
+    copied
 }
 
 /// The top edge of the one label containing `text`.
@@ -140,17 +145,7 @@ fn entra_codes_stay_as_they_are_with_copyable_support_ids() {
         .next()
         .unwrap()
         .click();
-    g.h.step();
-    let copied =
-        g.h.output()
-            .platform_output
-            .commands
-            .iter()
-            .find_map(|c| match c {
-                egui::OutputCommand::CopyText(text) => Some(text.clone()),
-                _ => None,
-            });
-    let copied = copied.expect("Copy copied the id");
+    let copied = copied_in_next_frame(&mut g).expect("Copy copied the id");
     assert!(!copied.is_empty());
     g.h.get_by_label(&format!("Trace ID: {copied}"));
 }

@@ -55,15 +55,3 @@ pub fn hint_for(label: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
-
-/// The credential store of this platform, by the name its users know it by (for when it cannot
-/// be reached and so cannot name itself).
-pub fn platform_store_name() -> &'static str {
-    if cfg!(windows) {
-        "Windows Credential Manager"
-    } else if cfg!(target_os = "macos") {
-        "macOS Keychain"
-    } else {
-        "Secret Service"
-    }
-}

@@ -7,7 +7,7 @@
 
 use egui::{Color32, RichText};
 
-use super::widgets::{ERROR, OK, WARN, copy_button};
+use super::widgets::{ERROR, OK, WARN, copy_button, copy_button_with};
 use crate::core::event::{Detail, Failure, Step};
 use crate::probe::ProbeSummary;
 use crate::report::{NoteKind, ReportContext, RunView, StepState, StepView, Verdict};
@@ -17,12 +17,11 @@ use crate::report::{failure_title, render_text};
 pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
     if run.verdict.is_some() {
         ui.horizontal_wrapped(|ui| {
-            let report = render_text(run, &ReportContext::default());
-            copy_button(
+            copy_button_with(
                 ui,
                 "Copy report",
                 "Copy the whole run as plain text, for a ticket (no secrets in it)",
-                &report,
+                || render_text(run, &ReportContext::default()),
             );
         });
     }

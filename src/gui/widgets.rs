@@ -185,11 +185,22 @@ const COPIED_FOR: f64 = 2.0;
 /// A small Copy button that puts `text` on the clipboard and says "Copied" beside itself for a
 /// moment, so the admin knows it worked.
 pub fn copy_button(ui: &mut egui::Ui, label: &str, hover: &str, text: &str) {
+    copy_button_with(ui, label, hover, || text.to_owned());
+}
+
+/// A [`copy_button`] whose text is made only when it is clicked (a whole report, say, which
+/// need not be rendered in every frame the button is drawn).
+pub fn copy_button_with(
+    ui: &mut egui::Ui,
+    label: &str,
+    hover: &str,
+    text: impl FnOnce() -> String,
+) {
     let response = ui.small_button(label).on_hover_text(hover);
     let key = response.id.with("copied");
     let now = ui.input(|i| i.time);
     if response.clicked() {
-        ui.ctx().copy_text(text.to_owned());
+        ui.ctx().copy_text(text());
         ui.data_mut(|d| d.insert_temp(key, now));
     }
     let copied_at: Option<f64> = ui.data(|d| d.get_temp(key));

@@ -13,7 +13,7 @@ mod vault;
 pub use bundle::{
     MIN_PASSPHRASE, PBKDF2_ITERATIONS, export_bundle, export_bundle_to, import_bundle, is_bundle,
 };
-pub use os_store::{MemoryStore, SecretStore, open_os_store};
+pub use os_store::{MemoryStore, PLATFORM_STORE_NAME, SecretStore, open_os_store};
 pub use vault::{DATA_DIR_ENV, StoredCertificate, Vault};
 
 /// The service name under which certconnect's entries are kept.

@@ -89,6 +89,16 @@ impl SecretStore for KeyringStore {
     }
 }
 
+/// The platform's credential store by the name its users know it by (what a message names when
+/// the store cannot be reached and so cannot name itself).
+pub const PLATFORM_STORE_NAME: &str = if cfg!(windows) {
+    "Windows Credential Manager"
+} else if cfg!(target_os = "macos") {
+    "macOS Keychain"
+} else {
+    "Secret Service"
+};
+
 /// The platform's credential store: Windows Credential Manager, the macOS Keychain, or on Linux the
 /// Secret Service (GNOME Keyring, KWallet) with the kernel keyring as a fallback when no Secret
 /// Service is running. An error says plainly that none is reachable; the app then works with files.
@@ -100,7 +110,7 @@ pub fn open_os_store() -> Result<Arc<dyn SecretStore>, String> {
 #[cfg(target_os = "linux")]
 fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
     match zbus_secret_service_keyring_store::Store::new() {
-        Ok(store) => Ok(("Secret Service", store)),
+        Ok(store) => Ok((PLATFORM_STORE_NAME, store)),
         Err(secret_service) => match linux_keyutils_keyring_store::Store::new() {
             Ok(store) => Ok(("kernel keyring", store)),
             Err(keyutils) => Err(format!(
@@ -113,14 +123,14 @@ fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
 #[cfg(windows)]
 fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
     windows_native_keyring_store::Store::new()
-        .map(|store| ("Windows Credential Manager", store as Arc<CredentialStore>))
+        .map(|store| (PLATFORM_STORE_NAME, store as Arc<CredentialStore>))
         .map_err(|e| format!("the Windows Credential Manager is not available for this user ({e})"))
 }
 
 #[cfg(target_os = "macos")]
 fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
     apple_native_keyring_store::keychain::Store::new()
-        .map(|store| ("macOS Keychain", store as Arc<CredentialStore>))
+        .map(|store| (PLATFORM_STORE_NAME, store as Arc<CredentialStore>))
         .map_err(|e| format!("the macOS Keychain is locked or not available ({e})"))
 }
 

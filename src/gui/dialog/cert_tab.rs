@@ -33,7 +33,7 @@ pub(super) fn ui(
     // certificate store, which it is not.
     let store_name = match store {
         Ok(store) => store.name.clone(),
-        Err(_) => crate::gui::hints::platform_store_name().to_owned(),
+        Err(_) => crate::secrets::PLATFORM_STORE_NAME.to_owned(),
     };
     row(ui, "Storage mode", |ui, _| {
         ui.radio_value(&mut draft.cert_kind, CertKind::PfxFile, "Local PFX file");

@@ -21,7 +21,9 @@ impl HeaderRow {
         self.name.trim().is_empty() && self.value.trim().is_empty()
     }
 
-    /// Why the row cannot be sent, in plain words; `None` when it can (or is blank).
+    /// Why the row cannot be sent, in plain words; `None` when it can (or is blank). The two
+    /// rules of the connector's notation are checked here; the header rules themselves are
+    /// `core::headers::check_header`'s.
     pub fn problem(&self) -> Option<String> {
         if self.is_blank() {
             return None;
@@ -35,12 +37,6 @@ impl HeaderRow {
         if self.value.contains("||") {
             return Some(format!(
                 "The value of '{}' cannot contain '||': the connector uses it to separate headers.",
-                self.name.trim()
-            ));
-        }
-        if self.value.chars().any(|c| c.is_control() && c != '\t') {
-            return Some(format!(
-                "The value of '{}' contains a control character (a line break, tab or similar); header values are one line of text.",
                 self.name.trim()
             ));
         }
