@@ -163,6 +163,8 @@ fn panel_sizes_stay_put_across_test_runs_and_are_remembered() {
         egui::Theme::Dark,
         "the theme comes back too"
     );
+    // The switch is named for screen readers.
+    g.h.get_by_role_and_label(Role::ComboBox, "Theme");
     // And what the app keeps is what it shows.
     let mut kept = MemoryStorage::default();
     eframe::App::save(g.h.state_mut(), &mut kept);

@@ -346,7 +346,9 @@ impl CertconnectApp {
                         }
                     })
                     .response
-                    .on_hover_text("Light, dark, or as the system is");
+                    .on_hover_text("Light, dark, or as the system is")
+                    // Named "Theme" for screen readers (the hover text would be read instead).
+                    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Theme"));
                 if theme != self.prefs.theme {
                     footer = Footer::Theme(theme);
                 }
