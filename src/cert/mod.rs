@@ -11,6 +11,7 @@ mod load;
 mod names;
 mod pkcs12_bounds;
 mod select;
+pub mod windows_store;
 
 pub use detect::FileFormat;
 pub use error::CertError;

@@ -6,8 +6,20 @@ use clap::{Args, Parser, Subcommand};
 
 /// Connection manager for certificate-based app-only access to Microsoft Graph.
 #[derive(Debug, Parser)]
-#[command(name = "certconnect", version, about, max_term_width = 100)]
+#[command(
+    name = "certconnect",
+    version,
+    about,
+    max_term_width = 100,
+    disable_version_flag = true
+)]
 pub struct Cli {
+    /// Print the version (with --verbose: platform, OpenSSL, renderer and stores too).
+    #[arg(short = 'V', long)]
+    pub version: bool,
+    /// With --version: what this build uses on this machine, for support requests.
+    #[arg(long, requires = "version")]
+    pub verbose: bool,
     /// What to do; without one, the desktop app opens.
     #[command(subcommand)]
     pub command: Option<Command>,

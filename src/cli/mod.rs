@@ -15,6 +15,7 @@ mod store_cmd;
 pub(crate) mod term;
 mod test_cmd;
 mod test_print;
+mod version;
 
 use std::process::ExitCode;
 
@@ -47,6 +48,10 @@ impl From<Outcome> for ExitCode {
 /// Runs the CLI with the process's arguments.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    if cli.version {
+        version::print(cli.verbose);
+        return ExitCode::SUCCESS;
+    }
     let outcome = match cli.command {
         Some(Command::Cert {
             command: CertCommand::Inspect(args),

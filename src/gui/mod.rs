@@ -11,6 +11,7 @@ mod inbox;
 mod modals;
 mod prefs;
 mod profile_list;
+pub mod renderer;
 mod test_panel;
 mod welcome;
 mod widgets;
@@ -71,15 +72,55 @@ pub fn run(start: Start) -> Result<(), String> {
     if let Some(icon) = icon::app_icon() {
         viewport = viewport.with_icon(icon);
     }
-    let options = eframe::NativeOptions {
-        viewport,
-        ..Default::default()
-    };
-    let result = eframe::run_native(
-        "certconnect",
-        options,
-        Box::new(move |cc| Ok(Box::new(CertconnectApp::new(cc, deps)))),
-    );
+    let renderers = renderer::from_env()?;
+    let result = open_window(viewport, &renderers, deps);
     drop(demo);
-    result.map_err(|e| format!("the window could not be opened: {e}"))
+    result
+}
+
+/// Opens the window with the first renderer that starts. A renderer that fails before the app
+/// was created is reported on stderr and the next one is tried; a failure after that ends the run.
+fn open_window(
+    viewport: egui::ViewportBuilder,
+    renderers: &[renderer::Renderer],
+    deps: AppDeps,
+) -> Result<(), String> {
+    let deps = std::rc::Rc::new(std::cell::RefCell::new(Some(deps)));
+    let mut failures = Vec::new();
+    for &renderer in renderers {
+        let options = eframe::NativeOptions {
+            viewport: viewport.clone(),
+            renderer: renderer.to_eframe(),
+            ..Default::default()
+        };
+        let slot = std::rc::Rc::clone(&deps);
+        let result = eframe::run_native(
+            "certconnect",
+            options,
+            Box::new(move |cc| {
+                let deps = slot
+                    .borrow_mut()
+                    .take()
+                    .ok_or("the app was already started")?;
+                Ok(Box::new(CertconnectApp::new(cc, deps)))
+            }),
+        );
+        match result {
+            Ok(()) => return Ok(()),
+            Err(error) => {
+                let failure = format!("{}: {error}", renderer.describe());
+                let started = deps.borrow().is_none();
+                if started || renderers.last() == Some(&renderer) {
+                    failures.push(failure);
+                    break;
+                }
+                eprintln!("certconnect: {failure}; trying the next renderer");
+                failures.push(failure);
+            }
+        }
+    }
+    Err(format!(
+        "the window could not be opened ({})",
+        failures.join("; ")
+    ))
 }

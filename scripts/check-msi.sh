@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Checks a built MSI's tables with msiinfo: both exes and the license are installed, the Start-menu
+# shortcut points at the desktop app with the app icon, the uninstall entry has the icon, and the
+# upgrade rules (newer replaces, older refused) are in place. Also checks that both exes carry the
+# icon and version resources.
+#   scripts/check-msi.sh MSI [BIN_DIR]
+set -euo pipefail
+msi=$1
+bin_dir=${2:-}
+fail() { echo "MSI check failed: $*" >&2; exit 1; }
+table() { msiinfo export "$msi" "$1" | tr -d '\r'; }
+
+files=$(table File)
+for name in certconnect.exe certconnect-gui.exe LICENSE.txt; do
+  grep -qP "\t\Q$name\E\t" <<<"$files" || fail "$name is not installed"
+done
+table Directory | grep -qP '^INSTALLFOLDER\tProgramFiles64Folder\tcertconnect$' \
+  || fail "the install folder is not Program Files\\certconnect"
+table Shortcut | grep -qP '^AppShortcut\tAppMenuFolder\tcertconnect\t[^\t]*\t\[INSTALLFOLDER\]certconnect-gui\.exe\t.*\tcertconnect\.ico\t' \
+  || fail "the Start-menu shortcut does not open certconnect-gui.exe with the app icon"
+table Icon | grep -qP '^certconnect\.ico\t' || fail "the app icon is missing"
+table Property | grep -qP '^ARPPRODUCTICON\tcertconnect\.ico$' || fail "the uninstall entry has no icon"
+upgrade=$(table Upgrade)
+grep -q 'WIX_UPGRADE_DETECTED' <<<"$upgrade" || fail "no major upgrade rule"
+grep -q 'WIX_DOWNGRADE_DETECTED' <<<"$upgrade" || fail "downgrades are not refused"
+table Component | grep -qP '^CommandLine\t[^\t]*\tINSTALLFOLDER\t256\t' || fail "components are not 64-bit"
+
+if [ -n "$bin_dir" ]; then
+  for exe in certconnect.exe certconnect-gui.exe; do
+    resources=$(x86_64-w64-mingw32-objdump -p "$bin_dir/$exe")
+    for kind in "ICON" "GROUP_ICON" "VERSION"; do
+      grep -qE "Type: $kind\b" <<<"$resources" || fail "$exe has no $kind resource"
+    done
+  done
+fi
+echo "MSI check passed: $msi"

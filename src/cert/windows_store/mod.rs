@@ -1,0 +1,1 @@
+//! The Windows certificate store (placeholder while the adapter is written).
