@@ -5,8 +5,12 @@
 # icon and version resources.
 #   scripts/check-msi.sh MSI [BIN_DIR]
 set -euo pipefail
-msi=$1
-bin_dir=${2:-}
+msi=$(realpath "$1")
+bin_dir=${2:+$(realpath "$2")}
+# msiinfo writes binary columns (the icon) as files beside the table: keep them out of the tree.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cd "$scratch"
 fail() { echo "MSI check failed: $*" >&2; exit 1; }
 table() { msiinfo export "$msi" "$1" | tr -d '\r'; }
 
