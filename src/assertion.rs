@@ -1,19 +1,23 @@
 //! Building and signing the client assertion (RFC 7523 `private_key_jwt`) with jsonwebtoken.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use openssl::hash::MessageDigest;
+use openssl::pkey::{PKey, Private};
 
-use crate::cert::Credential;
+use std::sync::Arc;
+
+use crate::cert::{Credential, InPlaceKey};
 use crate::core::event::{Detail, Failure};
 use crate::core::jwt::AssertionClaims;
 use crate::core::profile::{AssertionAlgorithm, AssertionOptions};
 use crate::core::thumbprint::to_jose;
 
-/// Signs assertions with one certificate's key. Holds the key in jsonwebtoken's form; never printed.
+/// Signs assertions with one certificate's key: a key loaded from a file (held in jsonwebtoken's
+/// form) or one that signs in place (the Windows certificate store). Never printed.
 pub struct Signer {
-    key: EncodingKey,
+    key: SigningKey,
     x5t: String,
     x5t_s256: String,
     x5c: Vec<String>,
@@ -27,41 +31,23 @@ impl std::fmt::Debug for Signer {
     }
 }
 
+enum SigningKey {
+    Loaded(EncodingKey),
+    InPlace(Arc<dyn InPlaceKey>),
+}
+
 impl Signer {
-    /// Prepares a signer from a loaded certificate; it must hold an RSA private key.
+    /// Prepares a signer from a loaded certificate; it must hold an RSA private key, or come with
+    /// one that signs in place.
     pub fn new(credential: &Credential) -> Result<Self, Failure> {
-        let key = credential.private_key.as_ref().ok_or_else(|| Failure {
-            code: "no_private_key".into(),
-            message: "the certificate file holds no private key, so it cannot sign".into(),
-            hint: "Use the PFX (or the PEM key) that belongs to the uploaded certificate.".into(),
-            ..Failure::default()
-        })?;
-        if credential.key_matches == Some(false) {
-            return Err(Failure {
-                code: "key_mismatch".into(),
-                message: "the private key does not belong to the certificate".into(),
-                hint: "Use the key and certificate from the same export.".into(),
-                ..Failure::default()
-            });
-        }
-        let rsa = key.rsa().map_err(|_| Failure {
-            code: "non_rsa_key".into(),
-            message: "the key is not RSA; Entra only accepts RSA keys for client assertions".into(),
-            hint: "Make an RSA certificate (2048 bits or more).".into(),
-            ..Failure::default()
-        })?;
-        let internal = |what: &str| Failure {
-            code: "crypto_error".into(),
-            message: format!("could not {what}"),
-            hint: "The key or certificate could not be processed; export it again.".into(),
-            ..Failure::default()
+        let key = match (&credential.private_key, &credential.in_place_key) {
+            (Some(key), _) => SigningKey::Loaded(loaded_key(credential, key)?),
+            (None, Some(key)) => {
+                check_rsa_certificate(&credential.certificate)?;
+                SigningKey::InPlace(Arc::clone(key))
+            }
+            (None, None) => return Err(no_private_key()),
         };
-        // jsonwebtoken's RSA keys are PKCS#1 DER (PKCS#8 DER would fail only when signing).
-        // The DER is wiped once jsonwebtoken has its copy.
-        let der = rsa
-            .private_key_to_der()
-            .map(zeroize::Zeroizing::new)
-            .map_err(|_| internal("export the RSA key"))?;
         let digest = |cert: &openssl::x509::X509, md| cert.digest(md).map(|d| d.to_vec());
         let sha1 = digest(&credential.certificate, MessageDigest::sha1())
             .map_err(|_| internal("hash the certificate"))?;
@@ -73,7 +59,7 @@ impl Signer {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| internal("encode the certificate chain"))?;
         Ok(Self {
-            key: EncodingKey::from_rsa_der(&der),
+            key,
             x5t: to_jose(&sha1),
             x5t_s256: to_jose(&sha256),
             x5c,
@@ -107,12 +93,30 @@ impl Signer {
         claims: &AssertionClaims,
         options: &AssertionOptions,
     ) -> Result<String, Failure> {
-        jsonwebtoken::encode(&self.header(options), claims, &self.key).map_err(|e| Failure {
+        let signing_failed = |e: &dyn std::fmt::Display| Failure {
             code: "signing_failed".into(),
             message: format!("the assertion could not be signed ({e})"),
             hint: "The key could not be used for this algorithm; try RS256.".into(),
             ..Failure::default()
-        })
+        };
+        let header = self.header(options);
+        match &self.key {
+            SigningKey::Loaded(key) => {
+                jsonwebtoken::encode(&header, claims, key).map_err(|e| signing_failed(&e))
+            }
+            SigningKey::InPlace(key) => {
+                key.supports(options.algorithm)?;
+                // The same compact JWS jsonwebtoken writes: base64url(header).base64url(claims),
+                // signed by the key's provider.
+                let mut jws = base64_json(&header).map_err(|e| signing_failed(&e))?;
+                jws.push('.');
+                jws.push_str(&base64_json(claims).map_err(|e| signing_failed(&e))?);
+                let signature = key.sign(options.algorithm, jws.as_bytes())?;
+                jws.push('.');
+                jws.push_str(&URL_SAFE_NO_PAD.encode(signature));
+                Ok(jws)
+            }
+        }
     }
 
     /// What the step log shows about the signed assertion (header values, never the signature).
@@ -138,6 +142,67 @@ impl Signer {
             format!("{} s", claims.exp - claims.nbf),
         ));
         details
+    }
+}
+
+fn base64_json<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    serde_json::to_vec(value).map(|json| URL_SAFE_NO_PAD.encode(json))
+}
+
+fn loaded_key(credential: &Credential, key: &PKey<Private>) -> Result<EncodingKey, Failure> {
+    if credential.key_matches == Some(false) {
+        return Err(Failure {
+            code: "key_mismatch".into(),
+            message: "the private key does not belong to the certificate".into(),
+            hint: "Use the key and certificate from the same export.".into(),
+            ..Failure::default()
+        });
+    }
+    let rsa = key.rsa().map_err(|_| non_rsa_key())?;
+    // jsonwebtoken's RSA keys are PKCS#1 DER (PKCS#8 DER would fail only when signing).
+    // The DER is wiped once jsonwebtoken has its copy.
+    let der = rsa
+        .private_key_to_der()
+        .map(zeroize::Zeroizing::new)
+        .map_err(|_| internal("export the RSA key"))?;
+    Ok(EncodingKey::from_rsa_der(&der))
+}
+
+/// A key kept in place is checked through its certificate, whose public key is the key's.
+fn check_rsa_certificate(certificate: &openssl::x509::X509) -> Result<(), Failure> {
+    let public = certificate
+        .public_key()
+        .map_err(|_| internal("read the certificate's public key"))?;
+    match public.rsa() {
+        Ok(_) => Ok(()),
+        Err(_) => Err(non_rsa_key()),
+    }
+}
+
+fn no_private_key() -> Failure {
+    Failure {
+        code: "no_private_key".into(),
+        message: "the certificate file holds no private key, so it cannot sign".into(),
+        hint: "Use the PFX (or the PEM key) that belongs to the uploaded certificate.".into(),
+        ..Failure::default()
+    }
+}
+
+fn non_rsa_key() -> Failure {
+    Failure {
+        code: "non_rsa_key".into(),
+        message: "the key is not RSA; Entra only accepts RSA keys for client assertions".into(),
+        hint: "Make an RSA certificate (2048 bits or more).".into(),
+        ..Failure::default()
+    }
+}
+
+fn internal(what: &str) -> Failure {
+    Failure {
+        code: "crypto_error".into(),
+        message: format!("could not {what}"),
+        hint: "The key or certificate could not be processed; export it again.".into(),
+        ..Failure::default()
     }
 }
 

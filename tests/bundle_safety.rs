@@ -42,6 +42,7 @@ fn credential(pair: &KeyPair) -> Credential {
         chain: Vec::new(),
         key_matches: Some(true),
         format: FileFormat::Pkcs12,
+        in_place_key: None,
     }
 }
 

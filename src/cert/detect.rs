@@ -13,6 +13,8 @@ pub enum FileFormat {
     Der,
     /// A Java JKS keystore.
     Jks,
+    /// Not a file: a certificate in the Windows certificate store.
+    WindowsStore,
 }
 
 impl FileFormat {
@@ -23,6 +25,7 @@ impl FileFormat {
             Self::Pem => "PEM",
             Self::Der => "DER",
             Self::Jks => "JKS",
+            Self::WindowsStore => "Windows certificate store",
         }
     }
 }

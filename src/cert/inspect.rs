@@ -128,7 +128,7 @@ pub fn inspect(credential: &Credential, now: i64, expected_thumbprint: Option<&s
         key: KeyInfo {
             algorithm: key_algorithm.name().to_owned(),
             bits,
-            private_key: credential.private_key.is_some(),
+            private_key: credential.has_key(),
             matches_certificate: credential.key_matches,
         },
         signature_algorithm: cert

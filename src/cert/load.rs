@@ -28,6 +28,16 @@ pub struct Credential {
     pub key_matches: Option<bool>,
     /// The container format.
     pub format: FileFormat,
+    /// A key kept elsewhere that signs in place (the Windows certificate store), instead of
+    /// `private_key`.
+    pub in_place_key: Option<std::sync::Arc<dyn super::InPlaceKey>>,
+}
+
+impl Credential {
+    /// Whether there is a key to sign with, here or in place.
+    pub fn has_key(&self) -> bool {
+        self.private_key.is_some() || self.in_place_key.is_some()
+    }
 }
 
 impl fmt::Debug for Credential {
@@ -39,6 +49,10 @@ impl fmt::Debug for Credential {
                 &super::names::distinguished_name(self.certificate.subject_name()),
             )
             .field("private_key", &self.private_key.as_ref().map(|_| "***"))
+            .field(
+                "in_place_key",
+                &self.in_place_key.as_ref().map(|k| k.keeper()),
+            )
             .field("chain_len", &self.chain.len())
             .field("format", &self.format)
             .finish()
@@ -149,6 +163,7 @@ pub fn load_bytes(
         chain: selected.chain,
         key_matches: selected.key_matches,
         format,
+        in_place_key: None,
     })
 }
 

@@ -54,6 +54,7 @@ fn make(args: &NewCertArgs) -> Result<(), String> {
             chain: Vec::new(),
             key_matches: Some(true),
             format: crate::cert::FileFormat::Pkcs12,
+            in_place_key: None,
         };
         let stored = vault.import(name, &credential)?;
         outln!(

@@ -192,6 +192,10 @@ fn certificate_label(profile: &Profile) -> String {
         CertificateSource::PfxFile { path, .. } => format!("PFX {}", path.display()),
         CertificateSource::PemFiles { certificate, .. } => format!("PEM {}", certificate.display()),
         CertificateSource::CredentialStore { entry } => format!("credential store '{entry}'"),
+        CertificateSource::WindowsStore {
+            location,
+            thumbprint,
+        } => format!("{} {thumbprint}", location.path()),
     }
 }
 

@@ -14,7 +14,7 @@ use super::headers::{format_headers, parse_headers};
 use super::profile::{
     ASSERTION_LIFETIME_RANGE, AssertionAlgorithm, AssertionOptions, Authority, CertificateInfo,
     CertificateSource, DEFAULT_ASSERTION_LIFETIME_SECS, DEFAULT_SITE_ID, DEFAULT_TIMEOUT_SECS,
-    Origin, PasswordSource, Profile, TIMEOUT_RANGE,
+    Origin, PasswordSource, Profile, StoreLocation, TIMEOUT_RANGE,
 };
 use super::retry::{
     MAX_RETRY_COUNT, RetryMode, RetrySettings, format_status_codes, parse_status_codes,
@@ -104,6 +104,8 @@ pub enum CertKind {
     PemFiles,
     /// An entry in the OS credential store.
     CredentialStore,
+    /// A certificate in the Windows certificate store, signed with in place.
+    WindowsStore,
 }
 
 /// The connection form as strings, exactly as typed.
@@ -135,6 +137,10 @@ pub struct ProfileDraft {
     pub pem_key_path: String,
     /// Credential-store entry of the certificate.
     pub store_entry: String,
+    /// Windows certificate store location.
+    pub windows_location: StoreLocation,
+    /// Windows certificate store thumbprint, as typed or chosen.
+    pub windows_thumbprint: String,
     /// How the file's password is obtained.
     pub password: PasswordSource,
     /// Assertion algorithm.
@@ -193,6 +199,8 @@ impl Default for ProfileDraft {
             pem_cert_path: String::new(),
             pem_key_path: String::new(),
             store_entry: String::new(),
+            windows_location: StoreLocation::CurrentUser,
+            windows_thumbprint: String::new(),
             password: PasswordSource::Ask,
             algorithm: AssertionAlgorithm::Rs256,
             send_chain: false,
@@ -417,6 +425,23 @@ impl ProfileDraft {
                     entry: entry.to_owned(),
                 })
             }
+            CertKind::WindowsStore => {
+                if self.windows_thumbprint.trim().is_empty() {
+                    return Err("choose a certificate from the Windows certificate store".into());
+                }
+                let thumbprint = crate::core::thumbprint::parse_pasted(&self.windows_thumbprint)?;
+                if thumbprint.len() != 40 {
+                    return Err(
+                        "the Windows certificate store finds certificates by their SHA-1 \
+                         thumbprint (40 hex digits)"
+                            .into(),
+                    );
+                }
+                Ok(CertificateSource::WindowsStore {
+                    location: self.windows_location,
+                    thumbprint,
+                })
+            }
         }
     }
 }
@@ -457,7 +482,22 @@ impl From<&Profile> for ProfileDraft {
                     entry.clone(),
                     PasswordSource::None,
                 ),
+                CertificateSource::WindowsStore { .. } => (
+                    CertKind::WindowsStore,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    PasswordSource::None,
+                ),
             };
+        let (windows_location, windows_thumbprint) = match &profile.certificate {
+            CertificateSource::WindowsStore {
+                location,
+                thumbprint,
+            } => (*location, thumbprint.clone()),
+            _ => (StoreLocation::default(), String::new()),
+        };
         Self {
             id: profile.id.clone(),
             name: profile.name.clone(),
@@ -472,6 +512,8 @@ impl From<&Profile> for ProfileDraft {
             pem_cert_path,
             pem_key_path,
             store_entry,
+            windows_location,
+            windows_thumbprint,
             password,
             algorithm: profile.assertion.algorithm,
             send_chain: profile.assertion.send_chain,

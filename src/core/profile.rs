@@ -170,6 +170,70 @@ pub enum CertificateSource {
         /// The entry's name.
         entry: String,
     },
+    /// A certificate in the Windows certificate store (`Cert:\<location>\My`), chosen by its
+    /// SHA-1 thumbprint. Its key never leaves the store: the key's provider signs in place, so
+    /// non-exportable keys work.
+    WindowsStore {
+        /// The user's or the machine's store.
+        location: StoreLocation,
+        /// SHA-1 thumbprint, upper-case hex.
+        thumbprint: String,
+    },
+}
+
+/// Which Windows certificate store: the Personal (`My`) store of the user or of the machine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StoreLocation {
+    /// `Cert:\CurrentUser\My`.
+    #[default]
+    CurrentUser,
+    /// `Cert:\LocalMachine\My`.
+    LocalMachine,
+}
+
+impl StoreLocation {
+    /// Both, in the order the dialog lists them.
+    pub const ALL: [Self; 2] = [Self::CurrentUser, Self::LocalMachine];
+
+    /// The connector dialog's words for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CurrentUser => "User Store",
+            Self::LocalMachine => "Machine Store",
+        }
+    }
+
+    /// The PowerShell path of its Personal store.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::CurrentUser => "Cert:\\CurrentUser\\My",
+            Self::LocalMachine => "Cert:\\LocalMachine\\My",
+        }
+    }
+}
+
+impl std::fmt::Display for StoreLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::CurrentUser => "CurrentUser",
+            Self::LocalMachine => "LocalMachine",
+        })
+    }
+}
+
+impl std::str::FromStr for StoreLocation {
+    type Err = String;
+
+    /// `CurrentUser` / `LocalMachine` in any case (also `user` / `machine`).
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "currentuser" | "user" => Ok(Self::CurrentUser),
+            "localmachine" | "machine" => Ok(Self::LocalMachine),
+            _ => Err(format!(
+                "'{text}' is not a certificate store location; use CurrentUser or LocalMachine"
+            )),
+        }
+    }
 }
 
 impl CertificateSource {
@@ -177,7 +241,7 @@ impl CertificateSource {
     pub fn password(&self) -> &PasswordSource {
         match self {
             Self::PfxFile { password, .. } | Self::PemFiles { password, .. } => password,
-            Self::CredentialStore { .. } => &PasswordSource::None,
+            Self::CredentialStore { .. } | Self::WindowsStore { .. } => &PasswordSource::None,
         }
     }
 }

@@ -26,7 +26,7 @@ pub fn remember_password(
     let mut profile = store.get_by_id(id).map_err(|e| e.to_string())?.profile;
     let entry = password_entry(&profile.id);
     let previous = match &profile.certificate {
-        CertificateSource::CredentialStore { .. } => {
+        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {
             return Err("this profile's certificate needs no password".into());
         }
         CertificateSource::PfxFile { password, .. }
@@ -166,7 +166,7 @@ fn set_password_source(profile: &mut Profile, source: PasswordSource) {
         | CertificateSource::PemFiles { password, .. } => {
             *password = source;
         }
-        CertificateSource::CredentialStore { .. } => {}
+        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {}
     }
 }
 

@@ -135,6 +135,10 @@ pub fn open_certificate(
             let vault = vault.ok_or_else(|| unavailable(format!("the certificate '{entry}' is in the OS credential store, which is not reachable")))?;
             return vault.load(entry).map_err(unavailable);
         }
+        CertificateSource::WindowsStore {
+            location,
+            thumbprint,
+        } => return cert::open_windows_store(*location, thumbprint).map_err(|f| (f, true)),
     }
     .map_err(|e| (cert_failure(&e), true))
 }

@@ -23,7 +23,7 @@ pub fn settings_lines(profile: &Profile) -> Vec<(String, String)> {
     ];
     if !matches!(
         profile.certificate,
-        CertificateSource::CredentialStore { .. }
+        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. }
     ) {
         lines.push((
             "Password".to_owned(),
@@ -112,6 +112,10 @@ fn certificate(source: &CertificateSource) -> String {
         CertificateSource::CredentialStore { entry } => {
             format!("credential store entry '{entry}'")
         }
+        CertificateSource::WindowsStore {
+            location,
+            thumbprint,
+        } => format!("Windows certificate store {} {thumbprint}", location.path()),
     }
 }
 

@@ -125,6 +125,9 @@ pub(super) fn ui(
                 );
             }
         },
+        CertKind::WindowsStore => {
+            text_field(ui, "Thumbprint", &mut draft.windows_thumbprint, None);
+        }
     }
     error_line(ui, errors.get(Field::Certificate));
     if draft.cert_kind != CertKind::CredentialStore {
