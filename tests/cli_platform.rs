@@ -82,3 +82,106 @@ fn verbose_alone_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--version"));
 }
+
+#[cfg(not(windows))]
+#[test]
+fn the_windows_certificate_store_is_unavailable_here_and_says_so() {
+    let ws = Workspace::new();
+    let list = certconnect(
+        &ws,
+        &["cert", "list", "--windows-store", "CurrentUser"],
+        &[],
+        None,
+    );
+    assert_eq!(list.status.code(), Some(2));
+    assert!(
+        stderr(&list).contains("the Windows certificate store exists only on Windows"),
+        "{}",
+        stderr(&list)
+    );
+    assert!(stderr(&list).contains("fix: Export the certificate with its key as a PFX"));
+
+    let json = certconnect(
+        &ws,
+        &["cert", "list", "--windows-store", "machine", "--json"],
+        &[],
+        None,
+    );
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(value["ok"], false);
+    assert_eq!(value["error"]["code"], "windows_store_unavailable");
+
+    let test = certconnect(
+        &ws,
+        &[
+            "test",
+            "--token-url",
+            "http://127.0.0.1:9/t/oauth2/v2.0/token",
+            "--client-id",
+            "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42",
+            "--windows-cert",
+            "84E05C1D98BCE3A5421D225B140B36E86A3D5534",
+            "--json",
+        ],
+        &[],
+        None,
+    );
+    let value: serde_json::Value = serde_json::from_str(&stdout(&test)).unwrap();
+    assert_eq!(
+        value["error"]["code"], "windows_store_unavailable",
+        "{value}"
+    );
+    assert_eq!(test.status.code(), Some(2));
+}
+
+#[test]
+fn store_locations_and_thumbprints_are_checked_before_anything_runs() {
+    let ws = Workspace::new();
+    let bad_store = certconnect(&ws, &["cert", "list", "--windows-store", "Root"], &[], None);
+    assert_eq!(bad_store.status.code(), Some(2));
+    assert!(
+        stderr(&bad_store).contains("use CurrentUser or LocalMachine"),
+        "{}",
+        stderr(&bad_store)
+    );
+
+    let short = certconnect(
+        &ws,
+        &[
+            "test",
+            "--token-url",
+            "http://127.0.0.1:9/t/oauth2/v2.0/token",
+            "--client-id",
+            "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42",
+            "--windows-cert",
+            "84E05C",
+            "--json",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(short.status.code(), Some(2));
+    assert!(stdout(&short).contains("has 6"), "{}", stdout(&short));
+    let sha256 = "A".repeat(64);
+    let long = certconnect(
+        &ws,
+        &[
+            "test",
+            "--token-url",
+            "http://127.0.0.1:9/t/oauth2/v2.0/token",
+            "--client-id",
+            "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42",
+            "--windows-cert",
+            &sha256,
+            "--json",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(long.status.code(), Some(2));
+    assert!(
+        stdout(&long).contains("SHA-1 thumbprint (40 hex digits)"),
+        "{}",
+        stdout(&long)
+    );
+}

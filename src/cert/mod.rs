@@ -21,4 +21,6 @@ pub use in_place::InPlaceKey;
 pub use inspect::{CertReport, ChainEntry, KeyInfo, inspect};
 pub use load::{Credential, LoadOptions, load_bytes, load_file};
 pub use pkcs12_bounds::MAX_ITERATIONS;
-pub use store_credential::open_windows_store;
+pub use store_credential::{
+    WindowsCertificate, import_into_windows_store, list_windows_store, open_windows_store,
+};

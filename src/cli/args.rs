@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::core::profile::StoreLocation;
+
 /// Connection manager for certificate-based app-only access to Microsoft Graph.
 #[derive(Debug, Parser)]
 #[command(
@@ -67,6 +69,45 @@ pub enum CertCommand {
     Inspect(InspectArgs),
     /// Make a new self-signed certificate for an app registration: a PFX to keep, a .cer to upload.
     New(NewCertArgs),
+    /// List the certificates of a Windows certificate store (those with a private key, unless --all).
+    ///
+    /// Windows only. Exit status: 0 listed, 2 the store cannot be opened.
+    List(ListCertArgs),
+    /// Import a PFX into a Windows certificate store (key non-exportable unless --exportable).
+    ///
+    /// Windows only. Prints the thumbprint to use with `test --windows-cert`.
+    /// Exit status: 0 imported, 2 bad input (unreadable file, wrong password, store refused).
+    Import(ImportCertArgs),
+}
+
+/// `cert list`.
+#[derive(Debug, Args)]
+pub struct ListCertArgs {
+    /// Which store: CurrentUser or LocalMachine (the Personal store, `My`).
+    #[arg(long, value_name = "LOCATION")]
+    pub windows_store: StoreLocation,
+    /// Also certificates without a private key (they cannot sign).
+    #[arg(long)]
+    pub all: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `cert import`.
+#[derive(Debug, Args)]
+pub struct ImportCertArgs {
+    /// The PFX / PKCS#12 file.
+    pub pfx: PathBuf,
+    /// Which store: CurrentUser or LocalMachine (LocalMachine needs an elevated prompt).
+    #[arg(long, value_name = "LOCATION")]
+    pub windows_store: StoreLocation,
+    /// Let the key be exported again later (by default it cannot leave the store).
+    #[arg(long)]
+    pub exportable: bool,
+    /// How to read the PFX password.
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 /// `cert new`.
@@ -221,7 +262,7 @@ pub struct TestArgs {
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
     /// PFX / P12 file.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["cert_pem", "key_pem"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["cert_pem", "key_pem", "windows_cert"])]
     pub pfx: Option<PathBuf>,
     /// The keystore alias to use, when the keystore holds several keys.
     #[arg(long, value_name = "NAME")]
@@ -232,6 +273,13 @@ pub struct TestArgs {
     /// Private key file (PEM), with --cert-pem.
     #[arg(long, value_name = "FILE", requires = "cert_pem")]
     pub key_pem: Option<PathBuf>,
+    /// A certificate in the Windows certificate store, by SHA-1 thumbprint; its key signs in place
+    /// (non-exportable keys work). Windows only.
+    #[arg(long, value_name = "THUMBPRINT", conflicts_with_all = ["cert_pem", "key_pem"])]
+    pub windows_cert: Option<String>,
+    /// The store of --windows-cert: CurrentUser (default) or LocalMachine.
+    #[arg(long, value_name = "LOCATION", requires = "windows_cert")]
+    pub windows_store: Option<StoreLocation>,
     /// Password source; without one the key is opened with no password.
     #[command(flatten)]
     pub password: PasswordArgs,

@@ -7,6 +7,7 @@ mod args;
 mod bundle_cmd;
 mod cert_cmd;
 mod cert_new;
+mod cert_store_cmd;
 mod password;
 mod print;
 mod profile_cmd;
@@ -59,6 +60,12 @@ pub fn run() -> ExitCode {
         Some(Command::Cert {
             command: CertCommand::New(args),
         }) => cert_new::run(&args),
+        Some(Command::Cert {
+            command: CertCommand::List(args),
+        }) => cert_store_cmd::list(&args),
+        Some(Command::Cert {
+            command: CertCommand::Import(args),
+        }) => cert_store_cmd::import(&args),
         Some(Command::Profile { command }) => profile_cmd::run(command),
         Some(Command::Test(args)) => test_cmd::run(&args),
         Some(Command::Sandbox(args)) => sandbox_cmd::run(&args),

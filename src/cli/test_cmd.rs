@@ -214,6 +214,11 @@ fn apply_flags(draft: &mut ProfileDraft, args: &TestArgs) -> Result<(), String> 
         draft.pem_cert_path = cert.display().to_string();
         draft.pem_key_path = key.display().to_string();
     }
+    if let Some(thumbprint) = &args.windows_cert {
+        draft.cert_kind = CertKind::WindowsStore;
+        draft.windows_thumbprint.clone_from(thumbprint);
+        draft.windows_location = args.windows_store.unwrap_or_default();
+    }
     if args.password.password_env.is_none()
         && !args.password.password_stdin
         && args.profile.is_none()
