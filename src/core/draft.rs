@@ -108,6 +108,13 @@ pub enum CertKind {
     WindowsStore,
 }
 
+impl CertKind {
+    /// A file the admin chose (PFX or PEM): it may need a password, and the workshop applies.
+    pub fn is_file(self) -> bool {
+        matches!(self, Self::PfxFile | Self::PemFiles)
+    }
+}
+
 /// The connection form as strings, exactly as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProfileDraft {

@@ -27,6 +27,12 @@ pub fn hint_for(label: &str) -> Option<&'static str> {
             "The password of the file. Never saved in the profile: asked for, or remembered in the credential store."
         }
         "Stored certificate" => "A certificate and key kept in the credential store.",
+        "Certificate Storage" => {
+            "Which Windows certificate store: the user's (certmgr.msc) or the machine's (certlm.msc), Personal folder."
+        }
+        "Thumbprint" => {
+            "The certificate's SHA-1 thumbprint, as certmgr or Get-ChildItem Cert:\\CurrentUser\\My shows it; or pick it below."
+        }
         "Graph URL" => "The Microsoft Graph endpoint with its API version; the preset sets it.",
         "Default Site Id" => "The SharePoint site to read: root, host:/sites/path, or a site id.",
         "Default Drive Id" => "The document library to read; empty for the site's default one.",

@@ -37,6 +37,8 @@ pub enum JobKind {
     Profiles,
     /// Reading the list of certificates kept in the credential store.
     StoredList,
+    /// Reading the certificates of a Windows certificate store.
+    WindowsStoreList,
     /// Saving, renaming or deleting a profile, or remembering / forgetting its password.
     Profile,
     /// Importing a certificate into the credential store, or removing one.

@@ -112,12 +112,15 @@ impl CertconnectApp {
                 Err(reason) => Err(reason.clone()),
             };
             let creating = self.is_running(crate::gui::inbox::JobKind::NewCertificate);
+            self.windows.loading = self.is_running(crate::gui::inbox::JobKind::WindowsStoreList);
             let cx = DialogContext {
                 errors: &errors,
                 card: &self.card,
                 browsing: self.is_browsing(),
                 store: &store,
                 creating,
+                windows: &self.windows,
+                now: system_now(),
             };
             let action = dialog_ui(ui, &mut self.draft, &mut self.dialog, &cx);
             (action, WelcomeAction::None)
@@ -296,6 +299,7 @@ impl CertconnectApp {
             DialogAction::RemoveStored => self.confirm_remove_stored(),
             DialogAction::PickCompareFile => self.pick_compare_file(),
             DialogAction::Browse(use_) => self.browse(use_),
+            DialogAction::ListWindowsStore(location) => self.list_windows_store(location),
         }
     }
 

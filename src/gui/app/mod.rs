@@ -67,6 +67,8 @@ pub struct CertconnectApp {
     loaded: LoadedProfiles,
     /// The certificates kept in the credential store, as last listed.
     stored: Vec<StoredCertificate>,
+    /// The Windows certificate store's listing (read when its section is shown).
+    windows: crate::gui::dialog::WindowsStoreView,
     /// Bumped whenever another draft is opened.
     generation: u64,
     /// The open draft is this saved profile's (by id); `None` for a new, unsaved one.
@@ -121,6 +123,7 @@ impl CertconnectApp {
             running: BTreeMap::new(),
             loaded: LoadedProfiles::default(),
             stored: Vec::new(),
+            windows: Default::default(),
             generation: 0,
             saved_id: None,
             draft: ProfileDraft::default(),

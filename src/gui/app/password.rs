@@ -5,7 +5,6 @@ use zeroize::Zeroizing;
 
 use super::CertconnectApp;
 use super::exchange::BundleExport;
-use crate::core::draft::CertKind;
 use crate::core::profile::PasswordSource;
 use crate::gui::inbox::JobKind;
 use crate::gui::modals::{ModalState, PasswordPrompt};
@@ -32,7 +31,7 @@ impl CertconnectApp {
     /// The password typed for the open profile's certificate, if any. It is used over a remembered
     /// one, so a wrong remembered password can be corrected by typing.
     pub(super) fn typed_password(&self) -> Option<Secret> {
-        (self.draft.cert_kind != CertKind::CredentialStore && !self.dialog.password.is_empty())
+        (self.draft.cert_kind.is_file() && !self.dialog.password.is_empty())
             .then(|| Secret::new(self.dialog.password.as_str()))
     }
 

@@ -22,6 +22,20 @@ impl CertconnectApp {
         });
     }
 
+    /// Lists a Windows certificate store in the background; the picker shows it when it comes.
+    pub(super) fn list_windows_store(&mut self, location: crate::core::profile::StoreLocation) {
+        if self.is_running(JobKind::WindowsStoreList) {
+            return;
+        }
+        self.spawn(JobKind::WindowsStoreList, Reach::Anywhere, move || {
+            let listed = crate::cert::list_windows_store(location)
+                .map_err(|failure| format!("{} {}", failure.message, failure.hint));
+            Box::new(move |app: &mut Self, _| {
+                app.windows.listed = Some((location, listed));
+            })
+        });
+    }
+
     /// Imports the open profile's PFX into the credential store under the profile's name.
     pub(in crate::gui) fn import_into_store(&mut self) {
         let Ok(vault) = self.deps.vault.clone() else {

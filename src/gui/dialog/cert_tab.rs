@@ -42,6 +42,22 @@ pub(super) fn ui(
             .on_hover_text(format!(
                 "A certificate and key kept in the {store_name} (imported from a PFX), not in a file"
             ));
+        // Off Windows the choice stays visible (a profile made on Windows shows what it uses) but
+        // cannot be picked anew.
+        let here = super::windows_store::unavailable_reason().is_none()
+            || draft.cert_kind == CertKind::WindowsStore;
+        ui.add_enabled_ui(here, |ui| {
+            ui.radio_value(
+                &mut draft.cert_kind,
+                CertKind::WindowsStore,
+                "Windows certificate store",
+            )
+            .on_hover_text(
+                "A certificate in Cert:\\CurrentUser\\My or Cert:\\LocalMachine\\My; its key signs \
+                 where it is kept, so non-exportable keys work",
+            )
+            .on_disabled_hover_text(super::windows_store::unavailable_reason().unwrap_or_default());
+        });
     });
     match draft.cert_kind {
         CertKind::PfxFile => {
@@ -126,11 +142,11 @@ pub(super) fn ui(
             }
         },
         CertKind::WindowsStore => {
-            text_field(ui, "Thumbprint", &mut draft.windows_thumbprint, None);
+            action = super::windows_store::ui(ui, draft, cx.windows, cx.now);
         }
     }
     error_line(ui, errors.get(Field::Certificate));
-    if draft.cert_kind != CertKind::CredentialStore {
+    if draft.cert_kind.is_file() {
         let mut no_password = draft.password == PasswordSource::None;
         if row(ui, "", |ui, _| {
             ui.checkbox(&mut no_password, "The file has no password")
@@ -195,7 +211,7 @@ pub(super) fn ui(
     if card_action != DialogAction::None {
         action = card_action;
     }
-    if draft.cert_kind != CertKind::CredentialStore {
+    if draft.cert_kind.is_file() {
         let compare = super::workshop::compare_ui(ui, state, card);
         let create = super::workshop::new_certificate_ui(ui, state, cx.creating);
         for asked in [compare, create] {

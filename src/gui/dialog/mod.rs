@@ -6,6 +6,7 @@ mod general_tab;
 mod graph_tab;
 mod headers;
 mod retry_tab;
+mod windows_store;
 mod workshop;
 
 use std::cell::RefCell;
@@ -16,6 +17,7 @@ use zeroize::Zeroizing;
 use crate::core::draft::{Field, FieldError, ProfileDraft};
 
 pub use cert_tab::StoreView;
+pub use windows_store::WindowsStoreView;
 
 use crate::gui::card::CardView;
 
@@ -219,6 +221,8 @@ pub enum DialogAction {
     RemoveStored,
     /// Open the native file dialog for one of the profile's files.
     Browse(crate::gui::files::FileUse),
+    /// Read the certificates of a Windows certificate store (in the background).
+    ListWindowsStore(crate::core::profile::StoreLocation),
 }
 
 /// What the dialog shows besides the draft.
@@ -233,6 +237,10 @@ pub struct DialogContext<'a> {
     pub store: &'a Result<StoreView<'a>, String>,
     /// A new certificate is being made.
     pub creating: bool,
+    /// The Windows certificate store's listing.
+    pub windows: &'a WindowsStoreView,
+    /// The current time (Unix seconds), for days left.
+    pub now: i64,
 }
 
 /// Draws the tab bar and the open tab.
