@@ -3,7 +3,9 @@
 # Debian/Ubuntu (apt); run as root or with sudo available. Other systems: install the same by hand.
 #   scripts/setup.sh --build   packages for building and running only
 #   scripts/setup.sh           packages for building and testing
-#   scripts/setup.sh --ci      also the Windows cross-compiler, Rust target and cargo-deny used by CI
+#   scripts/setup.sh --ci      also what CI adds: the Windows cross-compiler, Rust target, wixl and
+#                              wine (MSI build and run), Xvfb, xdotool and ImageMagick (the real
+#                              window), and cargo-deny
 set -euo pipefail
 
 packages=()
@@ -25,6 +27,14 @@ have dbus-run-session || packages+=(dbus)
 fi
 if [ "$mode" = "--ci" ]; then
   have x86_64-w64-mingw32-gcc || packages+=(gcc-mingw-w64-x86-64)
+  have wixl || packages+=(wixl)
+  have msiinfo || packages+=(msitools)
+  have wine || packages+=(wine wine64)
+  have Xvfb || packages+=(xvfb)
+  have xdotool || packages+=(xdotool)
+  have convert || packages+=(imagemagick)
+  # OpenGL for the window (Mesa's software renderer under Xvfb), natively and through wine.
+  [ -e /usr/lib/x86_64-linux-gnu/dri/swrast_dri.so ] || packages+=(libgl1-mesa-dri libglx-mesa0)
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then
