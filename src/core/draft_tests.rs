@@ -199,3 +199,81 @@ fn loopback_http_is_allowed_for_the_sandbox() {
     draft.graph_url = "http://127.0.0.1:8400/v1.0".into();
     assert!(draft.parse().is_ok());
 }
+
+#[test]
+fn a_windows_store_certificate_is_chosen_by_its_sha1_thumbprint() {
+    use super::profile::StoreLocation;
+    let mut draft = valid();
+    draft.cert_kind = CertKind::WindowsStore;
+    draft.windows_location = StoreLocation::LocalMachine;
+    // As certmgr copies it: lower case, spaced, with an invisible left-to-right mark.
+    draft.windows_thumbprint =
+        "\u{200e}84 e0 5c 1d 98 bc e3 a5 42 1d 22 5b 14 0b 36 e8 6a 3d 55 34".into();
+    let profile = draft.parse().unwrap();
+    assert_eq!(
+        profile.certificate,
+        CertificateSource::WindowsStore {
+            location: StoreLocation::LocalMachine,
+            thumbprint: "84E05C1D98BCE3A5421D225B140B36E86A3D5534".into(),
+        }
+    );
+    assert_eq!(profile.certificate.password(), &PasswordSource::None);
+    let again = ProfileDraft::from(&profile);
+    assert_eq!(again.cert_kind, CertKind::WindowsStore);
+    assert_eq!(again.windows_location, StoreLocation::LocalMachine);
+    assert_eq!(again.parse().unwrap(), profile);
+    // Saved as RON and read back unchanged.
+    let ron = ron::to_string(&profile).unwrap();
+    assert!(ron.contains("WindowsStore"), "{ron}");
+    assert_eq!(
+        ron::from_str::<super::profile::Profile>(&ron).unwrap(),
+        profile
+    );
+
+    for (typed, says) in [
+        (
+            "",
+            "choose a certificate from the Windows certificate store",
+        ),
+        ("84e05c", "has 6"),
+        (&"A".repeat(64), "SHA-1 thumbprint (40 hex digits)"),
+    ] {
+        draft.windows_thumbprint = typed.to_string();
+        let errors = draft.parse().unwrap_err();
+        let certificate = errors
+            .iter()
+            .find(|e| e.field == Field::Certificate)
+            .unwrap();
+        assert!(
+            certificate.message.contains(says),
+            "{typed:?}: {}",
+            certificate.message
+        );
+    }
+}
+
+#[test]
+fn store_locations_read_as_powershell_and_the_dialog_name_them() {
+    use super::profile::StoreLocation;
+    for (text, want) in [
+        ("CurrentUser", StoreLocation::CurrentUser),
+        ("currentuser", StoreLocation::CurrentUser),
+        ("user", StoreLocation::CurrentUser),
+        ("LocalMachine", StoreLocation::LocalMachine),
+        (" machine ", StoreLocation::LocalMachine),
+    ] {
+        assert_eq!(text.parse::<StoreLocation>(), Ok(want), "{text}");
+    }
+    assert!(
+        "Root"
+            .parse::<StoreLocation>()
+            .unwrap_err()
+            .contains("CurrentUser or LocalMachine")
+    );
+    assert_eq!(StoreLocation::CurrentUser.label(), "User Store");
+    assert_eq!(
+        StoreLocation::LocalMachine.path(),
+        "Cert:\\LocalMachine\\My"
+    );
+    assert_eq!(StoreLocation::LocalMachine.to_string(), "LocalMachine");
+}
