@@ -109,7 +109,7 @@ win test --token-url "$token_url" --client-id "$client_id" --graph-url "$graph_u
 if grep -q '"ok": *true' "$work/test-ps256.json"; then
   echo "PS256 connected (a CNG key)"
 else
-  grep -q '"code": *"windows_store_algorithm"' "$work/test-ps256.json" \
+  grep -q '"code": *"windows_store_algorithm_unsupported"' "$work/test-ps256.json" \
     || fail "PS256 with a CryptoAPI key is not refused clearly: $(cat "$work/test-ps256.json")"
   echo "PS256 refused clearly (a CryptoAPI key)"
 fi

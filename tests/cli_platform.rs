@@ -99,7 +99,7 @@ fn the_windows_certificate_store_is_unavailable_here_and_says_so() {
         "{}",
         stderr(&list)
     );
-    assert!(stderr(&list).contains("fix: Export the certificate with its key as a PFX"));
+    assert!(stderr(&list).contains("fix: Export the certificate with its private key as a PFX"));
 
     let json = certconnect(
         &ws,

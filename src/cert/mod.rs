@@ -14,6 +14,7 @@ mod pkcs12_bounds;
 mod select;
 mod store_credential;
 pub mod windows_store;
+pub use windows_store::StoreEntry;
 
 pub use detect::FileFormat;
 pub use error::CertError;
@@ -21,6 +22,4 @@ pub use in_place::InPlaceKey;
 pub use inspect::{CertReport, ChainEntry, KeyInfo, inspect};
 pub use load::{Credential, LoadOptions, load_bytes, load_file};
 pub use pkcs12_bounds::MAX_ITERATIONS;
-pub use store_credential::{
-    WindowsCertificate, import_into_windows_store, list_windows_store, open_windows_store,
-};
+pub use store_credential::{import_into_windows_store, list_windows_store, open_windows_store};

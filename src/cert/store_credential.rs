@@ -2,30 +2,21 @@
 //! [`Credential`] whose key signs in place, the store's listing, and PFX import. The platform
 //! calls are in `windows_store`; this file turns its results and errors into certconnect's.
 
-use crate::cert::{Credential, FileFormat};
+use std::sync::Arc;
+
+use openssl::x509::X509;
+
+use super::windows_store::{self, PlatformKey, SignAlgorithm, StoreEntry, WinStoreError};
+use crate::cert::{Credential, FileFormat, InPlaceKey};
 use crate::core::event::Failure;
-use crate::core::profile::StoreLocation;
+use crate::core::profile::{AssertionAlgorithm, StoreLocation};
 
-/// One certificate of a store, as the picker and `cert list` show it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct WindowsCertificate {
-    /// Subject distinguished name.
-    pub subject: String,
-    /// SHA-1 thumbprint, upper-case hex (what the store and the portal show).
-    pub thumbprint_sha1: String,
-    /// Expiry, Unix seconds.
-    pub not_after: i64,
-    /// The key's provider ("Microsoft Software Key Storage Provider", …), when it has a key.
-    pub provider: Option<String>,
-    /// Whether the store holds its private key (only those can sign).
-    pub has_private_key: bool,
-}
-
-fn unavailable() -> Failure {
+/// What the store's errors become in a run: its machine code, message and fix.
+fn failure(error: &WinStoreError) -> Failure {
     Failure {
-        code: "windows_store_unavailable".into(),
-        message: "the Windows certificate store exists only on Windows".into(),
-        hint: "Export the certificate with its key as a PFX and choose Local PFX file.".into(),
+        code: error.code().into(),
+        message: error.to_string(),
+        hint: error.fix().into(),
         ..Failure::default()
     }
 }
@@ -35,14 +26,30 @@ pub fn open_windows_store(
     location: StoreLocation,
     thumbprint: &str,
 ) -> Result<Credential, Failure> {
-    let _ = (location, thumbprint, FileFormat::WindowsStore);
-    Err(unavailable())
+    let opened = windows_store::open(location, thumbprint).map_err(|e| failure(&e))?;
+    let certificate = X509::from_der(&opened.der).map_err(|_| Failure {
+        code: "windows_store_bad_certificate".into(),
+        message: format!(
+            "the certificate {thumbprint} in {} cannot be read",
+            location.path()
+        ),
+        hint: "Export it from certmgr.msc and check it with certconnect cert inspect.".into(),
+        ..Failure::default()
+    })?;
+    Ok(Credential {
+        certificate,
+        private_key: None,
+        chain: Vec::new(),
+        // The store links this key to this certificate; a mismatch would fail at the signature.
+        key_matches: Some(true),
+        format: FileFormat::WindowsStore,
+        in_place_key: Some(Arc::new(StoreKey(opened.key))),
+    })
 }
 
 /// Every certificate in `Cert:\<location>\My`.
-pub fn list_windows_store(location: StoreLocation) -> Result<Vec<WindowsCertificate>, Failure> {
-    let _ = location;
-    Err(unavailable())
+pub fn list_windows_store(location: StoreLocation) -> Result<Vec<StoreEntry>, Failure> {
+    windows_store::list(location).map_err(|e| failure(&e))
 }
 
 /// Imports a PFX (already checked by certconnect's own loader) into `Cert:\<location>\My`;
@@ -53,6 +60,31 @@ pub fn import_into_windows_store(
     password: &str,
     exportable: bool,
 ) -> Result<String, Failure> {
-    let _ = (location, pfx, password, exportable);
-    Err(unavailable())
+    windows_store::import_pfx(location, pfx, password, exportable).map_err(|e| failure(&e))
+}
+
+/// A store key as the signer sees it.
+struct StoreKey(PlatformKey);
+
+fn algorithm(algorithm: AssertionAlgorithm) -> SignAlgorithm {
+    match algorithm {
+        AssertionAlgorithm::Rs256 => SignAlgorithm::Rs256,
+        AssertionAlgorithm::Ps256 => SignAlgorithm::Ps256,
+    }
+}
+
+impl InPlaceKey for StoreKey {
+    fn sign(&self, alg: AssertionAlgorithm, message: &[u8]) -> Result<Vec<u8>, Failure> {
+        self.0
+            .sign(algorithm(alg), message)
+            .map_err(|e| failure(&e))
+    }
+
+    fn supports(&self, alg: AssertionAlgorithm) -> Result<(), Failure> {
+        self.0.check(algorithm(alg)).map_err(|e| failure(&e))
+    }
+
+    fn keeper(&self) -> String {
+        self.0.provider().to_owned()
+    }
 }

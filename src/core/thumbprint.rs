@@ -23,7 +23,9 @@ pub fn parse_pasted(text: &str) -> Result<String, String> {
     let value = text.rsplit_once('=').map_or(text, |(_, v)| v);
     let hex: String = value
         .chars()
-        .filter(|c| !matches!(c, ' ' | ':' | '-' | '\t' | '\u{200e}' | '\u{feff}'))
+        .filter(|&c| {
+            !(c.is_whitespace() || matches!(c, ':' | '-' | '\u{200e}' | '\u{200f}' | '\u{feff}'))
+        })
         .collect();
     if let Some(bad) = hex.chars().find(|c| !c.is_ascii_hexdigit()) {
         return Err(format!("'{bad}' is not a hexadecimal digit"));

@@ -5,7 +5,7 @@
 use egui::RichText;
 
 use super::DialogAction;
-use crate::cert::WindowsCertificate;
+use crate::cert::StoreEntry;
 use crate::core::draft::ProfileDraft;
 use crate::core::profile::StoreLocation;
 use crate::gui::widgets::{ERROR, WARN, note, row, text_field};
@@ -14,14 +14,14 @@ use crate::gui::widgets::{ERROR, WARN, note, row, text_field};
 #[derive(Debug, Default)]
 pub struct WindowsStoreView {
     /// The store whose listing is held, and the listing (or why it could not be read).
-    pub listed: Option<(StoreLocation, Result<Vec<WindowsCertificate>, String>)>,
+    pub listed: Option<(StoreLocation, Result<Vec<StoreEntry>, String>)>,
     /// A listing is being read.
     pub loading: bool,
 }
 
 impl WindowsStoreView {
     /// The listing of `location`, when it is the one held.
-    fn listing(&self, location: StoreLocation) -> Option<&Result<Vec<WindowsCertificate>, String>> {
+    fn listing(&self, location: StoreLocation) -> Option<&Result<Vec<StoreEntry>, String>> {
         match &self.listed {
             Some((listed, result)) if *listed == location => Some(result),
             _ => None,
@@ -84,7 +84,7 @@ pub(super) fn ui(
 fn picker(
     ui: &mut egui::Ui,
     draft: &ProfileDraft,
-    certificates: &[WindowsCertificate],
+    certificates: &[StoreEntry],
     location: StoreLocation,
     now: i64,
 ) -> Option<String> {
