@@ -31,10 +31,13 @@ table Component | grep -qP '^CommandLine\t[^\t]*\tINSTALLFOLDER\t256\t' || fail 
 
 if [ -n "$bin_dir" ]; then
   for exe in certconnect.exe certconnect-gui.exe; do
-    resources=$(x86_64-w64-mingw32-objdump -p "$bin_dir/$exe")
-    for kind in "ICON" "GROUP_ICON" "VERSION"; do
-      grep -qE "Type: $kind\b" <<<"$resources" || fail "$exe has no $kind resource"
+    # objdump lists resource types by number: 3 icon, 14 icon group, 16 version information.
+    types=$(x86_64-w64-mingw32-objdump -p "$bin_dir/$exe" | sed -n 's/^[0-9a-f]*   Entry: ID: 0x0*\([0-9a-f]*\),.*/\1/p')
+    for kind in "3 icon" "e icon group" "10 version information"; do
+      grep -qx "${kind%% *}" <<<"$types" || fail "$exe has no ${kind#* } resource"
     done
+    x86_64-w64-mingw32-strings -el "$bin_dir/$exe" | grep -qx "certconnect connection manager" \
+      || fail "$exe's version information does not describe certconnect"
   done
 fi
 echo "MSI check passed: $msi"

@@ -27,7 +27,7 @@ cleanup() {
   [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null || true
   wineserver -k 2>/dev/null || true
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-  rm -rf "$work"
+  [ -n "${KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "Windows check failed: $*" >&2; exit 1; }
@@ -88,7 +88,7 @@ step "test against the sandbox over loopback http"
 win test --token-url "$token_url" --client-id "$client_id" --graph-url "$graph_url" \
   --pfx "$(winepath -w "$sandbox_dir/sandbox.pfx")" --json >"$work/test-pfx.json" \
   || fail "test with the PFX did not connect: $(cat "$work/test-pfx.json")"
-grep -q '"ok": *true' "$work/test-pfx.json" || fail "test with the PFX: $(cat "$work/test-pfx.json")"
+grep -q '^  "ok": true' "$work/test-pfx.json" || fail "test with the PFX: $(cat "$work/test-pfx.json")"
 
 step "Windows certificate store: import, list, test signed in place"
 imported=$(win cert import "$(winepath -w "$work/legacy.pfx")" --windows-store CurrentUser \
@@ -101,15 +101,15 @@ grep -q '"has_private_key": *true' <<<"$listed" || fail "cert list shows no key:
 win test --token-url "$token_url" --client-id "$client_id" --graph-url "$graph_url" \
   --windows-cert "$want" --windows-store CurrentUser --json >"$work/test-store.json" \
   || fail "test with the store certificate did not connect: $(cat "$work/test-store.json")"
-grep -q '"ok": *true' "$work/test-store.json" || fail "store test: $(cat "$work/test-store.json")"
+grep -q '^  "ok": true' "$work/test-store.json" || fail "store test: $(cat "$work/test-store.json")"
 echo "connected with $want from Cert:\\CurrentUser\\My (RS256, signed by the key's provider)"
 lower=$(tr 'A-F' 'a-f' <<<"$want" | sed 's/../& /g')
 win test --token-url "$token_url" --client-id "$client_id" --graph-url "$graph_url" \
   --windows-cert "$lower" --alg PS256 --json >"$work/test-ps256.json" || true
-if grep -q '"ok": *true' "$work/test-ps256.json"; then
+if grep -q '^  "ok": true' "$work/test-ps256.json"; then
   echo "PS256 connected (a CNG key)"
 else
-  grep -q '"code": *"windows_store_algorithm_unsupported"' "$work/test-ps256.json" \
+  grep -q '"code": "windows_store_algorithm_unsupported"' "$work/test-ps256.json" \
     || fail "PS256 with a CryptoAPI key is not refused clearly: $(cat "$work/test-ps256.json")"
   echo "PS256 refused clearly (a CryptoAPI key)"
 fi
@@ -123,6 +123,7 @@ xvfb_pid=$!
 export DISPLAY=:97
 sleep 1
 wine "$install_dir/certconnect-gui.exe" demo >"$work/gui.log" 2>&1 &
+gui_pid=$!
 window=""
 for _ in $(seq 120); do
   window=$(xdotool search --onlyvisible --name '^certconnect$' 2>/dev/null | head -n 1 || true)
@@ -136,6 +137,7 @@ colours=$(convert "$out_dir/wine-gui.png" -format %k info:)
 echo "screenshot $out_dir/wine-gui.png: $colours colours"
 [ "$colours" -gt 50 ] || fail "the window is blank ($colours colours)"
 wine taskkill /im certconnect-gui.exe /f >/dev/null 2>&1 || true
+wait "$gui_pid" 2>/dev/null || true
 export DISPLAY=""
 
 step "uninstall"

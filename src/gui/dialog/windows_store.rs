@@ -102,35 +102,41 @@ fn picker(
     }
     let chosen = crate::core::thumbprint::parse_pasted(&draft.windows_thumbprint).ok();
     let mut clicked = None;
-    egui::Grid::new("windows_store_picker")
-        .num_columns(4)
-        .striped(true)
-        .show(ui, |ui| {
-            for heading in ["Subject", "Thumbprint (SHA-1)", "Expires", "Provider"] {
-                ui.label(RichText::new(heading).strong());
-            }
-            ui.end_row();
-            for certificate in usable {
-                let selected = chosen.as_deref() == Some(certificate.thumbprint_sha1.as_str());
-                if ui
-                    .selectable_label(selected, &certificate.subject)
-                    .on_hover_text("Use this certificate")
-                    .clicked()
-                {
-                    clicked = Some(certificate.thumbprint_sha1.clone());
-                }
-                ui.label(RichText::new(&certificate.thumbprint_sha1).monospace());
-                let days = (certificate.not_after - now).div_euclid(86_400);
-                let expires = crate::core::time_fmt::rfc3339(certificate.not_after);
-                let text = format!("{} ({days} days)", &expires[..10.min(expires.len())]);
-                if days < 30 {
-                    ui.label(RichText::new(text).color(if days < 0 { ERROR } else { WARN }));
-                } else {
-                    ui.label(text);
-                }
-                ui.label(certificate.provider.as_deref().unwrap_or(""));
-                ui.end_row();
-            }
+    // One radio button per certificate, its text wrapped to the form's width: a grid of four
+    // columns would push the form wider than the window.
+    for certificate in usable {
+        let selected = chosen.as_deref() == Some(certificate.thumbprint_sha1.as_str());
+        let days = (certificate.not_after - now).div_euclid(86_400);
+        let expires = crate::core::time_fmt::rfc3339(certificate.not_after);
+        let when = match days {
+            ..0 => format!("expired {}", &expires[..10.min(expires.len())]),
+            0..30 => format!(
+                "expires {} ({days} days: soon)",
+                &expires[..10.min(expires.len())]
+            ),
+            _ => format!(
+                "expires {} ({days} days)",
+                &expires[..10.min(expires.len())]
+            ),
+        };
+        let mut details = format!("SHA-1 {} · {when}", certificate.thumbprint_sha1);
+        if let Some(provider) = &certificate.provider {
+            details.push_str(" · ");
+            details.push_str(provider);
+        }
+        let text = format!("{}\n{details}", certificate.subject);
+        let response = row(ui, "", |ui, _| {
+            let text = if days < 30 {
+                RichText::new(text).color(if days < 0 { ERROR } else { WARN })
+            } else {
+                RichText::new(text)
+            };
+            ui.radio(selected, text)
+                .on_hover_text("Use this certificate")
         });
+        if response.clicked() {
+            clicked = Some(certificate.thumbprint_sha1.clone());
+        }
+    }
     clicked
 }
