@@ -105,18 +105,19 @@ fn open_window(
                 Ok(Box::new(CertconnectApp::new(cc, deps)))
             }),
         );
-        match result {
-            Ok(()) => return Ok(()),
-            Err(error) => {
-                let failure = format!("{}: {error}", renderer.describe());
-                let started = deps.borrow().is_none();
-                if started || renderers.last() == Some(&renderer) {
-                    failures.push(failure);
-                    break;
-                }
-                eprintln!("certconnect: {failure}; trying the next renderer");
-                failures.push(failure);
-            }
+        let Err(error) = result else {
+            return Ok(());
+        };
+        failures.push(format!("{}: {error}", renderer.describe()));
+        if deps.borrow().is_none() {
+            // The app had started: this is not a renderer that failed to start.
+            break;
+        }
+        if renderers.last() != Some(&renderer) {
+            eprintln!(
+                "certconnect: {}; trying the next renderer",
+                failures.last().map_or("", String::as_str)
+            );
         }
     }
     Err(format!(
