@@ -346,3 +346,28 @@ fn the_sandbox_command_keeps_its_memory_flat_under_a_flood() {
     );
     drop(reader);
 }
+
+#[test]
+fn the_tenant_discovery_document_names_the_token_endpoint_clients_post_to() {
+    let rt = runtime();
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .unwrap();
+    let tenant = sandbox.tenant_id().to_owned();
+    let host = sandbox.addr().to_string();
+    let request = format!(
+        "GET /{tenant}/v2.0/.well-known/openid-configuration HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n"
+    );
+    let answer = exchange(sandbox.addr(), request.as_bytes());
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let body: serde_json::Value =
+        serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(body["token_endpoint"], sandbox.token_url().to_string());
+    assert_eq!(body["issuer"], format!("http://{host}/{tenant}/v2.0"));
+    // Only GET, and only where Entra serves it.
+    let posted = exchange(
+        sandbox.addr(),
+        format!("POST /{tenant}/v2.0/.well-known/openid-configuration HTTP/1.1\r\nhost: {host}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").as_bytes(),
+    );
+    assert!(posted.starts_with("HTTP/1.1 404"), "{posted}");
+}

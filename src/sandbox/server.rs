@@ -289,6 +289,18 @@ async fn handle(
     record(&state, &method, &path_and_query, &headers, &body);
 
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let scheme = if state.base_url.starts_with("https") {
+        "https"
+    } else {
+        "http"
+    };
+    // The tenant's OpenID discovery document, as Entra serves it: MSAL reads the token endpoint
+    // from here before it asks for a token.
+    if let [tenant, "v2.0", ".well-known", "openid-configuration"] = segments.as_slice()
+        && method == Method::GET
+    {
+        return Ok(json_response(200, &discovery(scheme, &host, tenant), None));
+    }
     let target = match segments.as_slice() {
         [_, "oauth2", "v2.0", "token"] => FaultTarget::Token,
         ["v1.0", ..] => FaultTarget::Graph,
@@ -326,11 +338,6 @@ async fn handle(
     let (status, body) = match (target, &method, segments.as_slice()) {
         (FaultTarget::Token, &Method::POST, [tenant, ..]) => {
             // The audience Entra expects is the URL the client posted to.
-            let scheme = if state.base_url.starts_with("https") {
-                "https"
-            } else {
-                "http"
-            };
             let aud = format!("{scheme}://{host}{path}");
             match token_endpoint::handle(&state, tenant, &aud, &body) {
                 Ok(grant) => (200, grant),
@@ -351,6 +358,22 @@ async fn handle(
         response.headers_mut().insert("date", date);
     }
     Ok(response)
+}
+
+/// The discovery document's fields that clients read (MSAL: the endpoints and the issuer).
+fn discovery(scheme: &str, host: &str, tenant: &str) -> Value {
+    let base = format!("{scheme}://{host}/{tenant}");
+    json!({
+        "token_endpoint": format!("{base}/oauth2/v2.0/token"),
+        "authorization_endpoint": format!("{base}/oauth2/v2.0/authorize"),
+        "issuer": format!("{base}/v2.0"),
+        "jwks_uri": format!("{base}/discovery/v2.0/keys"),
+        "token_endpoint_auth_methods_supported": ["private_key_jwt", "client_secret_post"],
+        "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+        "subject_types_supported": ["pairwise"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "tenant_region_scope": null,
+    })
 }
 
 fn fault_body(target: FaultTarget, code: u16) -> Value {

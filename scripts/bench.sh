@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Whole-process token exchange, side by side in one run: MSAL Python's
+# ConfidentialClientApplication.acquire_token_for_client against `certconnect test --token-only`,
+# the same local HTTPS token endpoint (the sandbox with TLS) and the same RSA-2048 certificate.
+# Prints median, min and p90 of each and the ratio, then certconnect's per-phase timings.
+#   scripts/bench.sh [RUNS]     (default 20 runs after 3 warm-up runs each)
+# Needs python3-venv; installs msal from PyPI into ${CARGO_TARGET_DIR:-target}/bench-venv once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-20}
+target_dir=$(realpath -m "${CARGO_TARGET_DIR:-target}")
+
+cargo build --release --locked --bin certconnect
+exe="$target_dir/release/certconnect"
+
+venv="$target_dir/bench-venv"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet msal
+fi
+
+work=$(mktemp -d)
+sandbox_pid=""
+cleanup() {
+  [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+"$exe" sandbox --tls --port 0 --dir "$work/sandbox" >"$work/sandbox.log" 2>&1 &
+sandbox_pid=$!
+for _ in $(seq 100); do grep -q 'TLS CA' "$work/sandbox.log" 2>/dev/null && break; sleep 0.1; done
+field() { sed -n "s/^  $1 *//p" "$work/sandbox.log"; }
+token_url=$(field 'token URL')
+client_id=$(field 'client ID')
+ca_file=$(field 'TLS CA')
+base_url=${token_url%/oauth2/v2.0/token}
+base_url=${base_url%/*}
+tenant=${token_url#"$base_url"/}
+tenant=${tenant%%/*}
+pfx="$work/sandbox/sandbox.pfx"
+openssl pkcs12 -in "$pfx" -passin pass: -nodes -nocerts -out "$work/key.pem" 2>/dev/null
+thumbprint=$(openssl pkcs12 -in "$pfx" -passin pass: -nokeys 2>/dev/null \
+  | openssl x509 -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
+echo "msal $("$venv/bin/python" -c 'import msal; print(msal.__version__)'), $("$exe" --version)"
+"$venv/bin/python" scripts/bench/compare.py "$runs" 3 \
+  "MSAL Python (whole process)" -- "$venv/bin/python" scripts/bench/msal_token.py \
+    "$client_id" "$base_url/$tenant" "$work/key.pem" "$thumbprint" "$base_url/.default" "$ca_file" ";;" \
+  "certconnect test --token-only" -- "$exe" test --token-only --json --token-url "$token_url" \
+    --client-id "$client_id" --pfx "$pfx" --ca-file "$ca_file" --scope "$base_url/.default"
+
+echo
+echo "certconnect, where one run's time goes (test --timings):"
+"$exe" test --token-only --timings --token-url "$token_url" --client-id "$client_id" --pfx "$pfx" \
+  --ca-file "$ca_file" --scope "$base_url/.default" | sed -n '/^timings/,$p'
