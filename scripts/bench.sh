@@ -53,4 +53,4 @@ echo "msal $("$venv/bin/python" -c 'import msal; print(msal.__version__)'), $("$
 echo
 echo "certconnect, where one run's time goes (test --timings):"
 "$exe" test --token-only --timings --token-url "$token_url" --client-id "$client_id" --pfx "$pfx" \
-  --ca-file "$ca_file" --scope "$base_url/.default" | sed -n '/^timings/,$p'
+  --ca-file "$ca_file" --scope "$base_url/.default" 2>&1 >/dev/null | sed -n "/^timings/,\$p"

@@ -322,6 +322,9 @@ pub struct TestArgs {
     /// Stop after the token step.
     #[arg(long)]
     pub token_only: bool,
+    /// Print where the time went (phases in milliseconds) to standard error.
+    #[arg(long)]
+    pub timings: bool,
     /// Remember the password in the OS credential store and point the saved PROFILE at it.
     #[arg(long)]
     pub remember: bool,

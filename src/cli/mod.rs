@@ -16,6 +16,7 @@ mod store_cmd;
 pub(crate) mod term;
 mod test_cmd;
 mod test_print;
+mod timings;
 mod version;
 
 use std::process::ExitCode;
@@ -48,6 +49,7 @@ impl From<Outcome> for ExitCode {
 
 /// Runs the CLI with the process's arguments.
 pub fn run() -> ExitCode {
+    timings::mark_start();
     let cli = Cli::parse();
     if cli.version {
         version::print(cli.verbose);

@@ -8,7 +8,7 @@ use crate::core::authority::Preset;
 use crate::core::draft::{CertKind, ProfileDraft};
 use std::sync::Arc;
 
-use crate::core::event::Step;
+use crate::core::event::{Step, TestEvent};
 use crate::core::profile::{AssertionAlgorithm, CertificateSource, PasswordSource, Profile};
 use crate::core::retry::{RetryMode, RetryTiming};
 use crate::core::trust::{GivenHere, unconfirmed};
@@ -19,6 +19,17 @@ use crate::store::ProfileStore;
 
 /// Runs `certconnect test`.
 pub(crate) fn run(args: &TestArgs) -> Outcome {
+    let mut timings = super::timings::Timings::default();
+    timings.mark("arguments read");
+    let outcome = run_timed(args, &mut timings);
+    timings.mark("finished");
+    if args.timings {
+        timings.print();
+    }
+    outcome
+}
+
+fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome {
     let profile = match build_profile(args) {
         Ok(profile) => profile,
         Err(message) => return print::usage_error(args.json, &message),
@@ -30,6 +41,7 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
         Ok(password) => password,
         Err(message) => return print::usage_error(args.json, &message),
     };
+    timings.mark("profile and password ready");
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -39,6 +51,7 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
             return print::usage_error(args.json, &format!("cannot start the async runtime: {e}"));
         }
     };
+    timings.mark("async runtime started");
     if args.remember && (args.profile.is_none() || password.is_none()) {
         return print::usage_error(
             args.json,
@@ -78,9 +91,14 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
                 on_ctrl_c.cancel();
             }
         });
-        probe::run(job, &mut |event| printer.event(event), &cancel).await
+        let mut report = |event: TestEvent| {
+            timings.event(&event);
+            printer.event(event);
+        };
+        probe::run(job, &mut report, &cancel).await
     });
     printer.finish(&result);
+    timings.mark("result printed");
     let certificate_opened = match &result {
         Ok(_) => true,
         Err(error) => !matches!(error.step, Step::Profile | Step::Certificate),
