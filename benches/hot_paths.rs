@@ -55,7 +55,7 @@ fn hot_paths(c: &mut Criterion) {
         ..SandboxConfig::default()
     };
     let sandbox = runtime.block_on(Sandbox::start(config)).expect("sandbox");
-    let client = build_client(None).expect("client");
+    let client = build_client(None, true).expect("client");
     let token_url = sandbox.token_url();
     let scope = sandbox.scope();
     let options = AssertionOptions::default();

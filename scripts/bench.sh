@@ -4,14 +4,19 @@
 # the same local HTTPS token endpoint (the sandbox with TLS) and the same RSA-2048 certificate.
 # Prints median, min and p90 of each and the ratio, then certconnect's per-phase timings.
 #   scripts/bench.sh [RUNS]     (default 20 runs after 3 warm-up runs each)
+#   BENCH_EXE=path/to/certconnect scripts/bench.sh   measures that build instead of a fresh one
 # Needs python3-venv; installs msal from PyPI into ${CARGO_TARGET_DIR:-target}/bench-venv once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
 target_dir=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 
-cargo build --release --locked --bin certconnect
-exe="$target_dir/release/certconnect"
+if [ -n "${BENCH_EXE:-}" ]; then
+  exe=$(realpath "$BENCH_EXE")
+else
+  cargo build --release --locked --bin certconnect
+  exe="$target_dir/release/certconnect"
+fi
 
 venv="$target_dir/bench-venv"
 if [ ! -x "$venv/bin/python" ]; then
@@ -26,7 +31,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-"$exe" sandbox --tls --port 0 --dir "$work/sandbox" >"$work/sandbox.log" 2>&1 &
+"${BENCH_SANDBOX_EXE:-$exe}" sandbox --tls --port 0 --dir "$work/sandbox" >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 for _ in $(seq 100); do grep -q 'TLS CA' "$work/sandbox.log" 2>/dev/null && break; sleep 0.1; done
 field() { sed -n "s/^  $1 *//p" "$work/sandbox.log"; }
@@ -42,6 +47,8 @@ openssl pkcs12 -in "$pfx" -passin pass: -nodes -nocerts -out "$work/key.pem" 2>/
 thumbprint=$(openssl pkcs12 -in "$pfx" -passin pass: -nokeys 2>/dev/null \
   | openssl x509 -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
 
+# requests (under MSAL) trusts what this names, besides its own verify= argument.
+export REQUESTS_CA_BUNDLE="$ca_file"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
 echo "msal $("$venv/bin/python" -c 'import msal; print(msal.__version__)'), $("$exe" --version)"
 "$venv/bin/python" scripts/bench/compare.py "$runs" 3 \

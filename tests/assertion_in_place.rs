@@ -172,3 +172,40 @@ fn base64_url(text: &str) -> Vec<u8> {
         .decode(text)
         .unwrap()
 }
+
+/// Assertions from a loaded key are signed by OpenSSL; jsonwebtoken (aws-lc) checks them here, an
+/// implementation independent of the signer and of the sandbox's OpenSSL verifier.
+#[test]
+fn loaded_key_assertions_verify_with_an_independent_jose_library() {
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
+    let pair = generate::self_signed("loaded", 2048, 30).unwrap();
+    let signer = Signer::new(&credential(&pair, None)).unwrap();
+    let rsa = pair.certificate.public_key().unwrap().rsa().unwrap();
+    let key = DecodingKey::from_rsa_raw_components(&rsa.n().to_vec(), &rsa.e().to_vec());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    for (algorithm, jose) in [
+        (AssertionAlgorithm::Rs256, Algorithm::RS256),
+        (AssertionAlgorithm::Ps256, Algorithm::PS256),
+    ] {
+        let claims = AssertionClaims::new(
+            "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42",
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+            "jti".into(),
+            now,
+            600,
+        );
+        let token = signer.sign(&claims, &options(algorithm)).unwrap();
+        let mut validation = Validation::new(jose);
+        validation.set_audience(&[claims.aud.as_str()]);
+        let decoded = decode::<serde_json::Value>(&token, &key, &validation)
+            .unwrap_or_else(|e| panic!("{algorithm:?}: {e}"));
+        assert_eq!(decoded.header.alg, jose);
+        assert_eq!(
+            decoded.claims["iss"],
+            "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42"
+        );
+    }
+}

@@ -21,7 +21,14 @@ use crate::limits;
 /// plain `http` is allowed only there and would carry the assertion or the bearer token to the
 /// proxy in clear text. Redirects are not followed: a token endpoint or Graph that redirects is
 /// misconfigured, and following would resend the credentials elsewhere.
-pub fn build_client(ca_file: Option<&Path>) -> Result<reqwest::Client, Failure> {
+///
+/// `only_loopback` says every host this client will reach is this machine. Then a `ca_file` is the
+/// only trust there is: no public CA certifies 127.0.0.1, and loading the system's roots (a scan of
+/// the system certificate directory) was the largest part of a cold local run.
+pub fn build_client(
+    ca_file: Option<&Path>,
+    only_loopback: bool,
+) -> Result<reqwest::Client, Failure> {
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("certconnect/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
@@ -36,7 +43,11 @@ pub fn build_client(ca_file: Option<&Path>) -> Result<reqwest::Client, Failure> 
         if certs.is_empty() {
             return Err(ca_failure(path, "no PEM certificate in the file"));
         }
-        builder = builder.tls_certs_merge(certs);
+        builder = if only_loopback {
+            builder.tls_certs_only(certs)
+        } else {
+            builder.tls_certs_merge(certs)
+        };
     }
     builder.build().map_err(|e| Failure {
         code: "client_setup".into(),

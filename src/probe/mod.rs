@@ -89,8 +89,10 @@ pub async fn run(
             message: warning.message,
         });
     }
-    let client =
-        build_client(profile.ca_file.as_deref()).map_err(|f| clock.fail(report, f, true))?;
+    let only_loopback = crate::core::url_rules::is_loopback(&profile.authority.token_url)
+        && (job.token_only || crate::core::url_rules::is_loopback(&profile.graph_url));
+    let client = build_client(profile.ca_file.as_deref(), only_loopback)
+        .map_err(|f| clock.fail(report, f, true))?;
     clock.done(
         report,
         vec![

@@ -120,7 +120,8 @@ pub(super) fn handle(
             ));
         }
     };
-    let wanted_bytes = decode(&wanted).unwrap_or_default();
+    // Entra also takes the thumbprint with base64 padding, which MSAL Python sends ("…=").
+    let wanted_bytes = decode(wanted.trim_end_matches('=')).unwrap_or_default();
     let Some(cert) = app
         .certificates
         .iter()
@@ -163,7 +164,16 @@ pub(super) fn handle(
             ),
         ));
     }
-    let number = |k: &str| claims.get(k).and_then(Value::as_i64);
+    // A NumericDate may have a fraction (RFC 7519 §2); MSAL Python sends time.time() + lifetime.
+    let number = |k: &str| {
+        let value = claims.get(k)?;
+        value.as_i64().or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| f.is_finite() && f.abs() < 1e15)
+                .map(|f| f as i64)
+        })
+    };
     let nbf = number("nbf").unwrap_or(0);
     let exp = number("exp").unwrap_or(0);
     if nbf > now.saturating_add(SKEW_SECS) || exp < now.saturating_sub(SKEW_SECS) {
