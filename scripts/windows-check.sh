@@ -90,6 +90,19 @@ win test --token-url "$token_url" --client-id "$client_id" --graph-url "$graph_u
   || fail "test with the PFX did not connect: $(cat "$work/test-pfx.json")"
 grep -q '^  "ok": true' "$work/test-pfx.json" || fail "test with the PFX: $(cat "$work/test-pfx.json")"
 
+step "test against the sandbox over loopback HTTPS (its CA file as the only trust)"
+"$linux_exe" sandbox --tls --port 0 --dir "$work/tls-sandbox" >"$work/tls-sandbox.log" 2>&1 &
+tls_sandbox_pid=$!
+for _ in $(seq 100); do grep -q 'TLS CA' "$work/tls-sandbox.log" 2>/dev/null && break; sleep 0.1; done
+tls_token_url=$(sed -n 's/^  token URL   //p' "$work/tls-sandbox.log")
+tls_graph_url=$(sed -n 's/^  Graph URL   //p' "$work/tls-sandbox.log")
+tls_ca=$(sed -n 's/^  TLS CA      //p' "$work/tls-sandbox.log")
+win test --token-only --token-url "$tls_token_url" --graph-url "$tls_graph_url" --client-id "$client_id" \
+  --pfx "$(winepath -w "$work/tls-sandbox/sandbox.pfx")" --ca-file "$(winepath -w "$tls_ca")" \
+  --json >"$work/test-tls.json" || fail "HTTPS test did not connect: $(cat "$work/test-tls.json")"
+grep -q '^  "ok": true' "$work/test-tls.json" || fail "HTTPS test: $(cat "$work/test-tls.json")"
+kill "$tls_sandbox_pid" 2>/dev/null || true
+
 step "Windows certificate store: import, list, test signed in place"
 imported=$(win cert import "$(winepath -w "$work/legacy.pfx")" --windows-store CurrentUser \
   --password-env CC_PFX_PASSWORD)

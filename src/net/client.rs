@@ -29,6 +29,8 @@ pub fn build_client(
     ca_file: Option<&Path>,
     only_loopback: bool,
 ) -> Result<reqwest::Client, Failure> {
+    // rustls's cryptography: ring (see Cargo.toml). Installing twice is harmless; the first wins.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("certconnect/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
