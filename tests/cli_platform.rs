@@ -111,21 +111,7 @@ fn the_windows_certificate_store_is_unavailable_here_and_says_so() {
     assert_eq!(value["ok"], false);
     assert_eq!(value["error"]["code"], "windows_store_unavailable");
 
-    let test = certconnect(
-        &ws,
-        &[
-            "test",
-            "--token-url",
-            "http://127.0.0.1:9/t/oauth2/v2.0/token",
-            "--client-id",
-            "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42",
-            "--windows-cert",
-            "84E05C1D98BCE3A5421D225B140B36E86A3D5534",
-            "--json",
-        ],
-        &[],
-        None,
-    );
+    let test = test_with_store_certificate(&ws, "84E05C1D98BCE3A5421D225B140B36E86A3D5534");
     let value: serde_json::Value = serde_json::from_str(&stdout(&test)).unwrap();
     assert_eq!(
         value["error"]["code"], "windows_store_unavailable",
@@ -145,43 +131,35 @@ fn store_locations_and_thumbprints_are_checked_before_anything_runs() {
         stderr(&bad_store)
     );
 
-    let short = certconnect(
-        &ws,
-        &[
-            "test",
-            "--token-url",
-            "http://127.0.0.1:9/t/oauth2/v2.0/token",
-            "--client-id",
-            "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42",
-            "--windows-cert",
-            "84E05C",
-            "--json",
-        ],
-        &[],
-        None,
-    );
+    let short = test_with_store_certificate(&ws, "84E05C");
     assert_eq!(short.status.code(), Some(2));
     assert!(stdout(&short).contains("has 6"), "{}", stdout(&short));
     let sha256 = "A".repeat(64);
-    let long = certconnect(
-        &ws,
-        &[
-            "test",
-            "--token-url",
-            "http://127.0.0.1:9/t/oauth2/v2.0/token",
-            "--client-id",
-            "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42",
-            "--windows-cert",
-            &sha256,
-            "--json",
-        ],
-        &[],
-        None,
-    );
+    let long = test_with_store_certificate(&ws, &sha256);
     assert_eq!(long.status.code(), Some(2));
     assert!(
         stdout(&long).contains("SHA-1 thumbprint (40 hex digits)"),
         "{}",
         stdout(&long)
     );
+}
+
+/// `certconnect test --json` against a closed loopback port, with the certificate chosen from the
+/// Windows certificate store by `thumbprint`.
+fn test_with_store_certificate(ws: &Workspace, thumbprint: &str) -> std::process::Output {
+    certconnect(
+        ws,
+        &[
+            "test",
+            "--token-url",
+            "http://127.0.0.1:9/t/oauth2/v2.0/token",
+            "--client-id",
+            "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42",
+            "--windows-cert",
+            thumbprint,
+            "--json",
+        ],
+        &[],
+        None,
+    )
 }

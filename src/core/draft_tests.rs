@@ -261,6 +261,7 @@ fn store_locations_read_as_powershell_and_the_dialog_name_them() {
         ("user", StoreLocation::CurrentUser),
         ("LocalMachine", StoreLocation::LocalMachine),
         (" machine ", StoreLocation::LocalMachine),
+        ("LOCALMACHINE", StoreLocation::LocalMachine),
     ] {
         assert_eq!(text.parse::<StoreLocation>(), Ok(want), "{text}");
     }
@@ -270,7 +271,13 @@ fn store_locations_read_as_powershell_and_the_dialog_name_them() {
             .unwrap_err()
             .contains("CurrentUser or LocalMachine")
     );
+    assert!("My".parse::<StoreLocation>().is_err());
+    for location in StoreLocation::ALL {
+        assert_eq!(location.to_string().parse::<StoreLocation>(), Ok(location));
+    }
+    assert_eq!(StoreLocation::default(), StoreLocation::CurrentUser);
     assert_eq!(StoreLocation::CurrentUser.label(), "User Store");
+    assert_eq!(StoreLocation::LocalMachine.label(), "Machine Store");
     assert_eq!(
         StoreLocation::LocalMachine.path(),
         "Cert:\\LocalMachine\\My"

@@ -356,27 +356,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn locations_parse_and_print() {
-        for (text, location) in [
-            ("CurrentUser", StoreLocation::CurrentUser),
-            ("currentuser", StoreLocation::CurrentUser),
-            (" user ", StoreLocation::CurrentUser),
-            ("LOCALMACHINE", StoreLocation::LocalMachine),
-            ("machine", StoreLocation::LocalMachine),
-        ] {
-            assert_eq!(text.parse::<StoreLocation>(), Ok(location), "{text}");
-        }
-        assert!("My".parse::<StoreLocation>().is_err());
-        for location in StoreLocation::ALL {
-            assert_eq!(location.to_string().parse::<StoreLocation>(), Ok(location));
-        }
-        assert_eq!(StoreLocation::default(), StoreLocation::CurrentUser);
-        assert_eq!(StoreLocation::CurrentUser.label(), "User Store");
-        assert_eq!(StoreLocation::LocalMachine.label(), "Machine Store");
-        assert_eq!(StoreLocation::LocalMachine.path(), r"Cert:\LocalMachine\My");
-    }
-
-    #[test]
     fn errors_speak_to_admins() {
         let not_found = WinStoreError::NotFound {
             location: StoreLocation::CurrentUser,
