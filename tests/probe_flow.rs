@@ -330,6 +330,7 @@ fn token_only_stops_after_the_token() {
         token_only: true,
         timing: Default::default(),
         vault: None,
+        clients: None,
     };
     let summary = env
         .rt

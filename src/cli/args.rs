@@ -250,8 +250,20 @@ pub enum ProfileCommand {
 /// `test`: flags override the profile's fields.
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Saved profile to start from.
+    /// Saved profile to start from (with --all: a name pattern, * and ? as wildcards).
     pub profile: Option<String>,
+    /// Test every saved profile (or those PROFILE matches), a few at a time: one line each, then
+    /// a summary. Exit status 0 only when all connect.
+    #[arg(long, conflicts_with_all = [
+        "token_url", "tenant", "client_id", "pfx", "alias", "cert_pem", "key_pem", "windows_cert",
+        "scope", "graph_url", "site_id", "drive_id", "header", "retry_mode", "retry_codes",
+        "retry_max", "alg", "send_chain", "remember", "report", "timings",
+    ])]
+    pub all: bool,
+    /// With --all: how many profiles are tested at once (1 to 64).
+    #[arg(long, value_name = "N", requires = "all", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
     /// Token URL (switches the preset to Custom).
     #[arg(long, value_name = "URL")]
     pub token_url: Option<String>,

@@ -14,6 +14,7 @@ mod profile_cmd;
 mod sandbox_cmd;
 mod store_cmd;
 pub(crate) mod term;
+mod test_all;
 mod test_cmd;
 mod test_print;
 mod timings;

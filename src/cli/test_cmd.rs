@@ -19,6 +19,9 @@ use crate::store::ProfileStore;
 
 /// Runs `certconnect test`.
 pub(crate) fn run(args: &TestArgs) -> Outcome {
+    if args.all {
+        return super::test_all::run(args);
+    }
     let mut timings = super::timings::Timings::default();
     timings.mark("arguments read");
     let outcome = run_timed(args, &mut timings);
@@ -78,6 +81,7 @@ fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome 
         token_only: args.token_only,
         timing: RetryTiming::default(),
         vault: vault.clone(),
+        clients: None,
     };
     let output = match (args.json, args.report) {
         (true, _) => test_print::Output::Json,
@@ -133,7 +137,7 @@ fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome 
 
 /// An imported profile that would send something where its author chose (see `core::trust`)
 /// stops here until it is confirmed, unless the value in question was given on the command line.
-fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), String> {
+pub(super) fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), String> {
     let given = GivenHere {
         token_url: args.token_url.is_some() || args.tenant.is_some(),
         graph_url: args.graph_url.is_some(),
@@ -156,7 +160,7 @@ fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), String> {
     ))
 }
 
-fn needs_credential_store(profile: &Profile, remember: bool) -> bool {
+pub(super) fn needs_credential_store(profile: &Profile, remember: bool) -> bool {
     remember
         || matches!(
             profile.certificate,
@@ -168,7 +172,7 @@ fn needs_credential_store(profile: &Profile, remember: bool) -> bool {
         )
 }
 
-fn open_vault() -> Result<Arc<Vault>, String> {
+pub(super) fn open_vault() -> Result<Arc<Vault>, String> {
     let store = open_os_store()?;
     Vault::open_default(store).map(Arc::new)
 }
@@ -181,7 +185,7 @@ fn remember_password(profile_id: &str, password: &Secret, vault: &Vault) -> Resu
 
 /// The profile to test: the saved one (or the defaults), with every given flag applied, checked.
 fn build_profile(args: &TestArgs) -> Result<Profile, String> {
-    let mut draft = match &args.profile {
+    let draft = match &args.profile {
         Some(name) => {
             let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
             ProfileDraft::from(&store.get(name).map_err(|e| e.to_string())?.profile)
@@ -191,6 +195,11 @@ fn build_profile(args: &TestArgs) -> Result<Profile, String> {
             ..ProfileDraft::default()
         },
     };
+    with_flags(draft, args)
+}
+
+/// `draft` with every given flag applied, checked.
+pub(super) fn with_flags(mut draft: ProfileDraft, args: &TestArgs) -> Result<Profile, String> {
     apply_flags(&mut draft, args)?;
     draft.parse().map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();

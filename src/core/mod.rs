@@ -12,6 +12,7 @@ pub mod graph_response;
 pub mod guid;
 pub mod headers;
 pub mod jwt;
+pub mod name_pattern;
 pub mod profile;
 pub mod retry;
 pub mod subject;

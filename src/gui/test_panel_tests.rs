@@ -46,6 +46,7 @@ fn failed_run() -> RunView {
         step: Step::Drive,
         failure,
         input_error: false,
+        certificate_not_after: None,
     }));
     run
 }

@@ -12,7 +12,14 @@ use crate::core::profile::{CertificateSource, PasswordSource, Profile};
 use crate::secret::Secret;
 use crate::secrets::Vault;
 
-type Loaded = (Credential, Vec<Detail>, Vec<String>);
+/// A loaded, checked certificate: the credential, the step's details and warnings, and when it
+/// expires (Unix seconds).
+pub(super) struct Loaded {
+    pub credential: Credential,
+    pub details: Vec<Detail>,
+    pub warnings: Vec<String>,
+    pub not_after: i64,
+}
 
 /// Loads and inspects the certificate. On failure, the bool says whether the input is at fault.
 ///
@@ -180,7 +187,12 @@ fn finish(credential: Credential, now: i64) -> Result<Loaded, (Failure, bool)> {
             format!("{} {} bits", report.key.algorithm, report.key.bits),
         ),
     ];
-    Ok((credential, details, warnings))
+    Ok(Loaded {
+        credential,
+        details,
+        warnings,
+        not_after: report.not_after_unix,
+    })
 }
 
 fn cert_failure(error: &CertError) -> Failure {

@@ -36,6 +36,8 @@ pub struct ProbeJob {
     pub timing: RetryTiming,
     /// The credential store and its certificates, for remembered passwords and stored certificates.
     pub vault: Option<std::sync::Arc<crate::secrets::Vault>>,
+    /// Clients shared with other runs of this process; `None` builds one for this run.
+    pub clients: Option<std::sync::Arc<crate::net::ClientCache>>,
 }
 
 /// What a successful run found.
@@ -51,6 +53,8 @@ pub struct ProbeSummary {
     pub drive: Option<String>,
     /// First item of the drive root, if any.
     pub first_item: Option<String>,
+    /// When the certificate expires (Unix seconds).
+    pub certificate_not_after: Option<i64>,
 }
 
 /// Where and why a run stopped.
@@ -62,6 +66,8 @@ pub struct ProbeError {
     pub failure: Failure,
     /// The input was at fault (unreadable certificate, wrong password), not the connection.
     pub input_error: bool,
+    /// When the certificate expires (Unix seconds), if it was loaded before the run stopped.
+    pub certificate_not_after: Option<i64>,
 }
 
 /// The clock of a run: Unix seconds now.
@@ -78,6 +84,25 @@ pub async fn run(
     report: &mut (dyn FnMut(TestEvent) + Send),
     cancel: &CancellationToken,
 ) -> Result<ProbeSummary, ProbeError> {
+    let mut not_after = None;
+    match run_steps(job, report, cancel, &mut not_after).await {
+        Ok(summary) => Ok(ProbeSummary {
+            certificate_not_after: not_after,
+            ..summary
+        }),
+        Err(error) => Err(ProbeError {
+            certificate_not_after: not_after,
+            ..error
+        }),
+    }
+}
+
+async fn run_steps(
+    job: ProbeJob,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+    cancel: &CancellationToken,
+    not_after: &mut Option<i64>,
+) -> Result<ProbeSummary, ProbeError> {
     let profile = &job.profile;
     let deadline = Instant::now() + Duration::from_secs(u64::from(profile.timeout_secs));
     let now: &(dyn Fn() -> i64 + Send + Sync) = &system_now;
@@ -91,8 +116,11 @@ pub async fn run(
     }
     let only_loopback = crate::core::url_rules::is_loopback(&profile.authority.token_url)
         && (job.token_only || crate::core::url_rules::is_loopback(&profile.graph_url));
-    let client = build_client(profile.ca_file.as_deref(), only_loopback)
-        .map_err(|f| clock.fail(report, f, true))?;
+    let client = match &job.clients {
+        Some(clients) => clients.get(profile.ca_file.as_deref(), only_loopback),
+        None => build_client(profile.ca_file.as_deref(), only_loopback),
+    }
+    .map_err(|f| clock.fail(report, f, true))?;
     clock.done(
         report,
         vec![
@@ -112,8 +140,13 @@ pub async fn run(
         cancel,
     )
     .await;
-    let (credential, details, warnings) =
-        loaded.map_err(|(f, input)| clock.fail(report, f, input))?;
+    let certificate::Loaded {
+        credential,
+        details,
+        warnings,
+        not_after: expires,
+    } = loaded.map_err(|(f, input)| clock.fail(report, f, input))?;
+    *not_after = Some(expires);
     for message in warnings {
         report(TestEvent::Warning {
             step: Step::Certificate,

@@ -50,6 +50,7 @@ impl StepClock {
             step: self.step,
             failure,
             input_error,
+            certificate_not_after: None,
         }
     }
 }

@@ -202,6 +202,7 @@ impl RunView {
             step,
             failure,
             input_error: false,
+            certificate_not_after: None,
         }));
     }
 }

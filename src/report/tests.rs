@@ -91,6 +91,7 @@ fn a_connected_run_reads_as_a_ticket() {
         site: Some("Team".into()),
         drive: Some("Documents".into()),
         first_item: None,
+        certificate_not_after: None,
     }));
     let text = render_text(&run, &context());
     for expected in [
@@ -130,6 +131,7 @@ fn a_failed_run_has_title_code_fix_ids_and_raw_error() {
         step: Step::Token,
         failure,
         input_error: false,
+        certificate_not_after: None,
     }));
     let text = render_text(&run, &context());
     for expected in [

@@ -125,6 +125,7 @@ impl Env {
                 cap: Duration::from_secs(5),
             },
             vault: Some(self.vault.clone()),
+            clients: None,
         };
         let mut events = Vec::new();
         let result = self

@@ -36,6 +36,7 @@ impl CertconnectApp {
             token_only: false,
             timing: self.deps.timing,
             vault: self.deps.vault.as_ref().ok().cloned(),
+            clients: None,
         };
         self.run = Some(RunView::new(profile, password, probe::system_now()));
         let cancel = CancellationToken::new();
