@@ -104,69 +104,98 @@ pub fn profile_list_ui(
     });
     ui.separator();
     let needle = search.trim().to_lowercase();
+    // Only the rows in view are laid out (a thousand profiles cost what twenty do); the filter is
+    // one pass over the names per frame, so search answers as the user types.
+    let shown: Vec<&StoredProfile> = view
+        .profiles
+        .iter()
+        .filter(|p| needle.is_empty() || p.profile.name.to_lowercase().contains(&needle))
+        .collect();
+    let first_row = usize::from(view.unsaved.is_some());
+    let row_height = ui
+        .spacing()
+        .interact_size
+        .y
+        .max(ui.text_style_height(&egui::TextStyle::Body));
     egui::ScrollArea::vertical()
         .id_salt("profiles")
-        .show(ui, |ui| {
-            if let Some(name) = view.unsaved {
-                // A new or duplicated draft is listed until it is saved or discarded.
-                ui.horizontal(|ui| {
-                    ui.add_space(ui.spacing().icon_width + ui.spacing().item_spacing.x);
-                    let _ = ui.selectable_label(
-                        true,
-                        RichText::new(format!("{name} (unsaved)")).italics(),
-                    );
-                });
-            }
-            for stored in view
-                .profiles
-                .iter()
-                .filter(|p| needle.is_empty() || p.profile.name.to_lowercase().contains(&needle))
-            {
-                let name = &stored.profile.name;
-                ui.horizontal(|ui| {
-                    let mut tick = ticked.contains(name);
-                    let checkbox = ui.checkbox(&mut tick, "");
-                    // The box has no visible text; give it an accessible name of its own.
-                    checkbox.widget_info(|| {
-                        egui::WidgetInfo::selected(
-                            egui::accesskit::Role::CheckBox,
-                            true,
-                            tick,
-                            format!("Export {name}"),
-                        )
-                    });
-                    if checkbox.changed() {
-                        if tick {
-                            ticked.insert(name.clone());
-                        } else {
-                            ticked.remove(name);
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, first_row + shown.len(), |ui, rows| {
+            for row in rows {
+                match (row.checked_sub(first_row), view.unsaved) {
+                    (None, Some(name)) => unsaved_row_ui(ui, name),
+                    (Some(index), _) => {
+                        if let Some(selected) = profile_row_ui(ui, view, shown[index], ticked) {
+                            action = ListAction::Select(selected);
                         }
                     }
-                    let is_open = view.selected == Some(stored.profile.id.as_str());
-                    let text = if is_open && view.dirty {
-                        format!("{name} •")
-                    } else {
-                        name.clone()
-                    };
-                    if ui.selectable_label(is_open, text).clicked() && !is_open {
-                        action = ListAction::Select(name.clone());
-                    }
-                    if let Some(info) = &stored.profile.certificate_info {
-                        let (days, level) = info.expiry(view.now);
-                        let (color, text) = match level {
-                            ExpiryLevel::Fine => (OK, format!("{days} d")),
-                            ExpiryLevel::Soon => (WARN, format!("{days} d")),
-                            ExpiryLevel::Expired => (ERROR, "expired".to_owned()),
-                        };
-                        ui.label(RichText::new(text).color(color).small())
-                            .on_hover_text(format!(
-                                "Certificate {} expires {}",
-                                info.thumbprint_sha1,
-                                crate::core::time_fmt::rfc3339(info.not_after)
-                            ));
-                    }
-                });
+                    (None, None) => {}
+                }
             }
         });
     action
+}
+
+/// A new or duplicated draft is listed until it is saved or discarded.
+fn unsaved_row_ui(ui: &mut egui::Ui, name: &str) {
+    ui.horizontal(|ui| {
+        ui.add_space(ui.spacing().icon_width + ui.spacing().item_spacing.x);
+        let _ = ui.selectable_label(true, RichText::new(format!("{name} (unsaved)")).italics());
+    });
+}
+
+/// One saved profile: its export tick box, its name and its certificate's expiry badge. Returns
+/// the name when the user opens it.
+fn profile_row_ui(
+    ui: &mut egui::Ui,
+    view: &ListView<'_>,
+    stored: &StoredProfile,
+    ticked: &mut BTreeSet<String>,
+) -> Option<String> {
+    let name = &stored.profile.name;
+    let mut opened = None;
+    ui.horizontal(|ui| {
+        let mut tick = ticked.contains(name);
+        let checkbox = ui.checkbox(&mut tick, "");
+        // The box has no visible text; give it an accessible name of its own.
+        checkbox.widget_info(|| {
+            egui::WidgetInfo::selected(
+                egui::accesskit::Role::CheckBox,
+                true,
+                tick,
+                format!("Export {name}"),
+            )
+        });
+        if checkbox.changed() {
+            if tick {
+                ticked.insert(name.clone());
+            } else {
+                ticked.remove(name);
+            }
+        }
+        let is_open = view.selected == Some(stored.profile.id.as_str());
+        let text = if is_open && view.dirty {
+            format!("{name} •")
+        } else {
+            name.clone()
+        };
+        if ui.selectable_label(is_open, text).clicked() && !is_open {
+            opened = Some(name.clone());
+        }
+        if let Some(info) = &stored.profile.certificate_info {
+            let (days, level) = info.expiry(view.now);
+            let (color, text) = match level {
+                ExpiryLevel::Fine => (OK, format!("{days} d")),
+                ExpiryLevel::Soon => (WARN, format!("{days} d")),
+                ExpiryLevel::Expired => (ERROR, "expired".to_owned()),
+            };
+            ui.label(RichText::new(text).color(color).small())
+                .on_hover_text(format!(
+                    "Certificate {} expires {}",
+                    info.thumbprint_sha1,
+                    crate::core::time_fmt::rfc3339(info.not_after)
+                ));
+        }
+    });
+    opened
 }
