@@ -1,16 +1,21 @@
-//! The hot paths of a test connection: opening a PFX, signing an assertion, one whole token
-//! exchange against the local sandbox. Run with `cargo bench`; the README reports the figures.
+//! The hot paths of a test connection: opening a PFX, signing an assertion next to a bare RSA-2048
+//! signature of the same bytes with the same library (OpenSSL) and key, one whole token exchange
+//! and one whole probe against the local sandbox. Run with `cargo bench --bench hot_paths`, or
+//! `scripts/bench.sh`, which prints the signing overhead as a ratio; the README reports the figures.
 
 use std::time::Duration;
 
 use certconnect::assertion::{Signer, new_jti};
 use certconnect::cert::load_bytes;
+use certconnect::core::authority::Preset;
+use certconnect::core::draft::ProfileDraft;
 use certconnect::core::event::Step;
 use certconnect::core::jwt::AssertionClaims;
+use certconnect::core::profile::PasswordSource;
 use certconnect::core::profile::{AssertionAlgorithm, AssertionOptions};
 use certconnect::core::retry::{RetrySettings, RetryTiming};
 use certconnect::net::{RetryContext, TokenRequest, build_client, request_token};
-use certconnect::probe::system_now;
+use certconnect::probe::{self, ProbeJob, system_now};
 use certconnect::sandbox::{RegisteredApp, Sandbox, SandboxConfig, make_demo_certificate};
 use criterion::{Criterion, criterion_group, criterion_main};
 use tokio_util::sync::CancellationToken;
@@ -28,6 +33,7 @@ fn hot_paths(c: &mut Criterion) {
 
     let credential = load_bytes(&pfx, None, None, None).expect("load");
     let signer = Signer::new(&credential).expect("signer");
+    let key = credential.private_key.clone().expect("key");
     for algorithm in [AssertionAlgorithm::Rs256, AssertionAlgorithm::Ps256] {
         let options = AssertionOptions {
             algorithm,
@@ -40,6 +46,13 @@ fn hot_paths(c: &mut Criterion) {
                 signer.sign(&claims, &options).expect("sign")
             });
         });
+        // The floor: the signature alone over a message as long as the assertion's signed part.
+        let claims = AssertionClaims::new(CLIENT_ID, TOKEN_URL, new_jti(), system_now(), 600);
+        let token = signer.sign(&claims, &options).expect("sign");
+        let signed_part = token.rsplit_once('.').expect("jws").0.as_bytes().to_vec();
+        c.bench_function(&format!("bare RSA-2048 signature {algorithm:?}"), |b| {
+            b.iter(|| bare_signature(&key, algorithm, &signed_part));
+        });
     }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -50,7 +63,7 @@ fn hot_paths(c: &mut Criterion) {
         apps: vec![RegisteredApp {
             client_id: CLIENT_ID.into(),
             certificates: vec![credential.certificate.clone()],
-            roles: vec!["Sites.Read.All".into()],
+            roles: vec!["Sites.Read.All".into(), "Files.Read.All".into()],
         }],
         ..SandboxConfig::default()
     };
@@ -88,6 +101,65 @@ fn hot_paths(c: &mut Criterion) {
             });
         },
     );
+
+    // One whole test connection as the app runs it: the PFX read from disk and opened, the
+    // assertion, the token, then Graph's site, drive and items.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let pfx_path = dir.path().join("bench.pfx");
+    std::fs::write(&pfx_path, &pfx).expect("write PFX");
+    let mut draft = ProfileDraft {
+        name: "bench".into(),
+        client_id: CLIENT_ID.into(),
+        pfx_path: pfx_path.display().to_string(),
+        password: PasswordSource::None,
+        ..ProfileDraft::default()
+    };
+    draft.apply_preset(Preset::Custom);
+    draft.token_url = sandbox.token_url();
+    draft.graph_url = sandbox.graph_url();
+    draft.scope = sandbox.scope();
+    let profile = draft.parse().expect("profile");
+    c.bench_function(
+        "whole probe against the sandbox (PFX, assertion, token, site, drive, items)",
+        |b| {
+            b.iter(|| {
+                let job = ProbeJob {
+                    profile: profile.clone(),
+                    password: None,
+                    token_only: false,
+                    timing: RetryTiming::default(),
+                    vault: None,
+                    clients: None,
+                };
+                runtime
+                    .block_on(probe::run(job, &mut |_| {}, &cancel))
+                    .expect("probe")
+            });
+        },
+    );
+}
+
+/// One RSA signature with OpenSSL, as a JWS library without certconnect's code would make it.
+fn bare_signature(
+    key: &openssl::pkey::PKey<openssl::pkey::Private>,
+    algorithm: AssertionAlgorithm,
+    message: &[u8],
+) -> Vec<u8> {
+    let mut signer =
+        openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), key).expect("signer");
+    if algorithm == AssertionAlgorithm::Ps256 {
+        signer
+            .set_rsa_padding(openssl::rsa::Padding::PKCS1_PSS)
+            .expect("padding");
+        signer
+            .set_rsa_pss_saltlen(openssl::sign::RsaPssSaltlen::DIGEST_LENGTH)
+            .expect("salt");
+        signer
+            .set_rsa_mgf1_md(openssl::hash::MessageDigest::sha256())
+            .expect("mgf1");
+    }
+    signer.update(message).expect("update");
+    signer.sign_to_vec().expect("sign")
 }
 
 criterion_group! {

@@ -43,7 +43,7 @@ pub enum Command {
     /// Run the local sandbox: an Entra-like token endpoint and Graph mock on 127.0.0.1.
     Sandbox(SandboxArgs),
     /// Open the desktop app with a local sandbox and a profile for it: press Test connection.
-    Demo,
+    Demo(DemoArgs),
     /// Certificates kept in the OS credential store (key there, encrypted file in the data directory).
     Store {
         /// The store command.
@@ -347,6 +347,15 @@ pub struct TestArgs {
     /// the app's Copy report (settings without secrets, steps, verdict, support ids), for a ticket.
     #[arg(long, conflicts_with = "json")]
     pub report: bool,
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// A fault for the sandbox to inject, as for `sandbox --fault` (token:slow=3000 shows a slow
+    /// server, token:429:retry-after=2 a throttled one). Repeatable.
+    #[arg(long, value_name = "SPEC")]
+    pub fault: Vec<String>,
 }
 
 /// `sandbox`.

@@ -72,7 +72,10 @@ pub fn run() -> ExitCode {
         Some(Command::Profile { command }) => profile_cmd::run(command),
         Some(Command::Test(args)) => test_cmd::run(&args),
         Some(Command::Sandbox(args)) => sandbox_cmd::run(&args),
-        Some(Command::Demo) => open_app(crate::gui::Start::Demo),
+        Some(Command::Demo(args)) => match sandbox_cmd::parse_faults(&args.fault) {
+            Ok(faults) => open_app(crate::gui::Start::Demo { faults }),
+            Err(message) => print::usage_error(false, &message),
+        },
         Some(Command::Store { command }) => store_cmd::run(command),
         None => open_app(crate::gui::Start::Normal),
     };

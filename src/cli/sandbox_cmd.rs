@@ -3,22 +3,22 @@
 use super::Outcome;
 use super::args::SandboxArgs;
 use super::term::outln;
-use crate::sandbox::{SandboxConfig, parse_fault, start_demo};
+use crate::sandbox::{Fault, SandboxConfig, parse_fault, start_demo};
 use crate::store::{ProfileStore, export_profiles};
+
+/// The `--fault` specs of `sandbox` and `demo`.
+pub(crate) fn parse_faults(specs: &[String]) -> Result<Vec<Fault>, String> {
+    specs
+        .iter()
+        .map(|f| parse_fault(f).map_err(|message| format!("--fault {f}: {message}")))
+        .collect()
+}
 
 /// Runs the sandbox until Ctrl+C.
 pub(crate) fn run(args: &SandboxArgs) -> Outcome {
-    let faults = match args
-        .fault
-        .iter()
-        .map(|f| parse_fault(f))
-        .collect::<Result<Vec<_>, _>>()
-    {
+    let faults = match parse_faults(&args.fault) {
         Ok(faults) => faults,
-        Err(message) => {
-            eprintln!("error: --fault: {message}");
-            return Outcome::BadInput;
-        }
+        Err(message) => return super::print::usage_error(false, &message),
     };
     let config = SandboxConfig {
         faults,

@@ -5,6 +5,7 @@ pub mod app;
 mod card;
 mod dialog;
 pub mod files;
+pub mod frame_log;
 mod hints;
 pub mod icon;
 mod inbox;
@@ -26,12 +27,43 @@ use crate::sandbox::{SandboxConfig, start_demo};
 use crate::store::ProfileStore;
 
 /// How the app starts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Start {
     /// With the saved profiles.
     Normal,
     /// With a local sandbox started in-process and a profile pointed at it.
-    Demo,
+    Demo {
+        /// Faults the sandbox injects (`token:slow=3000`…), to see a slow or failing server.
+        faults: Vec<crate::sandbox::Fault>,
+    },
+}
+
+impl Start {
+    /// `demo [--fault SPEC]...` as given to `certconnect-gui`; anything else opens the app as usual.
+    pub fn from_args(args: &[String]) -> Result<Self, String> {
+        let Some((first, rest)) = args.split_first() else {
+            return Ok(Self::Normal);
+        };
+        if first != "demo" {
+            return Ok(Self::Normal);
+        }
+        let mut faults = Vec::new();
+        let mut rest = rest.iter();
+        while let Some(arg) = rest.next() {
+            match (arg.as_str(), rest.next()) {
+                ("--fault", Some(spec)) => faults.push(
+                    crate::sandbox::parse_fault(spec)
+                        .map_err(|message| format!("--fault {spec}: {message}"))?,
+                ),
+                _ => {
+                    return Err(format!(
+                        "unexpected argument '{arg}' (demo [--fault SPEC]...)"
+                    ));
+                }
+            }
+        }
+        Ok(Self::Demo { faults })
+    }
 }
 
 /// Opens the window and runs until it is closed.
@@ -50,8 +82,12 @@ pub fn run(start: Start) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let demo = match start {
         Start::Normal => None,
-        Start::Demo => {
-            Some(runtime.block_on(start_demo(demo_dir.path(), SandboxConfig::default()))?)
+        Start::Demo { faults } => {
+            let config = SandboxConfig {
+                faults,
+                ..SandboxConfig::default()
+            };
+            Some(runtime.block_on(start_demo(demo_dir.path(), config))?)
         }
     };
     let deps = AppDeps {
@@ -124,4 +160,32 @@ fn open_window(
         "the window could not be opened ({})",
         failures.join("; ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Start;
+
+    fn start(args: &[&str]) -> Result<Start, String> {
+        Start::from_args(&args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn the_gui_binary_reads_demo_and_its_faults() {
+        assert_eq!(start(&[]), Ok(Start::Normal));
+        assert_eq!(start(&["demo"]), Ok(Start::Demo { faults: vec![] }));
+        let Ok(Start::Demo { faults }) =
+            start(&["demo", "--fault", "token:slow=3000", "--fault", "graph:503"])
+        else {
+            panic!("demo with faults");
+        };
+        assert_eq!(faults.len(), 2);
+        assert!(start(&["demo", "--fault"]).is_err());
+        assert!(
+            start(&["demo", "--fault", "nowhere:1"])
+                .unwrap_err()
+                .contains("--fault nowhere:1")
+        );
+        assert!(start(&["demo", "--other"]).is_err());
+    }
 }

@@ -93,6 +93,8 @@ pub struct CertconnectApp {
     /// When this frame's own work started, and how long the last frame's took.
     frame_started: Option<std::time::Instant>,
     last_frame: std::time::Duration,
+    /// The bench's frame log (`CERTCONNECT_FRAME_LOG`), inert otherwise.
+    frame_log: crate::gui::frame_log::FrameLog,
     /// Panel sizes, theme, the last profile: kept in eframe's storage.
     prefs: UiPrefs,
     /// Where the last frame put the list, the form and the test panel.
@@ -140,6 +142,7 @@ impl CertconnectApp {
             profile_writes: Arc::default(),
             frame_started: None,
             last_frame: std::time::Duration::ZERO,
+            frame_log: crate::gui::frame_log::FrameLog::from_env(),
             prefs: prefs.clone(),
             layout: LayoutRects::default(),
             loaded_once: false,
@@ -387,9 +390,10 @@ impl CertconnectApp {
 }
 
 impl eframe::App for CertconnectApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         let _ui_thread = crate::blocking::UiThread::enter();
         self.frame_started = Some(std::time::Instant::now());
+        self.frame_log.frame_started(frame.info().cpu_usage);
         self.drain_inbox();
         self.take_dropped_file(ctx);
         self.expire_status();
@@ -405,6 +409,8 @@ impl eframe::App for CertconnectApp {
         if let Some(started) = self.frame_started.take() {
             self.last_frame = started.elapsed();
         }
+        let busy = self.is_busy();
+        self.frame_log.frame_ended(ui.ctx(), busy);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
