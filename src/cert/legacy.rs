@@ -17,3 +17,8 @@ pub(crate) fn ensure_loaded() -> bool {
         .get_or_init(|| Provider::try_load(None, "legacy", true).ok())
         .is_some()
 }
+
+/// Whether the provider has been loaded (or found missing) already.
+pub(crate) fn is_loaded() -> bool {
+    LEGACY.get().is_some()
+}

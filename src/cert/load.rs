@@ -200,10 +200,19 @@ fn parse_pkcs12(
     p12: &Pkcs12,
     password: Option<&str>,
 ) -> Result<(Vec<X509>, Option<PKey<Private>>), CertError> {
-    legacy::ensure_loaded();
     // OpenSSL tries both the empty and the absent password itself when given "" (RFC 7292 B.1 vs
     // B.2 encodings), so "no password" covers both kinds of password-less PFX.
-    let parsed = p12.parse2(password.unwrap_or("")).map_err(|e| {
+    let password_text = password.unwrap_or("");
+    // The legacy provider (RC2, RC4, 40-bit ciphers) is loaded only for a file that needs it:
+    // loading it for every file cost each run a library load and provider set-up.
+    let parsed = match p12.parse2(password_text) {
+        Err(e) if reasons(&e).contains("unsupported") && !legacy::is_loaded() => {
+            legacy::ensure_loaded();
+            p12.parse2(password_text)
+        }
+        result => result,
+    };
+    let parsed = parsed.map_err(|e| {
         let why = reasons(&e);
         if why.contains("mac verify failure") || why.contains("invalid password") {
             if password.is_some() {
