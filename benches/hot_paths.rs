@@ -62,6 +62,7 @@ fn hot_paths(c: &mut Criterion) {
     let config = SandboxConfig {
         apps: vec![RegisteredApp {
             client_id: CLIENT_ID.into(),
+            object_id: "7e6d5c4b-3a29-4b18-9c07-f6e5d4c3b2a1".into(),
             certificates: vec![credential.certificate.clone()],
             roles: vec!["Sites.Read.All".into(), "Files.Read.All".into()],
         }],

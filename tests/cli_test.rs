@@ -274,16 +274,25 @@ fn the_sandbox_command_prints_a_test_command_that_connects() {
         .unwrap();
     let mut lines = std::io::BufReader::new(sandbox.stdout.take().unwrap()).lines();
     let mut command = None;
+    let mut object_id = None;
     for line in lines.by_ref() {
         let line = line.unwrap();
         if let Some(rest) = line.trim().strip_prefix("certconnect test ") {
             command = Some(rest.to_owned());
+        }
+        if let Some(rest) = line.trim().strip_prefix("object ID") {
+            object_id = rest.split_whitespace().next().map(str::to_owned);
         }
         if line.starts_with("Press Ctrl+C") {
             break;
         }
     }
     let command = command.expect("the sandbox prints a test command");
+    // The app registration's object id (for addKey / removeKey), which is not the client id.
+    assert_eq!(
+        object_id.as_deref(),
+        Some(certconnect::sandbox::DEMO_OBJECT_ID)
+    );
     let mut args = vec!["test"];
     args.extend(command.split_whitespace());
     let output = certconnect(&ws, &args, &[], None);

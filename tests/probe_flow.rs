@@ -112,6 +112,7 @@ fn every_certificate_kind_connects() {
     let env2 = Env::with(|config| {
         config.apps.push(RegisteredApp {
             client_id: "99999999-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+            object_id: "99999999-0000-4a6b-8c7d-9e0f1a2b3c4d".into(),
             certificates: certs,
             roles: vec!["Sites.Read.All".into()],
         })
@@ -375,7 +376,9 @@ fn a_given_drive_id_is_read_directly() {
 #[test]
 fn graph_only_accepts_the_sandboxs_own_tokens() {
     let env = Env::new();
-    let client = reqwest::Client::new();
+    // certconnect's own client: reqwest alone has no TLS provider here (rustls without one), and
+    // which test happened to install it first must not decide whether this one passes.
+    let client = certconnect::net::build_client(None, true).unwrap();
     let url = format!("{}/sites/root", env.sandbox.graph_url());
     for auth in [
         None,

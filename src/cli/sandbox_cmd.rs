@@ -79,6 +79,10 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
         outln!("  Graph URL   {}", demo.sandbox.graph_url());
         outln!("  client ID   {}", demo.profile.client_id);
         outln!(
+            "  object ID   {} (the app registration's Object ID, for addKey / removeKey)",
+            crate::sandbox::DEMO_OBJECT_ID
+        );
+        outln!(
             "  certificate {} (no password), SHA-1 thumbprint {}",
             pfx.display(),
             demo.thumbprint

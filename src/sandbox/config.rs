@@ -9,6 +9,8 @@ use openssl::x509::X509;
 pub struct RegisteredApp {
     /// Application (client) ID.
     pub client_id: String,
+    /// The application object's id (the portal's "Object ID"), which addKey / removeKey name.
+    pub object_id: String,
     /// Uploaded certificates (their public part).
     pub certificates: Vec<X509>,
     /// Application permissions granted with admin consent.

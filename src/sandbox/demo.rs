@@ -21,6 +21,8 @@ pub fn make_demo_certificate(common_name: &str) -> Result<DemoCertificate, Error
 
 /// The demo app registration's client ID.
 pub const DEMO_CLIENT_ID: &str = "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42";
+/// The demo app registration's object ID (what addKey and removeKey name; not the client ID).
+pub const DEMO_OBJECT_ID: &str = "9b2e4f71-3c5d-4e8a-b6f0-2d7c1a9e5b43";
 /// Roles granted to the demo app.
 pub const DEMO_ROLES: [&str; 2] = ["Sites.Read.All", "Files.Read.All"];
 
@@ -63,6 +65,7 @@ pub async fn start_demo(
         .map_err(text)?;
     config.apps.push(super::RegisteredApp {
         client_id: DEMO_CLIENT_ID.into(),
+        object_id: DEMO_OBJECT_ID.into(),
         certificates: vec![demo.0.certificate.clone()],
         roles: DEMO_ROLES.iter().map(|r| (*r).to_owned()).collect(),
     });

@@ -69,7 +69,10 @@ fn drive_json() -> Value {
     json!({ "id": DRIVE_ID, "name": "Documents", "driveType": "documentLibrary" })
 }
 
-fn authenticate(state: &State, authorization: Option<&str>) -> Result<AccessTokenClaims, String> {
+pub(super) fn authenticate(
+    state: &State,
+    authorization: Option<&str>,
+) -> Result<AccessTokenClaims, String> {
     let token = authorization
         .and_then(|h| h.strip_prefix("Bearer "))
         .ok_or("Access token is empty.")?;

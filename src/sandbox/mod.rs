@@ -6,6 +6,7 @@
 //! and check their roles. Faults (throttling, busy, locked, slow, malformed, dropped) can be queued.
 //! Newcomers use it to try the whole flow without a tenant; the project's tests run against it.
 
+mod app_keys;
 mod config;
 mod demo;
 mod entra_error;
@@ -16,10 +17,12 @@ mod tls;
 mod token_endpoint;
 mod verify;
 
+pub use app_keys::{KeyCredential, PROOF_AUDIENCE, PROOF_MAX_LIFETIME_SECS};
 pub use config::{
     Fault, FaultKind, FaultTarget, MAX_CLOCK_OFFSET_SECS, RegisteredApp, SandboxConfig, parse_fault,
 };
 pub use demo::{
-    DEMO_CLIENT_ID, DEMO_ROLES, Demo, DemoCertificate, make_demo_certificate, start_demo,
+    DEMO_CLIENT_ID, DEMO_OBJECT_ID, DEMO_ROLES, Demo, DemoCertificate, make_demo_certificate,
+    start_demo,
 };
 pub use server::{MAX_BODY, REQUEST_LOG_LIMIT, RecordedRequest, Sandbox};

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use super::app_keys::{self, AppRegistry, KeyCredential};
 use super::config::{Fault, FaultKind, FaultTarget, SandboxConfig};
 use super::idle::IdleTimeout;
 use super::{graph_mock, tls, token_endpoint};
@@ -53,6 +54,7 @@ pub(super) struct State {
     pub base_url: String,
     pub token_key: Vec<u8>,
     pub used_jtis: Mutex<HashSet<String>>,
+    pub apps: AppRegistry,
     faults: Mutex<VecDeque<Fault>>,
     requests: Mutex<VecDeque<RecordedRequest>>,
 }
@@ -109,6 +111,7 @@ impl Sandbox {
         openssl::rand::rand_bytes(&mut token_key).map_err(|e| e.to_string())?;
         let state = Arc::new(State {
             base_url: format!("{scheme}://{addr}"),
+            apps: AppRegistry::new(&config.apps),
             faults: Mutex::new(config.faults.iter().cloned().collect()),
             config,
             token_key,
@@ -138,6 +141,12 @@ impl Sandbox {
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The certificates registered on the app with this object id, as Graph lists its
+    /// `keyCredentials` (empty for an unknown id).
+    pub fn key_credentials(&self, object_id: &str) -> Vec<KeyCredential> {
+        self.state.apps.keys(object_id)
     }
 
     /// The token URL of the sandbox tenant.
@@ -347,12 +356,19 @@ async fn handle(
                 Err(refusal) => (refusal.status, refusal.body),
             }
         }
+        (FaultTarget::Graph, &Method::POST, [_, "applications", object_id, action]) => {
+            app_keys::handle(&state, object_id, action, authorization.as_deref(), &body)
+        }
         (FaultTarget::Graph, &Method::GET, [_, rest @ ..]) => {
             graph_mock::handle(&state, &rest.join("/"), authorization.as_deref())
         }
         _ => (405, json!({ "error": "method_not_allowed" })),
     };
-    let mut response = json_response(status, &body, None);
+    let mut response = if status == 204 {
+        raw_response(204, "application/json", Vec::new(), None)
+    } else {
+        json_response(status, &body, None)
+    };
     // The Date header follows the sandbox's own clock, so a clock offset shows up as skew. An HTTP
     // date cannot name a year past 9999 (httpdate panics on one), nor one before 1970.
     let server_secs = u64::try_from(state.now().clamp(0, LAST_HTTP_DATE)).unwrap_or(0);

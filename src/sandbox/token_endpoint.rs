@@ -69,7 +69,7 @@ pub(super) fn handle(
         ));
     }
     let client_id = field("client_id").to_ascii_lowercase();
-    let Some(app) = config.apps.iter().find(|a| a.client_id == client_id) else {
+    let Some((certificates, roles)) = state.apps.credentials(&client_id) else {
         return Err(fail(
             700016,
             &format!(
@@ -122,8 +122,7 @@ pub(super) fn handle(
     };
     // Entra also takes the thumbprint with base64 padding, which MSAL Python sends ("…=").
     let wanted_bytes = decode(wanted.trim_end_matches('=')).unwrap_or_default();
-    let Some(cert) = app
-        .certificates
+    let Some(cert) = certificates
         .iter()
         .find(|c| c.digest(md).is_ok_and(|d| *d == *wanted_bytes))
     else {
@@ -218,7 +217,7 @@ pub(super) fn handle(
             ),
         ));
     }
-    Ok(issue_token(state, &client_id, &app.roles, now))
+    Ok(issue_token(state, &client_id, &roles, now))
 }
 
 fn issue_token(state: &State, client_id: &str, roles: &[String], now: i64) -> Value {

@@ -18,6 +18,8 @@ use tokio_util::sync::CancellationToken;
 use super::Workspace;
 
 pub const CLIENT_ID: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+/// The app's object id (not its client id), which addKey / removeKey name.
+pub const OBJECT_ID: &str = "7e6d5c4b-3a29-4b18-9c07-f6e5d4c3b2a1";
 pub const PASSWORD: &str = "Pfx-Passw0rd!";
 
 /// A runtime, a sandbox and a workspace with a registered PFX.
@@ -64,6 +66,7 @@ impl Env {
         let mut config = SandboxConfig {
             apps: vec![RegisteredApp {
                 client_id: CLIENT_ID.into(),
+                object_id: OBJECT_ID.into(),
                 certificates: vec![read_cert(&cert)],
                 roles: roles.iter().map(|r| (*r).to_owned()).collect(),
             }],
