@@ -104,18 +104,21 @@ fn cancel_stops_a_slow_test() {
     pem_draft(&mut draft, &cert, &key);
     let mut g = gui(&env, Some(draft.parse().unwrap()));
     g.button("Test connection");
-    // Wait for the Cancel button, then press it while the token request hangs.
-    for _ in 0..500 {
-        if g.h
-            .query_by_role_and_label(Role::Button, "Cancel")
-            .is_some()
+    // Wait until the token request has reached the sandbox (on a busy machine the certificate
+    // step can still be running when Cancel first shows), then press Cancel while it hangs.
+    let token_requested = || env.sandbox.requests().iter().any(|r| r.method == "POST");
+    for _ in 0..1000 {
+        if token_requested()
+            && g.h
+                .query_by_role_and_label(Role::Button, "Cancel")
+                .is_some()
         {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
         g.h.step();
     }
-    assert!(g.h.state().is_testing());
+    assert!(g.h.state().is_testing() && token_requested());
     g.h.get_by_role_and_label(Role::Button, "Cancel").click();
     g.wait_until(CertconnectApp::has_verdict);
     g.h.get_by_label("Failed at 'Request access token': cancelled");

@@ -243,3 +243,35 @@ fn an_imported_profile_asks_before_its_first_test_and_remembers_the_answer() {
             .is_none()
     );
 }
+
+#[test]
+fn the_object_id_field_refuses_the_client_id_and_saves_a_guid() {
+    let env = Env::new();
+    let mut g = gui(&env, Some(env.profile()));
+    g.h.get_by_label("Application object ID");
+    g.field("Application object ID", support::probe_env::CLIENT_ID);
+    // Its error shows once the field is left.
+    g.h.key_press(egui::Key::Tab);
+    g.h.run_ok();
+    g.h.get_by_label_contains("this is the Client ID");
+    assert!(
+        test_disabled(&g),
+        "what the window shows is what would be used"
+    );
+
+    g.field("Application object ID", support::probe_env::OBJECT_ID);
+    assert!(
+        g.h.query_by_label_contains("this is the Client ID")
+            .is_none()
+    );
+    assert!(!test_disabled(&g));
+    g.field("Name", "With object id");
+    g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    g.h.run_ok();
+    g.settle();
+    let saved = g.store.get("With object id").unwrap().profile;
+    assert_eq!(
+        saved.object_id.as_deref(),
+        Some(support::probe_env::OBJECT_ID)
+    );
+}

@@ -32,6 +32,8 @@ pub enum Field {
     TokenUrl,
     /// Client ID.
     ClientId,
+    /// Application object ID.
+    ObjectId,
     /// Scope.
     Scope,
     /// Certificate file, key file or credential-store entry.
@@ -64,6 +66,7 @@ impl Field {
             Self::Tenant => "Tenant",
             Self::TokenUrl => "Token URL",
             Self::ClientId => "Client ID",
+            Self::ObjectId => "Application object ID",
             Self::Scope => "Scope",
             Self::Certificate => "Certificate",
             Self::Lifetime => "Assertion lifetime (s)",
@@ -130,6 +133,8 @@ pub struct ProfileDraft {
     pub token_url: String,
     /// Application (client) ID.
     pub client_id: String,
+    /// Application object ID (optional; for certificate rotation).
+    pub object_id: String,
     /// Token request scope.
     pub scope: String,
     /// Which certificate source is selected.
@@ -197,6 +202,7 @@ impl Default for ProfileDraft {
             tenant: String::new(),
             token_url: preset.token_url("").unwrap_or_default(),
             client_id: String::new(),
+            object_id: String::new(),
             scope: url::Url::parse(&graph_url)
                 .map(|u| default_scope(&u))
                 .unwrap_or_default(),
@@ -275,6 +281,7 @@ impl ProfileDraft {
                 "the Client ID is the app registration's Application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000".to_owned()
             }),
         );
+        let object_id = c.take(Field::ObjectId, self.parse_object_id());
         let scope = self.scope.trim();
         let scope = c.take(Field::Scope, check_scope(scope).map(|()| scope.to_owned()));
         let certificate = c.take(Field::Certificate, self.certificate_source());
@@ -319,6 +326,7 @@ impl ProfileDraft {
             Some(tenant),
             Some(token_url),
             Some(client_id),
+            Some(object_id),
             Some(scope),
             Some(certificate),
             Some(lifetime_secs),
@@ -335,6 +343,7 @@ impl ProfileDraft {
             tenant,
             token_url,
             client_id,
+            object_id,
             scope,
             certificate,
             lifetime_secs,
@@ -360,6 +369,7 @@ impl ProfileDraft {
                 token_url,
             },
             client_id,
+            object_id,
             scope,
             certificate,
             assertion: AssertionOptions {
@@ -393,6 +403,22 @@ impl ProfileDraft {
             );
         }
         Ok(codes)
+    }
+
+    /// The optional application object ID: a GUID, and not the client ID (the portal shows both
+    /// on the app registration's Overview page, and the client ID is the one people copy).
+    fn parse_object_id(&self) -> Result<Option<String>, String> {
+        let text = self.object_id.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let object_id = normalize_guid(text).ok_or_else(|| {
+            "the Application object ID is the \"Object ID\" on the app registration's Overview page, a GUID like 00000000-0000-0000-0000-000000000000".to_owned()
+        })?;
+        if normalize_guid(&self.client_id).as_deref() == Some(object_id.as_str()) {
+            return Err("this is the Client ID; the Object ID is the other GUID on the app registration's Overview page (\"Object ID\", not \"Application (client) ID\")".into());
+        }
+        Ok(Some(object_id))
     }
 
     /// The certificate source as the form describes it, or why the choice is incomplete.
@@ -512,6 +538,7 @@ impl From<&Profile> for ProfileDraft {
             tenant: profile.authority.tenant.clone(),
             token_url: profile.authority.token_url.to_string(),
             client_id: profile.client_id.clone(),
+            object_id: profile.object_id.clone().unwrap_or_default(),
             scope: profile.scope.clone(),
             cert_kind,
             pfx_path,

@@ -284,3 +284,37 @@ fn store_locations_read_as_powershell_and_the_dialog_name_them() {
     );
     assert_eq!(StoreLocation::LocalMachine.to_string(), "LocalMachine");
 }
+
+#[test]
+fn the_application_object_id_is_optional_a_guid_and_never_the_client_id() {
+    let draft = valid();
+    assert_eq!(draft.parse().unwrap().object_id, None);
+
+    let mut draft = valid();
+    draft.object_id = " 3C5D9E71-2B4F-4A6E-8D1C-0F9E8D7C6B5A ".into();
+    let profile = draft.parse().unwrap();
+    assert_eq!(
+        profile.object_id.as_deref(),
+        Some("3c5d9e71-2b4f-4a6e-8d1c-0f9e8d7c6b5a")
+    );
+    assert_eq!(
+        ProfileDraft::from(&profile).parse().unwrap(),
+        profile,
+        "round trip"
+    );
+
+    let mut draft = valid();
+    draft.object_id = "object".into();
+    assert_eq!(fields_in_error(&draft), [Field::ObjectId]);
+
+    // The client ID pasted where the object ID goes (the portal shows both on one page).
+    let mut draft = valid();
+    draft.object_id = CLIENT_ID.to_ascii_lowercase();
+    let errors = draft.parse().unwrap_err();
+    assert_eq!(errors[0].field, Field::ObjectId);
+    assert!(
+        errors[0].message.contains("this is the Client ID"),
+        "{}",
+        errors[0].message
+    );
+}

@@ -40,6 +40,11 @@ pub struct Profile {
     pub authority: Authority,
     /// The app registration's Application (client) ID, lowercase GUID.
     pub client_id: String,
+    /// The application object's id (the portal's "Object ID" on the app registration's Overview
+    /// page), lowercase GUID: what Graph's addKey / removeKey name to roll the app's certificates.
+    /// Not the client ID. Optional: only certificate rotation needs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<String>,
     /// The `scope` of the token request, normally `{graph origin}/.default`.
     pub scope: String,
     /// Where the certificate and its key come from.

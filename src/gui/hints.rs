@@ -15,6 +15,9 @@ pub fn hint_for(label: &str) -> Option<&'static str> {
         "Client ID" => {
             "The Application (client) ID of the app registration: Entra ID → App registrations → Overview."
         }
+        "Application object ID" => {
+            "Optional, for rotating the certificate: the \"Object ID\" on the app registration's Overview page (not the client ID)."
+        }
         "PFX file" => "The certificate with its private key, as a .pfx or .p12 file.",
         "Keystore alias" => {
             "Which entry of the file to use when it holds several (keytool's -alias); empty for the first."

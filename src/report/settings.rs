@@ -19,6 +19,13 @@ pub fn settings_lines(profile: &Profile) -> Vec<(String, String)> {
         ),
         ("Preset".to_owned(), preset(profile)),
         ("Client ID".to_owned(), profile.client_id.clone()),
+        (
+            "Object ID".to_owned(),
+            profile
+                .object_id
+                .clone()
+                .unwrap_or_else(|| "(not set)".into()),
+        ),
         ("Certificate".to_owned(), certificate(&profile.certificate)),
     ];
     if !matches!(

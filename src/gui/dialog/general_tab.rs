@@ -51,6 +51,13 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
         errors.get(Field::ClientId),
     );
     errors.left(Field::ClientId, &client_id);
+    let object_id = text_field(
+        ui,
+        "Application object ID",
+        &mut draft.object_id,
+        errors.get(Field::ObjectId),
+    );
+    errors.left(Field::ObjectId, &object_id);
     if draft.preset == Preset::MultiTenant {
         note(ui, RichText::new(MULTI_TENANT_WARNING).color(WARN));
     }

@@ -70,7 +70,13 @@ impl Tab {
 
     fn fields(self) -> &'static [Field] {
         match self {
-            Self::General => &[Field::Name, Field::Tenant, Field::TokenUrl, Field::ClientId],
+            Self::General => &[
+                Field::Name,
+                Field::Tenant,
+                Field::TokenUrl,
+                Field::ClientId,
+                Field::ObjectId,
+            ],
             Self::Certificate => &[Field::Certificate],
             Self::Graph => &[Field::GraphUrl, Field::SiteId, Field::DriveId],
             Self::RetryHeaders => &[
