@@ -7,16 +7,15 @@ use std::time::Duration;
 
 use certconnect::assertion::{Signer, new_jti};
 use certconnect::cert::load_bytes;
-use certconnect::core::authority::Preset;
-use certconnect::core::draft::ProfileDraft;
 use certconnect::core::event::Step;
 use certconnect::core::jwt::AssertionClaims;
-use certconnect::core::profile::PasswordSource;
 use certconnect::core::profile::{AssertionAlgorithm, AssertionOptions};
 use certconnect::core::retry::{RetrySettings, RetryTiming};
 use certconnect::net::{RetryContext, TokenRequest, build_client, request_token};
 use certconnect::probe::{self, ProbeJob, system_now};
-use certconnect::sandbox::{RegisteredApp, Sandbox, SandboxConfig, make_demo_certificate};
+use certconnect::sandbox::{
+    RegisteredApp, Sandbox, SandboxConfig, make_demo_certificate, start_demo,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 use tokio_util::sync::CancellationToken;
 
@@ -104,22 +103,12 @@ fn hot_paths(c: &mut Criterion) {
     );
 
     // One whole test connection as the app runs it: the PFX read from disk and opened, the
-    // assertion, the token, then Graph's site, drive and items.
+    // assertion, the token, then Graph's site, drive and items (the demo's sandbox and profile).
     let dir = tempfile::tempdir().expect("temporary directory");
-    let pfx_path = dir.path().join("bench.pfx");
-    std::fs::write(&pfx_path, &pfx).expect("write PFX");
-    let mut draft = ProfileDraft {
-        name: "bench".into(),
-        client_id: CLIENT_ID.into(),
-        pfx_path: pfx_path.display().to_string(),
-        password: PasswordSource::None,
-        ..ProfileDraft::default()
-    };
-    draft.apply_preset(Preset::Custom);
-    draft.token_url = sandbox.token_url();
-    draft.graph_url = sandbox.graph_url();
-    draft.scope = sandbox.scope();
-    let profile = draft.parse().expect("profile");
+    let demo = runtime
+        .block_on(start_demo(dir.path(), SandboxConfig::default()))
+        .expect("demo");
+    let profile = demo.profile.clone();
     c.bench_function(
         "whole probe against the sandbox (PFX, assertion, token, site, drive, items)",
         |b| {

@@ -29,14 +29,6 @@ fn save_pem_profile(
     store(env).save(&draft.parse().unwrap()).unwrap();
 }
 
-fn token_requests(env: &Env) -> usize {
-    env.sandbox
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST")
-        .count()
-}
-
 fn test_all(env: &Env, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["test", "--all"];
     args.extend_from_slice(extra);
@@ -110,7 +102,7 @@ fn a_pattern_picks_profiles_and_the_text_has_a_line_each_and_a_summary() {
     );
     assert!(!text.contains("fabrikam"), "{text}");
     // --token-only: two token requests, no Graph call.
-    assert_eq!(token_requests(&env), 2);
+    assert_eq!(env.token_requests(), 2);
     assert!(env.sandbox.requests().iter().all(|r| r.method == "POST"));
 
     let output = test_all(&env, &["fabrikam"]);
@@ -147,7 +139,7 @@ fn nothing_to_test_and_bad_flags_are_usage_errors() {
     }
     let output = certconnect(&env.ws, &["test", "contoso", "--jobs", "2"], &[], None);
     assert_eq!(output.status.code(), Some(2), "--jobs needs --all");
-    assert_eq!(token_requests(&env), 0);
+    assert_eq!(env.token_requests(), 0);
 }
 
 #[test]
@@ -186,5 +178,5 @@ fn an_unreadable_profile_file_and_an_unconfirmed_import_fail_without_sending_any
     assert!(codes.contains(&"profile_unreadable"), "{report}");
     assert!(codes.contains(&"profile_not_confirmed"), "{report}");
     // Only the good profile reached the token endpoint.
-    assert_eq!(token_requests(&env), 1);
+    assert_eq!(env.token_requests(), 1);
 }

@@ -26,14 +26,6 @@ fn imported_profile(env: &Env) -> ProfileStore {
     store
 }
 
-fn token_requests(env: &Env) -> usize {
-    env.sandbox
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST")
-        .count()
-}
-
 fn test(env: &Env, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["test", "Shared", "--password-env", "PFX_PASSWORD"];
     args.extend_from_slice(extra);
@@ -51,7 +43,7 @@ fn an_imported_profile_sends_nothing_to_a_foreign_host_until_confirmed() {
     assert!(message.contains("graph.attacker.invalid"), "{message}");
     assert!(message.contains("profile trust"), "{message}");
     assert_eq!(
-        token_requests(&env),
+        env.token_requests(),
         0,
         "not even the assertion went out: no token was fetched for a foreign host"
     );

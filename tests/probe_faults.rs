@@ -22,14 +22,6 @@ fn status(target: FaultTarget, code: u16, retry_after: Option<&str>) -> Fault {
     }
 }
 
-fn token_requests(env: &Env) -> usize {
-    env.sandbox
-        .requests()
-        .iter()
-        .filter(|r| r.path.ends_with("/oauth2/v2.0/token"))
-        .count()
-}
-
 #[test]
 fn status_mode_retries_429_503_423_on_token_and_graph() {
     let env = Env::new();
@@ -65,7 +57,7 @@ fn status_mode_retries_429_503_423_on_token_and_graph() {
     );
     // Multiply wait: 20, 40, 80 ms per request.
     assert_eq!(retries(&events)[..3], [(1, 20), (2, 40), (3, 80)]);
-    assert_eq!(token_requests(&env), 4, "each retry sends a new request");
+    assert_eq!(env.token_requests(), 4, "each retry sends a new request");
 }
 
 #[test]
@@ -160,7 +152,7 @@ fn the_retry_count_is_a_bound() {
     assert_eq!(result.unwrap_err().failure.status, Some(503));
     assert_eq!(retries(&events).len(), 1);
     assert_eq!(
-        token_requests(&env),
+        env.token_requests(),
         2,
         "--retry-max 1 means at most 2 requests"
     );

@@ -6,13 +6,14 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use openssl::hash::MessageDigest;
 use openssl::x509::X509;
 use serde_json::{Value, json};
 
 use super::config::RegisteredApp;
 use super::graph_mock::{authenticate, error};
+use super::jws::{self, CompactJws, text};
 use super::server::State;
 use super::verify::signature_is_valid;
 use crate::cert::unix_seconds;
@@ -165,30 +166,23 @@ fn bad_request(message: &str) -> (u16, Value) {
 /// Checks the proof-of-possession JWT; returns the key id of the certificate that signed it.
 fn check_proof(state: &State, app: &AppRecord, proof: &str) -> Result<String, String> {
     let invalid = |why: &str| format!("Invalid proof of possession token: {why}.");
-    let parts: Vec<&str> = proof.split('.').collect();
-    let [header_b64, claims_b64, signature_b64] = parts.as_slice() else {
-        return Err(invalid("it is not a signed JWT"));
-    };
-    let decode = |part: &str| URL_SAFE_NO_PAD.decode(part).ok();
-    let json_of = |part: &str| {
-        decode(part)
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .filter(Value::is_object)
-    };
-    let (Some(header), Some(claims)) = (json_of(header_b64), json_of(claims_b64)) else {
-        return Err(invalid("the header or the claims are not JSON objects"));
-    };
-    let text = |v: &Value, k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
+    let Some(CompactJws {
+        header,
+        claims,
+        signing_input,
+        signature_b64,
+        signature,
+    }) = jws::parse(proof)
+    else {
+        return Err(invalid(
+            "it is not a signed JWT with JSON-object header and claims",
+        ));
     };
     let alg = text(&header, "alg");
     if alg != "RS256" {
         return Err(invalid(&format!("alg '{alg}' is not RS256")));
     }
-    let x5t = decode(text(&header, "x5t").trim_end_matches('=')).unwrap_or_default();
+    let x5t = jws::decode(&text(&header, "x5t")).unwrap_or_default();
     let now = state.now();
     let key = app.keys.iter().find(|k| {
         k.certificate
@@ -210,8 +204,6 @@ fn check_proof(state: &State, app: &AppRecord, proof: &str) -> Result<String, St
             "the certificate that signed it has expired; an application without a valid certificate must be updated in the portal",
         ));
     }
-    let signing_input = format!("{header_b64}.{claims_b64}");
-    let signature = decode(signature_b64).unwrap_or_default();
     if !signature_is_valid(&alg, signing_input.as_bytes(), &signature, &key.certificate) {
         return Err(invalid("the signature does not verify"));
     }
@@ -240,7 +232,7 @@ fn check_proof(state: &State, app: &AppRecord, proof: &str) -> Result<String, St
         .apps
         .used_proofs
         .lock()
-        .is_ok_and(|mut used| used.insert((*signature_b64).to_owned()));
+        .is_ok_and(|mut used| used.insert(signature_b64.to_owned()));
     if !fresh {
         return Err(invalid("it has been used before"));
     }

@@ -73,6 +73,7 @@ pub async fn start_demo(
     let mut draft = ProfileDraft {
         name: "Sandbox demo".into(),
         client_id: DEMO_CLIENT_ID.into(),
+        object_id: DEMO_OBJECT_ID.into(),
         pfx_path: pfx_path.display().to_string(),
         password: PasswordSource::None,
         ..ProfileDraft::default()

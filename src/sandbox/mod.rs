@@ -12,6 +12,7 @@ mod demo;
 mod entra_error;
 mod graph_mock;
 mod idle;
+mod jws;
 mod server;
 mod tls;
 mod token_endpoint;

@@ -2,13 +2,12 @@
 
 use std::collections::HashMap;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{EncodingKey, Header};
 use openssl::hash::MessageDigest;
 use serde_json::{Value, json};
 
 use super::entra_error::{EntraRefusal, refuse};
+use super::jws::{self, CompactJws, text};
 use super::server::State;
 use super::verify::signature_is_valid;
 use crate::core::authority::{NON_TENANTS, is_plausible_tenant};
@@ -80,26 +79,15 @@ pub(super) fn handle(
     };
 
     let assertion = field("client_assertion");
-    let parts: Vec<&str> = assertion.split('.').collect();
-    let [header_b64, claims_b64, signature_b64] = parts.as_slice() else {
+    let Some(CompactJws {
+        header,
+        claims,
+        signing_input,
+        signature,
+        ..
+    }) = jws::parse(assertion)
+    else {
         return Err(fail(50027, "Invalid JWT token. The token is malformed."));
-    };
-    let decode = |part: &str| URL_SAFE_NO_PAD.decode(part).ok();
-    let header: Value = decode(header_b64)
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or(Value::Null);
-    let claims: Value = decode(claims_b64)
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or(Value::Null);
-    let signature = decode(signature_b64).unwrap_or_default();
-    if !header.is_object() || !claims.is_object() {
-        return Err(fail(50027, "Invalid JWT token. The token is malformed."));
-    }
-    let text = |v: &Value, k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
     };
     let alg = text(&header, "alg");
     if alg != "RS256" && alg != "PS256" {
@@ -121,7 +109,7 @@ pub(super) fn handle(
         }
     };
     // Entra also takes the thumbprint with base64 padding, which MSAL Python sends ("…=").
-    let wanted_bytes = decode(wanted.trim_end_matches('=')).unwrap_or_default();
+    let wanted_bytes = jws::decode(&wanted).unwrap_or_default();
     let Some(cert) = certificates
         .iter()
         .find(|c| c.digest(md).is_ok_and(|d| *d == *wanted_bytes))
@@ -134,7 +122,6 @@ pub(super) fn handle(
             ),
         ));
     };
-    let signing_input = format!("{header_b64}.{claims_b64}");
     if !signature_is_valid(&alg, signing_input.as_bytes(), &signature, cert) {
         return Err(fail(
             700027,

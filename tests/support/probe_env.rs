@@ -86,6 +86,15 @@ impl Env {
         }
     }
 
+    /// How many requests the sandbox's token endpoint has received.
+    pub fn token_requests(&self) -> usize {
+        self.sandbox
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/oauth2/v2.0/token"))
+            .count()
+    }
+
     /// A form for this sandbox with the PFX; tests change fields, then `parse`.
     pub fn draft(&self) -> ProfileDraft {
         let mut draft = ProfileDraft {
