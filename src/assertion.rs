@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::cert::{Credential, InPlaceKey};
 use crate::core::event::{Detail, Failure};
-use crate::core::jwt::AssertionClaims;
+use crate::core::jwt::{AssertionClaims, ProofClaims};
 use crate::core::profile::{AssertionAlgorithm, AssertionOptions};
 use crate::core::thumbprint::to_jose;
 
@@ -96,6 +96,26 @@ impl Signer {
     pub fn sign(
         &self,
         claims: &AssertionClaims,
+        options: &AssertionOptions,
+    ) -> Result<String, Failure> {
+        self.sign_jws(claims, options)
+    }
+
+    /// Signs a proof of possession for Graph's addKey / removeKey: RS256 with `x5t`, as Graph
+    /// requires whatever algorithm the profile's assertions use.
+    pub fn sign_proof(&self, claims: &ProofClaims) -> Result<String, Failure> {
+        let options = AssertionOptions {
+            algorithm: AssertionAlgorithm::Rs256,
+            send_chain: false,
+            ..AssertionOptions::default()
+        };
+        self.sign_jws(claims, &options)
+    }
+
+    /// The compact JWS of `claims` with the header for `options`, signed with the key.
+    fn sign_jws<T: serde::Serialize>(
+        &self,
+        claims: &T,
         options: &AssertionOptions,
     ) -> Result<String, Failure> {
         let signing_failed = |e: &dyn std::fmt::Display| Failure {

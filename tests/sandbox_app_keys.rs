@@ -13,11 +13,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use certconnect::assertion::{Signer, new_jti};
 use certconnect::cert::{Credential, load_bytes};
-use certconnect::core::jwt::AssertionClaims;
+use certconnect::core::jwt::{AssertionClaims, PROOF_AUDIENCE, ProofClaims};
 use certconnect::core::profile::{AssertionOptions, PasswordSource};
 use certconnect::net::ASSERTION_TYPE;
 use certconnect::probe::system_now;
-use certconnect::sandbox::PROOF_AUDIENCE;
 use serde_json::{Value, json};
 use support::probe_env::{CLIENT_ID, Env, OBJECT_ID, failure_code, pem_draft, read_cert};
 
@@ -383,4 +382,37 @@ fn another_apps_token_cannot_change_this_apps_keys() {
         (403, "Authorization_RequestDenied"),
         "{body}"
     );
+}
+
+#[test]
+fn certconnects_own_proof_is_accepted_and_never_twice_the_same() {
+    let env = Env::new();
+    let old = current(&env);
+    let new = key(&env, "new", 365);
+    let signer = Signer::new(&old.credential).unwrap();
+    let now = system_now();
+    let first = signer
+        .sign_proof(&ProofClaims::new(OBJECT_ID, new_jti(), now))
+        .unwrap();
+    let second = signer
+        .sign_proof(&ProofClaims::new(OBJECT_ID, new_jti(), now))
+        .unwrap();
+    assert_ne!(first, second, "two proofs in one second are two tokens");
+    let header: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(first.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(header["alg"], "RS256");
+    assert!(header["x5t"].is_string() && header.get("x5c").is_none());
+    let (status, body) = call(
+        &env,
+        "addKey",
+        OBJECT_ID,
+        Some(token(&env, &old)),
+        add_body(&new, first),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(connects_with(&env, &new), "ok");
 }

@@ -44,6 +44,42 @@ impl AssertionClaims {
     }
 }
 
+/// The audience of a proof-of-possession token for Graph's addKey / removeKey: the Azure AD Graph
+/// application id, as Microsoft's "Generate proof-of-possession tokens for rolling keys" says.
+pub const PROOF_AUDIENCE: &str = "00000002-0000-0000-c000-000000000000";
+/// How long a proof is valid: Graph accepts at most 10 minutes from `nbf` to `exp`.
+pub const PROOF_LIFETIME_SECS: i64 = 600;
+
+/// The claims of a proof of possession: the application signs, with one of its current
+/// certificates, that it is rolling its own keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofClaims {
+    /// [`PROOF_AUDIENCE`].
+    pub aud: String,
+    /// The application's object id (not its client id).
+    pub iss: String,
+    /// Not before: now.
+    pub nbf: i64,
+    /// Expiry: now + [`PROOF_LIFETIME_SECS`].
+    pub exp: i64,
+    /// A fresh UUID: RS256 signatures are deterministic, so without it two proofs made in the same
+    /// second would be one token, which a verifier takes for a replay.
+    pub jti: String,
+}
+
+impl ProofClaims {
+    /// Claims for one addKey or removeKey call.
+    pub fn new(object_id: &str, jti: String, now: i64) -> Self {
+        Self {
+            aud: PROOF_AUDIENCE.to_owned(),
+            iss: object_id.to_owned(),
+            nbf: now,
+            exp: now + PROOF_LIFETIME_SECS,
+            jti,
+        }
+    }
+}
+
 /// The read-only preview of the assertion the app shows: header and claims as JSON, with
 /// placeholders for what is only known when sending (the time, the jti).
 pub fn preview(

@@ -17,14 +17,10 @@ use super::jws::{self, CompactJws, text};
 use super::server::State;
 use super::verify::signature_is_valid;
 use crate::cert::unix_seconds;
+use crate::core::jwt::{PROOF_AUDIENCE, PROOF_LIFETIME_SECS};
 use crate::core::thumbprint::to_hex;
 use crate::core::time_fmt::rfc3339;
 
-/// The audience of a proof-of-possession token: the Azure AD Graph application id, as Graph's
-/// documentation says.
-pub const PROOF_AUDIENCE: &str = "00000002-0000-0000-c000-000000000000";
-/// The longest a proof may be valid: `exp` at most 10 minutes after `nbf`.
-pub const PROOF_MAX_LIFETIME_SECS: i64 = 600;
 /// Clock skew tolerated on `nbf`.
 const SKEW_SECS: i64 = 300;
 
@@ -225,7 +221,8 @@ fn check_proof(state: &State, app: &AppRecord, proof: &str) -> Result<String, St
             rfc3339(now)
         )));
     }
-    if exp.saturating_sub(nbf) > PROOF_MAX_LIFETIME_SECS {
+    // At most 10 minutes from nbf to exp.
+    if exp.saturating_sub(nbf) > PROOF_LIFETIME_SECS {
         return Err(invalid("exp may be at most 10 minutes after nbf"));
     }
     let fresh = state

@@ -18,7 +18,7 @@ mod tls;
 mod token_endpoint;
 mod verify;
 
-pub use app_keys::{KeyCredential, PROOF_AUDIENCE, PROOF_MAX_LIFETIME_SECS};
+pub use app_keys::KeyCredential;
 pub use config::{
     Fault, FaultKind, FaultTarget, MAX_CLOCK_OFFSET_SECS, RegisteredApp, SandboxConfig, parse_fault,
 };
