@@ -145,6 +145,17 @@ fn call(
     post(env, url, Body::Json(token, body))
 }
 
+/// addKey for `new` on the app, with a token the app got with `signed_in` and this proof.
+fn add_key(env: &Env, signed_in: &Key, new: &Key, proof: String) -> (u16, Value) {
+    call(
+        env,
+        "addKey",
+        OBJECT_ID,
+        Some(token(env, signed_in)),
+        add_body(new, proof),
+    )
+}
+
 fn add_body(new: &Key, proof: String) -> Value {
     let der = new.credential.certificate.to_der().unwrap();
     json!({
@@ -173,14 +184,7 @@ fn an_added_key_is_accepted_by_the_token_endpoint_and_a_removed_one_is_not() {
     let new = key(&env, "new", 365);
     assert_eq!(connects_with(&env, &new), "AADSTS700027");
 
-    let bearer = token(&env, &old);
-    let (status, body) = call(
-        &env,
-        "addKey",
-        OBJECT_ID,
-        Some(bearer.clone()),
-        add_body(&new, proof(&old, good_claims())),
-    );
+    let (status, body) = add_key(&env, &old, &new, proof(&old, good_claims()));
     assert_eq!(status, 200, "{body}");
     let new_key_id = body["keyId"].as_str().unwrap().to_owned();
     assert_eq!(body["type"], "AsymmetricX509Cert");
@@ -288,13 +292,7 @@ fn proofs_graph_would_refuse_are_refused_and_nothing_is_added() {
         ("not a JWT", "not.a.jwt".to_owned()),
     ];
     for (why, proof) in cases {
-        let (status, body) = call(
-            &env,
-            "addKey",
-            OBJECT_ID,
-            Some(token(&env, &old)),
-            add_body(&new, proof),
-        );
+        let (status, body) = add_key(&env, &old, &new, proof);
         assert_eq!(
             (status, graph_code(&body)),
             (400, "Request_BadRequest"),
@@ -303,21 +301,9 @@ fn proofs_graph_would_refuse_are_refused_and_nothing_is_added() {
     }
     // A replayed proof: the first use works, the second is refused.
     let once = proof(&old, good_claims());
-    let (status, _) = call(
-        &env,
-        "addKey",
-        OBJECT_ID,
-        Some(token(&env, &old)),
-        add_body(&stranger, once.clone()),
-    );
+    let (status, _) = add_key(&env, &old, &stranger, once.clone());
     assert_eq!(status, 200);
-    let (status, body) = call(
-        &env,
-        "addKey",
-        OBJECT_ID,
-        Some(token(&env, &old)),
-        add_body(&new, once),
-    );
+    let (status, body) = add_key(&env, &old, &new, once);
     assert_eq!(
         (status, graph_code(&body)),
         (400, "Request_BadRequest"),
@@ -406,13 +392,7 @@ fn certconnects_own_proof_is_accepted_and_never_twice_the_same() {
     .unwrap();
     assert_eq!(header["alg"], "RS256");
     assert!(header["x5t"].is_string() && header.get("x5c").is_none());
-    let (status, body) = call(
-        &env,
-        "addKey",
-        OBJECT_ID,
-        Some(token(&env, &old)),
-        add_body(&new, first),
-    );
+    let (status, body) = add_key(&env, &old, &new, first);
     assert_eq!(status, 200, "{body}");
     assert_eq!(connects_with(&env, &new), "ok");
 }

@@ -29,7 +29,7 @@ pub(crate) fn list(args: &ListCertArgs) -> Outcome {
                 "subject": c.subject,
                 "thumbprint_sha1": c.thumbprint_sha1,
                 "not_after": time_fmt::rfc3339(c.not_after),
-                "days_left": (c.not_after - now).div_euclid(86_400),
+                "days_left": time_fmt::days_between(now, c.not_after),
                 "provider": c.provider,
                 "has_private_key": c.has_private_key,
             })).collect::<Vec<_>>(),
@@ -56,7 +56,7 @@ pub(crate) fn list(args: &ListCertArgs) -> Outcome {
             "{}  expires {} ({} days)  {}  {}",
             c.thumbprint_sha1,
             &time_fmt::rfc3339(c.not_after)[..10],
-            (c.not_after - now).div_euclid(86_400),
+            time_fmt::days_between(now, c.not_after),
             clean(key),
             clean(&c.subject)
         );

@@ -72,7 +72,7 @@ pub fn run() -> ExitCode {
         Some(Command::Profile { command }) => profile_cmd::run(command),
         Some(Command::Test(args)) => test_cmd::run(&args),
         Some(Command::Sandbox(args)) => sandbox_cmd::run(&args),
-        Some(Command::Demo(args)) => match sandbox_cmd::parse_faults(&args.fault) {
+        Some(Command::Demo(args)) => match crate::sandbox::parse_faults(&args.fault) {
             Ok(faults) => open_app(crate::gui::Start::Demo { faults }),
             Err(message) => print::usage_error(false, &message),
         },

@@ -3,16 +3,8 @@
 use super::Outcome;
 use super::args::SandboxArgs;
 use super::term::outln;
-use crate::sandbox::{Fault, SandboxConfig, parse_fault, start_demo};
+use crate::sandbox::{SandboxConfig, parse_faults, start_demo};
 use crate::store::{ProfileStore, export_profiles};
-
-/// The `--fault` specs of `sandbox` and `demo`.
-pub(crate) fn parse_faults(specs: &[String]) -> Result<Vec<Fault>, String> {
-    specs
-        .iter()
-        .map(|f| parse_fault(f).map_err(|message| format!("--fault {f}: {message}")))
-        .collect()
-}
 
 /// Runs the sandbox until Ctrl+C.
 pub(crate) fn run(args: &SandboxArgs) -> Outcome {

@@ -17,6 +17,7 @@ use crate::core::findings::EXPIRY_WARNING_DAYS;
 use crate::core::name_pattern;
 use crate::core::profile::Profile;
 use crate::core::retry::RetryTiming;
+use crate::core::time_fmt::days_between;
 use crate::core::trust::{GivenHere, unconfirmed};
 use crate::net::ClientCache;
 use crate::probe::{self, ProbeError, ProbeJob};
@@ -130,12 +131,12 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
         },
     };
     let started = Instant::now();
+    let width = name_width(&profiles);
     for line in &checked {
         if !args.json {
-            print_line(line, name_width(&profiles));
+            print_line(line, width);
         }
     }
-    let width = name_width(&profiles);
     let total = profiles.len() + checked.len();
     runtime.block_on(async {
         let on_ctrl_c = shared.cancel.clone();
@@ -301,7 +302,6 @@ fn bad_input(name: &str, code: &str, message: &str) -> Checked {
 fn internal(name: &str, why: &str) -> Checked {
     Checked {
         verdict: Verdict::Failed,
-        code: "internal".into(),
         ..bad_input(name, "internal", &format!("the run stopped: {why}"))
     }
 }
@@ -319,14 +319,10 @@ fn name_width(profiles: &[Profile]) -> usize {
         .clamp(8, 40)
 }
 
-fn days_left(not_after: i64, now: i64) -> i64 {
-    (not_after - now).div_euclid(86_400)
-}
-
 fn certificate_text(checked: &Checked) -> String {
     match checked.certificate_not_after {
         None => "certificate not read".into(),
-        Some(not_after) => match days_left(not_after, super::now()) {
+        Some(not_after) => match days_between(super::now(), not_after) {
             days if days < 0 => format!("certificate expired {} days ago", -days),
             days if days < EXPIRY_WARNING_DAYS => {
                 format!("certificate {days} days left, renew it")
@@ -381,6 +377,6 @@ fn as_json(checked: &Checked, now: i64) -> serde_json::Value {
         "code": (!checked.code.is_empty()).then_some(&checked.code),
         "message": (!checked.message.is_empty()).then_some(&checked.message),
         "fix": (!checked.fix.is_empty()).then_some(&checked.fix),
-        "certificate_days_left": checked.certificate_not_after.map(|t| days_left(t, now)),
+        "certificate_days_left": checked.certificate_not_after.map(|t| days_between(now, t)),
     })
 }

@@ -47,14 +47,11 @@ impl Start {
         if first != "demo" {
             return Ok(Self::Normal);
         }
-        let mut faults = Vec::new();
+        let mut specs = Vec::new();
         let mut rest = rest.iter();
         while let Some(arg) = rest.next() {
             match (arg.as_str(), rest.next()) {
-                ("--fault", Some(spec)) => faults.push(
-                    crate::sandbox::parse_fault(spec)
-                        .map_err(|message| format!("--fault {spec}: {message}"))?,
-                ),
+                ("--fault", Some(spec)) => specs.push(spec),
                 _ => {
                     return Err(format!(
                         "unexpected argument '{arg}' (demo [--fault SPEC]...)"
@@ -62,6 +59,7 @@ impl Start {
                 }
             }
         }
+        let faults = crate::sandbox::parse_faults(&specs)?;
         Ok(Self::Demo { faults })
     }
 }

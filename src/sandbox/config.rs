@@ -116,6 +116,17 @@ impl Default for SandboxConfig {
     }
 }
 
+/// Parses the `--fault` specs of `sandbox` and `demo` (both binaries); the error names the spec.
+pub fn parse_faults<S: AsRef<str>>(specs: &[S]) -> Result<Vec<Fault>, String> {
+    specs
+        .iter()
+        .map(|spec| {
+            let spec = spec.as_ref();
+            parse_fault(spec).map_err(|message| format!("--fault {spec}: {message}"))
+        })
+        .collect()
+}
+
 /// Parses a fault given on the command line: `token:429`, `graph:503:retry-after=2`, `token:slow=1500`,
 /// `graph:malformed`, `token:html`, `graph:drop`.
 pub fn parse_fault(text: &str) -> Result<Fault, String> {

@@ -20,7 +20,8 @@ mod verify;
 
 pub use app_keys::KeyCredential;
 pub use config::{
-    Fault, FaultKind, FaultTarget, MAX_CLOCK_OFFSET_SECS, RegisteredApp, SandboxConfig, parse_fault,
+    Fault, FaultKind, FaultTarget, MAX_CLOCK_OFFSET_SECS, RegisteredApp, SandboxConfig,
+    parse_fault, parse_faults,
 };
 pub use demo::{
     DEMO_CLIENT_ID, DEMO_OBJECT_ID, DEMO_ROLES, Demo, DemoCertificate, make_demo_certificate,

@@ -106,7 +106,7 @@ fn picker(
     // columns would push the form wider than the window.
     for certificate in usable {
         let selected = chosen.as_deref() == Some(certificate.thumbprint_sha1.as_str());
-        let days = (certificate.not_after - now).div_euclid(86_400);
+        let days = crate::core::time_fmt::days_between(now, certificate.not_after);
         let expires = crate::core::time_fmt::rfc3339(certificate.not_after);
         let when = match days {
             ..0 => format!("expired {}", &expires[..10.min(expires.len())]),
