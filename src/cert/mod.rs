@@ -10,7 +10,7 @@ mod jks;
 mod legacy;
 mod load;
 mod names;
-pub(crate) use names::unix_seconds;
+pub(crate) use names::{subject_entries, unix_seconds};
 mod pkcs12_bounds;
 mod select;
 mod store_credential;

@@ -18,6 +18,18 @@ pub(crate) fn distinguished_name(name: &X509NameRef) -> String {
         .join(", ")
 }
 
+/// A name's entries as (field, value) pairs (`("CN", "MyClientAppCert")`), as a new certificate's
+/// subject takes them; entries OpenSSL cannot name or decode are left out.
+pub(crate) fn subject_entries(name: &X509NameRef) -> Vec<(String, String)> {
+    name.entries()
+        .filter_map(|entry| {
+            let field = entry.object().nid().short_name().ok()?.to_owned();
+            let value = entry.data().to_string().ok()?;
+            Some((field, value))
+        })
+        .collect()
+}
+
 /// Seconds since the Unix epoch of an ASN.1 time.
 pub(crate) fn unix_seconds(time: &Asn1TimeRef) -> i64 {
     Asn1Time::from_unix(0)

@@ -78,6 +78,123 @@ pub enum CertCommand {
     /// Windows only. Prints the thumbprint to use with `test --windows-cert`.
     /// Exit status: 0 imported, 2 bad input (unreadable file, wrong password, store refused).
     Import(ImportCertArgs),
+    /// Register a new certificate on the app registration (Graph addKey), authorised by the
+    /// current one: only the new certificate's public part is sent.
+    ///
+    /// Needs the Application object ID (the app registration's Overview page).
+    /// Exit status: 0 uploaded, 1 refused by the service, 2 bad input.
+    Upload(Box<UploadArgs>),
+    /// Unregister a certificate from the app registration by key ID (Graph removeKey), authorised
+    /// by another current certificate.
+    ///
+    /// Exit status: 0 removed, 1 refused by the service, 2 bad input.
+    RemoveKey(Box<RemoveKeyArgs>),
+    /// Rotate a saved profile's certificate: make a new one beside it, upload it, wait for Entra
+    /// to accept it, test the connection with it, switch the profile, and remove the old key when
+    /// asked.
+    ///
+    /// Exit status: 0 rotated, 1 a step failed at the service, 2 bad input.
+    Rotate(RotateArgs),
+}
+
+/// The connection a key change goes through: flags mean what they mean for `test`.
+#[derive(Debug, Args)]
+pub struct KeyConnectionArgs {
+    /// Saved profile to start from.
+    pub profile: Option<String>,
+    /// Token URL (switches the preset to Custom).
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// Tenant ID or domain (single-tenant preset of the profile's cloud).
+    #[arg(long, value_name = "T")]
+    pub tenant: Option<String>,
+    /// Application (client) ID.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Application object ID (the app registration's Overview page; not the client ID).
+    #[arg(long, value_name = "OID")]
+    pub object_id: Option<String>,
+    /// The current certificate: PFX / P12 file.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["cert_pem", "key_pem"])]
+    pub pfx: Option<PathBuf>,
+    /// The current certificate (PEM or DER), with --key-pem.
+    #[arg(long, value_name = "FILE", requires = "key_pem")]
+    pub cert_pem: Option<PathBuf>,
+    /// The current certificate's private key (PEM), with --cert-pem.
+    #[arg(long, value_name = "FILE", requires = "cert_pem")]
+    pub key_pem: Option<PathBuf>,
+    /// The current certificate's password source.
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Graph base URL including the API version, e.g. https://graph.microsoft.com/v1.0.
+    #[arg(long, value_name = "URL")]
+    pub graph_url: Option<String>,
+    /// Token request scope (default: the Graph URL's origin + /.default).
+    #[arg(long, value_name = "S")]
+    pub scope: Option<String>,
+    /// Extra trusted CA (PEM) for networks that inspect TLS.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Bound on the whole call, in seconds.
+    #[arg(long, value_name = "N")]
+    pub timeout_secs: Option<String>,
+    /// Print one JSON object instead of the step list.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `cert upload`.
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// The connection and the current certificate.
+    #[command(flatten)]
+    pub connection: KeyConnectionArgs,
+    /// The certificate to register: a .cer, PEM or PFX (only its public certificate is sent).
+    #[arg(long = "new", value_name = "NEWCERT")]
+    pub new_cert: PathBuf,
+    /// The environment variable holding NEWCERT's password, when it is a protected PFX.
+    #[arg(long, value_name = "VAR")]
+    pub new_password_env: Option<String>,
+    /// The name the portal shows for the new certificate.
+    #[arg(long, value_name = "S")]
+    pub display_name: Option<String>,
+}
+
+/// `cert remove-key`.
+#[derive(Debug, Args)]
+pub struct RemoveKeyArgs {
+    /// The connection and the certificate that signs (not the one removed).
+    #[command(flatten)]
+    pub connection: KeyConnectionArgs,
+    /// The key to remove: its key ID (the portal's "Certificate ID").
+    #[arg(long, value_name = "GUID")]
+    pub key_id: String,
+}
+
+/// `cert rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The saved profile whose certificate is rotated.
+    pub profile: String,
+    /// Validity of the new certificate in years.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub years: u32,
+    /// Remove the old certificate's key once the profile uses the new one (with --old-key-id).
+    #[arg(long, requires = "old_key_id")]
+    pub remove_old: bool,
+    /// The old certificate's key ID (the portal's "Certificate ID"), for --remove-old.
+    #[arg(long, value_name = "GUID", requires = "remove_old")]
+    pub old_key_id: Option<String>,
+    /// The current certificate's password source.
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// The environment variable holding the new PFX's password (default: the current one's).
+    #[arg(long, value_name = "VAR")]
+    pub new_password_env: Option<String>,
+    /// Print one JSON object instead of the step list.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `cert list`.
@@ -248,7 +365,7 @@ pub enum ProfileCommand {
 }
 
 /// `test`: flags override the profile's fields.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct TestArgs {
     /// Saved profile to start from (with --all: a name pattern, * and ? as wildcards).
     pub profile: Option<String>,
@@ -381,6 +498,11 @@ pub struct SandboxArgs {
         allow_hyphen_values = true
     )]
     pub clock_offset_secs: i64,
+    /// Seconds a key added with addKey stays unknown to the token endpoint (AADSTS700027), as
+    /// Entra takes a moment to accept an uploaded certificate: shows rotation's wait.
+    #[arg(long, value_name = "SECS", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(0..=600))]
+    pub key_delay_secs: u64,
 }
 
 /// `store` commands.

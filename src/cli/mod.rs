@@ -8,6 +8,7 @@ mod bundle_cmd;
 mod cert_cmd;
 mod cert_new;
 mod cert_store_cmd;
+mod key_cmd;
 mod password;
 mod print;
 mod profile_cmd;
@@ -69,6 +70,15 @@ pub fn run() -> ExitCode {
         Some(Command::Cert {
             command: CertCommand::Import(args),
         }) => cert_store_cmd::import(&args),
+        Some(Command::Cert {
+            command: CertCommand::Upload(args),
+        }) => key_cmd::upload(&args),
+        Some(Command::Cert {
+            command: CertCommand::RemoveKey(args),
+        }) => key_cmd::remove_key(&args),
+        Some(Command::Cert {
+            command: CertCommand::Rotate(args),
+        }) => key_cmd::rotate(&args),
         Some(Command::Profile { command }) => profile_cmd::run(command),
         Some(Command::Test(args)) => test_cmd::run(&args),
         Some(Command::Sandbox(args)) => sandbox_cmd::run(&args),

@@ -17,6 +17,7 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
         tls: args.tls,
         clock_offset_secs: args.clock_offset_secs,
         port: args.port,
+        key_propagation: std::time::Duration::from_secs(args.key_delay_secs),
         ..SandboxConfig::default()
     };
     // Refused before any certificate is made or file written.
@@ -79,6 +80,16 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
             pfx.display(),
             demo.thumbprint
         );
+        if let Some(key) = demo
+            .sandbox
+            .key_credentials(crate::sandbox::DEMO_OBJECT_ID)
+            .first()
+        {
+            outln!(
+                "  key ID      {} (the certificate's key on the app, for remove-key)",
+                key.key_id
+            );
+        }
         if let Some(ca) = &demo.profile.ca_file {
             outln!("  TLS CA      {}", ca.display());
         }

@@ -61,6 +61,60 @@ impl Printer {
         }
     }
 
+    /// A printer for another run on the test pipeline (a key upload, a rotation): live output
+    /// starts with `title`.
+    pub fn titled(json: bool, title: &str, profile: &str) -> Self {
+        if !json {
+            out!("{}\n", clean(title));
+        }
+        Self {
+            json,
+            profile: profile.to_owned(),
+            steps: Vec::new(),
+            retries: Vec::new(),
+            warnings: Vec::new(),
+            report: None,
+        }
+    }
+
+    /// Ends a run printed with [`Printer::titled`]: the JSON object with `fields` added (and the
+    /// error, if any), or the closing line.
+    pub fn finish_task(self, fields: Value, error: Option<&ProbeError>, closing: &str) {
+        if self.json {
+            let mut object = self.json_object(error);
+            if let (Value::Object(object), Value::Object(fields)) = (&mut object, fields) {
+                object.extend(fields);
+            }
+            super::print::json(&object);
+        } else {
+            out!("{}\n", clean(closing));
+        }
+    }
+
+    fn json_object(&self, error: Option<&ProbeError>) -> Value {
+        let mut object = json!({
+            "ok": error.is_none(),
+            "profile": self.profile,
+            "steps": self.steps,
+            "retries": self.retries,
+            "warnings": self.warnings,
+        });
+        if let Some(error) = error {
+            object["error"] = json!({
+                "step": error.step.name(),
+                "code": error.failure.code,
+                "message": error.failure.message,
+                "hint": error.failure.hint,
+                "status": error.failure.status,
+                "details": details_object(&error.failure.details),
+            });
+            if let Some(raw) = &error.failure.raw {
+                object["error"]["raw"] = json!(raw);
+            }
+        }
+        object
+    }
+
     pub fn event(&mut self, event: TestEvent) {
         if let Some(run) = &mut self.report {
             run.apply(event);
@@ -125,28 +179,9 @@ impl Printer {
             return;
         }
         if self.json {
-            let mut object = json!({
-                "ok": result.is_ok(),
-                "profile": self.profile,
-                "steps": self.steps,
-                "retries": self.retries,
-                "warnings": self.warnings,
-            });
-            match result {
-                Ok(summary) => object["summary"] = json!(summary),
-                Err(error) => {
-                    object["error"] = json!({
-                        "step": error.step.name(),
-                        "code": error.failure.code,
-                        "message": error.failure.message,
-                        "hint": error.failure.hint,
-                        "status": error.failure.status,
-                        "details": details_object(&error.failure.details),
-                    });
-                    if let Some(raw) = &error.failure.raw {
-                        object["error"]["raw"] = json!(raw);
-                    }
-                }
+            let mut object = self.json_object(result.as_ref().err());
+            if let Ok(summary) = result {
+                object["summary"] = json!(summary);
             }
             super::print::json(&object);
             return;

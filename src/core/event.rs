@@ -20,10 +20,22 @@ pub enum Step {
     Drive,
     /// List the first item of the drive root.
     Items,
+    /// Key rotation: make the new certificate.
+    NewCertificate,
+    /// Key rotation: register a certificate on the app (Graph `addKey`).
+    Upload,
+    /// Key rotation: request tokens with the new certificate until Entra accepts it.
+    WaitForEntra,
+    /// Key rotation: a whole test connection with the new certificate.
+    TestNew,
+    /// Key rotation: point the saved profile at the new certificate.
+    SwitchProfile,
+    /// Key rotation: unregister a certificate from the app (Graph `removeKey`).
+    RemoveKey,
 }
 
 impl Step {
-    /// Every step in run order.
+    /// Every step of a test connection, in run order.
     pub const ALL: [Step; 7] = [
         Self::Profile,
         Self::Certificate,
@@ -32,6 +44,19 @@ impl Step {
         Self::GraphSite,
         Self::Drive,
         Self::Items,
+    ];
+
+    /// The steps of a certificate rotation, in run order (the token step between upload's
+    /// certificate and the upload itself is the test's own).
+    pub const ROTATION: [Step; 8] = [
+        Self::Certificate,
+        Self::NewCertificate,
+        Self::Token,
+        Self::Upload,
+        Self::WaitForEntra,
+        Self::TestNew,
+        Self::SwitchProfile,
+        Self::RemoveKey,
     ];
 
     /// A stable machine name (`token`, `graph_site`, …).
@@ -44,6 +69,12 @@ impl Step {
             Self::GraphSite => "graph_site",
             Self::Drive => "drive",
             Self::Items => "items",
+            Self::NewCertificate => "new_certificate",
+            Self::Upload => "upload",
+            Self::WaitForEntra => "wait_for_entra",
+            Self::TestNew => "test_new",
+            Self::SwitchProfile => "switch_profile",
+            Self::RemoveKey => "remove_key",
         }
     }
 
@@ -57,6 +88,12 @@ impl Step {
             Self::GraphSite => "Read site",
             Self::Drive => "Read drive",
             Self::Items => "List drive items",
+            Self::NewCertificate => "Make new certificate",
+            Self::Upload => "Upload to the app registration",
+            Self::WaitForEntra => "Wait for Entra to accept it",
+            Self::TestNew => "Test with the new certificate",
+            Self::SwitchProfile => "Switch profile to the new certificate",
+            Self::RemoveKey => "Remove the old key",
         }
     }
 }

@@ -54,3 +54,46 @@ pub async fn get_json(
         ..Failure::default()
     })
 }
+
+/// POSTs the JSON body `make_body` builds (again for every attempt, so that each carries a fresh
+/// single-use proof) to `url` with the bearer token, and parses the answer: `Null` for an empty
+/// success (204), Graph errors as failures with code and request-id.
+///
+/// Retries follow `ctx.settings` as for any request; callers that must not repeat a call whose
+/// answer was lost (a Graph write) pass settings that retry only statuses the server answered.
+pub async fn post_json(
+    client: &reqwest::Client,
+    ctx: &RetryContext<'_>,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+    token: &AccessToken,
+    url: &str,
+    mut make_body: impl FnMut() -> Result<serde_json::Value, Failure>,
+) -> Result<serde_json::Value, Failure> {
+    let answer = send(ctx, report, || {
+        let body = make_body()?;
+        Ok(client
+            .post(url)
+            .bearer_auth(token.expose())
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .body(body.to_string()))
+    })
+    .await?;
+    if !answer.is_success() {
+        return Err(graph_response::failure(answer.status, &answer.body));
+    }
+    if answer.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Value::Null);
+    }
+    serde_json::from_slice(&answer.body).map_err(|_| Failure {
+        code: "not_json".into(),
+        message: format!(
+            "Graph answered HTTP {} with a body that is not JSON: \"{}\"",
+            answer.status,
+            crate::core::token_response::snippet(&answer.body)
+        ),
+        hint: "Check the Graph URL and the proxy settings.".into(),
+        status: Some(answer.status),
+        ..Failure::default()
+    })
+}

@@ -10,6 +10,6 @@ mod unreachable;
 
 pub use client::build_client;
 pub use client_cache::ClientCache;
-pub use graph::{GraphRequest, get_json};
+pub use graph::{GraphRequest, get_json, post_json};
 pub use send::{Answer, BODY_MAX, RetryContext, cancelled, send};
 pub use token::{ASSERTION_TYPE, TokenRequest, request_token};

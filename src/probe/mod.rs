@@ -2,11 +2,16 @@
 //! items. It reports every step through an event sink and never prints; the CLI and the desktop app
 //! are two front ends over this one function.
 
+mod app_keys;
 mod certificate;
 
+pub use app_keys::{KeyChange, KeyChanged, KeyJob, change_key};
 pub use certificate::open_certificate;
 mod graph_steps;
+mod rotate;
 mod step_clock;
+
+pub use rotate::{ENTRA_WAIT_MAX, RotateError, RotateJob, Rotation, rotate};
 
 use std::time::Duration;
 

@@ -33,6 +33,8 @@ pub struct KeyCredential {
     pub certificate: X509,
     /// The name given when it was added.
     pub display_name: String,
+    /// From when the token endpoint accepts it (added keys take the propagation delay).
+    accepted_from: std::time::Instant,
 }
 
 struct AppRecord {
@@ -46,10 +48,12 @@ struct AppRecord {
 pub(super) struct AppRegistry {
     apps: Mutex<Vec<AppRecord>>,
     used_proofs: Mutex<HashSet<String>>,
+    propagation: std::time::Duration,
 }
 
 impl AppRegistry {
-    pub fn new(apps: &[RegisteredApp]) -> Self {
+    pub fn new(apps: &[RegisteredApp], propagation: std::time::Duration) -> Self {
+        let now = std::time::Instant::now();
         let apps = apps
             .iter()
             .map(|app| AppRecord {
@@ -63,6 +67,7 @@ impl AppRegistry {
                         key_id: uuid::Uuid::new_v4().to_string(),
                         certificate: certificate.clone(),
                         display_name: String::new(),
+                        accepted_from: now,
                     })
                     .collect(),
             })
@@ -70,14 +75,22 @@ impl AppRegistry {
         Self {
             apps: Mutex::new(apps),
             used_proofs: Mutex::new(HashSet::new()),
+            propagation,
         }
     }
 
-    /// The certificates and roles of the app with this client id (lower case).
+    /// The certificates the token endpoint accepts now and the roles of the app with this client
+    /// id (lower case).
     pub fn credentials(&self, client_id: &str) -> Option<(Vec<X509>, Vec<String>)> {
         let apps = self.apps.lock().ok()?;
         let app = apps.iter().find(|a| a.client_id == client_id)?;
-        let certificates = app.keys.iter().map(|k| k.certificate.clone()).collect();
+        let now = std::time::Instant::now();
+        let certificates = app
+            .keys
+            .iter()
+            .filter(|k| k.accepted_from <= now)
+            .map(|k| k.certificate.clone())
+            .collect();
         Some((certificates, app.roles.clone()))
     }
 
@@ -145,7 +158,7 @@ pub(super) fn handle(
         Err(message) => return bad_request(&message),
     };
     match action {
-        "addKey" => add_key(app, &request),
+        "addKey" => add_key(app, &request, registry.propagation),
         "removeKey" => remove_key(app, &request, &signer_key_id),
         _ => error(
             400,
@@ -236,7 +249,7 @@ fn check_proof(state: &State, app: &AppRecord, proof: &str) -> Result<String, St
     Ok(key.key_id.clone())
 }
 
-fn add_key(app: &mut AppRecord, request: &Value) -> (u16, Value) {
+fn add_key(app: &mut AppRecord, request: &Value, propagation: std::time::Duration) -> (u16, Value) {
     if request
         .get("passwordCredential")
         .is_some_and(|p| !p.is_null())
@@ -267,6 +280,7 @@ fn add_key(app: &mut AppRecord, request: &Value) -> (u16, Value) {
         key_id: uuid::Uuid::new_v4().to_string(),
         certificate,
         display_name: field("displayName"),
+        accepted_from: std::time::Instant::now() + propagation,
     };
     let body = key_json(&key);
     app.keys.push(key);

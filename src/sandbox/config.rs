@@ -78,6 +78,9 @@ pub struct SandboxConfig {
     pub header_read_timeout: Duration,
     /// A connection on which nothing moves (no byte read or written) for this long is closed.
     pub idle_timeout: Duration,
+    /// How long a key added with addKey stays unknown to the token endpoint (AADSTS700027), as
+    /// Entra's replication takes a moment after an upload.
+    pub key_propagation: Duration,
 }
 
 /// The largest clock offset the sandbox accepts, either way: 50 years. Far enough for any skew
@@ -112,6 +115,7 @@ impl Default for SandboxConfig {
             port: 0,
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
+            key_propagation: Duration::ZERO,
         }
     }
 }

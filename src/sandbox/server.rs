@@ -111,7 +111,7 @@ impl Sandbox {
         openssl::rand::rand_bytes(&mut token_key).map_err(|e| e.to_string())?;
         let state = Arc::new(State {
             base_url: format!("{scheme}://{addr}"),
-            apps: AppRegistry::new(&config.apps),
+            apps: AppRegistry::new(&config.apps, config.key_propagation),
             faults: Mutex::new(config.faults.iter().cloned().collect()),
             config,
             token_key,

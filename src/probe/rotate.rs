@@ -1,0 +1,533 @@
+//! Rotating a saved profile's certificate without the portal: make a new certificate, register it
+//! on the app (addKey, proof signed by the current one), wait until Entra accepts it, test the
+//! connection with it, point the profile at it, and remove the old key when asked.
+//!
+//! The profile is switched only after the test with the new certificate passes; until then the
+//! saved profile keeps working with the old one. A failure after the upload says which key ID was
+//! added and where the new files are, so nothing is left unaccounted for.
+//!
+//! Passwords: the new PFX takes the password given for it, or else the current certificate's, so
+//! that a profile whose password is asked for or remembered keeps working unchanged. A current
+//! certificate without a password needs one given for the new PFX (a PFX holds a private key),
+//! and the switched profile then asks for it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::app_keys::{Connection, KeyChange, KeyChanged, object_id};
+use super::step_clock::StepClock;
+use super::{ProbeError, ProbeJob, certificate, system_now};
+use crate::assertion::Signer;
+use crate::core::event::{Detail, Failure, Step, TestEvent};
+use crate::core::profile::{CertificateSource, PasswordSource, Profile};
+use crate::core::retry::{RetryMode, RetrySettings, RetryTiming};
+use crate::core::time_fmt::rfc3339;
+use crate::core::token_response::AccessToken;
+use crate::net::build_client;
+use crate::ops::{KEY_SIZES, NewCertificate, NewCertificateRequest, new_certificate};
+use crate::secret::Secret;
+use crate::store::ProfileStore;
+
+/// How long Entra may take to accept a new key before the rotation gives up waiting.
+pub const ENTRA_WAIT_MAX: Duration = Duration::from_secs(60);
+
+/// The Entra code for "the assertion's certificate is not registered on the app".
+const KEY_NOT_FOUND: &str = "AADSTS700027";
+
+/// One rotation of a saved profile's certificate.
+pub struct RotateJob {
+    /// Where the profile is saved (it is switched there).
+    pub store: ProfileStore,
+    /// The saved profile, as it was read: the rotation refuses to switch it if it changed since.
+    pub profile: Profile,
+    /// The current certificate's password, when one is needed.
+    pub password: Option<Secret>,
+    /// The new PFX's password; `None` reuses the current one.
+    pub new_password: Option<Secret>,
+    /// Validity of the new certificate, in days.
+    pub days: u32,
+    /// Also remove this key (the old certificate's key ID) once the profile is switched.
+    pub remove_key_id: Option<String>,
+    /// The credential store, for remembered passwords.
+    pub vault: Option<std::sync::Arc<crate::secrets::Vault>>,
+    /// Retry waits, and the first wait for Entra (the defaults for real use; tests shorten them).
+    pub timing: RetryTiming,
+}
+
+/// What a rotation did, as far as it got.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Rotation {
+    /// The new PFX (certificate and private key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_pfx: Option<PathBuf>,
+    /// The new public certificate (DER `.cer`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_cer: Option<PathBuf>,
+    /// The key registered on the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<KeyChanged>,
+    /// The profile now uses the new certificate.
+    pub switched: bool,
+    /// The key ID removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed_key_id: Option<String>,
+}
+
+/// A rotation that stopped: why, and what it had done by then.
+#[derive(Clone, Debug)]
+pub struct RotateError {
+    /// The step that failed and why.
+    pub error: ProbeError,
+    /// What was done before it stopped.
+    pub done: Rotation,
+}
+
+/// Runs the rotation, reporting each step.
+pub async fn rotate(
+    job: RotateJob,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+    cancel: &CancellationToken,
+) -> Result<Rotation, RotateError> {
+    let mut done = Rotation::default();
+    match run(&job, &mut done, report, cancel).await {
+        Ok(()) => Ok(done),
+        Err(error) => {
+            if let Some(added) = &done.added {
+                report(TestEvent::Warning {
+                    step: error.step,
+                    message: format!(
+                        "The new certificate stays registered on the app (key ID {}); the profile still uses the old one. Remove the key with `certconnect cert remove-key --key-id {}` or in the portal if you do not retry.",
+                        added.key_id, added.key_id
+                    ),
+                });
+            }
+            Err(RotateError { error, done })
+        }
+    }
+}
+
+async fn run(
+    job: &RotateJob,
+    done: &mut Rotation,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+    cancel: &CancellationToken,
+) -> Result<(), ProbeError> {
+    let profile = &job.profile;
+    // The test connection has its own timeout; the wait for Entra is on top of it.
+    let deadline =
+        Instant::now() + Duration::from_secs(u64::from(profile.timeout_secs)) * 2 + ENTRA_WAIT_MAX;
+    let clock = StepClock::start(Step::Profile, report);
+    let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
+    let current_file =
+        rotatable_file(&profile.certificate).map_err(|f| clock.fail(report, f, true))?;
+    let client = build_client(
+        profile.ca_file.as_deref(),
+        crate::core::url_rules::is_loopback(&profile.authority.token_url)
+            && crate::core::url_rules::is_loopback(&profile.graph_url),
+    )
+    .map_err(|f| clock.fail(report, f, true))?;
+    clock.done(report, vec![Detail::new("Object ID", object_id)]);
+
+    let clock = StepClock::start(Step::Certificate, report);
+    let loaded = certificate::load(
+        profile,
+        job.password.clone(),
+        job.vault.clone(),
+        system_now(),
+        deadline,
+        cancel,
+    )
+    .await
+    .map_err(|(f, input)| clock.fail(report, f, input))?;
+    let signer = Signer::new(&loaded.credential).map_err(|f| clock.fail(report, f, true))?;
+    clock.done(report, loaded.details);
+
+    let clock = StepClock::start(Step::NewCertificate, report);
+    let password = job
+        .new_password
+        .clone()
+        .or_else(|| job.password.clone())
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| {
+            clock.fail(report, Failure {
+                code: "new_password_missing".into(),
+                message: "the current certificate has no password, and the new PFX needs one: it holds the private key".into(),
+                hint: "Give a password for the new PFX (--new-password-env VAR on the command line).".into(),
+                ..Failure::default()
+            }, true)
+        })?;
+    let request =
+        new_certificate_request(&loaded.credential, current_file, job.days, password.clone());
+    let made = tokio::task::spawn_blocking(move || {
+        new_certificate(&request).map(|made| (made, request.pfx, request.cer))
+    })
+    .await
+    .unwrap_or_else(|_| Err("making the key stopped unexpectedly".into()));
+    let (made, new_pfx, new_cer) = made.map_err(|message| {
+        clock.fail(
+            report,
+            Failure {
+                code: "new_certificate".into(),
+                message,
+                hint: "Check that the certificate's folder is writable.".into(),
+                ..Failure::default()
+            },
+            true,
+        )
+    })?;
+    clock.done(report, new_certificate_details(&made, &new_pfx, &new_cer));
+    done.new_pfx = Some(new_pfx.clone());
+    done.new_cer = Some(new_cer);
+    if let Some(error) = cancelled_before(cancel, Step::Token, report) {
+        return Err(error);
+    }
+
+    let connection = Connection {
+        client: &client,
+        profile,
+        object_id,
+        timing: job.timing,
+        deadline,
+        cancel,
+    };
+    let token = connection.token(&signer, report).await?;
+    if let Some(error) = cancelled_before(cancel, Step::Upload, report) {
+        return Err(error);
+    }
+    let add = KeyChange::Add {
+        certificate: made.pair.certificate.clone(),
+        display_name: format!("certconnect {}", rfc3339(system_now())),
+    };
+    done.added = Some(connection.change(&signer, &token, &add, report).await?);
+    drop(token);
+
+    let new_credential = crate::cert::Credential {
+        certificate: made.pair.certificate.clone(),
+        private_key: Some(made.pair.key.clone()),
+        chain: Vec::new(),
+        key_matches: Some(true),
+        format: crate::cert::FileFormat::Pkcs12,
+        in_place_key: None,
+    };
+    let new_signer = Signer::new(&new_credential)
+        .map_err(|f| StepClock::start(Step::WaitForEntra, report).fail(report, f, false))?;
+    let new_token = wait_for_entra(&connection, &new_signer, report).await?;
+
+    let switched = switched_profile(profile, &new_pfx, job.new_password.is_some());
+    let clock = StepClock::start(Step::TestNew, report);
+    let probe = ProbeJob {
+        profile: switched.clone(),
+        password: Some(password),
+        token_only: false,
+        timing: job.timing,
+        vault: job.vault.clone(),
+        clients: None,
+    };
+    let mut ignore = |_event: TestEvent| {};
+    match super::run(probe, &mut ignore, cancel).await {
+        Ok(summary) => {
+            let mut details = vec![Detail::new("Result", "Connected")];
+            details.extend(summary.site.map(|site| Detail::new("Site", site)));
+            details.extend(summary.drive.map(|drive| Detail::new("Drive", drive)));
+            clock.done(report, details);
+        }
+        Err(error) => {
+            let failure = Failure {
+                message: format!("{}: {}", error.step.label(), error.failure.message),
+                ..error.failure
+            };
+            return Err(clock.fail(report, failure, false));
+        }
+    }
+
+    let clock = StepClock::start(Step::SwitchProfile, report);
+    let store = job.store.clone();
+    let expected = profile.clone();
+    let saved = tokio::task::spawn_blocking(move || save_switched(&store, &expected, &switched))
+        .await
+        .unwrap_or_else(|_| Err("saving stopped unexpectedly".into()));
+    saved.map_err(|message| {
+        clock.fail(
+            report,
+            Failure {
+                code: "profile_not_switched".into(),
+                message,
+                hint: "Point the profile at the new PFX yourself (Certificate tab), then test it."
+                    .into(),
+                ..Failure::default()
+            },
+            false,
+        )
+    })?;
+    clock.done(report, vec![Detail::new("Certificate", new_pfx.display())]);
+    done.switched = true;
+
+    if let Some(key_id) = &job.remove_key_id {
+        let remove = KeyChange::Remove {
+            key_id: key_id.clone(),
+        };
+        connection
+            .change(&new_signer, &new_token, &remove, report)
+            .await?;
+        done.removed_key_id = Some(key_id.clone());
+    }
+    Ok(())
+}
+
+/// The file the current certificate is in; rotation writes the new one beside it.
+fn rotatable_file(source: &CertificateSource) -> Result<&Path, Failure> {
+    match source {
+        CertificateSource::PfxFile { path, .. } => Ok(path),
+        CertificateSource::PemFiles { certificate, .. } => Ok(certificate),
+        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {
+            Err(Failure {
+                code: "rotation_unsupported".into(),
+                message: "rotation makes the new certificate as a PFX file beside the current one; this profile's certificate is kept in a certificate store".into(),
+                hint: "Make a certificate with `certconnect cert new`, register it with `certconnect cert upload`, then import it into the store and point the profile at it.".into(),
+                ..Failure::default()
+            })
+        }
+    }
+}
+
+/// The failure of a run cancelled before `step`, if it was.
+fn cancelled_before(
+    cancel: &CancellationToken,
+    step: Step,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+) -> Option<ProbeError> {
+    cancel
+        .is_cancelled()
+        .then(|| StepClock::start(step, report).fail(report, crate::net::cancelled(), false))
+}
+
+/// The new certificate: the current one's subject and key size, written as `{stem}-{date}.pfx`
+/// and `.cer` beside the current file (never over an existing file).
+fn new_certificate_request(
+    current: &crate::cert::Credential,
+    current_file: &Path,
+    days: u32,
+    password: Secret,
+) -> NewCertificateRequest {
+    let mut subject = crate::cert::subject_entries(current.certificate.subject_name());
+    if !subject.iter().any(|(field, _)| field == "CN") {
+        subject = vec![("CN".into(), "certconnect".into())];
+    }
+    let bits = current
+        .certificate
+        .public_key()
+        .map(|key| key.bits())
+        .unwrap_or(2048);
+    let key_bits = if KEY_SIZES.contains(&bits) {
+        bits
+    } else {
+        2048
+    };
+    let (pfx, cer) = free_names(current_file);
+    NewCertificateRequest {
+        subject,
+        key_bits,
+        days,
+        pfx,
+        cer,
+        pem: None,
+        password,
+        overwrite: false,
+    }
+}
+
+/// `{dir}/{stem}-{YYYYMMDD}.pfx` and `.cer`, with `-2`, `-3`… when those exist. A date suffix
+/// of an earlier rotation is replaced, not stacked.
+fn free_names(current: &Path) -> (PathBuf, PathBuf) {
+    let dir = current.parent().unwrap_or(Path::new("."));
+    let stem = current
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "certificate".into());
+    let base = strip_date_suffix(&stem);
+    let date: String = rfc3339(system_now())
+        .chars()
+        .take(10)
+        .filter(char::is_ascii_digit)
+        .collect();
+    let mut n = 1;
+    loop {
+        let name = if n == 1 {
+            format!("{base}-{date}")
+        } else {
+            format!("{base}-{date}-{n}")
+        };
+        let pfx = dir.join(format!("{name}.pfx"));
+        let cer = dir.join(format!("{name}.cer"));
+        if n >= 1000 || (!pfx.exists() && !cer.exists()) {
+            return (pfx, cer);
+        }
+        n += 1;
+    }
+}
+
+fn strip_date_suffix(stem: &str) -> &str {
+    let mut rest = stem;
+    // An optional "-N" counter, then "-YYYYMMDD".
+    if let Some((head, tail)) = rest.rsplit_once('-')
+        && !tail.is_empty()
+        && tail.len() < 4
+        && tail.chars().all(|c| c.is_ascii_digit())
+    {
+        rest = head;
+    }
+    match rest.rsplit_once('-') {
+        Some((head, tail)) if tail.len() == 8 && tail.chars().all(|c| c.is_ascii_digit()) => head,
+        _ => stem,
+    }
+}
+
+fn new_certificate_details(made: &NewCertificate, pfx: &Path, cer: &Path) -> Vec<Detail> {
+    vec![
+        Detail::new("PFX", pfx.display()),
+        Detail::new("Public certificate", cer.display()),
+        Detail::new("Thumbprint (SHA-1)", &made.thumbprint_sha1),
+        Detail::new(
+            "Valid until",
+            rfc3339(crate::cert::unix_seconds(made.pair.certificate.not_after())),
+        ),
+    ]
+}
+
+/// Token requests with the new certificate until Entra accepts it: AADSTS700027 (key not found)
+/// is retried with doubling waits for up to [`ENTRA_WAIT_MAX`], each wait reported.
+async fn wait_for_entra(
+    connection: &Connection<'_>,
+    signer: &Signer,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+) -> Result<AccessToken, ProbeError> {
+    let clock = StepClock::start(Step::WaitForEntra, report);
+    let started = Instant::now();
+    let throttling = RetrySettings {
+        mode: RetryMode::RetryWhenStatusCodeMatch,
+        status_codes: vec![429, 503],
+        max_count: 3,
+        multiply_wait: true,
+    };
+    let mut retry: u32 = 0;
+    loop {
+        match connection
+            .request_token(signer, &throttling, Step::WaitForEntra, report)
+            .await
+        {
+            Ok(token) => {
+                let waited = started.elapsed().as_secs();
+                clock.done(
+                    report,
+                    vec![Detail::new(
+                        "Accepted",
+                        if retry == 0 {
+                            "at once".to_owned()
+                        } else {
+                            format!("after {waited} s ({} attempts)", retry + 1)
+                        },
+                    )],
+                );
+                return Ok(token);
+            }
+            Err(failure) if failure.code == KEY_NOT_FOUND => {
+                retry += 1;
+                let doubled = connection
+                    .timing
+                    .base
+                    .saturating_mul(1 << (retry - 1).min(16));
+                let left = ENTRA_WAIT_MAX.saturating_sub(started.elapsed());
+                let wait = doubled.min(left);
+                if wait.is_zero() {
+                    let failure = Failure {
+                        message: format!(
+                            "Entra still does not accept the new certificate after {} s: {}",
+                            ENTRA_WAIT_MAX.as_secs(),
+                            failure.message
+                        ),
+                        hint: "The key is registered; Entra can take a few minutes in large tenants. Test the new certificate again later, then switch the profile to it.".into(),
+                        ..failure
+                    };
+                    return Err(clock.fail(report, failure, false));
+                }
+                report(TestEvent::Retrying {
+                    step: Step::WaitForEntra,
+                    retry,
+                    reason: "Entra does not accept the new certificate yet (AADSTS700027)".into(),
+                    wait_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                });
+                tokio::select! {
+                    () = connection.cancel.cancelled() => {
+                        return Err(clock.fail(report, crate::net::cancelled(), false));
+                    }
+                    () = tokio::time::sleep(wait) => {}
+                }
+            }
+            Err(failure) => return Err(clock.fail(report, failure, false)),
+        }
+    }
+}
+
+/// The profile pointing at the new PFX. Its password source stays (the new PFX has the same
+/// password) unless a new password was given or there was none: then it is asked for.
+fn switched_profile(profile: &Profile, new_pfx: &Path, new_password: bool) -> Profile {
+    let current = profile.certificate.password().clone();
+    let password = if new_password || current == PasswordSource::None {
+        PasswordSource::Ask
+    } else {
+        current
+    };
+    Profile {
+        certificate: CertificateSource::PfxFile {
+            path: new_pfx.to_path_buf(),
+            password,
+            alias: None,
+        },
+        ..profile.clone()
+    }
+}
+
+/// Saves the switched profile, unless the saved one changed while the rotation ran.
+fn save_switched(
+    store: &ProfileStore,
+    expected: &Profile,
+    switched: &Profile,
+) -> Result<(), String> {
+    let mut locked = store.lock().map_err(|e| e.to_string())?;
+    let saved = locked
+        .get_by_id(&expected.id)
+        .map_err(|e| e.to_string())?
+        .profile
+        .clone();
+    if saved.certificate != expected.certificate {
+        return Err(format!(
+            "the profile '{}' was changed while the rotation ran; it was left as it is",
+            saved.name
+        ));
+    }
+    locked
+        .save(&Profile {
+            certificate: switched.certificate.clone(),
+            ..saved
+        })
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_date_suffix;
+
+    #[test]
+    fn a_rotation_date_is_replaced_not_stacked() {
+        assert_eq!(strip_date_suffix("connector"), "connector");
+        assert_eq!(strip_date_suffix("connector-20261123"), "connector");
+        assert_eq!(strip_date_suffix("connector-20261123-2"), "connector");
+        assert_eq!(strip_date_suffix("my-app"), "my-app");
+        assert_eq!(strip_date_suffix("app-2"), "app-2");
+    }
+}
