@@ -15,7 +15,7 @@ use crate::core::event::TestEvent;
 use crate::core::guid::normalize_guid;
 use crate::core::profile::Profile;
 use crate::core::retry::RetryTiming;
-use crate::probe::{KeyChange, KeyChanged, KeyJob, ProbeError, RotateJob, Rotation};
+use crate::probe::{KeyChange, KeyChanged, KeyJob, ProbeError, RotateJob};
 use crate::store::ProfileStore;
 
 /// Runs `cert upload`.
@@ -233,32 +233,11 @@ pub(crate) fn rotate(args: &RotateArgs) -> Outcome {
         Err(failed) => (&failed.done, Some(&failed.error)),
     };
     let closing = match error {
-        None => rotated_line(done),
+        None => crate::report::rotated_sentence(done),
         Some(error) => failed_line(error),
     };
     printer.finish_task(json!({ "rotation": done }), error, &closing);
     outcome(error)
-}
-
-fn rotated_line(done: &Rotation) -> String {
-    let pfx = done
-        .new_pfx
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let key = done
-        .added
-        .as_ref()
-        .map(|k| k.key_id.as_str())
-        .unwrap_or_default();
-    match &done.removed_key_id {
-        Some(old) => {
-            format!("Rotated: the profile uses {pfx} (key ID {key}); the old key {old} is removed.")
-        }
-        None => format!(
-            "Rotated: the profile uses {pfx} (key ID {key}). The old certificate stays registered until you remove it (--remove-old --old-key-id, or the portal)."
-        ),
-    }
 }
 
 fn rotate_job(args: &RotateArgs) -> Result<RotateJob, String> {

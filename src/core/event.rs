@@ -46,9 +46,10 @@ impl Step {
         Self::Items,
     ];
 
-    /// The steps of a certificate rotation, in run order (the token step between upload's
-    /// certificate and the upload itself is the test's own).
-    pub const ROTATION: [Step; 8] = [
+    /// The steps of a certificate rotation, in run order (settings, certificate and token are the
+    /// test's own steps, done with the current certificate).
+    pub const ROTATION: [Step; 9] = [
+        Self::Profile,
         Self::Certificate,
         Self::NewCertificate,
         Self::Token,

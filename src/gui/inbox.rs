@@ -27,6 +27,8 @@ pub struct Ticket {
 pub enum JobKind {
     /// A test connection.
     Test,
+    /// A certificate rotation.
+    Rotate,
     /// Loading the certificate for the summary card.
     Card,
     /// Reading a `.cer` to compare thumbprints.

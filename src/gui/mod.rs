@@ -13,6 +13,7 @@ mod modals;
 mod prefs;
 mod profile_list;
 pub mod renderer;
+mod rotate_prompt;
 mod test_panel;
 mod welcome;
 mod widgets;

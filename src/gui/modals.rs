@@ -83,6 +83,8 @@ pub enum ModalState {
         /// What it would do, in plain words.
         concerns: Vec<String>,
     },
+    /// Rotate the open profile's certificate: the options.
+    Rotate(super::rotate_prompt::RotatePrompt),
     /// Remove a certificate from the credential store?
     RemoveStored {
         /// The stored certificate.
@@ -108,6 +110,7 @@ impl ModalState {
             },
             Self::Password(_) => "Certificate password",
             Self::RemoveStored { .. } => "Remove from credential store",
+            Self::Rotate(_) => "Rotate certificate",
             Self::ConfirmTrust { .. } => "Imported profile",
         }
     }
@@ -123,6 +126,8 @@ enum Answer {
     Done,
     /// Submit the password prompt.
     Password,
+    /// Start the rotation.
+    Rotate,
 }
 
 /// Draws the open modal and applies the answer.
@@ -146,6 +151,11 @@ pub(super) fn show(app: &mut CertconnectApp, ctx: &egui::Context) {
         Answer::Password => {
             if let ModalState::Password(prompt) = modal {
                 app.submit_password(prompt);
+            }
+        }
+        Answer::Rotate => {
+            if let ModalState::Rotate(prompt) = modal {
+                app.start_rotation(prompt);
             }
         }
         Answer::Open | Answer::Cancel | Answer::Done => {}
@@ -357,6 +367,13 @@ fn modal_ui(ui: &mut egui::Ui, app: &mut CertconnectApp, modal: &mut ModalState)
             });
         }
         ModalState::Password(prompt) => answer = password_ui(ui, prompt),
+        ModalState::Rotate(prompt) => {
+            answer = match super::rotate_prompt::rotate_prompt_ui(ui, prompt) {
+                super::rotate_prompt::RotateAnswer::Open => Answer::Open,
+                super::rotate_prompt::RotateAnswer::Cancel => Answer::Cancel,
+                super::rotate_prompt::RotateAnswer::Start => Answer::Rotate,
+            };
+        }
         ModalState::ConfirmTrust { concerns } => {
             ui.label(format!(
                 "'{}' was imported from a file, and whoever wrote the file chose this:",

@@ -39,6 +39,14 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
     match &run.verdict {
         None => {}
         Some(Verdict::Connected(summary)) => connected_ui(ui, summary),
+        Some(Verdict::Rotated(rotation)) => {
+            ui.label(RichText::new("Rotated").strong().color(OK));
+            ui.add(
+                egui::Label::new(crate::report::rotated_sentence(rotation))
+                    .wrap()
+                    .selectable(true),
+            );
+        }
         Some(Verdict::Failed { step, failure }) => failed_ui(ui, *step, failure),
     }
     if run.verdict.is_some() {

@@ -151,7 +151,19 @@ pub(crate) struct Connection<'a> {
     pub cancel: &'a CancellationToken,
 }
 
-impl Connection<'_> {
+impl<'a> Connection<'a> {
+    /// The same connection, for building a variant of it.
+    pub fn reborrow(&self) -> Connection<'a> {
+        Connection {
+            client: self.client,
+            profile: self.profile,
+            object_id: self.object_id,
+            timing: self.timing,
+            deadline: self.deadline,
+            cancel: self.cancel,
+        }
+    }
+
     fn ctx<'s>(&'s self, settings: &'s RetrySettings, step: Step) -> RetryContext<'s> {
         RetryContext {
             settings,

@@ -75,6 +75,9 @@ pub struct Rotation {
     /// The key ID removed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub removed_key_id: Option<String>,
+    /// The profile as saved after the switch (the app shows it).
+    #[serde(skip)]
+    pub profile: Option<Profile>,
 }
 
 /// A rotation that stopped: why, and what it had done by then.
@@ -202,7 +205,14 @@ async fn run(
         certificate: made.pair.certificate.clone(),
         display_name: format!("certconnect {}", rfc3339(system_now())),
     };
-    done.added = Some(connection.change(&signer, &token, &add, report).await?);
+    // Once sent, an addKey cannot be taken back by cancelling: the answer (the key ID) is
+    // waited for, so that a registered key is never left unaccounted for.
+    let never = CancellationToken::new();
+    let upload = Connection {
+        cancel: &never,
+        ..connection.reborrow()
+    };
+    done.added = Some(upload.change(&signer, &token, &add, report).await?);
     drop(token);
 
     let new_credential = crate::cert::Credential {
@@ -250,7 +260,7 @@ async fn run(
     let saved = tokio::task::spawn_blocking(move || save_switched(&store, &expected, &switched))
         .await
         .unwrap_or_else(|_| Err("saving stopped unexpectedly".into()));
-    saved.map_err(|message| {
+    let saved = saved.map_err(|message| {
         clock.fail(
             report,
             Failure {
@@ -265,6 +275,7 @@ async fn run(
     })?;
     clock.done(report, vec![Detail::new("Certificate", new_pfx.display())]);
     done.switched = true;
+    done.profile = Some(saved);
 
     if let Some(key_id) = &job.remove_key_id {
         let remove = KeyChange::Remove {
@@ -496,7 +507,7 @@ fn save_switched(
     store: &ProfileStore,
     expected: &Profile,
     switched: &Profile,
-) -> Result<(), String> {
+) -> Result<Profile, String> {
     let mut locked = store.lock().map_err(|e| e.to_string())?;
     let saved = locked
         .get_by_id(&expected.id)
@@ -514,7 +525,6 @@ fn save_switched(
             certificate: switched.certificate.clone(),
             ..saved
         })
-        .map(drop)
         .map_err(|e| e.to_string())
 }
 

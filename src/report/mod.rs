@@ -9,9 +9,9 @@ mod settings;
 mod text;
 mod title;
 
-pub use run::{Note, NoteKind, RunView, StepState, StepView, Verdict};
+pub use run::{Note, NoteKind, RunKind, RunView, StepState, StepView, Verdict};
 pub use settings::settings_lines;
-pub use text::{ReportContext, render_text};
+pub use text::{ReportContext, render_text, rotated_sentence};
 pub use title::failure_title;
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use crate::core::draft::ProfileDraft;
 use crate::core::event::{Detail, Failure, Step, TestEvent};
 use crate::core::profile::Profile;
-use crate::probe::{ProbeError, ProbeSummary};
+use crate::probe::{ProbeError, ProbeSummary, RotateError, Rotation};
 use crate::secret::Secret;
 
 /// Where a step is.
@@ -61,6 +61,8 @@ pub struct StepView {
 pub enum Verdict {
     /// Connected.
     Connected(ProbeSummary),
+    /// The certificate was rotated.
+    Rotated(Box<Rotation>),
     /// Stopped at a step.
     Failed {
         /// The step that failed.
@@ -70,9 +72,30 @@ pub enum Verdict {
     },
 }
 
+/// What a run does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunKind {
+    /// A test connection.
+    Test,
+    /// A certificate rotation.
+    Rotation,
+}
+
+impl RunKind {
+    /// Its name as a heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Test => "Test connection",
+            Self::Rotation => "Rotate certificate",
+        }
+    }
+}
+
 /// A run, step by step.
 #[derive(Clone, Debug)]
 pub struct RunView {
+    /// What the run does.
+    pub kind: RunKind,
     /// Every step, in run order.
     pub steps: Vec<StepView>,
     /// Set when the run ended.
@@ -89,15 +112,42 @@ impl RunView {
     /// A run about to test `profile` with the typed `password`, starting at `started_at` (Unix
     /// seconds; the caller reads the clock).
     pub fn new(profile: Profile, password: Option<Secret>, started_at: i64) -> Self {
+        Self::of(RunKind::Test, &Step::ALL, profile, password, started_at)
+    }
+
+    /// A rotation of `profile`'s certificate about to start; the step that removes the old key
+    /// is listed only when asked for.
+    pub fn rotation(
+        profile: Profile,
+        password: Option<Secret>,
+        started_at: i64,
+        remove_old: bool,
+    ) -> Self {
+        let steps: Vec<Step> = Step::ROTATION
+            .into_iter()
+            .filter(|step| remove_old || *step != Step::RemoveKey)
+            .collect();
+        Self::of(RunKind::Rotation, &steps, profile, password, started_at)
+    }
+
+    fn of(
+        kind: RunKind,
+        steps: &[Step],
+        profile: Profile,
+        password: Option<Secret>,
+        started_at: i64,
+    ) -> Self {
+        let steps: Vec<StepView> = steps
+            .iter()
+            .map(|step| StepView {
+                step: *step,
+                state: StepState::Pending,
+                notes: Vec::new(),
+            })
+            .collect();
         Self {
-            steps: Step::ALL
-                .iter()
-                .map(|step| StepView {
-                    step: *step,
-                    state: StepState::Pending,
-                    notes: Vec::new(),
-                })
-                .collect(),
+            kind,
+            steps,
             verdict: None,
             started_at,
             tested: profile,
@@ -117,7 +167,11 @@ impl RunView {
 
     /// Whether the form now differs from what this run tested (the name and the saved facts of
     /// the certificate aside, which a test does not use).
+    /// A rotation changes the profile itself, so it is never stale.
     pub fn is_stale(&self, draft: &ProfileDraft, password: Option<&Secret>) -> bool {
+        if self.kind == RunKind::Rotation {
+            return false;
+        }
         let Ok(now) = draft.parse() else {
             return true;
         };
@@ -171,13 +225,26 @@ impl RunView {
 
     /// Records the end of the run.
     pub fn finish(&mut self, result: Result<ProbeSummary, ProbeError>) {
+        self.end(result.map(Verdict::Connected));
+    }
+
+    /// Records the end of a rotation.
+    pub fn finish_rotation(&mut self, result: Result<Rotation, RotateError>) {
+        self.end(
+            result
+                .map(|rotation| Verdict::Rotated(Box::new(rotation)))
+                .map_err(|failed| failed.error),
+        );
+    }
+
+    fn end(&mut self, result: Result<Verdict, ProbeError>) {
         for view in &mut self.steps {
             if view.state == StepState::Running {
                 view.state = StepState::Failed { duration_ms: 0 };
             }
         }
         self.verdict = Some(match result {
-            Ok(summary) => Verdict::Connected(summary),
+            Ok(verdict) => verdict,
             Err(error) => Verdict::Failed {
                 step: error.step,
                 failure: error.failure,

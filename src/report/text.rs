@@ -72,6 +72,10 @@ pub fn render_text(run: &RunView, context: &ReportContext) -> String {
     match &run.verdict {
         None => out.push_str("\nVerdict\n  The run has not finished.\n"),
         Some(Verdict::Connected(summary)) => connected(&mut out, summary),
+        Some(Verdict::Rotated(rotation)) => {
+            out.push_str("\nVerdict\n");
+            out.push_str(&format!("  {}\n", rotated_sentence(rotation)));
+        }
         Some(Verdict::Failed { step, failure }) => failed(&mut out, step.label(), failure),
     }
     out
@@ -82,10 +86,33 @@ fn result_line(run: &RunView) -> String {
     match &run.verdict {
         None => "not finished".into(),
         Some(Verdict::Connected(_)) => "Connected".into(),
+        Some(Verdict::Rotated(_)) => "Rotated".into(),
         Some(Verdict::Failed { step, failure }) => format!(
             "Failed at '{}': {}",
             step.label(),
             failure_title(&failure.code)
+        ),
+    }
+}
+
+/// What a finished rotation did, in one sentence.
+pub fn rotated_sentence(rotation: &crate::probe::Rotation) -> String {
+    let pfx = rotation
+        .new_pfx
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let key = rotation
+        .added
+        .as_ref()
+        .map(|k| k.key_id.as_str())
+        .unwrap_or_default();
+    match &rotation.removed_key_id {
+        Some(old) => {
+            format!("Rotated: the profile uses {pfx} (key ID {key}); the old key {old} is removed.")
+        }
+        None => format!(
+            "Rotated: the profile uses {pfx} (key ID {key}). The old certificate stays registered on the app until you remove it."
         ),
     }
 }

@@ -65,10 +65,12 @@ impl CertconnectApp {
         let field_errors = self.field_errors();
         let errors = Errors::from(&field_errors, &self.dialog);
         let testing = self.is_testing();
-        let can_test = field_errors.is_empty() && !testing;
+        let rotating = self.is_rotating();
+        let can_test = field_errors.is_empty() && !testing && !rotating;
         // What a disabled Test connection says on hover.
         let why_not = match field_errors.first() {
             _ if testing => "A test is running.".to_owned(),
+            _ if rotating => "A certificate rotation is running.".to_owned(),
             Some(error) => format!("Fix this first — {error}"),
             None => String::new(),
         };
@@ -89,6 +91,7 @@ impl CertconnectApp {
                 if let Some(cancel) = &self.test_cancel {
                     cancel.cancel();
                 }
+                self.cancel_rotation();
             }
             Footer::Theme(theme) => {
                 self.prefs.theme = theme;
@@ -112,6 +115,7 @@ impl CertconnectApp {
                 Err(reason) => Err(reason.clone()),
             };
             let creating = self.is_running(crate::gui::inbox::JobKind::NewCertificate);
+            let rotation = self.rotation_availability();
             self.windows.loading = self.is_running(crate::gui::inbox::JobKind::WindowsStoreList);
             let cx = DialogContext {
                 errors: &errors,
@@ -121,6 +125,7 @@ impl CertconnectApp {
                 creating,
                 windows: &self.windows,
                 now: system_now(),
+                rotation: &rotation,
             };
             let action = dialog_ui(ui, &mut self.draft, &mut self.dialog, &cx);
             (action, WelcomeAction::None)
@@ -227,10 +232,13 @@ impl CertconnectApp {
     fn test_panel(&mut self, ui: &mut egui::Ui, window: egui::Rect, wide: bool) {
         let stale = self.has_verdict() && self.run_is_stale();
         let run = self.run.as_ref();
+        let title = run
+            .map_or(crate::report::RunKind::Test, |run| run.kind)
+            .title();
         let mut toggle = false;
         let body = |ui: &mut egui::Ui, toggle: &mut bool, open: bool| {
             ui.horizontal(|ui| {
-                ui.heading("Test connection");
+                ui.heading(title);
                 if !wide && run.is_some() {
                     let text = if open { "Hide" } else { "Show" };
                     *toggle = ui
@@ -300,6 +308,7 @@ impl CertconnectApp {
             DialogAction::PickCompareFile => self.pick_compare_file(),
             DialogAction::Browse(use_) => self.browse(use_),
             DialogAction::ListWindowsStore(location) => self.list_windows_store(location),
+            DialogAction::Rotate => self.ask_rotation(),
         }
     }
 
@@ -330,7 +339,7 @@ impl CertconnectApp {
             {
                 footer = Footer::Test;
             }
-            if testing && ui.button("Cancel").clicked() {
+            if (testing || self.rotation_cancellable()) && ui.button("Cancel").clicked() {
                 footer = Footer::Cancel;
             }
             if self.is_dirty() {

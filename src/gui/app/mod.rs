@@ -9,6 +9,7 @@ mod exchange;
 mod frame;
 mod password;
 mod profile_actions;
+mod rotate;
 mod store_actions;
 mod test_run;
 mod trust;
@@ -80,6 +81,8 @@ pub struct CertconnectApp {
     card: CardView,
     run: Option<RunView>,
     test_cancel: Option<CancellationToken>,
+    /// Cancels the open draft's rotation (until its upload starts).
+    rotate_cancel: Option<CancellationToken>,
     search: String,
     ticked: BTreeSet<String>,
     pub(super) modal: Option<ModalState>,
@@ -134,6 +137,7 @@ impl CertconnectApp {
             card: CardView::default(),
             run: None,
             test_cancel: None,
+            rotate_cancel: None,
             search: String::new(),
             ticked: BTreeSet::new(),
             modal: None,

@@ -18,6 +18,8 @@ pub enum Purpose {
     Card,
     /// Importing the certificate into the credential store.
     StoreImport,
+    /// Rotating the certificate: the current one signs the upload.
+    Rotate(Box<crate::gui::rotate_prompt::RotatePrompt>),
     /// Exporting with certificates: the password of one of the exported profiles.
     Export {
         /// The export to run again.
@@ -80,6 +82,7 @@ impl CertconnectApp {
                 self.card.inputs = None;
             }
             Purpose::StoreImport => self.import_into_store(),
+            Purpose::Rotate(prompt) => self.start_rotation(*prompt),
             Purpose::Export { .. } => {}
         }
     }

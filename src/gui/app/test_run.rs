@@ -14,7 +14,7 @@ use crate::report::RunView;
 
 impl CertconnectApp {
     pub(in crate::gui) fn start_test(&mut self) {
-        if self.is_testing() {
+        if self.is_testing() || self.is_rotating() {
             return;
         }
         let Ok(profile) = self.draft.parse() else {

@@ -207,9 +207,12 @@ pub(super) fn ui(
         }
     }
     ui.add_space(8.0);
-    let card_action = card_ui(ui, card, draft, &state.password);
+    let card_action = card_ui(ui, card, draft, &state.password, cx.rotation);
     if card_action != DialogAction::None {
         action = card_action;
+    }
+    if draft.cert_kind.is_file() && rotate_button(ui, cx.rotation, "Rotate certificate…") {
+        action = DialogAction::Rotate;
     }
     if draft.cert_kind.is_file() {
         let compare = super::workshop::compare_ui(ui, state, card);
@@ -233,7 +236,23 @@ pub(super) fn browse(ui: &mut egui::Ui, name: &str, browsing: bool) -> bool {
     })
 }
 
-fn card_ui(ui: &mut egui::Ui, card: &CardView, draft: &ProfileDraft, typed: &str) -> DialogAction {
+/// The button that starts a rotation; disabled, with the reason on hover, when it cannot run.
+fn rotate_button(ui: &mut egui::Ui, rotation: &Result<(), String>, text: &str) -> bool {
+    ui.add_enabled(rotation.is_ok(), egui::Button::new(text))
+        .on_hover_text(
+            "Make a new certificate, register it on the app registration, test it and switch this profile to it",
+        )
+        .on_disabled_hover_text(rotation.as_ref().err().cloned().unwrap_or_default())
+        .clicked()
+}
+
+fn card_ui(
+    ui: &mut egui::Ui,
+    card: &CardView,
+    draft: &ProfileDraft,
+    typed: &str,
+    rotation: &Result<(), String>,
+) -> DialogAction {
     let mut action = DialogAction::None;
     let source = draft.certificate_source();
     let cached = card.cached_for(source.as_ref().ok());
@@ -260,6 +279,25 @@ fn card_ui(ui: &mut egui::Ui, card: &CardView, draft: &ProfileDraft, typed: &str
         }
         CardState::Loaded(report) => {
             report_ui(ui, report);
+            if report.days_left < EXPIRES_SOON_DAYS {
+                ui.horizontal_wrapped(|ui| {
+                    let badge = if report.days_left < 0 {
+                        "Expired".to_owned()
+                    } else {
+                        format!("Expires soon: {} days left", report.days_left)
+                    };
+                    egui::Frame::new()
+                        .fill(if report.days_left < 0 { ERROR } else { WARN })
+                        .corner_radius(4.0)
+                        .inner_margin(egui::Margin::symmetric(6, 2))
+                        .show(ui, |ui| {
+                            ui.label(RichText::new(badge).strong().color(egui::Color32::BLACK));
+                        });
+                    if rotate_button(ui, rotation, "Rotate now…") {
+                        action = DialogAction::Rotate;
+                    }
+                });
+            }
             if ui
                 .button("Reload certificate")
                 .on_hover_text("Read the file again")
@@ -301,6 +339,9 @@ fn card_ui(ui: &mut egui::Ui, card: &CardView, draft: &ProfileDraft, typed: &str
     action
 }
 
+/// Fewer days left than this, and the card offers a rotation.
+const EXPIRES_SOON_DAYS: i64 = 30;
+
 fn report_ui(ui: &mut egui::Ui, report: &crate::cert::CertReport) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.label(RichText::new(&report.subject).strong());
@@ -315,7 +356,7 @@ fn report_ui(ui: &mut egui::Ui, report: &crate::cert::CertReport) {
         });
         let (color, left) = match report.days_left {
             d if d < 0 => (ERROR, format!("expired {} days ago", -d)),
-            d if d < 30 => (WARN, format!("{d} days left")),
+            d if d < EXPIRES_SOON_DAYS => (WARN, format!("{d} days left")),
             d => (OK, format!("{d} days left")),
         };
         ui.label(

@@ -229,6 +229,8 @@ pub enum DialogAction {
     Browse(crate::gui::files::FileUse),
     /// Read the certificates of a Windows certificate store (in the background).
     ListWindowsStore(crate::core::profile::StoreLocation),
+    /// Rotate the saved profile's certificate (asks for the options first).
+    Rotate,
 }
 
 /// What the dialog shows besides the draft.
@@ -247,6 +249,8 @@ pub struct DialogContext<'a> {
     pub windows: &'a WindowsStoreView,
     /// The current time (Unix seconds), for days left.
     pub now: i64,
+    /// Whether the certificate can be rotated now, or why not.
+    pub rotation: &'a Result<(), String>,
 }
 
 /// Draws the tab bar and the open tab.

@@ -1,0 +1,210 @@
+//! Rotate certificate in the app: the same use case as `certconnect cert rotate`, its steps drawn
+//! as a ladder where the test run is. It runs on even if another profile is opened meanwhile (a
+//! half-done rotation would leave a registered key behind); its result then shows as a status
+//! line. It can be cancelled until the upload starts.
+
+use tokio_util::sync::CancellationToken;
+use zeroize::Zeroizing;
+
+use super::CertconnectApp;
+use super::password::Purpose;
+use crate::core::draft::ProfileDraft;
+use crate::core::event::{Step, TestEvent};
+use crate::core::profile::PasswordSource;
+use crate::gui::inbox::{JobKind, Reach};
+use crate::gui::modals::ModalState;
+use crate::gui::rotate_prompt::RotatePrompt;
+use crate::probe::{self, RotateError, RotateJob, Rotation};
+use crate::report::{RunKind, RunView, StepState};
+use crate::secret::Secret;
+
+impl CertconnectApp {
+    /// Whether the open profile's certificate can be rotated now, or why not.
+    pub(in crate::gui) fn rotation_availability(&self) -> Result<(), String> {
+        if self.saved_id.is_none() {
+            return Err("Save the profile first: the rotation switches the saved profile to the new certificate.".into());
+        }
+        if self.is_dirty() {
+            return Err("Save or discard your changes first.".into());
+        }
+        if !self.draft.cert_kind.is_file() {
+            return Err("Rotation writes the new certificate as a PFX beside the current file; this profile's certificate is kept in a store.".into());
+        }
+        if self.draft.object_id.trim().is_empty() {
+            return Err("Enter the Application object ID on the General tab first (the app registration's Overview page shows it).".into());
+        }
+        if self.is_testing() || self.is_rotating() {
+            return Err("Wait for the running test or rotation to finish.".into());
+        }
+        Ok(())
+    }
+
+    /// Whether a rotation is running (for any profile).
+    pub fn is_rotating(&self) -> bool {
+        self.running
+            .values()
+            .any(|(kind, _)| *kind == JobKind::Rotate)
+    }
+
+    /// Whether the open draft's rotation can still be cancelled: it runs and has not started
+    /// the upload.
+    pub(in crate::gui) fn rotation_cancellable(&self) -> bool {
+        self.rotate_cancel.is_some()
+            && self.run.as_ref().is_some_and(|run| {
+                run.kind == RunKind::Rotation
+                    && run.verdict.is_none()
+                    && run
+                        .steps
+                        .iter()
+                        .any(|s| s.step == Step::Upload && s.state == StepState::Pending)
+            })
+    }
+
+    /// Cancels the open draft's rotation (before the upload only).
+    pub(in crate::gui) fn cancel_rotation(&mut self) {
+        if self.rotation_cancellable()
+            && let Some(cancel) = &self.rotate_cancel
+        {
+            cancel.cancel();
+        }
+    }
+
+    /// Opens the rotation dialog.
+    pub(in crate::gui) fn ask_rotation(&mut self) {
+        if let Err(why) = self.rotation_availability() {
+            return self.set_status(why, true);
+        }
+        let current_has_password =
+            self.draft.password != PasswordSource::None || !self.dialog.password.is_empty();
+        self.modal = Some(ModalState::Rotate(RotatePrompt {
+            whose: self.draft.name.trim().to_owned(),
+            object_id: self.draft.object_id.trim().to_owned(),
+            years: 1,
+            new_password: Zeroizing::new(String::new()),
+            current_has_password,
+            remove_old: false,
+            old_key_id: String::new(),
+            error: None,
+        }));
+    }
+
+    /// Starts the rotation the dialog set up.
+    pub(in crate::gui) fn start_rotation(&mut self, prompt: RotatePrompt) {
+        if let Err(why) = self.rotation_availability() {
+            return self.set_status(why, true);
+        }
+        let Some(profile) = self
+            .saved_id
+            .as_deref()
+            .and_then(|id| self.find_id(id))
+            .cloned()
+        else {
+            return;
+        };
+        if !crate::core::trust::unconfirmed(&profile, Default::default()).is_empty() {
+            return self.set_status(
+                "This profile was imported: press Test connection and confirm it first.",
+                true,
+            );
+        }
+        let password = self.typed_password();
+        let needs_typed = matches!(profile.certificate.password(), PasswordSource::Ask);
+        if needs_typed && password.is_none() {
+            // The current certificate signs the upload: its password is needed first.
+            return self.ask_password(Purpose::Rotate(Box::new(prompt)), None);
+        }
+        let new_password =
+            (!prompt.new_password.is_empty()).then(|| Secret::new(prompt.new_password.as_str()));
+        let remove_key_id = if prompt.remove_old {
+            crate::core::guid::normalize_guid(&prompt.old_key_id)
+        } else {
+            None
+        };
+        let job = RotateJob {
+            store: self.deps.store.clone(),
+            profile: profile.clone(),
+            password: password.clone(),
+            new_password: new_password.clone(),
+            days: prompt.years.saturating_mul(365),
+            remove_key_id: remove_key_id.clone(),
+            vault: self.deps.vault.as_ref().ok().cloned(),
+            timing: self.deps.timing,
+        };
+        self.run = Some(RunView::rotation(
+            profile.clone(),
+            password,
+            probe::system_now(),
+            remove_key_id.is_some(),
+        ));
+        let cancel = CancellationToken::new();
+        self.rotate_cancel = Some(cancel.clone());
+        let ticket = self.ticket();
+        // Every message may arrive after a switch: the events then change nothing, the result
+        // becomes a status line (it concerns a saved profile, which it changed).
+        let reporter = self.inbox.reporter(ticket.clone(), Reach::Anywhere);
+        let runtime = self.inbox.runtime().clone();
+        self.running
+            .insert(reporter.job(), (JobKind::Rotate, ticket));
+        let name = profile.name.clone();
+        runtime.spawn(async move {
+            let events = reporter.clone();
+            let run = tokio::spawn(async move {
+                let mut report = move |event: TestEvent| {
+                    events.send(move |app: &mut Self, current| {
+                        if let (true, Some(run)) = (current, &mut app.run) {
+                            run.apply(event);
+                        }
+                    });
+                };
+                probe::rotate(job, &mut report, &cancel).await
+            });
+            let result = run.await.ok();
+            reporter.finish(move |app: &mut Self, current| {
+                app.rotation_finished(result, current, &name, new_password);
+            });
+        });
+    }
+
+    fn rotation_finished(
+        &mut self,
+        result: Option<Result<Rotation, RotateError>>,
+        current: bool,
+        name: &str,
+        new_password: Option<Secret>,
+    ) {
+        if current {
+            self.rotate_cancel = None;
+        }
+        self.reload();
+        let Some(result) = result else {
+            if let (true, Some(run)) = (current, &mut self.run) {
+                run.abandon();
+            }
+            return;
+        };
+        let switched = result.as_ref().ok().and_then(|r| r.profile.clone());
+        if !current {
+            let text = match &result {
+                Ok(rotation) => format!("'{name}': {}", crate::report::rotated_sentence(rotation)),
+                Err(failed) => format!(
+                    "The rotation of '{name}' stopped at '{}': {}",
+                    failed.error.step.label(),
+                    failed.error.failure.message
+                ),
+            };
+            return self.set_status(text, result.is_err());
+        }
+        if let Some(run) = &mut self.run {
+            run.finish_rotation(result);
+        }
+        if let Some(saved) = switched {
+            // The form shows the profile as saved now: the new PFX, loaded by the card.
+            self.draft = ProfileDraft::from(&saved);
+            self.baseline = self.draft.clone();
+            if let Some(password) = new_password {
+                self.dialog.password = Zeroizing::new(password.expose().to_owned());
+            }
+            self.card.inputs = None;
+        }
+    }
+}

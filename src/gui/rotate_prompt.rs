@@ -1,0 +1,129 @@
+//! The "Rotate certificate" dialog: what the rotation will do, in words, and its few options
+//! (validity, the new PFX's password, removing the old key).
+
+use zeroize::Zeroizing;
+
+use super::widgets::WARN;
+
+/// The options of a rotation, as typed. No `Debug`: it holds a password.
+pub struct RotatePrompt {
+    /// Whose certificate (the profile's name).
+    pub whose: String,
+    /// The Application object ID the key is registered under.
+    pub object_id: String,
+    /// Validity of the new certificate in years (1 to 3).
+    pub years: u32,
+    /// The new PFX's password; empty keeps the current one.
+    pub new_password: Zeroizing<String>,
+    /// The current certificate has a password the new PFX can take over.
+    pub current_has_password: bool,
+    /// Remove the old key once the profile uses the new certificate.
+    pub remove_old: bool,
+    /// The old certificate's key ID (the portal's "Certificate ID").
+    pub old_key_id: String,
+    /// Why the last Start was refused.
+    pub error: Option<String>,
+}
+
+/// What the user answered.
+pub enum RotateAnswer {
+    /// Still open.
+    Open,
+    /// Closed.
+    Cancel,
+    /// Start the rotation.
+    Start,
+}
+
+impl RotatePrompt {
+    /// Checks what can be checked before anything runs; the reason when it cannot start.
+    pub fn check(&self) -> Result<(), String> {
+        if !self.current_has_password && self.new_password.is_empty() {
+            return Err("The current certificate has no password: give the new PFX one (it holds the private key).".into());
+        }
+        if self.remove_old && crate::core::guid::normalize_guid(&self.old_key_id).is_none() {
+            return Err("The old key ID is a GUID: the portal shows it under Certificates & secrets → Certificates as 'Certificate ID'.".into());
+        }
+        Ok(())
+    }
+}
+
+/// Draws the dialog.
+pub fn rotate_prompt_ui(ui: &mut egui::Ui, prompt: &mut RotatePrompt) -> RotateAnswer {
+    let mut answer = RotateAnswer::Open;
+    ui.set_max_width(520.0);
+    ui.add(egui::Label::new(format!(
+        "Rotating '{}': a new certificate is made beside the current one, registered on the app registration (object ID {}) with the current certificate's proof, Entra is given up to a minute to accept it, and the connection is tested with it. Only then does the profile switch to it.",
+        prompt.whose, prompt.object_id
+    )).wrap());
+    ui.add_space(4.0);
+    egui::Grid::new("rotate-options")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let label = ui.label("Validity");
+            egui::ComboBox::from_id_salt("rotate-years")
+                .selected_text(years_text(prompt.years))
+                .show_ui(ui, |ui| {
+                    for years in 1..=3 {
+                        ui.selectable_value(&mut prompt.years, years, years_text(years));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("New PFX password");
+            let hint = if prompt.current_has_password {
+                "Empty: the current certificate's password"
+            } else {
+                "Required"
+            };
+            ui.add(
+                egui::TextEdit::singleline(&mut *prompt.new_password)
+                    .id_salt("rotate-new-password")
+                    .password(true)
+                    .hint_text(hint),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+        });
+    ui.checkbox(
+        &mut prompt.remove_old,
+        "Remove the old certificate from the app registration afterwards",
+    );
+    if prompt.remove_old {
+        ui.horizontal(|ui| {
+            let label = ui.label("Old key ID");
+            ui.add(
+                egui::TextEdit::singleline(&mut prompt.old_key_id)
+                    .id_salt("rotate-old-key-id")
+                    .hint_text("Certificate ID in the portal")
+                    .desired_width(300.0),
+            )
+            .labelled_by(label.id);
+        });
+    }
+    if let Some(error) = &prompt.error {
+        ui.add(egui::Label::new(egui::RichText::new(error).color(WARN)).wrap());
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Start rotation").clicked() {
+            match prompt.check() {
+                Ok(()) => answer = RotateAnswer::Start,
+                Err(message) => prompt.error = Some(message),
+            }
+        }
+        if ui.button("Cancel").clicked() {
+            answer = RotateAnswer::Cancel;
+        }
+    });
+    answer
+}
+
+fn years_text(years: u32) -> String {
+    if years == 1 {
+        "1 year".into()
+    } else {
+        format!("{years} years")
+    }
+}

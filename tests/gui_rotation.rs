@@ -1,0 +1,178 @@
+//! Rotate certificate in the desktop app (egui_kittest) against the in-process sandbox: offered
+//! only when it can run, the options asked, the ladder drawn step by step, and the saved profile
+//! switched only once the new certificate connects.
+
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+
+mod gui_harness;
+mod support;
+
+use certconnect::core::profile::{CertificateSource, PasswordSource};
+use certconnect::gui::CertconnectApp;
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use gui_harness::gui;
+use support::probe_env::{Env, OBJECT_ID, PASSWORD};
+
+fn save(env: &Env, g_store: &certconnect::store::ProfileStore, object_id: &str, site: &str) {
+    let mut draft = env.draft();
+    draft.name = "Connector".into();
+    draft.object_id = object_id.into();
+    draft.site_id = site.into();
+    g_store.save(&draft.parse().unwrap()).unwrap();
+}
+
+fn rotate_button_disabled(g: &gui_harness::Gui<'_>) -> bool {
+    g.h.get_by_role_and_label(Role::Button, "Rotate certificate…")
+        .accesskit_node()
+        .is_disabled()
+}
+
+fn open_connector(env: &Env, object_id: &str, site: &str) -> gui_harness::Gui<'static> {
+    let store = certconnect::store::ProfileStore::at(env.ws.path("profiles"));
+    save(env, &store, object_id, site);
+    let mut g = gui(env, None);
+    g.click("Connector");
+    g.settle();
+    g.click("Certificate");
+    g
+}
+
+#[test]
+fn rotating_in_the_app_switches_the_saved_profile_after_the_new_certificate_connects() {
+    let env = Env::with(|config| config.key_propagation = std::time::Duration::from_millis(300));
+    let mut g = open_connector(&env, OBJECT_ID, "root");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    assert!(!rotate_button_disabled(&g));
+    g.button("Rotate certificate…");
+    g.h.get_by_role_and_label(Role::Dialog, "Rotate certificate");
+    g.h.get_by_label_contains(OBJECT_ID);
+    g.button("Start rotation");
+    g.wait_until(CertconnectApp::has_verdict);
+    g.settle();
+    g.h.get_by_label("Rotated");
+    for step in [
+        "Make new certificate",
+        "Upload to the app registration",
+        "Wait for Entra to accept it",
+        "Test with the new certificate",
+        "Switch profile to the new certificate",
+    ] {
+        g.h.get_by_label_contains(step);
+    }
+    assert!(g.h.query_by_label_contains("Remove the old key").is_none());
+    // Saved and shown: the new PFX, same password (still asked for); the card loads it.
+    let saved = g.store.get("Connector").unwrap().profile;
+    let CertificateSource::PfxFile { path, password, .. } = &saved.certificate else {
+        panic!("{:?}", saved.certificate);
+    };
+    assert_ne!(path, &env.pfx);
+    assert_eq!(password, &PasswordSource::Ask);
+    assert_eq!(g.h.state().draft().pfx_path, path.display().to_string());
+    assert!(!g.h.state().is_dirty());
+    let (_, thumbprint) = g.h.state().card_certificate().unwrap();
+    let new_key = env
+        .sandbox
+        .key_credentials(OBJECT_ID)
+        .into_iter()
+        .map(|k| {
+            let digest = k
+                .certificate
+                .digest(openssl::hash::MessageDigest::sha1())
+                .unwrap();
+            digest
+                .iter()
+                .map(|b| format!("{b:02X}"))
+                .collect::<String>()
+        })
+        .any(|t| t == thumbprint);
+    assert!(
+        new_key,
+        "the card shows the certificate registered by the rotation"
+    );
+    // And it connects.
+    g.test_connection();
+    g.h.get_by_label("Connected");
+}
+
+#[test]
+fn rotation_is_offered_only_when_it_can_run_and_says_why_not() {
+    let env = Env::new();
+    let mut g = open_connector(&env, "", "root");
+    assert!(rotate_button_disabled(&g));
+    g.h.get_by_role_and_label(Role::Button, "Rotate certificate…")
+        .hover();
+    for _ in 0..8 {
+        g.h.step();
+    }
+    g.h.get_by_label_contains("Enter the Application object ID");
+}
+
+#[test]
+fn a_failed_test_with_the_new_certificate_keeps_the_profile_and_says_the_key_is_registered() {
+    let env = Env::new();
+    let mut g = open_connector(&env, OBJECT_ID, "contoso.sharepoint.com:/sites/missing");
+    let before = g.store.get("Connector").unwrap().profile;
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    g.button("Rotate certificate…");
+    g.button("Start rotation");
+    g.wait_until(CertconnectApp::has_verdict);
+    g.settle();
+    g.h.get_by_label_contains("Failed at 'Test with the new certificate'");
+    g.h.get_by_label_contains("stays registered on the app");
+    // (The card saves the loaded certificate's facts with the profile; the source is what counts.)
+    assert_eq!(
+        g.store.get("Connector").unwrap().profile.certificate,
+        before.certificate
+    );
+    assert_eq!(g.h.state().draft().pfx_path, env.pfx.display().to_string());
+}
+
+#[test]
+fn a_certificate_about_to_expire_wears_a_badge_that_offers_the_rotation() {
+    let env = Env::new();
+    let key = env.ws.rsa_key("soon.key", 2048);
+    let cert = env.ws.self_signed("soon.pem", &key, "/CN=Connector", 10);
+    let pfx = env.ws.pfx("soon.pfx", &key, &cert, PASSWORD, &[]);
+    let store = certconnect::store::ProfileStore::at(env.ws.path("profiles"));
+    let mut draft = env.draft();
+    draft.name = "Connector".into();
+    draft.object_id = OBJECT_ID.into();
+    draft.pfx_path = pfx.display().to_string();
+    store.save(&draft.parse().unwrap()).unwrap();
+    let mut g = gui(&env, None);
+    g.click("Connector");
+    g.click("Certificate");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    g.h.get_by_label_contains("Expires soon:");
+    g.button("Rotate now…");
+    g.h.get_by_role_and_label(Role::Dialog, "Rotate certificate");
+}
+
+#[test]
+fn a_rotation_can_be_cancelled_before_the_upload_and_nothing_is_registered() {
+    let env = Env::new();
+    let mut g = open_connector(&env, OBJECT_ID, "root");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    // The token request (before the upload) hangs long enough to press Cancel.
+    env.sandbox.push_fault(certconnect::sandbox::Fault {
+        target: certconnect::sandbox::FaultTarget::Token,
+        kind: certconnect::sandbox::FaultKind::Slow(std::time::Duration::from_secs(5)),
+    });
+    g.button("Rotate certificate…");
+    g.button("Start rotation");
+    g.wait_until(|_| env.token_requests() > 0);
+    g.button("Cancel");
+    g.wait_until(CertconnectApp::has_verdict);
+    g.settle();
+    g.h.get_by_label_contains("Failed at 'Request access token'");
+    assert_eq!(env.sandbox.key_credentials(OBJECT_ID).len(), 1);
+    let saved = g.store.get("Connector").unwrap().profile;
+    assert!(
+        matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path == &env.pfx)
+    );
+}
