@@ -346,6 +346,17 @@ fn rotate_switches_the_profile_after_entra_accepts_and_the_test_passes() {
     for body in key_call_bodies(&env) {
         assert!(body.get("proof").is_some());
     }
+    // The new PFX's key never went out, in any request.
+    let pfx = std::fs::read(new_pfx).unwrap();
+    let parsed = openssl::pkcs12::Pkcs12::from_der(&pfx)
+        .unwrap()
+        .parse2(PASSWORD)
+        .unwrap();
+    let key_pem = env.ws.write(
+        "rotated.key",
+        &parsed.pkey.unwrap().private_key_to_pem_pkcs8().unwrap(),
+    );
+    assert_key_never_sent(&env, &key_pem);
 }
 
 #[test]

@@ -157,3 +157,33 @@ fn a_changed_form_makes_the_run_stale_but_a_new_name_does_not() {
     draft.site_id = "contoso.sharepoint.com:/sites/hr".into();
     assert!(run.is_stale(&draft, None));
 }
+
+#[test]
+fn a_rotation_reports_its_own_steps_and_what_it_did() {
+    use crate::probe::{KeyChanged, Rotation};
+    let mut run = RunView::rotation(profile(), None, 0, false);
+    assert_eq!(run.kind, crate::report::RunKind::Rotation);
+    assert!(run.steps.iter().all(|s| s.step != Step::RemoveKey));
+    assert_eq!(run.steps[2].step, Step::NewCertificate);
+    run.finish_rotation(Ok(Rotation {
+        new_pfx: Some("/certs/app-20261123.pfx".into()),
+        added: Some(KeyChanged {
+            key_id: "0f3c1d2e-aaaa-4bbb-8ccc-123456789abc".into(),
+            ..KeyChanged::default()
+        }),
+        switched: true,
+        ..Rotation::default()
+    }));
+    let text = render_text(&run, &ReportContext::default());
+    assert!(
+        text.starts_with("certconnect certificate rotation report\n"),
+        "{text}"
+    );
+    assert!(text.contains("Make new certificate"), "{text}");
+    assert!(
+        text.contains("/certs/app-20261123.pfx (key ID 0f3c1d2e-aaaa-4bbb-8ccc-123456789abc)"),
+        "{text}"
+    );
+    // A rotation changes the profile: it never reads as stale.
+    assert!(!run.is_stale(&crate::core::draft::ProfileDraft::default(), None));
+}

@@ -30,7 +30,10 @@ impl Default for ReportContext {
 /// The whole run as plain text: header, settings (without secrets), each step with its duration,
 /// details, retries and warnings, then the verdict with code, fix, support ids and raw error.
 pub fn render_text(run: &RunView, context: &ReportContext) -> String {
-    let mut out = String::from("certconnect connection test report\n");
+    let mut out = String::from(match run.kind {
+        super::RunKind::Test => "certconnect connection test report\n",
+        super::RunKind::Rotation => "certconnect certificate rotation report\n",
+    });
     let profile = run.profile();
     let header = [
         ("App", format!("{} ({})", context.app, context.platform)),
