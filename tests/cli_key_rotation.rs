@@ -423,3 +423,32 @@ fn rotate_needs_the_object_id_and_a_password_for_the_new_pfx() {
     assert_eq!(key_ids(&env).len(), 1, "nothing was uploaded");
     assert_eq!(env.token_requests(), 0);
 }
+
+#[test]
+fn an_expired_certificate_cannot_rotate_itself_and_the_fix_is_the_portal() {
+    let env = Env::new();
+    let key = env.ws.rsa_key("old.key", 2048);
+    let cert = env
+        .ws
+        .dated("old.pem", &key, "20240101000000Z", "20250101000000Z");
+    save_profile(&env, |draft| {
+        pem_draft(draft, &cert, &key);
+        draft.password = PasswordSource::None;
+    });
+    let output = run(
+        &env,
+        &["cert", "rotate", "connector", "--new-password-env", "NP"],
+        &["--json".into()],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let answer = json(&output);
+    assert_eq!(answer["error"]["step"], "certificate");
+    assert_eq!(answer["error"]["code"], "expired");
+    assert!(
+        answer["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("Upload certificate")
+    );
+    assert_eq!(key_ids(&env).len(), 1);
+}

@@ -106,7 +106,7 @@ pub async fn change_key(
         cancel,
     )
     .await
-    .map_err(|(f, input)| clock.fail(report, f, input))?;
+    .map_err(|(f, input)| clock.fail(report, signing_certificate_failure(f), input))?;
     let signer = Signer::new(&loaded.credential).map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, loaded.details);
 
@@ -120,6 +120,18 @@ pub async fn change_key(
     };
     let token = connection.token(&signer, report).await?;
     connection.change(&signer, &token, &change, report).await
+}
+
+/// What to do when the current certificate has expired.
+const EXPIRED_HINT: &str = "An expired certificate cannot sign the proof Graph asks for, so the app cannot rotate it itself. Make a certificate (Certificate tab → New certificate, or `certconnect cert new`), upload its .cer once in the portal (App registrations → Certificates & secrets → Upload certificate) and point the profile at it; rotate from then on.";
+
+/// A failure to load the certificate that signs a key change, with the fix for an expired one:
+/// Graph takes a proof only from a valid certificate, so this one can no longer sign it.
+pub(crate) fn signing_certificate_failure(mut failure: Failure) -> Failure {
+    if failure.code == "expired" {
+        failure.hint = EXPIRED_HINT.into();
+    }
+    failure
 }
 
 /// The Application object ID a key change needs.

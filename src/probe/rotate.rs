@@ -18,7 +18,7 @@ use serde::Serialize;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::app_keys::{Connection, KeyChange, KeyChanged, object_id};
+use super::app_keys::{Connection, KeyChange, KeyChanged, object_id, signing_certificate_failure};
 use super::step_clock::StepClock;
 use super::{ProbeError, ProbeJob, certificate, system_now};
 use crate::assertion::Signer;
@@ -145,7 +145,7 @@ async fn run(
         cancel,
     )
     .await
-    .map_err(|(f, input)| clock.fail(report, f, input))?;
+    .map_err(|(f, input)| clock.fail(report, signing_certificate_failure(f), input))?;
     let signer = Signer::new(&loaded.credential).map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, loaded.details);
 
