@@ -11,13 +11,14 @@ set -euo pipefail
 packages=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have pkg-config || packages+=(pkg-config)
-pkg-config --exists openssl 2>/dev/null || packages+=(libssl-dev)
+# OpenSSL is built from source (the openssl crate's vendored feature): a C compiler, perl and make.
+have cc || packages+=(gcc)
+have perl || packages+=(perl)
+have make || packages+=(make)
 mode=${1:-}
 if [ "$mode" != "--build" ]; then
 have openssl || packages+=(openssl)
 have keytool || packages+=(default-jdk-headless)   # keytool makes the Java keystores the tests read
-have perl || packages+=(perl)                        # the vendored OpenSSL build for Windows
-have make || packages+=(make)
 # egui_kittest (eframe feature) links winit, whose wayland-sys probes pkg-config for these.
 pkg-config --exists wayland-client 2>/dev/null || packages+=(libwayland-dev)
 pkg-config --exists xkbcommon 2>/dev/null || packages+=(libxkbcommon-dev)
