@@ -23,6 +23,9 @@ pub struct TokenRequest<'a> {
     pub signer: &'a Signer,
     /// Algorithm, chain, lifetime.
     pub options: &'a AssertionOptions,
+    /// An assertion signed just before for this request (the test's assertion step): sent with
+    /// the first attempt instead of signing again. Every retry signs a fresh one.
+    pub first_assertion: Option<String>,
 }
 
 /// Posts the token request and interprets Entra's answer.
@@ -32,15 +35,21 @@ pub async fn request_token(
     report: &mut (dyn FnMut(TestEvent) + Send),
     request: &TokenRequest<'_>,
 ) -> Result<TokenGrant, Failure> {
+    let mut first = request.first_assertion.clone();
     let answer = send(ctx, report, || {
-        let claims = AssertionClaims::new(
-            request.client_id,
-            request.token_url,
-            new_jti(),
-            (ctx.now)(),
-            request.options.lifetime_secs,
-        );
-        let assertion = request.signer.sign(&claims, request.options)?;
+        let assertion = match first.take() {
+            Some(assertion) => assertion,
+            None => {
+                let claims = AssertionClaims::new(
+                    request.client_id,
+                    request.token_url,
+                    new_jti(),
+                    (ctx.now)(),
+                    request.options.lifetime_secs,
+                );
+                request.signer.sign(&claims, request.options)?
+            }
+        };
         let form = [
             ("grant_type", "client_credentials"),
             ("client_id", request.client_id),

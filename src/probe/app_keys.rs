@@ -216,6 +216,7 @@ impl<'a> Connection<'a> {
             scope: &self.profile.scope,
             signer,
             options: &self.profile.assertion,
+            first_assertion: None,
         };
         request_token(self.client, &self.ctx(settings, step), report, &request)
             .await

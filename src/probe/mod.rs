@@ -170,7 +170,9 @@ async fn run_steps(
         now(),
         profile.assertion.lifetime_secs,
     );
-    signer
+    // Signed here, where a key that cannot sign is the certificate's fault, and sent with the
+    // token request's first attempt: a cold run signs once (each RSA signature is a millisecond).
+    let assertion = signer
         .sign(&claims, &profile.assertion)
         .map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, signer.details(&profile.assertion, &claims));
@@ -190,6 +192,7 @@ async fn run_steps(
         scope: &profile.scope,
         signer: &signer,
         options: &profile.assertion,
+        first_assertion: Some(assertion),
     };
     let grant = request_token(&client, &ctx(Step::Token), report, &request)
         .await
