@@ -452,3 +452,49 @@ fn an_expired_certificate_cannot_rotate_itself_and_the_fix_is_the_portal() {
     );
     assert_eq!(key_ids(&env).len(), 1);
 }
+
+#[test]
+fn a_remembered_password_opens_the_current_certificate_and_protects_the_new_pfx() {
+    use certconnect::core::retry::RetryTiming;
+    use certconnect::probe::{RotateJob, rotate};
+    let env = Env::new();
+    let entry = "pfx-password/rotation-test".to_owned();
+    env.vault.store().set(&entry, PASSWORD.as_bytes()).unwrap();
+    save_profile(&env, |draft| {
+        draft.password = PasswordSource::CredentialStore {
+            entry: entry.clone(),
+        };
+    });
+    let profile = store(&env).get("connector").unwrap().profile;
+    let job = RotateJob {
+        store: store(&env),
+        profile,
+        password: None,
+        new_password: None,
+        days: 30,
+        remove_key_id: None,
+        vault: Some(env.vault.clone()),
+        timing: RetryTiming {
+            base: std::time::Duration::from_millis(20),
+            cap: std::time::Duration::from_secs(1),
+        },
+    };
+    let done = env
+        .rt
+        .block_on(rotate(job, &mut |_| {}, &Default::default()))
+        .map_err(|e| e.error.failure)
+        .unwrap();
+    // The profile still reads its password from the same entry, which opens the new PFX.
+    let saved = store(&env).get("connector").unwrap().profile;
+    assert_eq!(
+        saved.certificate.password(),
+        &PasswordSource::CredentialStore { entry }
+    );
+    let pfx = std::fs::read(done.new_pfx.unwrap()).unwrap();
+    assert!(
+        openssl::pkcs12::Pkcs12::from_der(&pfx)
+            .unwrap()
+            .parse2(PASSWORD)
+            .is_ok()
+    );
+}

@@ -150,10 +150,19 @@ async fn run(
     clock.done(report, loaded.details);
 
     let clock = StepClock::start(Step::NewCertificate, report);
+    // The current password: given, or remembered in the credential store (the load read it
+    // there too).
+    let current_password = match &job.password {
+        Some(password) => Some(password.clone()),
+        None => {
+            certificate::remembered_password(profile.certificate.password(), job.vault.as_deref())
+                .map_err(|(f, input)| clock.fail(report, f, input))?
+        }
+    };
     let password = job
         .new_password
         .clone()
-        .or_else(|| job.password.clone())
+        .or(current_password)
         .filter(|p| !p.is_empty())
         .ok_or_else(|| {
             clock.fail(report, Failure {
