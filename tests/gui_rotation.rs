@@ -176,3 +176,42 @@ fn a_rotation_can_be_cancelled_before_the_upload_and_nothing_is_registered() {
         matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path == &env.pfx)
     );
 }
+
+#[test]
+fn opening_another_profile_mid_rotation_lets_it_finish_and_reports_it_as_a_status_line() {
+    let env = Env::new();
+    let mut other = env.draft();
+    other.name = "Other".into();
+    certconnect::store::ProfileStore::at(env.ws.path("profiles"))
+        .save(&other.parse().unwrap())
+        .unwrap();
+    let mut g = open_connector(&env, OBJECT_ID, "root");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    // The upload (a Graph call) is quick, the test with the new certificate slow: there is time
+    // to open another profile after the upload.
+    for delay in [100, 2000] {
+        env.sandbox.push_fault(certconnect::sandbox::Fault {
+            target: certconnect::sandbox::FaultTarget::Graph,
+            kind: certconnect::sandbox::FaultKind::Slow(std::time::Duration::from_millis(delay)),
+        });
+    }
+    g.button("Rotate certificate…");
+    g.button("Start rotation");
+    g.wait_until(|_| env.sandbox.key_credentials(OBJECT_ID).len() == 2);
+    g.click("Other");
+    assert_eq!(g.h.state().draft().name, "Other");
+    assert!(g.h.state().is_rotating(), "the rotation goes on");
+    assert!(
+        g.h.query_by_label_contains("Upload to the app registration")
+            .is_none()
+    );
+    g.wait_until(|app| !app.is_rotating());
+    g.settle();
+    g.h.get_by_label_contains("'Connector': Rotated: the profile uses");
+    assert_eq!(g.h.state().draft().name, "Other");
+    let saved = g.store.get("Connector").unwrap().profile;
+    assert!(
+        matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path != &env.pfx)
+    );
+}
