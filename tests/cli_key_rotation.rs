@@ -498,3 +498,65 @@ fn a_remembered_password_opens_the_current_certificate_and_protects_the_new_pfx(
             .is_ok()
     );
 }
+
+#[test]
+fn a_failed_removal_after_the_switch_says_the_profile_uses_the_new_key() {
+    let env = Env::new();
+    save_profile(&env, |_| {});
+    let output = run(
+        &env,
+        &[
+            "cert",
+            "rotate",
+            "connector",
+            "--password-env",
+            "P",
+            "--remove-old",
+        ],
+        &[
+            "--old-key-id".into(),
+            "00000000-1111-4222-8333-444444444444".into(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(text.contains("[FAIL] Remove the old key"), "{text}");
+    assert!(
+        text.contains("The profile uses the new certificate"),
+        "{text}"
+    );
+    assert!(!text.contains("still uses the old one"), "{text}");
+    let saved = store(&env).get("connector").unwrap().profile;
+    assert!(
+        matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path != &env.pfx)
+    );
+}
+
+#[test]
+fn an_upload_whose_answer_is_lost_says_the_key_may_be_registered() {
+    let env = Env::new();
+    let (cert, _) = new_key(&env, "next");
+    // The token request is answered; the addKey connection is closed without an answer.
+    env.sandbox.push_fault(certconnect::sandbox::Fault {
+        target: certconnect::sandbox::FaultTarget::Graph,
+        kind: certconnect::sandbox::FaultKind::Drop,
+    });
+    let mut extra = connection(&env);
+    extra.extend(["--new", s(&cert), "--json"].map(str::to_owned));
+    let output = run(&env, &["cert", "upload"], &extra);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let answer = json(&output);
+    assert_eq!(answer["error"]["step"], "upload");
+    let hint = answer["error"]["hint"].as_str().unwrap();
+    assert!(hint.contains("may have been registered"), "{hint}");
+    assert!(hint.contains(&env.ws.openssl_sha1(&cert)), "{hint}");
+    // Not retried: one addKey request only.
+    assert_eq!(
+        env.sandbox
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/addKey"))
+            .count(),
+        1
+    );
+}

@@ -215,3 +215,40 @@ fn opening_another_profile_mid_rotation_lets_it_finish_and_reports_it_as_a_statu
         matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path != &env.pfx)
     );
 }
+
+#[test]
+fn a_profile_reopened_mid_rotation_shows_the_new_certificate_once_it_is_switched() {
+    let env = Env::new();
+    let mut other = env.draft();
+    other.name = "Other".into();
+    certconnect::store::ProfileStore::at(env.ws.path("profiles"))
+        .save(&other.parse().unwrap())
+        .unwrap();
+    let mut g = open_connector(&env, OBJECT_ID, "root");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    for delay in [100, 2000] {
+        env.sandbox.push_fault(certconnect::sandbox::Fault {
+            target: certconnect::sandbox::FaultTarget::Graph,
+            kind: certconnect::sandbox::FaultKind::Slow(std::time::Duration::from_millis(delay)),
+        });
+    }
+    g.button("Rotate certificate…");
+    g.button("Start rotation");
+    g.wait_until(|_| env.sandbox.key_credentials(OBJECT_ID).len() == 2);
+    // Away and back: the form is read again from the saved profile, still the old certificate.
+    g.click("Other");
+    g.click("Connector");
+    assert!(g.h.state().is_rotating());
+    assert_eq!(g.h.state().draft().pfx_path, env.pfx.display().to_string());
+    g.wait_until(|app| !app.is_rotating());
+    g.settle();
+    let saved = g.store.get("Connector").unwrap().profile;
+    let CertificateSource::PfxFile { path, .. } = &saved.certificate else {
+        panic!("{:?}", saved.certificate);
+    };
+    assert_ne!(path, &env.pfx);
+    // The open form follows the saved profile: a Save now cannot write the old PFX back.
+    assert_eq!(g.h.state().draft().pfx_path, path.display().to_string());
+    assert!(!g.h.state().is_dirty());
+}

@@ -119,7 +119,13 @@ pub async fn change_key(
         cancel,
     };
     let token = connection.token(&signer, report).await?;
-    connection.change(&signer, &token, &change, report).await
+    // Once sent, a key change is not abandoned by Ctrl+C: its answer says whether it happened.
+    let never = CancellationToken::new();
+    let sending = Connection {
+        cancel: &never,
+        ..connection.reborrow()
+    };
+    sending.change(&signer, &token, &change, report).await
 }
 
 /// What to do when the current certificate has expired.
@@ -139,7 +145,7 @@ pub(crate) fn object_id(profile: &Profile) -> Result<&str, Failure> {
     profile.object_id.as_deref().ok_or_else(|| Failure {
         code: "object_id_missing".into(),
         message: "the profile has no Application object ID, which Graph's addKey and removeKey need".into(),
-        hint: "Copy 'Object ID' from the app registration's Overview page in the Entra admin center (not the Application (client) ID) into the profile's Application object ID, or give --object-id.".into(),
+        hint: "Copy 'Object ID' from the app registration's Overview page in the Entra admin center (not the Application (client) ID) into the profile's Application object ID (General tab; `cert upload` and `cert remove-key` also take --object-id).".into(),
         ..Failure::default()
     })
 }
@@ -287,7 +293,21 @@ impl<'a> Connection<'a> {
             },
         )
         .await
-        .map_err(|f| clock.fail(report, explain(action, f), false))?;
+        .map_err(|f| {
+            let f = explain(action, f);
+            let f = match (&changed.thumbprint_sha1, f.status) {
+                // No answer came back: Graph may have carried the call out all the same.
+                (Some(thumbprint), None) if f.code != "cancelled" => Failure {
+                    hint: format!(
+                        "{} The certificate may have been registered before the answer was lost: check the app registration's Certificates for thumbprint {thumbprint} before uploading it again.",
+                        f.hint
+                    ),
+                    ..f
+                },
+                _ => f,
+            };
+            clock.fail(report, f, false)
+        })?;
         let mut details = Vec::new();
         if action == KeyAction::Add {
             changed.key_id = answer

@@ -99,13 +99,21 @@ pub async fn rotate(
     match run(&job, &mut done, report, cancel).await {
         Ok(()) => Ok(done),
         Err(error) => {
-            if let Some(added) = &done.added {
+            let message = match (&done.added, done.switched) {
+                (Some(added), false) => Some(format!(
+                    "The new certificate stays registered on the app (key ID {}); the profile still uses the old one. Remove the key with `certconnect cert remove-key --key-id {}` or in the portal if you do not retry.",
+                    added.key_id, added.key_id
+                )),
+                (Some(added), true) => Some(format!(
+                    "The profile uses the new certificate (key ID {}); the old key was not removed. Remove it with `certconnect cert remove-key` signed by the new certificate, or in the portal — not the new key.",
+                    added.key_id
+                )),
+                (None, _) => None,
+            };
+            if let Some(message) = message {
                 report(TestEvent::Warning {
                     step: error.step,
-                    message: format!(
-                        "The new certificate stays registered on the app (key ID {}); the profile still uses the old one. Remove the key with `certconnect cert remove-key --key-id {}` or in the portal if you do not retry.",
-                        added.key_id, added.key_id
-                    ),
+                    message,
                 });
             }
             Err(RotateError { error, done })
@@ -120,9 +128,10 @@ async fn run(
     cancel: &CancellationToken,
 ) -> Result<(), ProbeError> {
     let profile = &job.profile;
-    // The test connection has its own timeout; the wait for Entra is on top of it.
-    let deadline =
-        Instant::now() + Duration::from_secs(u64::from(profile.timeout_secs)) * 2 + ENTRA_WAIT_MAX;
+    // Each phase gets the profile's timeout from when it starts (the wait for Entra a minute
+    // more): a slow early phase never leaves a later one, after the upload, without time.
+    let timeout = Duration::from_secs(u64::from(profile.timeout_secs));
+    let deadline = Instant::now() + timeout;
     let clock = StepClock::start(Step::Profile, report);
     let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
     let current_file =
@@ -203,7 +212,7 @@ async fn run(
         profile,
         object_id,
         timing: job.timing,
-        deadline,
+        deadline: Instant::now() + timeout,
         cancel,
     };
     let token = connection.token(&signer, report).await?;
@@ -223,6 +232,18 @@ async fn run(
     };
     done.added = Some(upload.change(&signer, &token, &add, report).await?);
     drop(token);
+    // A cancel that arrived while the upload ran was meant for before it (the app offers Cancel
+    // only until the upload starts): the rotation goes on, so the key does not stay unused.
+    let after_upload = if cancel.is_cancelled() {
+        &never
+    } else {
+        cancel
+    };
+    let connection = Connection {
+        deadline: Instant::now() + timeout + ENTRA_WAIT_MAX,
+        cancel: after_upload,
+        ..connection.reborrow()
+    };
 
     let new_credential = crate::cert::Credential {
         certificate: made.pair.certificate.clone(),
@@ -247,7 +268,7 @@ async fn run(
         clients: None,
     };
     let mut ignore = |_event: TestEvent| {};
-    match super::run(probe, &mut ignore, cancel).await {
+    match super::run(probe, &mut ignore, after_upload).await {
         Ok(summary) => {
             let mut details = vec![Detail::new("Result", "Connected")];
             details.extend(summary.site.map(|site| Detail::new("Site", site)));
@@ -290,7 +311,11 @@ async fn run(
         let remove = KeyChange::Remove {
             key_id: key_id.clone(),
         };
-        connection
+        let remove_connection = Connection {
+            deadline: Instant::now() + timeout,
+            ..connection.reborrow()
+        };
+        remove_connection
             .change(&new_signer, &new_token, &remove, report)
             .await?;
         done.removed_key_id = Some(key_id.clone());

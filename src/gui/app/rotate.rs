@@ -182,7 +182,14 @@ impl CertconnectApp {
             }
             return;
         };
-        let switched = result.as_ref().ok().and_then(|r| r.profile.clone());
+        // Switched even when a later step (removing the old key) failed.
+        let switched = match &result {
+            Ok(rotation) => rotation.profile.clone(),
+            Err(failed) => failed.done.profile.clone(),
+        };
+        if let Some(saved) = switched {
+            self.take_switched(&saved, new_password);
+        }
         if !current {
             let text = match &result {
                 Ok(rotation) => format!("'{name}': {}", crate::report::rotated_sentence(rotation)),
@@ -197,14 +204,37 @@ impl CertconnectApp {
         if let Some(run) = &mut self.run {
             run.finish_rotation(result);
         }
-        if let Some(saved) = switched {
-            // The form shows the profile as saved now: the new PFX, loaded by the card.
-            self.draft = ProfileDraft::from(&saved);
-            self.baseline = self.draft.clone();
-            if let Some(password) = new_password {
-                self.dialog.password = Zeroizing::new(password.expose().to_owned());
-            }
-            self.card.inputs = None;
+    }
+
+    /// The rotation switched `saved` to the new certificate: if that profile is open (whether or
+    /// not it was reopened meanwhile), the form's certificate becomes the saved one, so a later
+    /// Save never writes the old certificate back. Unsaved edits to other fields stay.
+    fn take_switched(
+        &mut self,
+        saved: &crate::core::profile::Profile,
+        new_password: Option<Secret>,
+    ) {
+        if self.saved_id.as_deref() != Some(saved.id.as_str()) {
+            return;
         }
+        let fresh = ProfileDraft::from(saved);
+        if self.is_dirty() {
+            for draft in [&mut self.draft, &mut self.baseline] {
+                draft.cert_kind = fresh.cert_kind;
+                draft.pfx_path.clone_from(&fresh.pfx_path);
+                draft.keystore_alias.clone_from(&fresh.keystore_alias);
+                draft.pem_cert_path.clone_from(&fresh.pem_cert_path);
+                draft.pem_key_path.clone_from(&fresh.pem_key_path);
+                draft.password = fresh.password.clone();
+                draft.certificate_info.clone_from(&fresh.certificate_info);
+            }
+        } else {
+            self.draft = fresh.clone();
+            self.baseline = fresh;
+        }
+        if let Some(password) = new_password {
+            self.dialog.password = Zeroizing::new(password.expose().to_owned());
+        }
+        self.card.inputs = None;
     }
 }
