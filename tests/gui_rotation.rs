@@ -38,6 +38,30 @@ fn open_connector(env: &Env, object_id: &str, site: &str) -> gui_harness::Gui<'s
     g
 }
 
+/// "Connector" being rotated, past its upload, with a second saved profile "Other" to open. The
+/// upload (a Graph call) is quick, the test with the new certificate slow: there is time to open
+/// another profile after the upload.
+fn rotating_with_another_profile(env: &Env) -> gui_harness::Gui<'static> {
+    let mut other = env.draft();
+    other.name = "Other".into();
+    certconnect::store::ProfileStore::at(env.ws.path("profiles"))
+        .save(&other.parse().unwrap())
+        .unwrap();
+    let mut g = open_connector(env, OBJECT_ID, "root");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    for delay in [100, 2000] {
+        env.sandbox.push_fault(certconnect::sandbox::Fault {
+            target: certconnect::sandbox::FaultTarget::Graph,
+            kind: certconnect::sandbox::FaultKind::Slow(std::time::Duration::from_millis(delay)),
+        });
+    }
+    g.button("Rotate certificate…");
+    g.button("Start rotation");
+    g.wait_until(|_| env.sandbox.key_credentials(OBJECT_ID).len() == 2);
+    g
+}
+
 #[test]
 fn rotating_in_the_app_switches_the_saved_profile_after_the_new_certificate_connects() {
     let env = Env::with(|config| config.key_propagation = std::time::Duration::from_millis(300));
@@ -180,25 +204,7 @@ fn a_rotation_can_be_cancelled_before_the_upload_and_nothing_is_registered() {
 #[test]
 fn opening_another_profile_mid_rotation_lets_it_finish_and_reports_it_as_a_status_line() {
     let env = Env::new();
-    let mut other = env.draft();
-    other.name = "Other".into();
-    certconnect::store::ProfileStore::at(env.ws.path("profiles"))
-        .save(&other.parse().unwrap())
-        .unwrap();
-    let mut g = open_connector(&env, OBJECT_ID, "root");
-    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
-    g.settle();
-    // The upload (a Graph call) is quick, the test with the new certificate slow: there is time
-    // to open another profile after the upload.
-    for delay in [100, 2000] {
-        env.sandbox.push_fault(certconnect::sandbox::Fault {
-            target: certconnect::sandbox::FaultTarget::Graph,
-            kind: certconnect::sandbox::FaultKind::Slow(std::time::Duration::from_millis(delay)),
-        });
-    }
-    g.button("Rotate certificate…");
-    g.button("Start rotation");
-    g.wait_until(|_| env.sandbox.key_credentials(OBJECT_ID).len() == 2);
+    let mut g = rotating_with_another_profile(&env);
     g.click("Other");
     assert_eq!(g.h.state().draft().name, "Other");
     assert!(g.h.state().is_rotating(), "the rotation goes on");
@@ -219,23 +225,7 @@ fn opening_another_profile_mid_rotation_lets_it_finish_and_reports_it_as_a_statu
 #[test]
 fn a_profile_reopened_mid_rotation_shows_the_new_certificate_once_it_is_switched() {
     let env = Env::new();
-    let mut other = env.draft();
-    other.name = "Other".into();
-    certconnect::store::ProfileStore::at(env.ws.path("profiles"))
-        .save(&other.parse().unwrap())
-        .unwrap();
-    let mut g = open_connector(&env, OBJECT_ID, "root");
-    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
-    g.settle();
-    for delay in [100, 2000] {
-        env.sandbox.push_fault(certconnect::sandbox::Fault {
-            target: certconnect::sandbox::FaultTarget::Graph,
-            kind: certconnect::sandbox::FaultKind::Slow(std::time::Duration::from_millis(delay)),
-        });
-    }
-    g.button("Rotate certificate…");
-    g.button("Start rotation");
-    g.wait_until(|_| env.sandbox.key_credentials(OBJECT_ID).len() == 2);
+    let mut g = rotating_with_another_profile(&env);
     // Away and back: the form is read again from the saved profile, still the old certificate.
     g.click("Other");
     g.click("Connector");

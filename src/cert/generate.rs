@@ -18,6 +18,20 @@ pub struct KeyPair {
     pub key: PKey<Private>,
 }
 
+impl KeyPair {
+    /// The pair as a loaded credential, as if read back from the PFX it is written to.
+    pub fn credential(&self) -> super::Credential {
+        super::Credential {
+            certificate: self.certificate.clone(),
+            private_key: Some(self.key.clone()),
+            chain: Vec::new(),
+            key_matches: Some(true),
+            format: super::FileFormat::Pkcs12,
+            in_place_key: None,
+        }
+    }
+}
+
 /// A self-signed RSA certificate for signing client assertions: SHA-256, digitalSignature usage.
 pub fn self_signed(common_name: &str, key_bits: u32, days: u32) -> Result<KeyPair, ErrorStack> {
     self_signed_with_subject(&[("CN".into(), common_name.into())], key_bits, days)

@@ -48,15 +48,7 @@ fn make(args: &NewCertArgs) -> Result<(), String> {
     if let Some(name) = &args.store_as {
         let vault =
             crate::secrets::open_os_store().and_then(crate::secrets::Vault::open_default)?;
-        let credential = crate::cert::Credential {
-            certificate: made.pair.certificate.clone(),
-            private_key: Some(made.pair.key.clone()),
-            chain: Vec::new(),
-            key_matches: Some(true),
-            format: crate::cert::FileFormat::Pkcs12,
-            in_place_key: None,
-        };
-        let stored = vault.import(name, &credential)?;
+        let stored = vault.import(name, &made.pair.credential())?;
         outln!(
             "Also kept in the {} as '{}': profiles can use it without the PFX file.",
             vault.store().name(),

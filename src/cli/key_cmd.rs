@@ -10,7 +10,6 @@ use super::args::{
 use super::test_print::Printer;
 use super::{Outcome, password, print};
 use crate::cert::LoadOptions;
-use crate::core::draft::ProfileDraft;
 use crate::core::event::TestEvent;
 use crate::core::guid::normalize_guid;
 use crate::core::profile::Profile;
@@ -155,16 +154,7 @@ where
 fn connection(
     args: &KeyConnectionArgs,
 ) -> Result<(Profile, Option<crate::secret::Secret>), String> {
-    let mut draft = match &args.profile {
-        Some(name) => {
-            let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
-            ProfileDraft::from(&store.get(name).map_err(|e| e.to_string())?.profile)
-        }
-        None => ProfileDraft {
-            name: "command line".into(),
-            ..ProfileDraft::default()
-        },
-    };
+    let mut draft = super::test_cmd::starting_draft(args.profile.as_deref())?;
     if let Some(object_id) = &args.object_id {
         draft.object_id.clone_from(object_id);
     }
@@ -192,12 +182,17 @@ fn connection(
     Ok((profile, password))
 }
 
+/// The new certificate's password, from `--new-password-env` (standard input is the current one's).
+fn new_password(var: Option<&String>) -> Result<Option<crate::secret::Secret>, String> {
+    password::read(&PasswordArgs {
+        password_env: var.cloned(),
+        password_stdin: false,
+    })
+}
+
 /// The public certificate of `--new`: a .cer, PEM or PFX (opened with --new-password-env).
 fn new_certificate(args: &UploadArgs) -> Result<openssl::x509::X509, String> {
-    let password = password::read(&PasswordArgs {
-        password_env: args.new_password_env.clone(),
-        password_stdin: false,
-    })?;
+    let password = new_password(args.new_password_env.as_ref())?;
     let credential = crate::cert::load_file(
         &args.new_cert,
         LoadOptions {
@@ -255,10 +250,7 @@ fn rotate_job(args: &RotateArgs) -> Result<RotateJob, String> {
         None => None,
     };
     let password = password::read(&args.password)?;
-    let new_password = password::read(&PasswordArgs {
-        password_env: args.new_password_env.clone(),
-        password_stdin: false,
-    })?;
+    let new_password = new_password(args.new_password_env.as_ref())?;
     let vault = super::test_cmd::needs_credential_store(&profile, false)
         .then(super::test_cmd::open_vault)
         .transpose()?;

@@ -185,7 +185,12 @@ fn remember_password(profile_id: &str, password: &Secret, vault: &Vault) -> Resu
 
 /// The profile to test: the saved one (or the defaults), with every given flag applied, checked.
 fn build_profile(args: &TestArgs) -> Result<Profile, String> {
-    let draft = match &args.profile {
+    with_flags(starting_draft(args.profile.as_deref())?, args)
+}
+
+/// The form flags are applied to: the saved profile `name`, or the defaults.
+pub(super) fn starting_draft(name: Option<&str>) -> Result<ProfileDraft, String> {
+    Ok(match name {
         Some(name) => {
             let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
             ProfileDraft::from(&store.get(name).map_err(|e| e.to_string())?.profile)
@@ -194,8 +199,7 @@ fn build_profile(args: &TestArgs) -> Result<Profile, String> {
             name: "command line".into(),
             ..ProfileDraft::default()
         },
-    };
-    with_flags(draft, args)
+    })
 }
 
 /// `draft` with every given flag applied, checked.

@@ -39,20 +39,7 @@ pub async fn get_json(
         Ok(builder)
     })
     .await?;
-    if !answer.is_success() {
-        return Err(graph_response::failure(answer.status, &answer.body));
-    }
-    serde_json::from_slice(&answer.body).map_err(|_| Failure {
-        code: "not_json".into(),
-        message: format!(
-            "Graph answered HTTP {} with a body that is not JSON: \"{}\"",
-            answer.status,
-            crate::core::token_response::snippet(&answer.body)
-        ),
-        hint: "Check the Graph URL and the proxy settings.".into(),
-        status: Some(answer.status),
-        ..Failure::default()
-    })
+    graph_json(&answer)
 }
 
 /// POSTs the JSON body `make_body` builds (again for every attempt, so that each carries a fresh
@@ -79,11 +66,17 @@ pub async fn post_json(
             .body(body.to_string()))
     })
     .await?;
+    if answer.is_success() && answer.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Value::Null);
+    }
+    graph_json(&answer)
+}
+
+/// A Graph answer's JSON: its error as a failure with code and request-id, or a body that is not
+/// JSON as such.
+fn graph_json(answer: &super::send::Answer) -> Result<serde_json::Value, Failure> {
     if !answer.is_success() {
         return Err(graph_response::failure(answer.status, &answer.body));
-    }
-    if answer.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(serde_json::Value::Null);
     }
     serde_json::from_slice(&answer.body).map_err(|_| Failure {
         code: "not_json".into(),

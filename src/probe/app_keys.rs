@@ -88,27 +88,18 @@ pub async fn change_key(
     let deadline = Instant::now() + std::time::Duration::from_secs(u64::from(profile.timeout_secs));
     let clock = StepClock::start(Step::Profile, report);
     let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
-    let client = build_client(
-        profile.ca_file.as_deref(),
-        crate::core::url_rules::is_loopback(&profile.authority.token_url)
-            && crate::core::url_rules::is_loopback(&profile.graph_url),
-    )
-    .map_err(|f| clock.fail(report, f, true))?;
+    let client = key_client(profile).map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, settings_details(profile, object_id));
 
-    let clock = StepClock::start(Step::Certificate, report);
-    let loaded = certificate::load(
+    let (_, signer) = signing_certificate(
         profile,
         job.password.clone(),
         job.vault.clone(),
-        system_now(),
         deadline,
         cancel,
+        report,
     )
-    .await
-    .map_err(|(f, input)| clock.fail(report, signing_certificate_failure(f), input))?;
-    let signer = Signer::new(&loaded.credential).map_err(|f| clock.fail(report, f, true))?;
-    clock.done(report, loaded.details);
+    .await?;
 
     let connection = Connection {
         client: &client,
@@ -131,13 +122,38 @@ pub async fn change_key(
 /// What to do when the current certificate has expired.
 const EXPIRED_HINT: &str = "An expired certificate cannot sign the proof Graph asks for, so the app cannot rotate it itself. Make a certificate (Certificate tab → New certificate, or `certconnect cert new`), upload its .cer once in the portal (App registrations → Certificates & secrets → Upload certificate) and point the profile at it; rotate from then on.";
 
-/// A failure to load the certificate that signs a key change, with the fix for an expired one:
-/// Graph takes a proof only from a valid certificate, so this one can no longer sign it.
-pub(crate) fn signing_certificate_failure(mut failure: Failure) -> Failure {
-    if failure.code == "expired" {
-        failure.hint = EXPIRED_HINT.into();
-    }
-    failure
+/// The client for key calls: only a `ca_file` is trusted when every host is this machine.
+pub(crate) fn key_client(profile: &Profile) -> Result<reqwest::Client, Failure> {
+    build_client(
+        profile.ca_file.as_deref(),
+        crate::core::url_rules::is_loopback(&profile.authority.token_url)
+            && crate::core::url_rules::is_loopback(&profile.graph_url),
+    )
+}
+
+/// The Certificate step of a key change: the profile's current certificate, loaded and checked,
+/// and its signer. An expired one gets the fix for it: Graph takes a proof only from a valid
+/// certificate, so this one can no longer sign it.
+pub(crate) async fn signing_certificate(
+    profile: &Profile,
+    password: Option<Secret>,
+    vault: Option<std::sync::Arc<crate::secrets::Vault>>,
+    deadline: Instant,
+    cancel: &CancellationToken,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+) -> Result<(crate::cert::Credential, Signer), ProbeError> {
+    let clock = StepClock::start(Step::Certificate, report);
+    let loaded = certificate::load(profile, password, vault, system_now(), deadline, cancel)
+        .await
+        .map_err(|(mut f, input)| {
+            if f.code == "expired" {
+                f.hint = EXPIRED_HINT.into();
+            }
+            clock.fail(report, f, input)
+        })?;
+    let signer = Signer::new(&loaded.credential).map_err(|f| clock.fail(report, f, true))?;
+    clock.done(report, loaded.details);
+    Ok((loaded.credential, signer))
 }
 
 /// The Application object ID a key change needs.

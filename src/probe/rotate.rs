@@ -18,7 +18,9 @@ use serde::Serialize;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::app_keys::{Connection, KeyChange, KeyChanged, object_id, signing_certificate_failure};
+use super::app_keys::{
+    Connection, KeyChange, KeyChanged, key_client, object_id, signing_certificate,
+};
 use super::step_clock::StepClock;
 use super::{ProbeError, ProbeJob, certificate, system_now};
 use crate::assertion::Signer;
@@ -27,7 +29,6 @@ use crate::core::profile::{CertificateSource, PasswordSource, Profile};
 use crate::core::retry::{RetryMode, RetrySettings, RetryTiming};
 use crate::core::time_fmt::rfc3339;
 use crate::core::token_response::AccessToken;
-use crate::net::build_client;
 use crate::ops::{KEY_SIZES, NewCertificate, NewCertificateRequest, new_certificate};
 use crate::secret::Secret;
 use crate::store::ProfileStore;
@@ -136,27 +137,18 @@ async fn run(
     let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
     let current_file =
         rotatable_file(&profile.certificate).map_err(|f| clock.fail(report, f, true))?;
-    let client = build_client(
-        profile.ca_file.as_deref(),
-        crate::core::url_rules::is_loopback(&profile.authority.token_url)
-            && crate::core::url_rules::is_loopback(&profile.graph_url),
-    )
-    .map_err(|f| clock.fail(report, f, true))?;
+    let client = key_client(profile).map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, vec![Detail::new("Object ID", object_id)]);
 
-    let clock = StepClock::start(Step::Certificate, report);
-    let loaded = certificate::load(
+    let (current, signer) = signing_certificate(
         profile,
         job.password.clone(),
         job.vault.clone(),
-        system_now(),
         deadline,
         cancel,
+        report,
     )
-    .await
-    .map_err(|(f, input)| clock.fail(report, signing_certificate_failure(f), input))?;
-    let signer = Signer::new(&loaded.credential).map_err(|f| clock.fail(report, f, true))?;
-    clock.done(report, loaded.details);
+    .await?;
 
     let clock = StepClock::start(Step::NewCertificate, report);
     // The current password: given, or remembered in the credential store (the load read it
@@ -181,8 +173,7 @@ async fn run(
                 ..Failure::default()
             }, true)
         })?;
-    let request =
-        new_certificate_request(&loaded.credential, current_file, job.days, password.clone());
+    let request = new_certificate_request(&current, current_file, job.days, password.clone());
     let made = tokio::task::spawn_blocking(move || {
         new_certificate(&request).map(|made| (made, request.pfx, request.cer))
     })
@@ -245,15 +236,7 @@ async fn run(
         ..connection.reborrow()
     };
 
-    let new_credential = crate::cert::Credential {
-        certificate: made.pair.certificate.clone(),
-        private_key: Some(made.pair.key.clone()),
-        chain: Vec::new(),
-        key_matches: Some(true),
-        format: crate::cert::FileFormat::Pkcs12,
-        in_place_key: None,
-    };
-    let new_signer = Signer::new(&new_credential)
+    let new_signer = Signer::new(&made.pair.credential())
         .map_err(|f| StepClock::start(Step::WaitForEntra, report).fail(report, f, false))?;
     let new_token = wait_for_entra(&connection, &new_signer, report).await?;
 
