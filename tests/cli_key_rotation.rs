@@ -328,6 +328,16 @@ fn rotate_switches_the_profile_after_entra_accepts_and_the_test_passes() {
             alias: None,
         }
     );
+    // Its remembered facts (the list's expiry badge, `profile show`) are the new certificate's.
+    let info = saved.certificate_info.expect("certificate facts saved");
+    assert_eq!(
+        info.thumbprint_sha1,
+        rotation["added"]["thumbprint_sha1"].as_str().unwrap()
+    );
+    assert_eq!(
+        certconnect::core::time_fmt::rfc3339(info.not_after),
+        rotation["added"]["not_after"].as_str().unwrap()
+    );
     assert_eq!(
         key_ids(&env),
         [rotation["added"]["key_id"].as_str().unwrap()]
@@ -526,6 +536,13 @@ fn a_failed_removal_after_the_switch_says_the_profile_uses_the_new_key() {
         "{text}"
     );
     assert!(!text.contains("still uses the old one"), "{text}");
+    // The way out is a command to paste, signed by the profile (now the new certificate).
+    assert!(
+        text.contains(
+            "certconnect cert remove-key 'connector' --key-id 00000000-1111-4222-8333-444444444444"
+        ),
+        "{text}"
+    );
     let saved = store(&env).get("connector").unwrap().profile;
     assert!(
         matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path != &env.pfx)

@@ -194,7 +194,24 @@ fn a_rotation_can_be_cancelled_before_the_upload_and_nothing_is_registered() {
     g.wait_until(CertconnectApp::has_verdict);
     g.settle();
     g.h.get_by_label_contains("Failed at 'Request access token'");
+    g.h.get_by_label_contains(
+        "the rotation was cancelled before the upload: nothing was registered",
+    );
     assert_eq!(env.sandbox.key_credentials(OBJECT_ID).len(), 1);
+    // The new certificate was made before the cancel; registered nowhere, its files are deleted.
+    let folder = env.pfx.parent().unwrap();
+    let mut left: Vec<_> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".pfx") || name.contains(".cer"))
+        .collect();
+    left.sort();
+    let current = env.pfx.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        left.iter()
+            .all(|name| !name.contains(&format!("{}-", current.trim_end_matches(".pfx")))),
+        "{left:?}"
+    );
     let saved = g.store.get("Connector").unwrap().profile;
     assert!(
         matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path == &env.pfx)
@@ -217,9 +234,19 @@ fn opening_another_profile_mid_rotation_lets_it_finish_and_reports_it_as_a_statu
     g.h.get_by_label_contains("'Connector': Rotated: the profile uses");
     assert_eq!(g.h.state().draft().name, "Other");
     let saved = g.store.get("Connector").unwrap().profile;
-    assert!(
-        matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path != &env.pfx)
-    );
+    let CertificateSource::PfxFile { path, .. } = &saved.certificate else {
+        panic!("{:?}", saved.certificate);
+    };
+    assert_ne!(path, &env.pfx);
+    // The saved facts (the list's expiry badge) are the new certificate's, not the old one's.
+    let info = saved.certificate_info.expect("certificate facts saved");
+    let new_cer = std::fs::read(path.with_extension("cer")).unwrap();
+    let digest = openssl::hash::hash(openssl::hash::MessageDigest::sha1(), &new_cer).unwrap();
+    assert_eq!(info.thumbprint_sha1, hex_upper(&digest));
+}
+
+fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 #[test]
@@ -241,4 +268,30 @@ fn a_profile_reopened_mid_rotation_shows_the_new_certificate_once_it_is_switched
     // The open form follows the saved profile: a Save now cannot write the old PFX back.
     assert_eq!(g.h.state().draft().pfx_path, path.display().to_string());
     assert!(!g.h.state().is_dirty());
+}
+
+#[test]
+fn a_failed_removal_after_the_switch_is_a_rotation_with_a_loose_end_not_a_failure() {
+    let env = Env::new();
+    let mut g = open_connector(&env, OBJECT_ID, "root");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    g.button("Rotate certificate…");
+    g.click("Remove the old certificate from the app registration afterwards");
+    let wrong_key_id = "00000000-1111-4222-8333-444444444444";
+    g.field("Old key ID", wrong_key_id);
+    g.button("Start rotation");
+    g.wait_until(CertconnectApp::has_verdict);
+    g.settle();
+    // The headline says what matters: the profile is on the new certificate; then the loose end,
+    // with the command that ties it up.
+    g.h.get_by_label("Rotated; the old key was not removed");
+    let command = format!("certconnect cert remove-key 'Connector' --key-id {wrong_key_id}");
+    assert!(g.h.query_all_by_label_contains(&command).count() > 0);
+    assert!(g.h.query_by_label_contains("Failed at").is_none());
+    assert_eq!(env.sandbox.key_credentials(OBJECT_ID).len(), 2);
+    let saved = g.store.get("Connector").unwrap().profile;
+    assert!(
+        matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path != &env.pfx)
+    );
 }

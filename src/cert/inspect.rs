@@ -9,6 +9,7 @@ use super::load::Credential;
 use super::names::{distinguished_name, unix_seconds};
 use super::select::issued;
 use crate::core::findings::{self, CertFacts, ChainLink, Finding, KeyAlgorithm, Severity};
+use crate::core::profile::CertificateInfo;
 use crate::core::thumbprint::{to_hex, to_jose};
 use crate::core::time_fmt::{days_between, rfc3339};
 
@@ -154,6 +155,15 @@ pub fn inspect(credential: &Credential, now: i64, expected_thumbprint: Option<&s
             .collect(),
         usable: !findings.iter().any(|f| f.severity == Severity::Blocking),
         findings,
+    }
+}
+
+/// The public facts a profile keeps of its certificate, for the list's expiry badge.
+pub fn certificate_info(cert: &X509) -> CertificateInfo {
+    CertificateInfo {
+        subject: distinguished_name(cert.subject_name()),
+        thumbprint_sha1: to_hex(&digest(cert, MessageDigest::sha1())),
+        not_after: unix_seconds(cert.not_after()),
     }
 }
 

@@ -20,7 +20,7 @@ pub use windows_store::StoreEntry;
 pub use detect::FileFormat;
 pub use error::CertError;
 pub use in_place::InPlaceKey;
-pub use inspect::{CertReport, ChainEntry, KeyInfo, inspect};
+pub use inspect::{CertReport, ChainEntry, KeyInfo, certificate_info, inspect};
 pub use load::{Credential, LoadOptions, load_bytes, load_file};
 pub use pkcs12_bounds::MAX_ITERATIONS;
 pub use store_credential::{import_into_windows_store, list_windows_store, open_windows_store};

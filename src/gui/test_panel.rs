@@ -40,7 +40,15 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
         None => {}
         Some(Verdict::Connected(summary)) => connected_ui(ui, summary),
         Some(Verdict::Rotated(rotation)) => {
-            ui.label(RichText::new("Rotated").strong().color(OK));
+            if rotation.removal_failed.is_some() {
+                ui.label(
+                    RichText::new("Rotated; the old key was not removed")
+                        .strong()
+                        .color(WARN),
+                );
+            } else {
+                ui.label(RichText::new("Rotated").strong().color(OK));
+            }
             ui.add(
                 egui::Label::new(crate::report::rotated_sentence(rotation))
                     .wrap()

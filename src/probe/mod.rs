@@ -11,7 +11,7 @@ mod graph_steps;
 mod rotate;
 mod step_clock;
 
-pub use rotate::{ENTRA_WAIT_MAX, RotateError, RotateJob, Rotation, rotate};
+pub use rotate::{ENTRA_WAIT_MAX, RemovalFailed, RotateError, RotateJob, Rotation, rotate};
 
 use std::time::Duration;
 

@@ -25,7 +25,7 @@ use super::step_clock::StepClock;
 use super::{ProbeError, ProbeJob, certificate, system_now};
 use crate::assertion::Signer;
 use crate::core::event::{Detail, Failure, Step, TestEvent};
-use crate::core::profile::{CertificateSource, PasswordSource, Profile};
+use crate::core::profile::{CertificateInfo, CertificateSource, PasswordSource, Profile};
 use crate::core::retry::{RetryMode, RetrySettings, RetryTiming};
 use crate::core::time_fmt::rfc3339;
 use crate::core::token_response::AccessToken;
@@ -79,6 +79,30 @@ pub struct Rotation {
     /// The profile as saved after the switch (the app shows it).
     #[serde(skip)]
     pub profile: Option<Profile>,
+    /// Removing the old key was asked for and failed after the switch: the rotation itself is
+    /// done, with this loose end (the error is reported as the run's error too).
+    #[serde(skip)]
+    pub removal_failed: Option<RemovalFailed>,
+}
+
+/// A removal of the old key that failed after the profile was switched.
+#[derive(Clone, Debug)]
+pub struct RemovalFailed {
+    /// The key ID that was to be removed.
+    pub key_id: String,
+    /// Why it was not.
+    pub failure: Failure,
+}
+
+impl RemovalFailed {
+    /// The command that removes the key, signed by the (switched) profile's new certificate.
+    pub fn command(&self, profile_name: &str) -> String {
+        format!(
+            "certconnect cert remove-key '{}' --key-id {}",
+            profile_name.replace('\'', "'\\''"),
+            self.key_id
+        )
+    }
 }
 
 /// A rotation that stopped: why, and what it had done by then.
@@ -99,15 +123,40 @@ pub async fn rotate(
     let mut done = Rotation::default();
     match run(&job, &mut done, report, cancel).await {
         Ok(()) => Ok(done),
-        Err(error) => {
+        Err(mut error) => {
+            // Stopped before anything was registered (before the upload, or the upload got a
+            // refusal): the new files are of no use, and the PFX holds a private key.
+            let unregistered = done.added.is_none()
+                && (error.step != Step::Upload || error.failure.status.is_some());
+            if unregistered {
+                discard_new_files(&mut done).await;
+                if error.failure.code == crate::net::cancelled().code {
+                    error.failure.message =
+                        "the rotation was cancelled before the upload: nothing was registered on the app, and the new certificate's files were deleted".into();
+                    error.failure.hint = "Rotate again when ready.".into();
+                }
+            }
+            if let (true, Some(key_id)) = (done.switched, &job.remove_key_id) {
+                done.removal_failed = Some(RemovalFailed {
+                    key_id: key_id.clone(),
+                    failure: error.failure.clone(),
+                });
+            }
             let message = match (&done.added, done.switched) {
                 (Some(added), false) => Some(format!(
                     "The new certificate stays registered on the app (key ID {}); the profile still uses the old one. Remove the key with `certconnect cert remove-key --key-id {}` or in the portal if you do not retry.",
                     added.key_id, added.key_id
                 )),
                 (Some(added), true) => Some(format!(
-                    "The profile uses the new certificate (key ID {}); the old key was not removed. Remove it with `certconnect cert remove-key` signed by the new certificate, or in the portal — not the new key.",
-                    added.key_id
+                    "The profile uses the new certificate (key ID {}); the old key was not removed. Remove it with `{}` (check the key ID: the portal's \"Certificate ID\" of the old certificate), or in the portal — not the new key.",
+                    added.key_id,
+                    done.removal_failed.as_ref().map_or_else(
+                        || format!(
+                            "certconnect cert remove-key '{}' --key-id OLD-KEY-ID",
+                            job.profile.name
+                        ),
+                        |removal| removal.command(&job.profile.name),
+                    )
                 )),
                 (None, _) => None,
             };
@@ -240,7 +289,12 @@ async fn run(
         .map_err(|f| StepClock::start(Step::WaitForEntra, report).fail(report, f, false))?;
     let new_token = wait_for_entra(&connection, &new_signer, report).await?;
 
-    let switched = switched_profile(profile, &new_pfx, job.new_password.is_some());
+    let switched = switched_profile(
+        profile,
+        &new_pfx,
+        job.new_password.is_some(),
+        crate::cert::certificate_info(&made.pair.certificate),
+    );
     let clock = StepClock::start(Step::TestNew, report);
     let probe = ProbeJob {
         profile: switched.clone(),
@@ -304,6 +358,22 @@ async fn run(
         done.removed_key_id = Some(key_id.clone());
     }
     Ok(())
+}
+
+/// Deletes the new certificate's files of a rotation that registered nothing. A file that cannot
+/// be deleted stays named in the result, so that it is not forgotten.
+async fn discard_new_files(done: &mut Rotation) {
+    let (pfx, cer) = (done.new_pfx.take(), done.new_cer.take());
+    let remove = |path: Option<PathBuf>| {
+        path.filter(|path| {
+            std::fs::remove_file(path).is_err_and(|e| e.kind() != std::io::ErrorKind::NotFound)
+        })
+    };
+    let (both, kept) = ((pfx.clone(), cer.clone()), (pfx, cer));
+    let kept = tokio::task::spawn_blocking(move || (remove(both.0), remove(both.1)))
+        .await
+        .unwrap_or(kept);
+    (done.new_pfx, done.new_cer) = kept;
 }
 
 /// The file the current certificate is in; rotation writes the new one beside it.
@@ -500,9 +570,16 @@ async fn wait_for_entra(
     }
 }
 
-/// The profile pointing at the new PFX. Its password source stays (the new PFX has the same
-/// password) unless a new password was given or there was none: then it is asked for.
-fn switched_profile(profile: &Profile, new_pfx: &Path, new_password: bool) -> Profile {
+/// The profile pointing at the new PFX, with the new certificate's facts (the list's expiry
+/// badge and `profile show` read them without opening the file). Its password source stays (the
+/// new PFX has the same password) unless a new password was given or there was none: then it is
+/// asked for.
+fn switched_profile(
+    profile: &Profile,
+    new_pfx: &Path,
+    new_password: bool,
+    info: CertificateInfo,
+) -> Profile {
     let current = profile.certificate.password().clone();
     let password = if new_password || current == PasswordSource::None {
         PasswordSource::Ask
@@ -515,6 +592,7 @@ fn switched_profile(profile: &Profile, new_pfx: &Path, new_password: bool) -> Pr
             password,
             alias: None,
         },
+        certificate_info: Some(info),
         ..profile.clone()
     }
 }
@@ -540,6 +618,7 @@ fn save_switched(
     locked
         .save(&Profile {
             certificate: switched.certificate.clone(),
+            certificate_info: switched.certificate_info.clone(),
             ..saved
         })
         .map_err(|e| e.to_string())

@@ -230,11 +230,15 @@ impl RunView {
 
     /// Records the end of a rotation.
     pub fn finish_rotation(&mut self, result: Result<Rotation, RotateError>) {
-        self.end(
-            result
-                .map(|rotation| Verdict::Rotated(Box::new(rotation)))
-                .map_err(|failed| failed.error),
-        );
+        self.end(match result {
+            Ok(rotation) => Ok(Verdict::Rotated(Box::new(rotation))),
+            // The profile was switched and only the removal of the old key failed: the rotation
+            // is done, with that loose end (rotated_sentence says it).
+            Err(failed) if failed.done.removal_failed.is_some() => {
+                Ok(Verdict::Rotated(Box::new(failed.done)))
+            }
+            Err(failed) => Err(failed.error),
+        });
     }
 
     fn end(&mut self, result: Result<Verdict, ProbeError>) {

@@ -89,6 +89,9 @@ fn result_line(run: &RunView) -> String {
     match &run.verdict {
         None => "not finished".into(),
         Some(Verdict::Connected(_)) => "Connected".into(),
+        Some(Verdict::Rotated(rotation)) if rotation.removal_failed.is_some() => {
+            "Rotated; the old key was not removed".into()
+        }
         Some(Verdict::Rotated(_)) => "Rotated".into(),
         Some(Verdict::Failed { step, failure }) => format!(
             "Failed at '{}': {}",
@@ -110,6 +113,18 @@ pub fn rotated_sentence(rotation: &crate::probe::Rotation) -> String {
         .as_ref()
         .map(|k| k.key_id.as_str())
         .unwrap_or_default();
+    if let Some(removal) = &rotation.removal_failed {
+        let name = rotation
+            .profile
+            .as_ref()
+            .map_or("PROFILE", |p| p.name.as_str());
+        return format!(
+            "Rotated: the profile uses {pfx} (key ID {key}), but the old key {} was not removed: {}. Remove it with `{}` (check the key ID: the portal's \"Certificate ID\" of the old certificate), or in the portal — not the new key.",
+            removal.key_id,
+            removal.failure.message,
+            removal.command(name)
+        );
+    }
     match &rotation.removed_key_id {
         Some(old) => {
             format!("Rotated: the profile uses {pfx} (key ID {key}); the old key {old} is removed.")

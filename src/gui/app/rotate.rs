@@ -193,6 +193,10 @@ impl CertconnectApp {
         if !current {
             let text = match &result {
                 Ok(rotation) => format!("'{name}': {}", crate::report::rotated_sentence(rotation)),
+                Err(failed) if failed.done.removal_failed.is_some() => format!(
+                    "'{name}': {}",
+                    crate::report::rotated_sentence(&failed.done)
+                ),
                 Err(failed) => format!(
                     "The rotation of '{name}' stopped at '{}': {}",
                     failed.error.step.label(),
