@@ -30,8 +30,31 @@ fn new_cert(ws: &Workspace, extra: &[&str]) -> std::process::Output {
 #[test]
 fn a_new_certificate_loads_in_openssl_and_in_certconnect() {
     let ws = Workspace::new();
+    let before = time::OffsetDateTime::now_utc().date();
     let output = new_cert(&ws, &["--key-bits", "3072", "--years", "2"]);
+    let after = time::OffsetDateTime::now_utc().date();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Two calendar years: the same date two years on, whatever leap day lies between.
+    let end = std::process::Command::new("openssl")
+        .args(["x509", "-in", s(&ws.path("app.pem")), "-noout", "-enddate"])
+        .args(["-dateopt", "iso_8601"])
+        .output()
+        .unwrap();
+    let end = String::from_utf8_lossy(&end.stdout).into_owned();
+    let two_years_on = |date: time::Date| {
+        date.replace_year(date.year() + 2)
+            .or_else(|_| {
+                date.replace_day(28)
+                    .and_then(|d| d.replace_year(d.year() + 2))
+            })
+            .unwrap()
+    };
+    assert!(
+        [two_years_on(before), two_years_on(after)]
+            .iter()
+            .any(|date| end.contains(&format!("notAfter={date} "))),
+        "{end}"
+    );
     assert!(!stdout(&output).contains(PASSWORD));
     let sha1 = ws.openssl_sha1(&ws.path("app.pem"));
     assert!(
@@ -83,7 +106,9 @@ fn a_new_certificate_loads_in_openssl_and_in_certconnect() {
     assert_eq!(json["subject"], "CN=MyClientAppCert, O=Contoso");
     assert_eq!(json["key"]["bits"], 3072);
     assert_eq!(json["signature_algorithm"], "sha256WithRSAEncryption");
-    assert!((729..=730).contains(&json["days_left"].as_i64().unwrap()));
+    // Two years are 730 or 731 days (a leap day between); a second has passed since.
+    let days = (two_years_on(before) - before).whole_days();
+    assert!((days - 1..=days).contains(&json["days_left"].as_i64().unwrap()));
     assert_eq!(json["thumbprint_sha1"], sha1);
     let codes: Vec<&str> = json["findings"]
         .as_array()

@@ -21,7 +21,7 @@ fn make(args: &NewCertArgs) -> Result<(), String> {
     let subject = parse_subject(&args.subject).map_err(|m| format!("--subject: {m}"))?;
     let days = match (args.days, args.years) {
         (Some(days), _) => days,
-        (None, Some(years)) => years.saturating_mul(365),
+        (None, Some(years)) => crate::core::time_fmt::days_in_years(super::now(), years),
         (None, None) => 365,
     };
     let password = password::read(&args.password)?

@@ -259,7 +259,7 @@ fn rotate_job(args: &RotateArgs) -> Result<RotateJob, String> {
         profile,
         password,
         new_password,
-        days: args.years.saturating_mul(365),
+        days: crate::core::time_fmt::days_in_years(super::now(), args.years),
         remove_key_id,
         vault,
         timing: RetryTiming::default(),

@@ -125,7 +125,7 @@ impl CertconnectApp {
             profile: profile.clone(),
             password: password.clone(),
             new_password: new_password.clone(),
-            days: prompt.years.saturating_mul(365),
+            days: crate::core::time_fmt::days_in_years(probe::system_now(), prompt.years),
             remove_key_id: remove_key_id.clone(),
             vault: self.deps.vault.as_ref().ok().cloned(),
             timing: self.deps.timing,
