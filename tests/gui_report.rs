@@ -164,6 +164,9 @@ fn a_retry_shows_under_its_own_step() {
     g.test_connection();
     g.h.get_by_label("Connected");
     let note = top(&g, "HTTP 503; retry 1 in 20 ms");
-    assert!(top(&g, "Request access token (") < note, "below its step");
-    assert!(note < top(&g, "Read site ("), "above the next step");
+    assert!(
+        top(&g, "Request access token: done in") < note,
+        "below its step"
+    );
+    assert!(note < top(&g, "Read site: done in"), "above the next step");
 }

@@ -65,6 +65,18 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
     }
 }
 
+/// Brings a step that just started into view, once: in a small window the running step would
+/// otherwise sit below the visible part while the finished ones fill it. Scrolling every frame
+/// would fight the admin's own scrolling.
+fn scroll_to_once(ui: &egui::Ui, row: &egui::Response, step: Step) {
+    let key = egui::Id::unique("certconnect-test-panel-scrolled-to");
+    let shown = ui.ctx().data(|d| d.get_temp::<&'static str>(key)) == Some(step.name());
+    if !shown {
+        row.scroll_to_me(None);
+        ui.ctx().data_mut(|d| d.insert_temp(key, step.name()));
+    }
+}
+
 /// A label that wraps to the width it is given.
 fn wrapped(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
     ui.add(egui::Label::new(text).wrap())
@@ -72,24 +84,36 @@ fn wrapped(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Respon
 
 fn step_ui(ui: &mut egui::Ui, view: &StepView) {
     let label = view.step.label();
-    ui.horizontal(|ui| match &view.state {
+    // The mark says the state to the eye; the row's accessible name says it to a screen reader.
+    let row = ui.horizontal(|ui| match &view.state {
         StepState::Pending => {
             mark(ui, Mark::Pending);
-            wrapped(ui, RichText::new(label).color(Color32::GRAY));
+            wrapped(ui, RichText::new(label).color(Color32::GRAY))
         }
         StepState::Running => {
             ui.spinner();
-            wrapped(ui, label);
+            wrapped(ui, label)
         }
         StepState::Done { duration_ms, .. } => {
             mark(ui, Mark::Tick);
-            wrapped(ui, format!("{label} ({duration_ms} ms)"));
+            wrapped(ui, format!("{label} ({duration_ms} ms)"))
         }
         StepState::Failed { duration_ms } => {
             mark(ui, Mark::Cross);
-            wrapped(ui, format!("{label} ({duration_ms} ms)"));
+            wrapped(ui, format!("{label} ({duration_ms} ms)"))
         }
     });
+    let spoken = match &view.state {
+        StepState::Pending => format!("{label}: not run yet"),
+        StepState::Running => format!("{label}: running"),
+        StepState::Done { duration_ms, .. } => format!("{label}: done in {duration_ms} ms"),
+        StepState::Failed { duration_ms } => format!("{label}: failed after {duration_ms} ms"),
+    };
+    row.inner
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &spoken));
+    if view.state == StepState::Running {
+        scroll_to_once(ui, &row.response, view.step);
+    }
     let details = match &view.state {
         StepState::Done { details, .. } => details.as_slice(),
         _ => &[],

@@ -81,3 +81,21 @@ fn long_values_wrap_inside_the_width_given() {
     }
     h.get_by_label("Failed at 'Read drive': server not reachable");
 }
+
+#[test]
+fn a_screen_reader_hears_each_steps_state_not_only_its_name() {
+    let mut run = failed_run();
+    run.apply(TestEvent::Started { step: Step::Token });
+    run.apply(TestEvent::Failed {
+        step: Step::Token,
+        duration_ms: 7,
+        failure: Failure::default(),
+    });
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(WIDTH, 900.0))
+        .build_ui(move |ui| test_panel_ui(ui, &run, true));
+    h.run_ok();
+    h.get_by_label(&format!("{}: done in 3 ms", Step::GraphSite.label()));
+    h.get_by_label(&format!("{}: failed after 7 ms", Step::Token.label()));
+    h.get_by_label(&format!("{}: not run yet", Step::Items.label()));
+}
