@@ -99,3 +99,49 @@ fn a_screen_reader_hears_each_steps_state_not_only_its_name() {
     h.get_by_label(&format!("{}: failed after 7 ms", Step::Token.label()));
     h.get_by_label(&format!("{}: not run yet", Step::Items.label()));
 }
+
+#[test]
+fn the_step_that_starts_is_scrolled_into_a_small_panel() {
+    let mut draft = ProfileDraft {
+        name: "Small".into(),
+        tenant: "contoso.onmicrosoft.com".into(),
+        client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
+        pfx_path: "/certs/private_key.pfx".into(),
+        ..ProfileDraft::default()
+    };
+    draft.refresh_token_url();
+    let mut run = RunView::new(draft.parse().expect("valid profile"), None, 0);
+    for step in [
+        Step::Profile,
+        Step::Certificate,
+        Step::Assertion,
+        Step::Token,
+        Step::GraphSite,
+        Step::Drive,
+    ] {
+        run.apply(TestEvent::Started { step });
+        run.apply(TestEvent::Done {
+            step,
+            duration_ms: 1,
+            details: vec![Detail::new("Detail", "a value"); 3],
+        });
+    }
+    run.apply(TestEvent::Started { step: Step::Items });
+    let height = 160.0;
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(WIDTH, height))
+        .build_ui(move |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| test_panel_ui(ui, &run, true));
+        });
+    // The spinner repaints for ever: a few frames, not run-until-still.
+    for _ in 0..5 {
+        h.step();
+    }
+    let running = h
+        .get_by_label(&format!("{}: running", Step::Items.label()))
+        .rect();
+    assert!(
+        running.min.y >= 0.0 && running.max.y <= height,
+        "{running:?} is outside the visible 0..{height}"
+    );
+}
