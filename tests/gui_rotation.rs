@@ -229,9 +229,15 @@ fn opening_another_profile_mid_rotation_lets_it_finish_and_reports_it_as_a_statu
         g.h.query_by_label_contains("Upload to the app registration")
             .is_none()
     );
+    // Out of sight, not out of mind: the footer says it runs.
+    g.h.get_by_label_contains("A certificate rotation runs in the background");
     g.wait_until(|app| !app.is_rotating());
     g.settle();
     g.h.get_by_label_contains("'Connector': Rotated: the profile uses");
+    assert!(
+        g.h.query_by_label_contains("A certificate rotation runs in the background")
+            .is_none()
+    );
     assert_eq!(g.h.state().draft().name, "Other");
     let saved = g.store.get("Connector").unwrap().profile;
     let CertificateSource::PfxFile { path, .. } = &saved.certificate else {

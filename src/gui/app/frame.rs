@@ -345,6 +345,12 @@ impl CertconnectApp {
             if self.is_dirty() {
                 ui.label("• unsaved changes");
             }
+            if self.rotates_out_of_sight() {
+                ui.spinner();
+                ui.label(
+                    "A certificate rotation runs in the background; its result will show here.",
+                );
+            }
             if let Some(status) = &self.status {
                 let color = if status.error { ERROR } else { OK };
                 ui.add(egui::Label::new(egui::RichText::new(&status.text).color(color)).wrap());

@@ -46,6 +46,15 @@ impl CertconnectApp {
             .any(|(kind, _)| *kind == JobKind::Rotate)
     }
 
+    /// Whether a rotation runs whose ladder is not on screen (another profile was opened).
+    pub(in crate::gui) fn rotates_out_of_sight(&self) -> bool {
+        self.is_rotating()
+            && !self
+                .run
+                .as_ref()
+                .is_some_and(|run| run.kind == RunKind::Rotation && run.verdict.is_none())
+    }
+
     /// Whether the open draft's rotation can still be cancelled: it runs and has not started
     /// the upload.
     pub(in crate::gui) fn rotation_cancellable(&self) -> bool {
