@@ -64,6 +64,17 @@ fn a_bad_client_id_is_flagged_inline_and_disables_test() {
             .accesskit_node()
             .is_disabled()
     );
+    // A screen reader reads why with the button's name.
+    let description =
+        g.h.get_by_role_and_label(Role::Button, "Test connection")
+            .accesskit_node()
+            .description();
+    assert!(
+        description
+            .as_deref()
+            .is_some_and(|d| d.starts_with("Fix this first — Client ID:")),
+        "{description:?}"
+    );
     // Hovering the disabled button says why.
     g.h.get_by_role_and_label(Role::Button, "Test connection")
         .hover();

@@ -22,6 +22,13 @@ fn save(env: &Env, g_store: &certconnect::store::ProfileStore, object_id: &str, 
     g_store.save(&draft.parse().unwrap()).unwrap();
 }
 
+/// What a screen reader reads after the button's name.
+fn rotate_button_description(g: &gui_harness::Gui<'_>) -> Option<String> {
+    g.h.get_by_role_and_label(Role::Button, "Rotate certificate…")
+        .accesskit_node()
+        .description()
+}
+
 fn rotate_button_disabled(g: &gui_harness::Gui<'_>) -> bool {
     g.h.get_by_role_and_label(Role::Button, "Rotate certificate…")
         .accesskit_node()
@@ -125,12 +132,32 @@ fn rotation_is_offered_only_when_it_can_run_and_says_why_not() {
     let env = Env::new();
     let mut g = open_connector(&env, "", "root");
     assert!(rotate_button_disabled(&g));
+    // The reason is read out with the button, not only shown on mouse hover.
+    assert!(
+        rotate_button_description(&g)
+            .is_some_and(|d| d.starts_with("Enter the Application object ID")),
+        "{:?}",
+        rotate_button_description(&g)
+    );
     g.h.get_by_role_and_label(Role::Button, "Rotate certificate…")
         .hover();
     for _ in 0..8 {
         g.h.step();
     }
     g.h.get_by_label_contains("Enter the Application object ID");
+    g.click("General");
+    g.set_text(Role::TextInput, "Application object ID", OBJECT_ID);
+    g.button("Save");
+    g.click("Certificate");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    assert!(!rotate_button_disabled(&g));
+    // Enabled, it is described by what it does.
+    assert!(
+        rotate_button_description(&g).is_some_and(|d| d.starts_with("Make a new certificate")),
+        "{:?}",
+        rotate_button_description(&g)
+    );
 }
 
 #[test]

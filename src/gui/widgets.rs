@@ -211,3 +211,14 @@ pub fn copy_button_with(
             .request_repaint_after(std::time::Duration::from_secs_f64(COPIED_FOR - (now - at)));
     }
 }
+
+/// Gives a widget an accessible description, which a screen reader reads after its name. For why
+/// a button is disabled: egui shows that only as hover text, which a keyboard or screen-reader
+/// user never gets.
+pub fn describe(response: &egui::Response, description: &str) {
+    if !description.is_empty() {
+        response.ctx.accesskit_node_builder(response.id, |node| {
+            node.set_description(description);
+        });
+    }
+}

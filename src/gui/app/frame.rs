@@ -330,14 +330,17 @@ impl CertconnectApp {
             } else if ui.button("Save").on_hover_text("Ctrl+S").clicked() {
                 footer = Footer::Save;
             }
-            if !welcome
-                && ui
+            if !welcome {
+                let test = ui
                     .add_enabled(can_test, egui::Button::new("Test connection"))
                     .on_hover_text("Ctrl+Enter")
-                    .on_disabled_hover_text(why_not)
-                    .clicked()
-            {
-                footer = Footer::Test;
+                    .on_disabled_hover_text(why_not);
+                if !can_test {
+                    crate::gui::widgets::describe(&test, why_not);
+                }
+                if test.clicked() {
+                    footer = Footer::Test;
+                }
             }
             if (testing || self.rotation_cancellable()) && ui.button("Cancel").clicked() {
                 footer = Footer::Cancel;

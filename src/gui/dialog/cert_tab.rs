@@ -238,12 +238,15 @@ pub(super) fn browse(ui: &mut egui::Ui, name: &str, browsing: bool) -> bool {
 
 /// The button that starts a rotation; disabled, with the reason on hover, when it cannot run.
 fn rotate_button(ui: &mut egui::Ui, rotation: &Result<(), String>, text: &str) -> bool {
-    ui.add_enabled(rotation.is_ok(), egui::Button::new(text))
+    let why_not = rotation.as_ref().err().map_or("", String::as_str);
+    let response = ui
+        .add_enabled(rotation.is_ok(), egui::Button::new(text))
         .on_hover_text(
             "Make a new certificate, register it on the app registration, test it and switch this profile to it",
         )
-        .on_disabled_hover_text(rotation.as_ref().err().cloned().unwrap_or_default())
-        .clicked()
+        .on_disabled_hover_text(why_not);
+    crate::gui::widgets::describe(&response, why_not);
+    response.clicked()
 }
 
 fn card_ui(
