@@ -16,7 +16,7 @@ use crate::report::{failure_title, render_text};
 /// Draws a run; `stale` when the settings changed since it ran.
 pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
     if run.verdict.is_some() {
-        ui.horizontal_wrapped(|ui| {
+        let top = ui.horizontal_wrapped(|ui| {
             copy_button_with(
                 ui,
                 "Copy report",
@@ -24,6 +24,8 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
                 || render_text(run, &ReportContext::default()),
             );
         });
+        // The run followed its running step down; its end brings the verdict back up, once.
+        scroll_to_once(ui, &top.response, VERDICT);
     }
     if stale {
         wrapped(
@@ -65,17 +67,20 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
     }
 }
 
-/// Brings a step that just started into view, once: in a small window the running step would
-/// otherwise sit below the visible part while the finished ones fill it. Scrolling every frame
-/// would fight the admin's own scrolling.
-fn scroll_to_once(ui: &egui::Ui, row: &egui::Response, step: Step) {
+/// Brings a step that just started, or the verdict once the run ends, into view, once each: in a
+/// small window the running step would otherwise sit below the visible part while the finished
+/// ones fill it. Scrolling every frame would fight the admin's own scrolling.
+fn scroll_to_once(ui: &egui::Ui, row: &egui::Response, what: &'static str) {
     let key = egui::Id::unique("certconnect-test-panel-scrolled-to");
-    let shown = ui.ctx().data(|d| d.get_temp::<&'static str>(key)) == Some(step.name());
+    let shown = ui.ctx().data(|d| d.get_temp::<&'static str>(key)) == Some(what);
     if !shown {
         row.scroll_to_me(None);
-        ui.ctx().data_mut(|d| d.insert_temp(key, step.name()));
+        ui.ctx().data_mut(|d| d.insert_temp(key, what));
     }
 }
+
+/// What `scroll_to_once` last brought into view when it was the verdict (steps use their names).
+const VERDICT: &str = "verdict";
 
 /// A label that wraps to the width it is given.
 fn wrapped(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
@@ -112,7 +117,7 @@ fn step_ui(ui: &mut egui::Ui, view: &StepView) {
     row.inner
         .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &spoken));
     if view.state == StepState::Running {
-        scroll_to_once(ui, &row.response, view.step);
+        scroll_to_once(ui, &row.response, view.step.name());
     }
     let details = match &view.state {
         StepState::Done { details, .. } => details.as_slice(),

@@ -128,9 +128,12 @@ fn the_step_that_starts_is_scrolled_into_a_small_panel() {
     }
     run.apply(TestEvent::Started { step: Step::Items });
     let height = 160.0;
+    let shown = std::sync::Arc::new(std::sync::Mutex::new(run));
+    let drawn = shown.clone();
     let mut h = Harness::builder()
         .with_size(egui::vec2(WIDTH, height))
         .build_ui(move |ui| {
+            let run = drawn.lock().expect("run").clone();
             egui::ScrollArea::vertical().show(ui, |ui| test_panel_ui(ui, &run, true));
         });
     // The spinner repaints for ever: a few frames, not run-until-still.
@@ -143,5 +146,24 @@ fn the_step_that_starts_is_scrolled_into_a_small_panel() {
     assert!(
         running.min.y >= 0.0 && running.max.y <= height,
         "{running:?} is outside the visible 0..{height}"
+    );
+    // The end of the run brings the verdict (and Copy report, above it) back into view.
+    shown.lock().expect("run").finish(Err(ProbeError {
+        step: Step::Items,
+        failure: Failure {
+            code: "network".into(),
+            message: "could not reach the server".into(),
+            ..Failure::default()
+        },
+        input_error: false,
+        certificate_not_after: None,
+    }));
+    for _ in 0..5 {
+        h.step();
+    }
+    let copy = h.get_by_label("Copy report").rect();
+    assert!(
+        copy.min.y >= 0.0 && copy.max.y <= height,
+        "{copy:?} is outside the visible 0..{height}"
     );
 }

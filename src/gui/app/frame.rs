@@ -253,6 +253,9 @@ impl CertconnectApp {
                 }
                 return;
             }
+            // A solid scroll bar keeps its own strip: the default floating one lies over the
+            // ends of long values (key IDs, thumbprints).
+            ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
             egui::ScrollArea::vertical()
                 .id_salt("run")
                 .auto_shrink([false, false])
