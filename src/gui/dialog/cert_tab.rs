@@ -207,7 +207,7 @@ pub(super) fn ui(
         }
     }
     ui.add_space(8.0);
-    let card_action = card_ui(ui, card, draft, &state.password, cx.rotation);
+    let card_action = card_ui(ui, card, draft, &state.password, cx.rotation, cx.now);
     if card_action != DialogAction::None {
         action = card_action;
     }
@@ -255,6 +255,7 @@ fn card_ui(
     draft: &ProfileDraft,
     typed: &str,
     rotation: &Result<(), String>,
+    now: i64,
 ) -> DialogAction {
     let mut action = DialogAction::None;
     let source = draft.certificate_source();
@@ -281,16 +282,18 @@ fn card_ui(
             });
         }
         CardState::Loaded(report) => {
-            report_ui(ui, report);
-            if report.days_left < EXPIRES_SOON_DAYS {
+            // Days left now, not when the card was loaded: the list beside it counts from now.
+            let days_left = crate::core::time_fmt::days_between(now, report.not_after_unix);
+            report_ui(ui, report, days_left);
+            if days_left < EXPIRES_SOON_DAYS {
                 ui.horizontal_wrapped(|ui| {
-                    let badge = if report.days_left < 0 {
+                    let badge = if days_left < 0 {
                         "Expired".to_owned()
                     } else {
-                        format!("Expires soon: {} days left", report.days_left)
+                        format!("Expires soon: {days_left} days left")
                     };
                     egui::Frame::new()
-                        .fill(if report.days_left < 0 { ERROR } else { WARN })
+                        .fill(if days_left < 0 { ERROR } else { WARN })
                         .corner_radius(4.0)
                         .inner_margin(egui::Margin::symmetric(6, 2))
                         .show(ui, |ui| {
@@ -345,7 +348,7 @@ fn card_ui(
 /// Fewer days left than this, and the card offers a rotation.
 const EXPIRES_SOON_DAYS: i64 = 30;
 
-fn report_ui(ui: &mut egui::Ui, report: &crate::cert::CertReport) {
+fn report_ui(ui: &mut egui::Ui, report: &crate::cert::CertReport, days_left: i64) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.label(RichText::new(&report.subject).strong());
         ui.horizontal_wrapped(|ui| {
@@ -357,7 +360,7 @@ fn report_ui(ui: &mut egui::Ui, report: &crate::cert::CertReport) {
                 &report.thumbprint_sha1,
             );
         });
-        let (color, left) = match report.days_left {
+        let (color, left) = match days_left {
             d if d < 0 => (ERROR, format!("expired {} days ago", -d)),
             d if d < EXPIRES_SOON_DAYS => (WARN, format!("{d} days left")),
             d => (OK, format!("{d} days left")),
