@@ -79,6 +79,14 @@ fn rotating_in_the_app_switches_the_saved_profile_after_the_new_certificate_conn
     g.button("Rotate certificate…");
     g.h.get_by_role_and_label(Role::Dialog, "Rotate certificate");
     g.h.get_by_label_contains(OBJECT_ID);
+    // The field's grey hint is read out too: leaving it empty keeps the current password.
+    assert_eq!(
+        g.h.get_by_role_and_label(Role::PasswordInput, "New PFX password")
+            .accesskit_node()
+            .description()
+            .as_deref(),
+        Some("Empty: the current certificate's password")
+    );
     g.button("Start rotation");
     g.wait_until(CertconnectApp::has_verdict);
     g.settle();

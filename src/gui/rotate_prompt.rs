@@ -78,13 +78,16 @@ pub fn rotate_prompt_ui(ui: &mut egui::Ui, prompt: &mut RotatePrompt) -> RotateA
             } else {
                 "Required"
             };
-            ui.add(
-                egui::TextEdit::singleline(&mut *prompt.new_password)
-                    .id_salt("rotate-new-password")
-                    .password(true)
-                    .hint_text(hint),
-            )
-            .labelled_by(label.id);
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut *prompt.new_password)
+                        .id_salt("rotate-new-password")
+                        .password(true)
+                        .hint_text(hint),
+                )
+                .labelled_by(label.id);
+            // The grey hint is only drawn; a screen reader gets it as the description.
+            crate::gui::widgets::describe(&field, hint);
             ui.end_row();
         });
     ui.checkbox(
