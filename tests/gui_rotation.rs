@@ -156,10 +156,15 @@ fn rotation_is_offered_only_when_it_can_run_and_says_why_not() {
     g.click("General");
     g.set_text(Role::TextInput, "Application object ID", OBJECT_ID);
     g.button("Save");
+    g.settle();
     g.click("Certificate");
     g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
     g.settle();
-    assert!(!rotate_button_disabled(&g));
+    assert!(
+        !rotate_button_disabled(&g),
+        "{:?}",
+        rotate_button_description(&g)
+    );
     // Enabled, it is described by what it does.
     assert!(
         rotate_button_description(&g).is_some_and(|d| d.starts_with("Make a new certificate")),

@@ -16,7 +16,7 @@ use crate::report::{failure_title, render_text};
 /// Draws a run; `stale` when the settings changed since it ran.
 pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
     if run.verdict.is_some() {
-        let top = ui.horizontal_wrapped(|ui| {
+        ui.horizontal_wrapped(|ui| {
             copy_button_with(
                 ui,
                 "Copy report",
@@ -24,8 +24,6 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
                 || render_text(run, &ReportContext::default()),
             );
         });
-        // The run followed its running step down; its end brings the verdict back up, once.
-        scroll_to_once(ui, &top.response, VERDICT);
     }
     if stale {
         wrapped(
@@ -67,20 +65,53 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
     }
 }
 
-/// Brings a step that just started, or the verdict once the run ends, into view, once each: in a
-/// small window the running step would otherwise sit below the visible part while the finished
-/// ones fill it. Scrolling every frame would fight the admin's own scrolling.
+/// Brings a step that just started into view, once: in a small window the running step would
+/// otherwise sit below the visible part while the finished ones fill it. "Once" means until it has been seen in view: a pass that egui discards (a new
+/// grid sizing itself) drops its scroll request, so the request is made again until it took.
+/// Afterwards the admin's own scrolling is left alone.
 fn scroll_to_once(ui: &egui::Ui, row: &egui::Response, what: &'static str) {
     let key = egui::Id::unique("certconnect-test-panel-scrolled-to");
-    let shown = ui.ctx().data(|d| d.get_temp::<&'static str>(key)) == Some(what);
-    if !shown {
-        row.scroll_to_me(None);
+    if ui.ctx().data(|d| d.get_temp::<&'static str>(key)) == Some(what) {
+        return;
+    }
+    let visible = ui.clip_rect();
+    let top_in_view = visible.y_range().contains(row.rect.min.y);
+    let fits = row.rect.max.y <= visible.max.y || row.rect.height() > visible.height();
+    if top_in_view && fits {
         ui.ctx().data_mut(|d| d.insert_temp(key, what));
+    } else {
+        // At once, not animated: a button that glides for a moment under the pointer can be missed.
+        row.scroll_to_me_animation(None, egui::style::ScrollAnimation::none());
+        // The scroll area moves on the next pass: ask for one, or it waits for the next input.
+        ui.ctx().request_repaint();
     }
 }
 
-/// What `scroll_to_once` last brought into view when it was the verdict (steps use their names).
-const VERDICT: &str = "verdict";
+/// The scroll area a run is drawn in. A solid scroll bar keeps its own strip (the default floating
+/// one lies over the ends of long values: key IDs, thumbprints). The run follows its running step
+/// down; when the verdict first shows, the area starts again at the top, where the verdict and
+/// Copy report are. That is an offset set for each pass until one ends there, not a scroll
+/// request: a request made in a pass egui discards (a new grid sizing itself) would be lost.
+pub fn run_scroll_area(ui: &mut egui::Ui, run: Option<&RunView>, body: impl FnOnce(&mut egui::Ui)) {
+    let finished = run.is_some_and(|run| run.verdict.is_some());
+    let key = egui::Id::unique("certconnect-run-verdict-shown");
+    let shown = ui.ctx().data(|d| d.get_temp::<bool>(key)).unwrap_or(false);
+    ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt("run")
+        .auto_shrink([false, false]);
+    if finished && !shown {
+        area = area.vertical_scroll_offset(0.0);
+    }
+    let at_top = area.show(ui, body).state.clamped_offset().y <= 0.0;
+    // Done once a pass that counts ends at the top: a scroll request made by the pass before
+    // (the running step's) is applied in this one and may have taken it down again.
+    if !ui.ctx().will_discard() && (!finished || shown || at_top) {
+        ui.ctx().data_mut(|d| d.insert_temp(key, finished));
+    } else {
+        ui.ctx().request_repaint();
+    }
+}
 
 /// A label that wraps to the width it is given.
 fn wrapped(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {

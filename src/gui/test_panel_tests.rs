@@ -134,7 +134,7 @@ fn the_step_that_starts_is_scrolled_into_a_small_panel() {
         .with_size(egui::vec2(WIDTH, height))
         .build_ui(move |ui| {
             let run = drawn.lock().expect("run").clone();
-            egui::ScrollArea::vertical().show(ui, |ui| test_panel_ui(ui, &run, true));
+            super::run_scroll_area(ui, Some(&run), |ui| test_panel_ui(ui, &run, true));
         });
     // The spinner repaints for ever: a few frames, not run-until-still.
     for _ in 0..5 {

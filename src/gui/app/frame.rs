@@ -10,7 +10,7 @@ use super::CertconnectApp;
 use crate::core::draft::CertKind;
 use crate::gui::dialog::{DialogAction, DialogContext, Errors, StoreView, dialog_ui};
 use crate::gui::profile_list::{ListView, profile_list_ui};
-use crate::gui::test_panel::test_panel_ui;
+use crate::gui::test_panel::{run_scroll_area, test_panel_ui};
 use crate::gui::welcome::{WelcomeAction, welcome_ui};
 use crate::gui::widgets::{ERROR, OK};
 use crate::probe::system_now;
@@ -253,18 +253,12 @@ impl CertconnectApp {
                 }
                 return;
             }
-            // A solid scroll bar keeps its own strip: the default floating one lies over the
-            // ends of long values (key IDs, thumbprints).
-            ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
-            egui::ScrollArea::vertical()
-                .id_salt("run")
-                .auto_shrink([false, false])
-                .show(ui, |ui| match run {
-                    Some(run) => test_panel_ui(ui, run, stale),
-                    None => {
-                        ui.add(egui::Label::new("Press Test connection (Ctrl+Enter) to load the certificate, sign an assertion, get a token and read the site and drive.").wrap());
-                    }
-                });
+            run_scroll_area(ui, run, |ui| match run {
+                Some(run) => test_panel_ui(ui, run, stale),
+                None => {
+                    ui.add(egui::Label::new("Press Test connection (Ctrl+Enter) to load the certificate, sign an assertion, get a token and read the site and drive.").wrap());
+                }
+            });
         };
         // Under the form, the panel takes room from the form only once there is a run to show.
         let open = self.prefs.test_open && (wide || run.is_some());
