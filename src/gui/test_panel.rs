@@ -40,15 +40,13 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
         None => {}
         Some(Verdict::Connected(summary)) => connected_ui(ui, summary),
         Some(Verdict::Rotated(rotation)) => {
-            if rotation.removal_failed.is_some() {
-                ui.label(
-                    RichText::new("Rotated; the old key was not removed")
-                        .strong()
-                        .color(WARN),
-                );
+            let color = if rotation.removal_failed.is_some() {
+                WARN
             } else {
-                ui.label(RichText::new("Rotated").strong().color(OK));
-            }
+                OK
+            };
+            let title = crate::report::rotated_title(rotation);
+            ui.label(RichText::new(title).strong().color(color));
             ui.add(
                 egui::Label::new(crate::report::rotated_sentence(rotation))
                     .wrap()
@@ -66,9 +64,10 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
 }
 
 /// Brings a step that just started into view, once: in a small window the running step would
-/// otherwise sit below the visible part while the finished ones fill it. "Once" means until it has been seen in view: a pass that egui discards (a new
-/// grid sizing itself) drops its scroll request, so the request is made again until it took.
-/// Afterwards the admin's own scrolling is left alone.
+/// otherwise sit below the visible part while the finished ones fill it. "Once" means until it has
+/// been seen in view: a pass that egui discards (a new grid sizing itself) drops its scroll
+/// request, so the request is made again until it took. Afterwards the admin's own scrolling is
+/// left alone.
 fn scroll_to_once(ui: &egui::Ui, row: &egui::Response, what: &'static str) {
     let key = egui::Id::unique("certconnect-test-panel-scrolled-to");
     if ui.ctx().data(|d| d.get_temp::<&'static str>(key)) == Some(what) {

@@ -95,10 +95,11 @@ pub struct RemovalFailed {
 }
 
 impl RemovalFailed {
-    /// The command that removes the key, signed by the (switched) profile's new certificate.
-    pub fn command(&self, profile_name: &str) -> String {
+    /// How to finish the job: the command that removes the key, signed by the (switched)
+    /// profile's new certificate, or the portal.
+    pub fn advice(&self, profile_name: &str) -> String {
         format!(
-            "certconnect cert remove-key '{}' --key-id {}",
+            "Remove it with `certconnect cert remove-key '{}' --key-id {}` (check the key ID: the portal's \"Certificate ID\" of the old certificate), or in the portal — not the new key.",
             profile_name.replace('\'', "'\\''"),
             self.key_id
         )
@@ -142,21 +143,16 @@ pub async fn rotate(
                     failure: error.failure.clone(),
                 });
             }
-            let message = match (&done.added, done.switched) {
-                (Some(added), false) => Some(format!(
+            let message = match (&done.added, &done.removal_failed) {
+                (Some(added), None) => Some(format!(
                     "The new certificate stays registered on the app (key ID {}); the profile still uses the old one. Remove the key with `certconnect cert remove-key --key-id {}` or in the portal if you do not retry.",
                     added.key_id, added.key_id
                 )),
-                (Some(added), true) => Some(format!(
-                    "The profile uses the new certificate (key ID {}); the old key was not removed. Remove it with `{}` (check the key ID: the portal's \"Certificate ID\" of the old certificate), or in the portal — not the new key.",
+                // Switched: only the removal, the last step, can have failed.
+                (Some(added), Some(removal)) => Some(format!(
+                    "The profile uses the new certificate (key ID {}); the old key was not removed. {}",
                     added.key_id,
-                    done.removal_failed.as_ref().map_or_else(
-                        || format!(
-                            "certconnect cert remove-key '{}' --key-id OLD-KEY-ID",
-                            job.profile.name
-                        ),
-                        |removal| removal.command(&job.profile.name),
-                    )
+                    removal.advice(&job.profile.name)
                 )),
                 (None, _) => None,
             };
@@ -363,17 +359,17 @@ async fn run(
 /// Deletes the new certificate's files of a rotation that registered nothing. A file that cannot
 /// be deleted stays named in the result, so that it is not forgotten.
 async fn discard_new_files(done: &mut Rotation) {
-    let (pfx, cer) = (done.new_pfx.take(), done.new_cer.take());
+    let files = (done.new_pfx.take(), done.new_cer.take());
+    let if_removal_stopped = files.clone();
     let remove = |path: Option<PathBuf>| {
         path.filter(|path| {
             std::fs::remove_file(path).is_err_and(|e| e.kind() != std::io::ErrorKind::NotFound)
         })
     };
-    let (both, kept) = ((pfx.clone(), cer.clone()), (pfx, cer));
-    let kept = tokio::task::spawn_blocking(move || (remove(both.0), remove(both.1)))
-        .await
-        .unwrap_or(kept);
-    (done.new_pfx, done.new_cer) = kept;
+    (done.new_pfx, done.new_cer) =
+        tokio::task::spawn_blocking(move || (remove(files.0), remove(files.1)))
+            .await
+            .unwrap_or(if_removal_stopped);
 }
 
 /// The file the current certificate is in; rotation writes the new one beside it.

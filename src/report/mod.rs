@@ -11,7 +11,7 @@ mod title;
 
 pub use run::{Note, NoteKind, RunKind, RunView, StepState, StepView, Verdict};
 pub use settings::settings_lines;
-pub use text::{ReportContext, render_text, rotated_sentence};
+pub use text::{ReportContext, render_text, rotated_sentence, rotated_title};
 pub use title::failure_title;
 
 #[cfg(test)]

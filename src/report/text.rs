@@ -89,15 +89,21 @@ fn result_line(run: &RunView) -> String {
     match &run.verdict {
         None => "not finished".into(),
         Some(Verdict::Connected(_)) => "Connected".into(),
-        Some(Verdict::Rotated(rotation)) if rotation.removal_failed.is_some() => {
-            "Rotated; the old key was not removed".into()
-        }
-        Some(Verdict::Rotated(_)) => "Rotated".into(),
+        Some(Verdict::Rotated(rotation)) => rotated_title(rotation).into(),
         Some(Verdict::Failed { step, failure }) => format!(
             "Failed at '{}': {}",
             step.label(),
             failure_title(&failure.code)
         ),
+    }
+}
+
+/// A finished rotation's headline: whether it left a loose end.
+pub fn rotated_title(rotation: &crate::probe::Rotation) -> &'static str {
+    if rotation.removal_failed.is_some() {
+        "Rotated; the old key was not removed"
+    } else {
+        "Rotated"
     }
 }
 
@@ -119,10 +125,10 @@ pub fn rotated_sentence(rotation: &crate::probe::Rotation) -> String {
             .as_ref()
             .map_or("PROFILE", |p| p.name.as_str());
         return format!(
-            "Rotated: the profile uses {pfx} (key ID {key}), but the old key {} was not removed: {}. Remove it with `{}` (check the key ID: the portal's \"Certificate ID\" of the old certificate), or in the portal — not the new key.",
+            "Rotated: the profile uses {pfx} (key ID {key}), but the old key {} was not removed: {}. {}",
             removal.key_id,
             removal.failure.message,
-            removal.command(name)
+            removal.advice(name)
         );
     }
     match &rotation.removed_key_id {
