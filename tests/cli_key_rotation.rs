@@ -258,14 +258,12 @@ fn save_profile(env: &Env, adjust: impl FnOnce(&mut certconnect::core::draft::Pr
     store(env).save(&draft.parse().unwrap()).unwrap();
 }
 
-#[test]
-fn rotate_switches_the_profile_after_entra_accepts_and_the_test_passes() {
-    // Entra takes a moment to accept an uploaded key: the rotation waits for it.
-    let env = Env::with(|config| config.key_propagation = std::time::Duration::from_millis(1500));
-    let old_key_id = key_ids(&env)[0].clone();
-    save_profile(&env, |_| {});
-    let output = run(
-        &env,
+/// `cert rotate connector --remove-old --old-key-id OLD`, then `extra`.
+fn rotate_removing(env: &Env, old_key_id: &str, extra: &[String]) -> std::process::Output {
+    let mut flags = vec!["--old-key-id".to_owned(), old_key_id.to_owned()];
+    flags.extend_from_slice(extra);
+    run(
+        env,
         &[
             "cert",
             "rotate",
@@ -274,8 +272,17 @@ fn rotate_switches_the_profile_after_entra_accepts_and_the_test_passes() {
             "P",
             "--remove-old",
         ],
-        &["--old-key-id".into(), old_key_id.clone(), "--json".into()],
-    );
+        &flags,
+    )
+}
+
+#[test]
+fn rotate_switches_the_profile_after_entra_accepts_and_the_test_passes() {
+    // Entra takes a moment to accept an uploaded key: the rotation waits for it.
+    let env = Env::with(|config| config.key_propagation = std::time::Duration::from_millis(1500));
+    let old_key_id = key_ids(&env)[0].clone();
+    save_profile(&env, |_| {});
+    let output = rotate_removing(&env, &old_key_id, &["--json".into()]);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -513,21 +520,7 @@ fn a_remembered_password_opens_the_current_certificate_and_protects_the_new_pfx(
 fn a_failed_removal_after_the_switch_says_the_profile_uses_the_new_key() {
     let env = Env::new();
     save_profile(&env, |_| {});
-    let output = run(
-        &env,
-        &[
-            "cert",
-            "rotate",
-            "connector",
-            "--password-env",
-            "P",
-            "--remove-old",
-        ],
-        &[
-            "--old-key-id".into(),
-            "00000000-1111-4222-8333-444444444444".into(),
-        ],
-    );
+    let output = rotate_removing(&env, "00000000-1111-4222-8333-444444444444", &[]);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     let text = stdout(&output);
     assert!(text.contains("[FAIL] Remove the old key"), "{text}");

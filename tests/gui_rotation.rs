@@ -45,6 +45,14 @@ fn open_connector(env: &Env, object_id: &str, site: &str) -> gui_harness::Gui<'s
     g
 }
 
+/// "Connector" (with an object ID, site "root") open with its password typed: ready to rotate.
+fn open_unlocked(env: &Env) -> gui_harness::Gui<'static> {
+    let mut g = open_connector(env, OBJECT_ID, "root");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    g
+}
+
 /// "Connector" being rotated, past its upload, with a second saved profile "Other" to open. The
 /// upload (a Graph call) is quick, the test with the new certificate slow: there is time to open
 /// another profile after the upload.
@@ -72,9 +80,7 @@ fn rotating_with_another_profile(env: &Env) -> gui_harness::Gui<'static> {
 #[test]
 fn rotating_in_the_app_switches_the_saved_profile_after_the_new_certificate_connects() {
     let env = Env::with(|config| config.key_propagation = std::time::Duration::from_millis(300));
-    let mut g = open_connector(&env, OBJECT_ID, "root");
-    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
-    g.settle();
+    let mut g = open_unlocked(&env);
     assert!(!rotate_button_disabled(&g));
     g.button("Rotate certificate…");
     g.h.get_by_role_and_label(Role::Dialog, "Rotate certificate");
@@ -116,14 +122,11 @@ fn rotating_in_the_app_switches_the_saved_profile_after_the_new_certificate_conn
         .key_credentials(OBJECT_ID)
         .into_iter()
         .map(|k| {
-            let digest = k
-                .certificate
-                .digest(openssl::hash::MessageDigest::sha1())
-                .unwrap();
-            digest
-                .iter()
-                .map(|b| format!("{b:02X}"))
-                .collect::<String>()
+            hex_upper(
+                &k.certificate
+                    .digest(openssl::hash::MessageDigest::sha1())
+                    .unwrap(),
+            )
         })
         .any(|t| t == thumbprint);
     assert!(
@@ -219,9 +222,7 @@ fn a_certificate_about_to_expire_wears_a_badge_that_offers_the_rotation() {
 #[test]
 fn a_rotation_can_be_cancelled_before_the_upload_and_nothing_is_registered() {
     let env = Env::new();
-    let mut g = open_connector(&env, OBJECT_ID, "root");
-    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
-    g.settle();
+    let mut g = open_unlocked(&env);
     // The token request (before the upload) hangs long enough to press Cancel.
     env.sandbox.push_fault(certconnect::sandbox::Fault {
         target: certconnect::sandbox::FaultTarget::Token,
@@ -319,9 +320,7 @@ fn a_profile_reopened_mid_rotation_shows_the_new_certificate_once_it_is_switched
 #[test]
 fn a_failed_removal_after_the_switch_is_a_rotation_with_a_loose_end_not_a_failure() {
     let env = Env::new();
-    let mut g = open_connector(&env, OBJECT_ID, "root");
-    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
-    g.settle();
+    let mut g = open_unlocked(&env);
     g.button("Rotate certificate…");
     g.click("Remove the old certificate from the app registration afterwards");
     let wrong_key_id = "00000000-1111-4222-8333-444444444444";

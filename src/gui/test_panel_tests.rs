@@ -12,16 +12,21 @@ use crate::report::RunView;
 const WIDTH: f32 = 300.0;
 const LONG_URL: &str = "https://contoso.sharepoint.com/sites/HumanResources-Department-Archive/Shared%20Documents/Forms/AllItems.aspx";
 
-fn failed_run() -> RunView {
+/// A run of a valid profile named `name`, before any step.
+fn new_run(name: &str) -> RunView {
     let mut draft = ProfileDraft {
-        name: "Narrow".into(),
+        name: name.into(),
         tenant: "contoso.onmicrosoft.com".into(),
         client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
         pfx_path: "/certs/private_key.pfx".into(),
         ..ProfileDraft::default()
     };
     draft.refresh_token_url();
-    let mut run = RunView::new(draft.parse().expect("valid profile"), None, 0);
+    RunView::new(draft.parse().expect("valid profile"), None, 0)
+}
+
+fn failed_run() -> RunView {
+    let mut run = new_run("Narrow");
     run.apply(TestEvent::Done {
         step: Step::GraphSite,
         duration_ms: 3,
@@ -102,15 +107,7 @@ fn a_screen_reader_hears_each_steps_state_not_only_its_name() {
 
 #[test]
 fn the_step_that_starts_is_scrolled_into_a_small_panel() {
-    let mut draft = ProfileDraft {
-        name: "Small".into(),
-        tenant: "contoso.onmicrosoft.com".into(),
-        client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
-        pfx_path: "/certs/private_key.pfx".into(),
-        ..ProfileDraft::default()
-    };
-    draft.refresh_token_url();
-    let mut run = RunView::new(draft.parse().expect("valid profile"), None, 0);
+    let mut run = new_run("Small");
     for step in [
         Step::Profile,
         Step::Certificate,
