@@ -387,6 +387,7 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+pub mod leaks;
 pub mod probe_env;
 pub mod tls_server;
 

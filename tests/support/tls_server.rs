@@ -92,10 +92,24 @@ pub fn start(rt: &tokio::runtime::Runtime, names: &[&str]) -> TlsServer {
     TlsServer { addr, ca_pem }
 }
 
-/// A port on 127.0.0.1 where nothing listens (bound, then released).
-pub fn closed_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
+/// A port on 127.0.0.1 where nothing listens, for as long as this lives: the socket is bound but
+/// never listens, so a connection is refused, and no other socket (another test's sandbox in the
+/// same process) can be given the port meanwhile, as it could once a released port was reused.
+pub struct ClosedPort {
+    /// The port.
+    pub port: u16,
+    _bound: tokio::net::TcpSocket,
+}
+
+/// A port on 127.0.0.1 where nothing listens (see [`ClosedPort`]).
+pub fn closed_port() -> ClosedPort {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .expect("bind");
+    let port = socket.local_addr().expect("bound address").port();
+    ClosedPort {
+        port,
+        _bound: socket,
+    }
 }

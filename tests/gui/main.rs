@@ -1,0 +1,23 @@
+//! The real desktop app driven through its accessibility tree (egui_kittest), against the sandbox.
+//!
+//! One test binary per front end (core and adapters, cli, gui) so a build links three, not forty;
+//! each file below is one area, sharing the fixtures in `tests/support`.
+
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
+
+#[path = "../gui_harness/mod.rs"]
+mod gui_harness;
+#[path = "../support/mod.rs"]
+mod support;
+
+mod app;
+mod editor;
+mod first_run;
+mod icon;
+mod layout;
+mod many_profiles;
+mod report;
+mod rotation;
+mod trust;
+#[cfg(not(windows))]
+mod windows_store;
