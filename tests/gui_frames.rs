@@ -1,9 +1,10 @@
-//! The UI thread never waits on the credential store or the profile files: with a store that
-//! takes 400 ms for every call, each frame of the app's own work stays under 50 ms while saves,
-//! remembered passwords, imports and removals run. (Its own test binary, so no other test competes
-//! for the two cores while frames are timed.)
+//! The UI thread never waits on the credential store: with a store that takes 400 ms for every call,
+//! saves, remembered passwords, imports and removals run while no call reaches the store from the
+//! thread that draws the frames. Whether that holds is decided by the thread each call comes from,
+//! never by a clock, so a loaded machine cannot fail it; the frame times are measured and printed
+//! beside it. (Its own test binary, so no other test competes for the cores while they are.)
 
-#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
 
 mod gui_harness;
 mod support;
@@ -17,10 +18,22 @@ use egui_kittest::kittest::Queryable as _;
 use gui_harness::{Gui, gui_with_vault};
 use support::probe_env::{Env, PASSWORD};
 
-/// A credential store that takes its time, like one waiting behind an unlock prompt.
+/// A credential store that takes its time, like one waiting behind an unlock prompt, and notes
+/// every call made from the UI thread (the thread that steps the frames: the test's own).
 struct SlowStore {
     inner: MemoryStore,
     delay: Duration,
+    ui_thread: std::thread::ThreadId,
+    calls_on_ui_thread: std::sync::Mutex<Vec<&'static str>>,
+}
+
+impl SlowStore {
+    fn wait(&self, call: &'static str) {
+        if std::thread::current().id() == self.ui_thread {
+            self.calls_on_ui_thread.lock().unwrap().push(call);
+        }
+        std::thread::sleep(self.delay);
+    }
 }
 
 impl SecretStore for SlowStore {
@@ -28,15 +41,15 @@ impl SecretStore for SlowStore {
         "slow store"
     }
     fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, String> {
-        std::thread::sleep(self.delay);
+        self.wait("get");
         self.inner.get(entry)
     }
     fn set(&self, entry: &str, secret: &[u8]) -> Result<(), String> {
-        std::thread::sleep(self.delay);
+        self.wait("set");
         self.inner.set(entry, secret)
     }
     fn delete(&self, entry: &str) -> Result<(), String> {
-        std::thread::sleep(self.delay);
+        self.wait("delete");
         self.inner.delete(entry)
     }
 }
@@ -58,13 +71,16 @@ fn longest_frame_until_idle(g: &mut Gui<'_>) -> Duration {
 }
 
 #[test]
-fn frames_stay_short_while_a_slow_credential_store_works() {
+fn a_slow_credential_store_is_never_called_on_the_ui_thread() {
     let env = Env::new();
-    let slow: Arc<dyn SecretStore> = Arc::new(SlowStore {
+    let slow = Arc::new(SlowStore {
         inner: MemoryStore::default(),
         delay: Duration::from_millis(400),
+        ui_thread: std::thread::current().id(),
+        calls_on_ui_thread: std::sync::Mutex::default(),
     });
-    let vault = Arc::new(Vault::at(env.ws.path("slow-vault"), slow));
+    let store: Arc<dyn SecretStore> = slow.clone();
+    let vault = Arc::new(Vault::at(env.ws.path("slow-vault"), store));
     let mut g = gui_with_vault(&env, Some(env.profile()), Ok(vault.clone()));
     // One untimed run first: the first drawing of a text rasterises its glyphs, which is the
     // renderer's one-off work, not the app waiting on anything.
@@ -102,12 +118,12 @@ fn frames_stay_short_while_a_slow_credential_store_works() {
         .click();
     longest.push(("remove", longest_frame_until_idle(&mut g)));
     assert!(vault.list().is_empty());
+    // Measured, not asserted: each store call sleeps 400 ms, so a frame that waited on one would
+    // show it here, but a busy machine can stretch a frame too.
     println!("longest frames: {longest:?}");
-    for (what, frame) in longest {
-        // Each store call sleeps 400 ms: a frame that waited on one would take that long.
-        assert!(
-            frame < Duration::from_millis(50),
-            "{what}: a frame took {frame:?}"
-        );
-    }
+    let on_ui_thread = slow.calls_on_ui_thread.lock().unwrap().clone();
+    assert!(
+        on_ui_thread.is_empty(),
+        "the credential store was called on the UI thread: {on_ui_thread:?}"
+    );
 }

@@ -175,7 +175,11 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
             finished(result);
         }
     });
-    let elapsed = started.elapsed().as_secs_f64();
+    report(args, checked, total, started.elapsed().as_secs_f64())
+}
+
+/// Prints the summary (or the JSON document) of a finished `test --all`; the exit outcome.
+fn report(args: &TestArgs, mut checked: Vec<Checked>, total: usize, elapsed: f64) -> Outcome {
     checked.sort_by(|a, b| a.name.cmp(&b.name));
     let connected = count(&checked, Verdict::Connected);
     let failed = count(&checked, Verdict::Failed);

@@ -263,6 +263,77 @@ impl ProfileDraft {
     /// Checks every field; returns the profile or all field errors.
     pub fn parse(&self) -> Result<Profile, Vec<FieldError>> {
         let mut c = Checker::default();
+        // Every part is parsed before any is combined, so every bad field is reported at once.
+        let identity = self.parse_identity(&mut c);
+        let certificate = c.take(Field::Certificate, self.certificate_source());
+        let lifetime_secs = c.take(
+            Field::Lifetime,
+            parse_in_range(&self.lifetime_secs, ASSERTION_LIFETIME_RANGE, "seconds"),
+        );
+        let graph = self.parse_graph(&mut c);
+        let retry = self.parse_retry(&mut c);
+        let extra_headers = c.take(Field::ExtraHeaders, parse_headers(&self.extra_headers));
+        let timeout_secs = c.take(
+            Field::Timeout,
+            parse_in_range(&self.timeout_secs, TIMEOUT_RANGE, "seconds"),
+        );
+        let ca_file = self.ca_file.trim();
+        let ca_file = c.take(
+            Field::CaFile,
+            check_no_control(ca_file)
+                .map(|()| (!ca_file.is_empty()).then(|| PathBuf::from(ca_file))),
+        );
+        let (
+            Some(identity),
+            Some(certificate),
+            Some(lifetime_secs),
+            Some(graph),
+            Some(retry),
+            Some(extra_headers),
+            Some(timeout_secs),
+            Some(ca_file),
+        ) = (
+            identity,
+            certificate,
+            lifetime_secs,
+            graph,
+            retry,
+            extra_headers,
+            timeout_secs,
+            ca_file,
+        )
+        else {
+            return Err(c.errors);
+        };
+        Ok(Profile {
+            // The id is an identity, not input: it is carried through unchecked.
+            id: self.id.clone(),
+            name: identity.name,
+            authority: identity.authority,
+            client_id: identity.client_id,
+            object_id: identity.object_id,
+            scope: identity.scope,
+            certificate,
+            assertion: AssertionOptions {
+                algorithm: self.algorithm,
+                send_chain: self.send_chain,
+                lifetime_secs,
+            },
+            graph_url: graph.url,
+            site_id: graph.site_id,
+            drive_id: graph.drive_id,
+            retry,
+            non_indexed_search: self.non_indexed_search,
+            extra_headers,
+            timeout_secs,
+            ca_file,
+            certificate_info: self.certificate_info.clone(),
+            origin: self.origin.clone(),
+        })
+    }
+
+    /// The General tab: name, authority, client and object ids, scope.
+    fn parse_identity(&self, c: &mut Checker) -> Option<Identity> {
         let name = self.name.trim();
         let name = c.take(Field::Name, check_name(name).map(|()| name.to_owned()));
         let tenant = self.tenant.trim();
@@ -284,12 +355,22 @@ impl ProfileDraft {
         let object_id = c.take(Field::ObjectId, self.parse_object_id());
         let scope = self.scope.trim();
         let scope = c.take(Field::Scope, check_scope(scope).map(|()| scope.to_owned()));
-        let certificate = c.take(Field::Certificate, self.certificate_source());
-        let lifetime_secs = c.take(
-            Field::Lifetime,
-            parse_in_range(&self.lifetime_secs, ASSERTION_LIFETIME_RANGE, "seconds"),
-        );
-        let graph_url = c.take(Field::GraphUrl, parse_endpoint(&self.graph_url));
+        Some(Identity {
+            name: name?,
+            authority: Authority {
+                preset: self.preset,
+                tenant: tenant?,
+                token_url: token_url?,
+            },
+            client_id: client_id?,
+            object_id: object_id?,
+            scope: scope?,
+        })
+    }
+
+    /// The Graph tab: the URL and the default site and drive.
+    fn parse_graph(&self, c: &mut Checker) -> Option<GraphTarget> {
+        let url = c.take(Field::GraphUrl, parse_endpoint(&self.graph_url));
         let site_id = match self.site_id.trim() {
             "" => DEFAULT_SITE_ID,
             site => site,
@@ -304,94 +385,25 @@ impl ProfileDraft {
             check_path_id(drive_id, "drive id", false)
                 .map(|()| (!drive_id.is_empty()).then(|| drive_id.to_owned())),
         );
+        Some(GraphTarget {
+            url: url?,
+            site_id: site_id?,
+            drive_id: drive_id?,
+        })
+    }
+
+    /// The retry settings.
+    fn parse_retry(&self, c: &mut Checker) -> Option<RetrySettings> {
         let status_codes = c.take(Field::RetryStatusCodes, self.parse_retry_codes());
         let max_count = c.take(
             Field::RetryMaxCount,
             parse_in_range(&self.retry_max, 0..=MAX_RETRY_COUNT, "retries"),
         );
-        let extra_headers = c.take(Field::ExtraHeaders, parse_headers(&self.extra_headers));
-        let timeout_secs = c.take(
-            Field::Timeout,
-            parse_in_range(&self.timeout_secs, TIMEOUT_RANGE, "seconds"),
-        );
-        let ca_file = self.ca_file.trim();
-        let ca_file = c.take(
-            Field::CaFile,
-            check_no_control(ca_file)
-                .map(|()| (!ca_file.is_empty()).then(|| PathBuf::from(ca_file))),
-        );
-
-        let (
-            Some(name),
-            Some(tenant),
-            Some(token_url),
-            Some(client_id),
-            Some(object_id),
-            Some(scope),
-            Some(certificate),
-            Some(lifetime_secs),
-            Some(graph_url),
-            Some(site_id),
-            Some(drive_id),
-            Some(status_codes),
-            Some(max_count),
-            Some(extra_headers),
-            Some(timeout_secs),
-            Some(ca_file),
-        ) = (
-            name,
-            tenant,
-            token_url,
-            client_id,
-            object_id,
-            scope,
-            certificate,
-            lifetime_secs,
-            graph_url,
-            site_id,
-            drive_id,
-            status_codes,
-            max_count,
-            extra_headers,
-            timeout_secs,
-            ca_file,
-        )
-        else {
-            return Err(c.errors);
-        };
-        Ok(Profile {
-            // The id is an identity, not input: it is carried through unchecked.
-            id: self.id.clone(),
-            name,
-            authority: Authority {
-                preset: self.preset,
-                tenant,
-                token_url,
-            },
-            client_id,
-            object_id,
-            scope,
-            certificate,
-            assertion: AssertionOptions {
-                algorithm: self.algorithm,
-                send_chain: self.send_chain,
-                lifetime_secs,
-            },
-            graph_url,
-            site_id,
-            drive_id,
-            retry: RetrySettings {
-                mode: self.retry_mode,
-                status_codes,
-                max_count,
-                multiply_wait: self.multiply_wait,
-            },
-            non_indexed_search: self.non_indexed_search,
-            extra_headers,
-            timeout_secs,
-            ca_file,
-            certificate_info: self.certificate_info.clone(),
-            origin: self.origin.clone(),
+        Some(RetrySettings {
+            mode: self.retry_mode,
+            status_codes: status_codes?,
+            max_count: max_count?,
+            multiply_wait: self.multiply_wait,
         })
     }
 
@@ -567,6 +579,22 @@ impl From<&Profile> for ProfileDraft {
             origin: profile.origin.clone(),
         }
     }
+}
+
+/// The General tab's checked values.
+struct Identity {
+    name: String,
+    authority: Authority,
+    client_id: String,
+    object_id: Option<String>,
+    scope: String,
+}
+
+/// The Graph tab's checked values.
+struct GraphTarget {
+    url: url::Url,
+    site_id: String,
+    drive_id: Option<String>,
 }
 
 /// Collects field errors while parsing, so every bad field is reported at once.

@@ -199,29 +199,7 @@ async fn run_steps(
         .map_err(|f| clock.fail(report, f, false))?;
     let claims: AccessTokenClaims =
         decode_unverified(grant.access_token.expose()).unwrap_or_default();
-    let mut details = vec![
-        Detail::new("Token", "received"),
-        Detail::new(
-            "Expires in",
-            format!(
-                "{} s ({})",
-                grant.expires_in,
-                rfc3339(now() + i64::try_from(grant.expires_in).unwrap_or(0))
-            ),
-        ),
-    ];
-    if !claims.aud.is_empty() {
-        details.push(Detail::new("Audience", &claims.aud));
-        details.push(Detail::new("Tenant", &claims.tid));
-    }
-    details.push(Detail::new(
-        "Roles",
-        if claims.roles.is_empty() {
-            "(none)".into()
-        } else {
-            claims.roles.join(", ")
-        },
-    ));
+    let details = token_details(grant.expires_in, &claims, now());
     for message in role_warnings(&claims.roles) {
         report(TestEvent::Warning {
             step: Step::Token,
@@ -247,4 +225,31 @@ async fn run_steps(
     )
     .await?;
     Ok(summary)
+}
+
+/// What the token step shows: its lifetime, audience, tenant and roles (never the token itself).
+fn token_details(expires_in: u64, claims: &AccessTokenClaims, now: i64) -> Vec<Detail> {
+    let mut details = vec![
+        Detail::new("Token", "received"),
+        Detail::new(
+            "Expires in",
+            format!(
+                "{expires_in} s ({})",
+                rfc3339(now + i64::try_from(expires_in).unwrap_or(0))
+            ),
+        ),
+    ];
+    if !claims.aud.is_empty() {
+        details.push(Detail::new("Audience", &claims.aud));
+        details.push(Detail::new("Tenant", &claims.tid));
+    }
+    details.push(Detail::new(
+        "Roles",
+        if claims.roles.is_empty() {
+            "(none)".into()
+        } else {
+            claims.roles.join(", ")
+        },
+    ));
+    details
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use jsonwebtoken::{EncodingKey, Header};
 use openssl::hash::MessageDigest;
+use openssl::x509::X509;
 use serde_json::{Value, json};
 
 use super::entra_error::{EntraRefusal, refuse};
@@ -29,30 +30,8 @@ pub(super) fn handle(
 ) -> Result<Value, EntraRefusal> {
     let now = state.now();
     let fail = |code: u32, message: &str| refuse(code, message, now);
-    let tenant_lower = tenant.to_ascii_lowercase();
-    if NON_TENANTS.contains(&tenant_lower.as_str()) {
-        return Err(fail(
-            9001023,
-            "The provided grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.",
-        ));
-    }
-    if !is_plausible_tenant(tenant) {
-        return Err(fail(
-            900023,
-            &format!(
-                "Specified tenant identifier '{tenant}' is neither a valid DNS name, nor a valid external domain."
-            ),
-        ));
-    }
+    check_tenant(state, tenant, now)?;
     let config = &state.config;
-    if tenant_lower != config.tenant_id && tenant_lower != config.tenant_domain {
-        return Err(fail(
-            90002,
-            &format!(
-                "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
-            ),
-        ));
-    }
     let form: HashMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
     if field("grant_type") != "client_credentials" {
@@ -97,31 +76,7 @@ pub(super) fn handle(
         ));
     }
 
-    // The certificate is found by thumbprint: x5t (SHA-1) or x5t#S256 (SHA-256), raw digest in base64url.
-    let (wanted, md) = match (text(&header, "x5t#S256"), text(&header, "x5t")) {
-        (s256, _) if !s256.is_empty() => (s256, MessageDigest::sha256()),
-        (_, x5t) if !x5t.is_empty() => (x5t, MessageDigest::sha1()),
-        _ => {
-            return Err(fail(
-                50027,
-                "Invalid JWT token. No certificate thumbprint specified in token header.",
-            ));
-        }
-    };
-    // Entra also takes the thumbprint with base64 padding, which MSAL Python sends ("…=").
-    let wanted_bytes = jws::decode(&wanted).unwrap_or_default();
-    let Some(cert) = certificates
-        .iter()
-        .find(|c| c.digest(md).is_ok_and(|d| *d == *wanted_bytes))
-    else {
-        return Err(fail(
-            700027,
-            &format!(
-                "Client assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: '{}', Please visit the Microsoft Graph Explorer and run the following request: 'https://graph.microsoft.com/v1.0/applications/{client_id}' to see configured keys on the app registration.]",
-                to_hex(&wanted_bytes)
-            ),
-        ));
-    };
+    let cert = find_certificate(&header, &certificates, &client_id, now)?;
     if !signature_is_valid(&alg, signing_input.as_bytes(), &signature, cert) {
         return Err(fail(
             700027,
@@ -150,29 +105,7 @@ pub(super) fn handle(
             ),
         ));
     }
-    // A NumericDate may have a fraction (RFC 7519 §2); MSAL Python sends time.time() + lifetime.
-    let number = |k: &str| {
-        let value = claims.get(k)?;
-        value.as_i64().or_else(|| {
-            value
-                .as_f64()
-                .filter(|f| f.is_finite() && f.abs() < 1e15)
-                .map(|f| f as i64)
-        })
-    };
-    let nbf = number("nbf").unwrap_or(0);
-    let exp = number("exp").unwrap_or(0);
-    if nbf > now.saturating_add(SKEW_SECS) || exp < now.saturating_sub(SKEW_SECS) {
-        return Err(fail(
-            700024,
-            &format!(
-                "Client assertion is not within its valid time range. Current time: {}, assertion valid from {}, expiry time of assertion {}.",
-                rfc3339(now),
-                rfc3339(nbf),
-                rfc3339(exp)
-            ),
-        ));
-    }
+    check_lifetime(&claims, now)?;
     let jti = text(&claims, "jti");
     let fresh = state
         .used_jtis
@@ -226,4 +159,100 @@ fn issue_token(state: &State, client_id: &str, roles: &[String], now: i64) -> Va
     )
     .unwrap_or_default();
     json!({ "token_type": "Bearer", "expires_in": TOKEN_LIFETIME_SECS, "ext_expires_in": TOKEN_LIFETIME_SECS, "access_token": token })
+}
+
+/// Entra's answer to a token URL whose tenant is not this sandbox's: `/common`, an implausible
+/// name, or another tenant.
+fn check_tenant(state: &State, tenant: &str, now: i64) -> Result<(), EntraRefusal> {
+    let fail = |code: u32, message: &str| refuse(code, message, now);
+    let tenant_lower = tenant.to_ascii_lowercase();
+    if NON_TENANTS.contains(&tenant_lower.as_str()) {
+        return Err(fail(
+            9001023,
+            "The provided grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.",
+        ));
+    }
+    if !is_plausible_tenant(tenant) {
+        return Err(fail(
+            900023,
+            &format!(
+                "Specified tenant identifier '{tenant}' is neither a valid DNS name, nor a valid external domain."
+            ),
+        ));
+    }
+    let config = &state.config;
+    if tenant_lower != config.tenant_id && tenant_lower != config.tenant_domain {
+        return Err(fail(
+            90002,
+            &format!(
+                "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The registered certificate the assertion's header names by thumbprint, or Entra's refusal.
+fn find_certificate<'a>(
+    header: &Value,
+    certificates: &'a [X509],
+    client_id: &str,
+    now: i64,
+) -> Result<&'a X509, EntraRefusal> {
+    let fail = |code: u32, message: &str| refuse(code, message, now);
+    // The certificate is found by thumbprint: x5t (SHA-1) or x5t#S256 (SHA-256), raw digest in base64url.
+    let (wanted, md) = match (text(header, "x5t#S256"), text(header, "x5t")) {
+        (s256, _) if !s256.is_empty() => (s256, MessageDigest::sha256()),
+        (_, x5t) if !x5t.is_empty() => (x5t, MessageDigest::sha1()),
+        _ => {
+            return Err(fail(
+                50027,
+                "Invalid JWT token. No certificate thumbprint specified in token header.",
+            ));
+        }
+    };
+    // Entra also takes the thumbprint with base64 padding, which MSAL Python sends ("…=").
+    let wanted_bytes = jws::decode(&wanted).unwrap_or_default();
+    let Some(cert) = certificates
+        .iter()
+        .find(|c| c.digest(md).is_ok_and(|d| *d == *wanted_bytes))
+    else {
+        return Err(fail(
+            700027,
+            &format!(
+                "Client assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: '{}', Please visit the Microsoft Graph Explorer and run the following request: 'https://graph.microsoft.com/v1.0/applications/{client_id}' to see configured keys on the app registration.]",
+                to_hex(&wanted_bytes)
+            ),
+        ));
+    };
+    Ok(cert)
+}
+
+/// Entra's answer to an assertion outside its `nbf`..`exp` window (with the allowed skew).
+fn check_lifetime(claims: &Value, now: i64) -> Result<(), EntraRefusal> {
+    let fail = |code: u32, message: &str| refuse(code, message, now);
+    // A NumericDate may have a fraction (RFC 7519 §2); MSAL Python sends time.time() + lifetime.
+    let number = |k: &str| {
+        let value = claims.get(k)?;
+        value.as_i64().or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| f.is_finite() && f.abs() < 1e15)
+                .map(|f| f as i64)
+        })
+    };
+    let nbf = number("nbf").unwrap_or(0);
+    let exp = number("exp").unwrap_or(0);
+    if nbf > now.saturating_add(SKEW_SECS) || exp < now.saturating_sub(SKEW_SECS) {
+        return Err(fail(
+            700024,
+            &format!(
+                "Client assertion is not within its valid time range. Current time: {}, assertion valid from {}, expiry time of assertion {}.",
+                rfc3339(now),
+                rfc3339(nbf),
+                rfc3339(exp)
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -39,6 +39,74 @@ fn all_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     found
 }
 
+/// Neither the PFX password nor the key appears in a file under `config`, `data` or the export,
+/// nor in any of `outputs`; no output holds a token.
+fn assert_secrets_nowhere(env: &Env, data: &std::path::Path, outputs: &[std::process::Output]) {
+    let password = certconnect::secret::Secret::new(PASSWORD);
+    let credential = certconnect::cert::load_file(
+        &env.pfx,
+        certconnect::cert::LoadOptions {
+            key_path: None,
+            password: Some(&password),
+            alias: None,
+        },
+    )
+    .unwrap();
+    let key = credential.private_key.unwrap();
+    let pkcs8 = key.private_key_to_pkcs8().unwrap();
+    use base64::Engine as _;
+    let key_b64 = base64::engine::general_purpose::STANDARD.encode(&pkcs8[..60]);
+    let key_pem_line = String::from_utf8(key.private_key_to_pem_pkcs8().unwrap())
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let written: Vec<_> = [
+        env.ws.path("config"),
+        data.to_path_buf(),
+        env.ws
+            .path("export.ron")
+            .parent()
+            .unwrap()
+            .join("export.ron"),
+    ]
+    .iter()
+    .flat_map(|p| {
+        if p.is_dir() {
+            all_files(p)
+        } else {
+            vec![(p.clone(), std::fs::read(p).unwrap())]
+        }
+    })
+    .collect();
+    assert!(
+        written.len() >= 4,
+        "{:?}",
+        written.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    for (path, bytes) in &written {
+        let text = String::from_utf8_lossy(bytes);
+        for secret in [PASSWORD, key_b64.as_str(), key_pem_line.as_str()] {
+            assert!(
+                !text.contains(secret),
+                "{} contains a secret",
+                path.display()
+            );
+        }
+    }
+    for output in outputs {
+        let text = format!("{}{}", stdout(output), stderr(output));
+        for secret in [PASSWORD, key_b64.as_str(), key_pem_line.as_str()] {
+            assert!(
+                !text.contains(secret),
+                "an output contains a secret:\n{text}"
+            );
+        }
+        support::leaks::assert_no_jwt(&text, "an output");
+    }
+}
+
 #[test]
 #[ignore = "needs a Secret Service: run through scripts/test.sh"]
 fn passwords_and_certificates_live_in_the_store_and_nowhere_else() {
@@ -115,69 +183,7 @@ fn passwords_and_certificates_live_in_the_store_and_nowhere_else() {
     outputs.extend([imported, listed, tested, first, second, exported]);
 
     // The secrets it used appear in no file it wrote and in no output.
-    let password = certconnect::secret::Secret::new(PASSWORD);
-    let credential = certconnect::cert::load_file(
-        &env.pfx,
-        certconnect::cert::LoadOptions {
-            key_path: None,
-            password: Some(&password),
-            alias: None,
-        },
-    )
-    .unwrap();
-    let key = credential.private_key.unwrap();
-    let pkcs8 = key.private_key_to_pkcs8().unwrap();
-    use base64::Engine as _;
-    let key_b64 = base64::engine::general_purpose::STANDARD.encode(&pkcs8[..60]);
-    let key_pem_line = String::from_utf8(key.private_key_to_pem_pkcs8().unwrap())
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .to_owned();
-    let written: Vec<_> = [
-        env.ws.path("config"),
-        data.clone(),
-        env.ws
-            .path("export.ron")
-            .parent()
-            .unwrap()
-            .join("export.ron"),
-    ]
-    .iter()
-    .flat_map(|p| {
-        if p.is_dir() {
-            all_files(p)
-        } else {
-            vec![(p.clone(), std::fs::read(p).unwrap())]
-        }
-    })
-    .collect();
-    assert!(
-        written.len() >= 4,
-        "{:?}",
-        written.iter().map(|(p, _)| p).collect::<Vec<_>>()
-    );
-    for (path, bytes) in &written {
-        let text = String::from_utf8_lossy(bytes);
-        for secret in [PASSWORD, key_b64.as_str(), key_pem_line.as_str()] {
-            assert!(
-                !text.contains(secret),
-                "{} contains a secret",
-                path.display()
-            );
-        }
-    }
-    for output in &outputs {
-        let text = format!("{}{}", stdout(output), stderr(output));
-        for secret in [PASSWORD, key_b64.as_str(), key_pem_line.as_str()] {
-            assert!(
-                !text.contains(secret),
-                "an output contains a secret:\n{text}"
-            );
-        }
-        support::leaks::assert_no_jwt(&text, "an output");
-    }
+    assert_secrets_nowhere(&env, &data, &outputs);
 
     // A bundle moves a connection with its certificate to another machine (another config dir here).
     let phrase = [("PHRASE", "a long bundle passphrase")];

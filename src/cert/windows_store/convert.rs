@@ -12,7 +12,6 @@ use crate::cert::names;
 pub(super) const THUMBPRINT_LEN: usize = 20;
 
 /// PS256's salt: RFC 7518 §3.5 asks for a salt as long as the hash (SHA-256).
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) const PSS_SALT_LEN: u32 = 32;
 
 /// What may sit between a thumbprint's digits: spaces and colons, and the invisible marks
@@ -61,20 +60,17 @@ pub(super) fn format_thumbprint(bytes: &[u8]) -> String {
 
 /// CryptoAPI returns signatures little-endian; JOSE (and every other RSA consumer) wants them
 /// big-endian.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn little_to_big_endian(mut signature: Vec<u8>) -> Vec<u8> {
     signature.reverse();
     signature
 }
 
 /// A NUL-terminated UTF-16 string for a `PCWSTR` parameter.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn to_wide(text: &str) -> Vec<u16> {
     text.encode_utf16().chain([0]).collect()
 }
 
 /// [`to_wide`] for a password: sized once (no reallocation leaves copies behind) and wiped on drop.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn secret_to_wide(text: &str) -> Zeroizing<Vec<u16>> {
     let mut wide = Zeroizing::new(Vec::with_capacity(text.encode_utf16().count() + 1));
     wide.extend(text.encode_utf16());
@@ -83,7 +79,6 @@ pub(super) fn secret_to_wide(text: &str) -> Zeroizing<Vec<u16>> {
 }
 
 /// A UTF-16 buffer up to its first NUL (or its end), as a string.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn from_wide(units: &[u16]) -> String {
     let end = units.iter().position(|&u| u == 0).unwrap_or(units.len());
     String::from_utf16_lossy(&units[..end])
@@ -91,7 +86,6 @@ pub(super) fn from_wide(units: &[u16]) -> String {
 
 /// A byte buffer up to its first NUL (or its end), as a string: CryptoAPI's `PP_CONTAINER`
 /// answers in the ANSI code page, and container names are ASCII.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn from_narrow(bytes: &[u8]) -> String {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     String::from_utf8_lossy(&bytes[..end]).into_owned()
@@ -99,7 +93,6 @@ pub(super) fn from_narrow(bytes: &[u8]) -> String {
 
 /// The key specs to try with a CryptoAPI key. Wine reports spec 3, which is neither: then try
 /// the exchange key (where PFX imports put RSA keys) and then the signature key.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn key_spec_candidates(spec: u32) -> &'static [u32] {
     const AT_KEYEXCHANGE: u32 = 1;
     const AT_SIGNATURE: u32 = 2;
@@ -111,7 +104,6 @@ pub(super) fn key_spec_candidates(spec: u32) -> &'static [u32] {
 }
 
 /// SHA-256 of the signing input: CNG and CryptoAPI both sign a digest computed here.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn sha256(message: &[u8]) -> [u8; 32] {
     openssl::sha::sha256(message)
 }
@@ -191,7 +183,6 @@ fn is_access_denied(code: u32) -> bool {
 }
 
 /// Codes that say the certificate's key is gone: the link is in the store, the container is not.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn is_missing_key(code: u32) -> bool {
     matches!(
         code,
@@ -200,14 +191,12 @@ pub(super) fn is_missing_key(code: u32) -> bool {
 }
 
 /// The wrong-password answer of PFXImportCertStore, as a Win32 code or wrapped in an HRESULT.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn is_bad_password(code: u32) -> bool {
     matches!(code, 0x0000_0056 | 0x8007_0056)
 }
 
 /// Whether OpenSSL finds the PFX's integrity MAC fails with this password: a second opinion for
 /// when PFXImportCertStore fails without saying why (wine leaves GetLastError stale).
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn password_is_wrong(pfx: &[u8], password: &str) -> bool {
     let Ok(pkcs12) = Pkcs12::from_der(pfx) else {
         return false;
@@ -222,7 +211,6 @@ pub(super) fn password_is_wrong(pfx: &[u8], password: &str) -> bool {
 }
 
 /// A failed Windows call as the error an admin can act on.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn os_error(what: &'static str, code: u32, location: StoreLocation) -> WinStoreError {
     if is_access_denied(code) {
         WinStoreError::AccessDenied { location, what }
@@ -241,7 +229,6 @@ pub(super) struct Summary {
 
 /// Summarizes a certificate from the store. The thumbprint is always there (it is the hash of the
 /// bytes); a certificate OpenSSL cannot parse is still listed, so the admin sees it is there.
-#[cfg_attr(not(windows), allow(dead_code))]
 pub(super) fn summarize(der: &[u8]) -> Summary {
     let thumbprint_sha1 = format_thumbprint(&openssl::sha::sha1(der));
     match X509::from_der(der) {

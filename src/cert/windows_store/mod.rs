@@ -10,6 +10,13 @@
 //! Windows are in `ffi` (the only `unsafe` code of the crate); everything testable without
 //! Windows is in `convert`.
 
+#[cfg_attr(
+    not(windows),
+    expect(
+        dead_code,
+        reason = "the parts only the Windows calls use are still compiled and tested everywhere"
+    )
+)]
 mod convert;
 #[cfg(windows)]
 mod ffi;

@@ -35,30 +35,7 @@ pub(super) fn ui(
         Ok(store) => store.name.clone(),
         Err(_) => crate::secrets::PLATFORM_STORE_NAME.to_owned(),
     };
-    row(ui, "Storage mode", |ui, _| {
-        ui.radio_value(&mut draft.cert_kind, CertKind::PfxFile, "Local PFX file");
-        ui.radio_value(&mut draft.cert_kind, CertKind::PemFiles, "PEM files");
-        ui.radio_value(&mut draft.cert_kind, CertKind::CredentialStore, &store_name)
-            .on_hover_text(format!(
-                "A certificate and key kept in the {store_name} (imported from a PFX), not in a file"
-            ));
-        // Off Windows the choice stays visible (a profile made on Windows shows what it uses) but
-        // cannot be picked anew.
-        let here = super::windows_store::unavailable_reason().is_none()
-            || draft.cert_kind == CertKind::WindowsStore;
-        ui.add_enabled_ui(here, |ui| {
-            ui.radio_value(
-                &mut draft.cert_kind,
-                CertKind::WindowsStore,
-                "Windows certificate store",
-            )
-            .on_hover_text(
-                "A certificate in Cert:\\CurrentUser\\My or Cert:\\LocalMachine\\My; its key signs \
-                 where it is kept, so non-exportable keys work",
-            )
-            .on_disabled_hover_text(super::windows_store::unavailable_reason().unwrap_or_default());
-        });
-    });
+    source_choice_ui(ui, draft, &store_name);
     match draft.cert_kind {
         CertKind::PfxFile => {
             let path = text_field(ui, "PFX file", &mut draft.pfx_path, None);
@@ -80,120 +57,19 @@ pub(super) fn ui(
                 action = DialogAction::Browse(FileUse::PemKey);
             }
         }
-        CertKind::CredentialStore => match store {
-            Ok(store) => {
-                row(ui, "Stored certificate", |ui, label| {
-                    egui::ComboBox::from_id_salt("stored_certificate")
-                        .selected_text(if draft.store_entry.is_empty() {
-                            "(choose)"
-                        } else {
-                            draft.store_entry.as_str()
-                        })
-                        .width(ui.available_width() - ui.spacing().icon_width - 8.0)
-                        .show_ui(ui, |ui| {
-                            for stored in store.certificates {
-                                ui.selectable_value(
-                                    &mut draft.store_entry,
-                                    stored.name.clone(),
-                                    format!("{}  ({})", stored.name, stored.subject),
-                                );
-                            }
-                        })
-                        .response
-                        .labelled_by(label);
-                });
-                if let Some(stored) = store
-                    .certificates
-                    .iter()
-                    .find(|c| c.name == draft.store_entry)
-                {
-                    note(
-                        ui,
-                        format!(
-                            "SHA-1 {} · expires {}",
-                            stored.thumbprint_sha1,
-                            crate::core::time_fmt::rfc3339(stored.not_after)
-                        ),
-                    );
-                    if row(ui, "", |ui, _| {
-                        danger_button(ui, "Remove from credential store").clicked()
-                    }) {
-                        action = DialogAction::RemoveStored;
-                    }
-                }
-                if store.certificates.is_empty() {
-                    note(
-                        ui,
-                        format!(
-                            "No certificate is kept in the {} yet: choose Local PFX file, load it, then Import into credential store.",
-                            store.name
-                        ),
-                    );
-                }
+        CertKind::CredentialStore => {
+            if let Some(asked) = stored_certificate_ui(ui, draft, store, &store_name) {
+                action = asked;
             }
-            Err(reason) => {
-                note(
-                    ui,
-                    RichText::new(format!(
-                        "The {store_name} is not reachable: {reason}. Use a PFX or PEM file."
-                    ))
-                    .color(ERROR),
-                );
-            }
-        },
+        }
         CertKind::WindowsStore => {
             action = super::windows_store::ui(ui, draft, cx.windows, cx.now);
         }
     }
     error_line(ui, errors.get(Field::Certificate));
     if draft.cert_kind.is_file() {
-        let mut no_password = draft.password == PasswordSource::None;
-        if row(ui, "", |ui, _| {
-            ui.checkbox(&mut no_password, "The file has no password")
-        })
-        .changed()
-        {
-            draft.password = if no_password {
-                PasswordSource::None
-            } else {
-                PasswordSource::Ask
-            };
-        }
-        match (&draft.password, store) {
-            (PasswordSource::None, _) => {}
-            (PasswordSource::CredentialStore { .. }, Ok(store)) => {
-                row(ui, "", |ui, _| {
-                    ui.label(format!("The password is remembered in the {}.", store.name));
-                    if ui.button("Forget password").clicked() {
-                        action = DialogAction::ForgetPassword;
-                    }
-                });
-            }
-            (PasswordSource::CredentialStore { .. }, Err(reason)) => {
-                note(ui, RichText::new(format!("The password is remembered in the {store_name}, which is not reachable: {reason}")).color(ERROR));
-                password_field(ui, "Certificate password", &mut state.password);
-            }
-            (PasswordSource::Ask, _) => {
-                password_field(ui, "Certificate password", &mut state.password);
-                match store {
-                    Ok(store) => {
-                        row(ui, "", |ui, _| {
-                            ui.checkbox(
-                                &mut state.remember,
-                                format!("Remember the password in the {} (on Save)", store.name),
-                            )
-                        });
-                    }
-                    Err(reason) => {
-                        note(
-                            ui,
-                            format!(
-                                "Asked each time: the {store_name} is not reachable ({reason})."
-                            ),
-                        );
-                    }
-                }
-            }
+        if let Some(asked) = password_ui(ui, draft, state, store, &store_name) {
+            action = asked;
         }
         if draft.cert_kind == CertKind::PfxFile
             && store.is_ok()
@@ -220,6 +96,165 @@ pub(super) fn ui(
         for asked in [compare, create] {
             if asked != DialogAction::None {
                 action = asked;
+            }
+        }
+    }
+    action
+}
+
+/// The storage mode: PFX, PEM, the OS credential store, the Windows certificate store.
+fn source_choice_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, store_name: &str) {
+    row(ui, "Storage mode", |ui, _| {
+        ui.radio_value(&mut draft.cert_kind, CertKind::PfxFile, "Local PFX file");
+        ui.radio_value(&mut draft.cert_kind, CertKind::PemFiles, "PEM files");
+        ui.radio_value(&mut draft.cert_kind, CertKind::CredentialStore, store_name)
+            .on_hover_text(format!(
+                "A certificate and key kept in the {store_name} (imported from a PFX), not in a file"
+            ));
+        // Off Windows the choice stays visible (a profile made on Windows shows what it uses) but
+        // cannot be picked anew.
+        let here = super::windows_store::unavailable_reason().is_none()
+            || draft.cert_kind == CertKind::WindowsStore;
+        ui.add_enabled_ui(here, |ui| {
+            ui.radio_value(
+                &mut draft.cert_kind,
+                CertKind::WindowsStore,
+                "Windows certificate store",
+            )
+            .on_hover_text(
+                "A certificate in Cert:\\CurrentUser\\My or Cert:\\LocalMachine\\My; its key signs \
+                 where it is kept, so non-exportable keys work",
+            )
+            .on_disabled_hover_text(super::windows_store::unavailable_reason().unwrap_or_default());
+        });
+    });
+}
+
+/// A certificate kept in the OS credential store: the pick list, its thumbprint and expiry, and
+/// Remove; or why the store cannot be used.
+fn stored_certificate_ui(
+    ui: &mut egui::Ui,
+    draft: &mut ProfileDraft,
+    store: &Result<StoreView<'_>, String>,
+    store_name: &str,
+) -> Option<DialogAction> {
+    let mut action = None;
+    match store {
+        Ok(store) => {
+            row(ui, "Stored certificate", |ui, label| {
+                egui::ComboBox::from_id_salt("stored_certificate")
+                    .selected_text(if draft.store_entry.is_empty() {
+                        "(choose)"
+                    } else {
+                        draft.store_entry.as_str()
+                    })
+                    .width(ui.available_width() - ui.spacing().icon_width - 8.0)
+                    .show_ui(ui, |ui| {
+                        for stored in store.certificates {
+                            ui.selectable_value(
+                                &mut draft.store_entry,
+                                stored.name.clone(),
+                                format!("{}  ({})", stored.name, stored.subject),
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(label);
+            });
+            if let Some(stored) = store
+                .certificates
+                .iter()
+                .find(|c| c.name == draft.store_entry)
+            {
+                note(
+                    ui,
+                    format!(
+                        "SHA-1 {} · expires {}",
+                        stored.thumbprint_sha1,
+                        crate::core::time_fmt::rfc3339(stored.not_after)
+                    ),
+                );
+                if row(ui, "", |ui, _| {
+                    danger_button(ui, "Remove from credential store").clicked()
+                }) {
+                    action = Some(DialogAction::RemoveStored);
+                }
+            }
+            if store.certificates.is_empty() {
+                note(
+                    ui,
+                    format!(
+                        "No certificate is kept in the {} yet: choose Local PFX file, load it, then Import into credential store.",
+                        store.name
+                    ),
+                );
+            }
+        }
+        Err(reason) => {
+            note(
+                ui,
+                RichText::new(format!(
+                    "The {store_name} is not reachable: {reason}. Use a PFX or PEM file."
+                ))
+                .color(ERROR),
+            );
+        }
+    }
+    action
+}
+
+/// "The file has no password", the password field, and whether it is (to be) remembered.
+fn password_ui(
+    ui: &mut egui::Ui,
+    draft: &mut ProfileDraft,
+    state: &mut DialogState,
+    store: &Result<StoreView<'_>, String>,
+    store_name: &str,
+) -> Option<DialogAction> {
+    let mut action = None;
+    let mut no_password = draft.password == PasswordSource::None;
+    if row(ui, "", |ui, _| {
+        ui.checkbox(&mut no_password, "The file has no password")
+    })
+    .changed()
+    {
+        draft.password = if no_password {
+            PasswordSource::None
+        } else {
+            PasswordSource::Ask
+        };
+    }
+    match (&draft.password, store) {
+        (PasswordSource::None, _) => {}
+        (PasswordSource::CredentialStore { .. }, Ok(store)) => {
+            row(ui, "", |ui, _| {
+                ui.label(format!("The password is remembered in the {}.", store.name));
+                if ui.button("Forget password").clicked() {
+                    action = Some(DialogAction::ForgetPassword);
+                }
+            });
+        }
+        (PasswordSource::CredentialStore { .. }, Err(reason)) => {
+            note(ui, RichText::new(format!("The password is remembered in the {store_name}, which is not reachable: {reason}")).color(ERROR));
+            password_field(ui, "Certificate password", &mut state.password);
+        }
+        (PasswordSource::Ask, _) => {
+            password_field(ui, "Certificate password", &mut state.password);
+            match store {
+                Ok(store) => {
+                    row(ui, "", |ui, _| {
+                        ui.checkbox(
+                            &mut state.remember,
+                            format!("Remember the password in the {} (on Save)", store.name),
+                        )
+                    });
+                }
+                Err(reason) => {
+                    note(
+                        ui,
+                        format!("Asked each time: the {store_name} is not reachable ({reason})."),
+                    );
+                }
             }
         }
     }
