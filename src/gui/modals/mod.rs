@@ -16,6 +16,9 @@ mod remove_stored;
 mod rename;
 mod unsaved;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::PathBuf;
 
 use zeroize::Zeroizing;
