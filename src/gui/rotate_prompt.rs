@@ -3,6 +3,7 @@
 
 use zeroize::Zeroizing;
 
+use super::modals::ModalAction;
 use super::widgets::WARN;
 
 /// The options of a rotation, as typed. No `Debug`: it holds a password.
@@ -25,16 +26,6 @@ pub struct RotatePrompt {
     pub error: Option<String>,
 }
 
-/// What the user answered.
-pub enum RotateAnswer {
-    /// Still open.
-    Open,
-    /// Closed.
-    Cancel,
-    /// Start the rotation.
-    Start,
-}
-
 impl RotatePrompt {
     /// Checks what can be checked before anything runs; the reason when it cannot start.
     pub fn check(&self) -> Result<(), String> {
@@ -48,9 +39,10 @@ impl RotatePrompt {
     }
 }
 
-/// Draws the dialog.
-pub fn rotate_prompt_ui(ui: &mut egui::Ui, prompt: &mut RotatePrompt) -> RotateAnswer {
-    let mut answer = RotateAnswer::Open;
+/// Draws the dialog. "Start rotation" answers `StartRotation`; the app checks the options then
+/// (see [`RotatePrompt::check`]) and keeps the dialog open, with the reason, when it cannot start.
+pub fn rotate_prompt_ui(ui: &mut egui::Ui, prompt: &mut RotatePrompt) -> ModalAction {
+    let mut action = ModalAction::None;
     ui.set_max_width(520.0);
     ui.add(egui::Label::new(format!(
         "Rotating '{}': a new certificate is made beside the current one, registered on the app registration (object ID {}) with the current certificate's proof, Entra is given up to a minute to accept it, and the connection is tested with it. Only then does the profile switch to it.",
@@ -111,16 +103,13 @@ pub fn rotate_prompt_ui(ui: &mut egui::Ui, prompt: &mut RotatePrompt) -> RotateA
     }
     ui.horizontal(|ui| {
         if ui.button("Start rotation").clicked() {
-            match prompt.check() {
-                Ok(()) => answer = RotateAnswer::Start,
-                Err(message) => prompt.error = Some(message),
-            }
+            action = ModalAction::StartRotation;
         }
         if ui.button("Cancel").clicked() {
-            answer = RotateAnswer::Cancel;
+            action = ModalAction::Cancel;
         }
     });
-    answer
+    action
 }
 
 fn years_text(years: u32) -> String {

@@ -9,7 +9,7 @@ use crate::gui::modals::ModalState;
 
 impl CertconnectApp {
     /// Opens the native file dialog for `use_` in the background.
-    pub(in crate::gui) fn browse(&mut self, use_: FileUse) {
+    pub(super) fn browse(&mut self, use_: FileUse) {
         if self.is_running(JobKind::Browse) {
             return;
         }
@@ -25,7 +25,7 @@ impl CertconnectApp {
     }
 
     /// Whether a file dialog is open (Browse… waits for it).
-    pub(in crate::gui) fn is_browsing(&self) -> bool {
+    pub(super) fn is_browsing(&self) -> bool {
         self.is_running(JobKind::Browse)
     }
 
@@ -53,7 +53,7 @@ impl CertconnectApp {
     }
 
     /// Opens the path dialog for an action that needs a file.
-    pub(in crate::gui) fn choose_file(&mut self, use_: FileUse) {
+    pub(super) fn choose_file(&mut self, use_: FileUse) {
         self.modal = Some(ModalState::ChooseFile {
             use_,
             path: use_.suggested_path(),
@@ -62,7 +62,7 @@ impl CertconnectApp {
     }
 
     /// Runs the action of a path dialog.
-    pub(in crate::gui) fn file_chosen(&mut self, use_: FileUse, path: std::path::PathBuf) {
+    pub(super) fn file_chosen(&mut self, use_: FileUse, path: std::path::PathBuf) {
         match use_ {
             FileUse::Import => self.import_from(path),
             FileUse::NewPfx => self.create_certificate_at(path),

@@ -68,7 +68,7 @@ impl CertconnectApp {
     }
 
     /// Exports the ticked (or open) profiles; with a passphrase, as a bundle with their certificates.
-    pub(in crate::gui) fn export_now(&mut self, passphrase: Option<Secret>, path: PathBuf) {
+    pub(super) fn export_now(&mut self, passphrase: Option<Secret>, path: PathBuf) {
         let names = self.export_names();
         let Some(passphrase) = passphrase else {
             let store = self.deps.store.clone();
@@ -168,7 +168,7 @@ impl CertconnectApp {
     }
 
     /// Imports a bundle with its passphrase: certificates into the credential store.
-    pub(in crate::gui) fn import_bundle_now(&mut self, path: PathBuf, passphrase: Secret) {
+    pub(super) fn import_bundle_now(&mut self, path: PathBuf, passphrase: Secret) {
         let Ok(vault) = self.deps.vault.clone() else {
             return self.set_status(
                 "A bundle's certificates go into the OS credential store, which is not reachable",

@@ -140,7 +140,7 @@ impl CertconnectApp {
         self.dialog.touched.extend(errors.take_left());
         self.handle_dialog(action);
         self.handle_welcome(welcome);
-        crate::gui::modals::show(self, &ctx);
+        self.show_modal(&ctx);
     }
 
     /// Ctrl+S save, Ctrl+Enter test, Ctrl+N new, F2 rename, Del delete (asked first), Ctrl+Tab and

@@ -7,6 +7,7 @@ mod card_jobs;
 mod demo;
 mod exchange;
 mod frame;
+mod modal;
 mod password;
 mod profile_actions;
 mod rotate;
@@ -74,10 +75,10 @@ pub struct CertconnectApp {
     generation: u64,
     /// The open draft is this saved profile's (by id); `None` for a new, unsaved one.
     saved_id: Option<String>,
-    pub(super) draft: ProfileDraft,
+    draft: ProfileDraft,
     /// The draft as saved (or as first opened, for a new one): the reference for "unsaved".
     baseline: ProfileDraft,
-    pub(super) dialog: DialogState,
+    dialog: DialogState,
     card: CardView,
     run: Option<RunView>,
     test_cancel: Option<CancellationToken>,
@@ -85,7 +86,7 @@ pub struct CertconnectApp {
     rotate_cancel: Option<CancellationToken>,
     search: String,
     ticked: BTreeSet<String>,
-    pub(super) modal: Option<ModalState>,
+    modal: Option<ModalState>,
     status: Option<Status>,
     /// The profile to open once the list has been read (the last one used).
     open_when_loaded: Option<String>,
@@ -184,7 +185,7 @@ impl CertconnectApp {
 
     /// What is wrong with the form: the draft's field errors, and a header row that cannot be
     /// written (it holds the draft back, so the draft alone would look valid).
-    pub(super) fn field_errors(&self) -> Vec<crate::core::draft::FieldError> {
+    fn field_errors(&self) -> Vec<crate::core::draft::FieldError> {
         let mut errors = self.draft.parse().err().unwrap_or_default();
         if let Some(problem) = &self.dialog.headers.problem {
             errors.retain(|e| e.field != crate::core::draft::Field::ExtraHeaders);
@@ -294,6 +295,7 @@ impl CertconnectApp {
             .find(|p| p.id == id)
     }
 
+    /// Sets the status line. Open to `gui`: the inbox reports a job that stopped unexpectedly.
     pub(super) fn set_status(&mut self, text: impl Into<String>, error: bool) {
         self.status = Some(Status {
             text: text.into(),

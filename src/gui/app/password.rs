@@ -38,7 +38,7 @@ impl CertconnectApp {
     }
 
     /// Opens the password prompt for `purpose`, saying why when a password was refused.
-    pub(in crate::gui) fn ask_password(&mut self, purpose: Purpose, reason: Option<String>) {
+    pub(super) fn ask_password(&mut self, purpose: Purpose, reason: Option<String>) {
         let whose = match &purpose {
             Purpose::Export { export, profile_id } => export.name_of(profile_id),
             _ => self.draft.name.trim().to_owned(),
@@ -56,7 +56,7 @@ impl CertconnectApp {
     }
 
     /// The prompt was answered: keep the password for this profile and run what needed it again.
-    pub(in crate::gui) fn submit_password(&mut self, prompt: PasswordPrompt) {
+    pub(super) fn submit_password(&mut self, prompt: PasswordPrompt) {
         let PasswordPrompt {
             purpose,
             typed,
@@ -148,7 +148,7 @@ impl CertconnectApp {
     }
 
     /// Deletes the remembered password of the open (saved) profile; it asks again from now on.
-    pub(in crate::gui) fn forget_password(&mut self) {
+    pub(super) fn forget_password(&mut self) {
         let (Some(id), Ok(vault)) = (self.saved_id.clone(), self.deps.vault.clone()) else {
             self.draft.password = PasswordSource::Ask;
             return;

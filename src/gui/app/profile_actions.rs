@@ -11,7 +11,7 @@ use crate::gui::profile_list::ListAction;
 use crate::store::new_profile_id;
 
 impl CertconnectApp {
-    pub(in crate::gui) fn open(&mut self, name: &str) {
+    pub(super) fn open(&mut self, name: &str) {
         let Some(profile) = self.find(name).cloned() else {
             return;
         };
@@ -24,7 +24,7 @@ impl CertconnectApp {
     }
 
     /// Opens an unsaved draft (new, duplicate, the demo); it gets an id of its own at once.
-    pub(in crate::gui) fn open_new(&mut self, mut draft: ProfileDraft) {
+    pub(super) fn open_new(&mut self, mut draft: ProfileDraft) {
         draft.id = new_profile_id();
         self.baseline = ProfileDraft {
             id: draft.id.clone(),
@@ -56,7 +56,7 @@ impl CertconnectApp {
     }
 
     /// Runs `pending` now, or asks first when there are unsaved edits.
-    pub(in crate::gui) fn guard(&mut self, pending: Pending) {
+    pub(super) fn guard(&mut self, pending: Pending) {
         if self.is_dirty() {
             self.modal = Some(ModalState::Unsaved(pending));
         } else {
@@ -64,7 +64,7 @@ impl CertconnectApp {
         }
     }
 
-    pub(in crate::gui) fn apply(&mut self, pending: Pending) {
+    pub(super) fn apply(&mut self, pending: Pending) {
         match pending {
             Pending::Select(name) => self.open(&name),
             Pending::New => self.open_new(ProfileDraft::default()),
@@ -74,7 +74,7 @@ impl CertconnectApp {
     /// Saves the open profile in the background, then runs `then` (when the save worked). With
     /// "Remember the password" ticked, the password goes to the credential store only after the
     /// profile itself is saved, under the profile's id.
-    pub(in crate::gui) fn save(&mut self, then: Option<Pending>) {
+    pub(super) fn save(&mut self, then: Option<Pending>) {
         if let Some(problem) = self.dialog.headers.problem.clone() {
             self.dialog.reveal_all = true;
             return self.set_status(format!("Not saved: {problem}"), true);
@@ -173,7 +173,7 @@ impl CertconnectApp {
     }
 
     /// Deletes the open profile and the password it remembered; certificates are not touched.
-    pub(in crate::gui) fn delete_open(&mut self) {
+    pub(super) fn delete_open(&mut self) {
         let Some(id) = self.saved_id.clone() else {
             return;
         };
@@ -201,7 +201,7 @@ impl CertconnectApp {
     }
 
     /// Renames the saved profile; unsaved edits stay in the form, untouched.
-    pub(in crate::gui) fn rename_open(&mut self, new_name: &str) -> Result<(), String> {
+    pub(super) fn rename_open(&mut self, new_name: &str) -> Result<(), String> {
         let id = self.saved_id.clone().ok_or("save the profile first")?;
         let new_name = new_name.trim().to_owned();
         crate::core::draft::check_name(&new_name)?;

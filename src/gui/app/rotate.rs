@@ -20,7 +20,7 @@ use crate::secret::Secret;
 
 impl CertconnectApp {
     /// Whether the open profile's certificate can be rotated now, or why not.
-    pub(in crate::gui) fn rotation_availability(&self) -> Result<(), String> {
+    pub(super) fn rotation_availability(&self) -> Result<(), String> {
         if self.saved_id.is_none() {
             return Err("Save the profile first: the rotation switches the saved profile to the new certificate.".into());
         }
@@ -47,7 +47,7 @@ impl CertconnectApp {
     }
 
     /// Whether a rotation runs whose ladder is not on screen (another profile was opened).
-    pub(in crate::gui) fn rotates_out_of_sight(&self) -> bool {
+    pub(super) fn rotates_out_of_sight(&self) -> bool {
         self.is_rotating()
             && !self
                 .run
@@ -57,7 +57,7 @@ impl CertconnectApp {
 
     /// Whether the open draft's rotation can still be cancelled: it runs and has not started
     /// the upload.
-    pub(in crate::gui) fn rotation_cancellable(&self) -> bool {
+    pub(super) fn rotation_cancellable(&self) -> bool {
         self.rotate_cancel.is_some()
             && self.run.as_ref().is_some_and(|run| {
                 run.kind == RunKind::Rotation
@@ -70,7 +70,7 @@ impl CertconnectApp {
     }
 
     /// Cancels the open draft's rotation (before the upload only).
-    pub(in crate::gui) fn cancel_rotation(&mut self) {
+    pub(super) fn cancel_rotation(&mut self) {
         if self.rotation_cancellable()
             && let Some(cancel) = &self.rotate_cancel
         {
@@ -79,7 +79,7 @@ impl CertconnectApp {
     }
 
     /// Opens the rotation dialog.
-    pub(in crate::gui) fn ask_rotation(&mut self) {
+    pub(super) fn ask_rotation(&mut self) {
         if let Err(why) = self.rotation_availability() {
             return self.set_status(why, true);
         }
@@ -98,7 +98,7 @@ impl CertconnectApp {
     }
 
     /// Starts the rotation the dialog set up.
-    pub(in crate::gui) fn start_rotation(&mut self, prompt: RotatePrompt) {
+    pub(super) fn start_rotation(&mut self, prompt: RotatePrompt) {
         if let Err(why) = self.rotation_availability() {
             return self.set_status(why, true);
         }

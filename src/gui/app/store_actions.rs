@@ -37,7 +37,7 @@ impl CertconnectApp {
     }
 
     /// Imports the open profile's PFX into the credential store under the profile's name.
-    pub(in crate::gui) fn import_into_store(&mut self) {
+    pub(super) fn import_into_store(&mut self) {
         let Ok(vault) = self.deps.vault.clone() else {
             return;
         };
@@ -120,7 +120,7 @@ impl CertconnectApp {
     }
 
     /// Removes a stored certificate and its key; `force` even while saved profiles use it.
-    pub(in crate::gui) fn remove_stored(&mut self, name: String, force: bool) {
+    pub(super) fn remove_stored(&mut self, name: String, force: bool) {
         let Ok(vault) = self.deps.vault.clone() else {
             return;
         };

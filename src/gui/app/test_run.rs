@@ -13,7 +13,7 @@ use crate::probe::{self, ProbeError, ProbeJob, ProbeSummary};
 use crate::report::RunView;
 
 impl CertconnectApp {
-    pub(in crate::gui) fn start_test(&mut self) {
+    pub(super) fn start_test(&mut self) {
         if self.is_testing() || self.is_rotating() {
             return;
         }

@@ -8,7 +8,7 @@ use crate::gui::inbox::JobKind;
 
 impl CertconnectApp {
     /// The admin confirmed the open (imported) profile: it is saved as confirmed, then tested.
-    pub(in crate::gui) fn trust_and_test(&mut self) {
+    pub(super) fn trust_and_test(&mut self) {
         self.draft.origin = Origin::Local;
         self.baseline.origin = Origin::Local;
         if let Some(id) = self.saved_id.clone() {

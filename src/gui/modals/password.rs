@@ -1,0 +1,55 @@
+//! "Certificate password": asked when a job needs a password the app does not have.
+
+use zeroize::Zeroizing;
+
+use super::{ModalAction, enter_pressed, focused_field};
+use crate::gui::app::Purpose;
+use crate::gui::widgets::ERROR;
+
+/// The password prompt.
+pub struct PasswordPrompt {
+    /// What the password is for.
+    pub purpose: Purpose,
+    /// The profile whose certificate it opens.
+    pub whose: String,
+    /// Why it is asked (again): the loader's words for a missing or refused password.
+    pub reason: Option<String>,
+    /// As typed; wiped on drop.
+    pub typed: Zeroizing<String>,
+    /// Remember it in the credential store once it has worked.
+    pub remember: bool,
+    /// A credential store is reachable.
+    pub can_remember: bool,
+    /// The field got the focus already.
+    pub focused: bool,
+}
+
+/// The prompt: why it asks, the field (focused as it opens) and, where a credential store is
+/// reachable, "Remember". Enter in the field submits.
+pub(super) fn password_ui(ui: &mut egui::Ui, prompt: &mut PasswordPrompt) -> ModalAction {
+    let mut action = ModalAction::None;
+    ui.label(format!(
+        "The certificate of '{}' needs its password.",
+        prompt.whose
+    ));
+    if let Some(reason) = &prompt.reason {
+        ui.label(egui::RichText::new(reason.as_str()).color(ERROR));
+    }
+    let field = focused_field(ui, "Password", &mut prompt.typed, true, &mut prompt.focused);
+    if prompt.can_remember {
+        ui.checkbox(
+            &mut prompt.remember,
+            "Remember in the credential store (once it works)",
+        );
+    }
+    ui.horizontal(|ui| {
+        let enter = field.lost_focus() && enter_pressed(ui);
+        if ui.button("OK").clicked() || enter {
+            action = ModalAction::SubmitPassword;
+        }
+        if ui.button("Cancel").clicked() {
+            action = ModalAction::Cancel;
+        }
+    });
+    action
+}
