@@ -19,11 +19,7 @@ pub(crate) fn run(args: &NewCertArgs) -> Outcome {
 
 fn make(args: &NewCertArgs) -> Result<(), String> {
     let subject = parse_subject(&args.subject).map_err(|m| format!("--subject: {m}"))?;
-    let days = match (args.days, args.years) {
-        (Some(days), _) => days,
-        (None, Some(years)) => crate::core::time_fmt::days_in_years(super::now(), years),
-        (None, None) => 365,
-    };
+    let days = crate::core::validity::validity_days(super::now(), args.days, args.years);
     let password = password::read(&args.password)?
         .ok_or("give the PFX password with --password-env VAR or --password-stdin")?;
     let request = NewCertificateRequest {

@@ -59,7 +59,9 @@ fn change_key(args: &KeyConnectionArgs, change: KeyChange, title: &str) -> Outco
         Ok(found) => found,
         Err(message) => return print::usage_error(json, &message),
     };
-    let vault = match super::test_cmd::needs_credential_store(&profile, false)
+    let vault = match profile
+        .certificate
+        .needs_credential_store()
         .then(super::test_cmd::open_vault)
         .transpose()
     {
@@ -251,7 +253,9 @@ fn rotate_job(args: &RotateArgs) -> Result<RotateJob, String> {
     };
     let password = password::read(&args.password)?;
     let new_password = new_password(args.new_password_env.as_ref())?;
-    let vault = super::test_cmd::needs_credential_store(&profile, false)
+    let vault = profile
+        .certificate
+        .needs_credential_store()
         .then(super::test_cmd::open_vault)
         .transpose()?;
     Ok(RotateJob {

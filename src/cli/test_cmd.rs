@@ -9,7 +9,7 @@ use crate::core::draft::{CertKind, ProfileDraft};
 use std::sync::Arc;
 
 use crate::core::event::{Step, TestEvent};
-use crate::core::profile::{AssertionAlgorithm, CertificateSource, PasswordSource, Profile};
+use crate::core::profile::{AssertionAlgorithm, PasswordSource, Profile};
 use crate::core::retry::{RetryMode, RetryTiming};
 use crate::core::trust::{GivenHere, unconfirmed};
 use crate::probe::{self, ProbeJob};
@@ -63,7 +63,7 @@ fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome 
             "--remember needs a saved PROFILE and a password from --password-env or --password-stdin",
         );
     }
-    let vault = match needs_credential_store(&profile, args.remember)
+    let vault = match (args.remember || profile.certificate.needs_credential_store())
         .then(open_vault)
         .transpose()
     {
@@ -158,18 +158,6 @@ pub(super) fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), Stri
         "'{name}' was imported and is not confirmed on this computer:\n{}\nIf that is what you want, confirm it with `certconnect profile trust '{name}'`, or give the value on the command line (--token-url, --graph-url, --pfx, --ca-file).",
         lines.join("\n")
     ))
-}
-
-pub(super) fn needs_credential_store(profile: &Profile, remember: bool) -> bool {
-    remember
-        || matches!(
-            profile.certificate,
-            CertificateSource::CredentialStore { .. }
-        )
-        || matches!(
-            profile.certificate.password(),
-            PasswordSource::CredentialStore { .. }
-        )
 }
 
 pub(super) fn open_vault() -> Result<Arc<Vault>, String> {

@@ -159,9 +159,13 @@ impl CertconnectApp {
     fn certificate_form(&self) -> Result<CertificateForm, String> {
         let subject = crate::core::subject::parse_subject(&self.dialog.new_subject)
             .map_err(|message| format!("Subject: {message}"))?;
-        let days = match self.dialog.new_days.trim().parse::<u32>() {
-            Ok(days) if (1..=36_500).contains(&days) => days,
-            _ => return Err("Validity: a whole number of days from 1 to 36500".into()),
+        let Some(days) = crate::core::validity::parse_days(&self.dialog.new_days) else {
+            let range = crate::core::validity::DAYS_RANGE;
+            return Err(format!(
+                "Validity: a whole number of days from {} to {}",
+                range.start(),
+                range.end()
+            ));
         };
         let password = self
             .typed_password()
