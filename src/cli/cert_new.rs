@@ -4,7 +4,7 @@ use super::args::NewCertArgs;
 use super::term::{clean, outln};
 use super::{Outcome, password};
 use crate::core::subject::parse_subject;
-use crate::ops::{NewCertificate, NewCertificateRequest, new_certificate};
+use crate::ops::{NewCertificate, NewCertificateRequest, OpsError, new_certificate};
 
 /// Makes the certificate and writes the PFX, the .cer and optionally the .pem.
 pub(crate) fn run(args: &NewCertArgs) -> Outcome {
@@ -32,13 +32,10 @@ fn make(args: &NewCertArgs) -> Result<(), String> {
         password,
         overwrite: args.force,
     };
-    let made = new_certificate(&request).map_err(|message| {
+    let made = new_certificate(&request).map_err(|error| match error {
         // The shared rule speaks of names; here the other way out is a flag.
-        if message.ends_with("choose another name") {
-            format!("{message} or add --force")
-        } else {
-            message
-        }
+        OpsError::FileExists(_) => format!("{error} or add --force"),
+        other => other.to_string(),
     })?;
     print_summary(args, &made, days);
     if let Some(name) = &args.store_as {

@@ -14,7 +14,8 @@ use crate::core::event::TestEvent;
 use crate::core::guid::normalize_guid;
 use crate::core::profile::Profile;
 use crate::core::retry::RetryTiming;
-use crate::probe::{KeyChange, KeyChanged, KeyJob, ProbeError, RotateJob};
+use crate::ops::{KeyJob, RotateJob};
+use crate::probe::{KeyChange, KeyChanged, ProbeError};
 use crate::store::ProfileStore;
 
 /// Runs `cert upload`.
@@ -77,7 +78,7 @@ fn change_key(args: &KeyConnectionArgs, change: KeyChange, title: &str) -> Outco
     let mut printer = Printer::titled(json, title, &profile.name);
     let result = run_async(json, |cancel| async move {
         let mut report = |event: TestEvent| printer.event(event);
-        let result = crate::probe::change_key(job, change, &mut report, &cancel).await;
+        let result = crate::ops::change_key(job, change, &mut report, &cancel).await;
         (printer, result)
     });
     let Some((printer, result)) = result else {
@@ -219,7 +220,7 @@ pub(crate) fn rotate(args: &RotateArgs) -> Outcome {
     let mut printer = Printer::titled(json, &title, &job.profile.name);
     let result = run_async(json, |cancel| async move {
         let mut report = |event: TestEvent| printer.event(event);
-        let result = crate::probe::rotate(job, &mut report, &cancel).await;
+        let result = crate::ops::rotate(job, &mut report, &cancel).await;
         (printer, result)
     });
     let Some((printer, result)) = result else {

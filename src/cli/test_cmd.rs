@@ -168,7 +168,9 @@ pub(super) fn open_vault() -> Result<Arc<Vault>, String> {
 /// Keeps the password in the credential store and points the saved profile at it.
 fn remember_password(profile_id: &str, password: &Secret, vault: &Vault) -> Result<(), String> {
     let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
-    crate::ops::remember_password(&store, vault.store().as_ref(), profile_id, password).map(drop)
+    crate::ops::remember_password(&store, vault.store().as_ref(), profile_id, password)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// The profile to test: the saved one (or the defaults), with every given flag applied, checked.
