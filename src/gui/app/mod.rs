@@ -7,6 +7,8 @@ mod card_jobs;
 mod demo;
 mod exchange;
 mod frame;
+#[cfg(test)]
+mod list_order_tests;
 mod password;
 mod profile_actions;
 mod rotate;
