@@ -320,6 +320,7 @@ fn add_key_body(certificate: &X509, display_name: &str) -> Result<Value, Failure
 
 /// The plain-language fix for a refused key call.
 fn explain(action: KeyAction, mut failure: Failure) -> Failure {
+    // Graph's own message, read at this edge: its error codes do not tell these refusals apart.
     let message = failure.message.to_ascii_lowercase();
     let hint = match (failure.status, failure.code.as_str()) {
         (Some(404), _) if action == KeyAction::Remove && message.contains("keyid") => {
