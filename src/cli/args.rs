@@ -178,7 +178,7 @@ pub struct RotateArgs {
     pub profile: String,
     /// Validity of the new certificate in years.
     #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u32).range(1..=100))]
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::core::validity::MAX_YEARS)))]
     pub years: u32,
     /// Remove the old certificate's key once the profile uses the new one (with --old-key-id).
     #[arg(long, requires = "old_key_id")]

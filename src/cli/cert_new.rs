@@ -4,7 +4,7 @@ use super::args::NewCertArgs;
 use super::term::{clean, outln};
 use super::{Outcome, password};
 use crate::core::subject::parse_subject;
-use crate::ops::{NewCertificate, NewCertificateRequest, new_certificate};
+use crate::ops::{NewCertificate, NewCertificateRequest, OpsError, new_certificate};
 
 /// Makes the certificate and writes the PFX, the .cer and optionally the .pem.
 pub(crate) fn run(args: &NewCertArgs) -> Outcome {
@@ -19,11 +19,7 @@ pub(crate) fn run(args: &NewCertArgs) -> Outcome {
 
 fn make(args: &NewCertArgs) -> Result<(), String> {
     let subject = parse_subject(&args.subject).map_err(|m| format!("--subject: {m}"))?;
-    let days = match (args.days, args.years) {
-        (Some(days), _) => days,
-        (None, Some(years)) => crate::core::time_fmt::days_in_years(super::now(), years),
-        (None, None) => 365,
-    };
+    let days = crate::core::validity::validity_days(super::now(), args.days, args.years);
     let password = password::read(&args.password)?
         .ok_or("give the PFX password with --password-env VAR or --password-stdin")?;
     let request = NewCertificateRequest {
@@ -36,13 +32,10 @@ fn make(args: &NewCertArgs) -> Result<(), String> {
         password,
         overwrite: args.force,
     };
-    let made = new_certificate(&request).map_err(|message| {
+    let made = new_certificate(&request).map_err(|error| match error {
         // The shared rule speaks of names; here the other way out is a flag.
-        if message.ends_with("choose another name") {
-            format!("{message} or add --force")
-        } else {
-            message
-        }
+        OpsError::FileExists(_) => format!("{error} or add --force"),
+        other => other.to_string(),
     })?;
     print_summary(args, &made, days);
     if let Some(name) = &args.store_as {

@@ -14,7 +14,8 @@ use crate::core::event::TestEvent;
 use crate::core::guid::normalize_guid;
 use crate::core::profile::Profile;
 use crate::core::retry::RetryTiming;
-use crate::probe::{KeyChange, KeyChanged, KeyJob, ProbeError, RotateJob};
+use crate::ops::{KeyJob, RotateJob};
+use crate::probe::{KeyChange, KeyChanged, ProbeError};
 use crate::store::ProfileStore;
 
 /// Runs `cert upload`.
@@ -59,7 +60,9 @@ fn change_key(args: &KeyConnectionArgs, change: KeyChange, title: &str) -> Outco
         Ok(found) => found,
         Err(message) => return print::usage_error(json, &message),
     };
-    let vault = match super::test_cmd::needs_credential_store(&profile, false)
+    let vault = match profile
+        .certificate
+        .needs_credential_store()
         .then(super::test_cmd::open_vault)
         .transpose()
     {
@@ -75,7 +78,7 @@ fn change_key(args: &KeyConnectionArgs, change: KeyChange, title: &str) -> Outco
     let mut printer = Printer::titled(json, title, &profile.name);
     let result = run_async(json, |cancel| async move {
         let mut report = |event: TestEvent| printer.event(event);
-        let result = crate::probe::change_key(job, change, &mut report, &cancel).await;
+        let result = crate::ops::change_key(job, change, &mut report, &cancel).await;
         (printer, result)
     });
     let Some((printer, result)) = result else {
@@ -217,7 +220,7 @@ pub(crate) fn rotate(args: &RotateArgs) -> Outcome {
     let mut printer = Printer::titled(json, &title, &job.profile.name);
     let result = run_async(json, |cancel| async move {
         let mut report = |event: TestEvent| printer.event(event);
-        let result = crate::probe::rotate(job, &mut report, &cancel).await;
+        let result = crate::ops::rotate(job, &mut report, &cancel).await;
         (printer, result)
     });
     let Some((printer, result)) = result else {
@@ -251,7 +254,9 @@ fn rotate_job(args: &RotateArgs) -> Result<RotateJob, String> {
     };
     let password = password::read(&args.password)?;
     let new_password = new_password(args.new_password_env.as_ref())?;
-    let vault = super::test_cmd::needs_credential_store(&profile, false)
+    let vault = profile
+        .certificate
+        .needs_credential_store()
         .then(super::test_cmd::open_vault)
         .transpose()?;
     Ok(RotateJob {

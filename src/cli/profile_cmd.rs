@@ -6,7 +6,7 @@ use super::Outcome;
 use super::args::ProfileCommand;
 use super::term::{clean, outln};
 use crate::core::profile::{CertificateSource, Profile};
-use crate::store::{self, ProfileStore, StoreError};
+use crate::store::{ProfileStore, StoreError};
 
 /// Runs a profile command against the user's profile store.
 pub(crate) fn run(command: ProfileCommand) -> Outcome {
@@ -35,12 +35,12 @@ pub(crate) fn run(command: ProfileCommand) -> Outcome {
         ProfileCommand::Import {
             file,
             passphrase_env,
-        } if super::bundle_cmd::is_bundle_file(&file) => {
+        } if crate::ops::is_bundle_file(&file) => {
             super::bundle_cmd::import(&store, &file, passphrase_env.as_deref())
         }
         ProfileCommand::Export {
             names, out, force, ..
-        } => match store::export_profiles_to(&store, &names, &out, force) {
+        } => match crate::ops::export_profiles(&store, &names, &out, force) {
             Ok(count) => {
                 outln!(
                     "exported {count} profile(s) to {} (no passwords or keys inside)",
@@ -48,16 +48,7 @@ pub(crate) fn run(command: ProfileCommand) -> Outcome {
                 );
                 Outcome::Ok
             }
-            Err(StoreError::Io { path, source })
-                if source.kind() == std::io::ErrorKind::AlreadyExists =>
-            {
-                eprintln!(
-                    "error: {} exists; choose another name or add --force to replace it",
-                    clean(&path.display().to_string())
-                );
-                Outcome::BadInput
-            }
-            Err(error) => failed(&error),
+            Err(error) => failed(&super::bundle_cmd::export_error(&error)),
         },
         ProfileCommand::Import { file, .. } => import(&store, &file),
         ProfileCommand::Trust { name } => match crate::ops::trust_profile(&store, &name) {
@@ -74,7 +65,7 @@ pub(crate) fn run(command: ProfileCommand) -> Outcome {
 }
 
 fn import(store: &ProfileStore, file: &std::path::Path) -> Outcome {
-    match store::import_file(store, file) {
+    match crate::ops::import_profiles(store, file) {
         Ok(report) => {
             for imported in &report.imported {
                 if imported.saved_as == imported.original_name {
@@ -199,7 +190,7 @@ fn certificate_label(profile: &Profile) -> String {
     }
 }
 
-fn failed(error: &StoreError) -> Outcome {
+fn failed(error: &impl std::fmt::Display) -> Outcome {
     eprintln!("error: {}", clean(&error.to_string()));
     Outcome::BadInput
 }

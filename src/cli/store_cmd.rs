@@ -7,6 +7,7 @@ use super::term::{clean, outln};
 use super::{Outcome, now, password, print};
 use crate::cert::{self, LoadOptions};
 use crate::core::time_fmt::{days_between, rfc3339};
+use crate::ops::OpsError;
 use crate::secrets::{Vault, open_os_store};
 use crate::store::ProfileStore;
 
@@ -47,12 +48,11 @@ pub(crate) fn run(command: StoreCommand) -> Outcome {
 
 fn remove(vault: &Vault, name: &str, force: bool) -> Result<(), String> {
     let profiles = ProfileStore::open_default().map_err(|e| e.to_string())?;
-    crate::ops::remove_stored_certificate(&profiles, vault, name, force).map_err(|message| {
-        // The shared rule says "remove it anyway"; here that is a flag.
-        if message.ends_with("remove it anyway") {
-            format!("{message} with --force")
-        } else {
-            message
+    crate::ops::remove_stored_certificate(&profiles, vault, name, force).map_err(|error| {
+        match error {
+            // The shared rule says "remove it anyway"; here that is a flag.
+            OpsError::InUse { .. } => format!("{error} with --force"),
+            other => other.to_string(),
         }
     })?;
     outln!(

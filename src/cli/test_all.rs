@@ -13,7 +13,7 @@ use super::args::TestArgs;
 use super::term::{clean, outln};
 use super::{Outcome, password, print, test_cmd};
 use crate::core::draft::ProfileDraft;
-use crate::core::findings::EXPIRY_WARNING_DAYS;
+use crate::core::expiry::{ExpiryLevel, expiry};
 use crate::core::name_pattern;
 use crate::core::profile::Profile;
 use crate::core::retry::RetryTiming;
@@ -117,7 +117,7 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
     };
     let needs_store = profiles
         .iter()
-        .any(|p| test_cmd::needs_credential_store(p, false));
+        .any(|p| p.certificate.needs_credential_store());
     let shared = Shared {
         password,
         vault: needs_store.then(test_cmd::open_vault),
@@ -245,10 +245,7 @@ async fn check_one(profile: Profile, shared: Shared) -> Checked {
             ),
         );
     }
-    let vault = match (
-        &shared.vault,
-        test_cmd::needs_credential_store(&profile, false),
-    ) {
+    let vault = match (&shared.vault, profile.certificate.needs_credential_store()) {
         (Some(Err(message)), true) => return bad_input(&name, "credential_store", message),
         (Some(Ok(vault)), true) => Some(vault.clone()),
         _ => None,
@@ -326,12 +323,10 @@ fn name_width(profiles: &[Profile]) -> usize {
 fn certificate_text(checked: &Checked) -> String {
     match checked.certificate_not_after {
         None => "certificate not read".into(),
-        Some(not_after) => match days_between(super::now(), not_after) {
-            days if days < 0 => format!("certificate expired {} days ago", -days),
-            days if days < EXPIRY_WARNING_DAYS => {
-                format!("certificate {days} days left, renew it")
-            }
-            days => format!("certificate {days} days left"),
+        Some(not_after) => match expiry(super::now(), not_after) {
+            (days, ExpiryLevel::Expired) => format!("certificate expired {} days ago", -days),
+            (days, ExpiryLevel::Soon) => format!("certificate {days} days left, renew it"),
+            (days, ExpiryLevel::Fine) => format!("certificate {days} days left"),
         },
     }
 }

@@ -9,7 +9,7 @@ use crate::core::draft::{CertKind, ProfileDraft};
 use std::sync::Arc;
 
 use crate::core::event::{Step, TestEvent};
-use crate::core::profile::{AssertionAlgorithm, CertificateSource, PasswordSource, Profile};
+use crate::core::profile::{AssertionAlgorithm, PasswordSource, Profile};
 use crate::core::retry::{RetryMode, RetryTiming};
 use crate::core::trust::{GivenHere, unconfirmed};
 use crate::probe::{self, ProbeJob};
@@ -63,7 +63,7 @@ fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome 
             "--remember needs a saved PROFILE and a password from --password-env or --password-stdin",
         );
     }
-    let vault = match needs_credential_store(&profile, args.remember)
+    let vault = match (args.remember || profile.certificate.needs_credential_store())
         .then(open_vault)
         .transpose()
     {
@@ -160,18 +160,6 @@ pub(super) fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), Stri
     ))
 }
 
-pub(super) fn needs_credential_store(profile: &Profile, remember: bool) -> bool {
-    remember
-        || matches!(
-            profile.certificate,
-            CertificateSource::CredentialStore { .. }
-        )
-        || matches!(
-            profile.certificate.password(),
-            PasswordSource::CredentialStore { .. }
-        )
-}
-
 pub(super) fn open_vault() -> Result<Arc<Vault>, String> {
     let store = open_os_store()?;
     Vault::open_default(store).map(Arc::new)
@@ -180,7 +168,9 @@ pub(super) fn open_vault() -> Result<Arc<Vault>, String> {
 /// Keeps the password in the credential store and points the saved profile at it.
 fn remember_password(profile_id: &str, password: &Secret, vault: &Vault) -> Result<(), String> {
     let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
-    crate::ops::remember_password(&store, vault.store().as_ref(), profile_id, password).map(drop)
+    crate::ops::remember_password(&store, vault.store().as_ref(), profile_id, password)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// The profile to test: the saved one (or the defaults), with every given flag applied, checked.

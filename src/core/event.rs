@@ -141,6 +141,17 @@ pub struct Failure {
     pub raw: Option<Box<String>>,
 }
 
+impl Failure {
+    /// Whether the failure means "give (another) password": none was given, the one given is
+    /// wrong, or the remembered one could not be read.
+    pub fn is_password_failure(&self) -> bool {
+        matches!(
+            self.code.as_str(),
+            "password_required" | "wrong_password" | "password_not_available"
+        )
+    }
+}
+
 /// Something a running test reports. The CLI prints these; the app draws them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]

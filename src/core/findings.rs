@@ -76,8 +76,7 @@ impl KeyAlgorithm {
 
 /// Entra's minimum RSA key size for certificate credentials.
 pub const MIN_RSA_BITS: u32 = 2048;
-/// Expiry closer than this many days is a warning.
-pub const EXPIRY_WARNING_DAYS: i64 = 30;
+pub use super::expiry::EXPIRY_WARNING_DAYS;
 
 /// What the rules need to know about a certificate, extracted by the OpenSSL adapter.
 #[derive(Clone, Debug)]
@@ -221,12 +220,9 @@ pub fn evaluate(facts: &CertFacts, now: i64) -> Vec<Finding> {
 /// Compares the certificate's thumbprints with one the admin expects (uppercase hex, SHA-1 or
 /// SHA-256 by length) — e.g. the one the Azure portal lists for the app registration.
 pub fn compare_thumbprint(expected: &str, sha1: &str, sha256: &str) -> Finding {
-    let (actual, kind) = if expected.len() == 64 {
-        (sha256, "SHA-256")
-    } else {
-        (sha1, "SHA-1")
-    };
-    if expected.eq_ignore_ascii_case(actual) {
+    let compared = super::thumbprint::compare(expected, sha1, sha256);
+    let (actual, kind) = (compared.actual, compared.algorithm);
+    if compared.matches {
         Finding::new(
             Severity::Info,
             "thumbprint_match",

@@ -7,6 +7,7 @@ pub mod authority;
 pub mod diagnosis;
 pub mod draft;
 pub mod event;
+pub mod expiry;
 pub mod findings;
 pub mod graph_response;
 pub mod guid;
@@ -15,12 +16,14 @@ pub mod jwt;
 pub mod name_pattern;
 pub mod profile;
 pub mod retry;
+pub mod stored_certificate;
 pub mod subject;
 pub mod thumbprint;
 pub mod time_fmt;
 pub mod token_response;
 pub mod trust;
 pub mod url_rules;
+pub mod validity;
 
 #[cfg(test)]
 mod draft_tests;

@@ -111,29 +111,12 @@ pub struct CertificateInfo {
     pub not_after: i64,
 }
 
-/// How urgent a certificate's expiry is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExpiryLevel {
-    /// More than 30 days left.
-    Fine,
-    /// 30 days or fewer left.
-    Soon,
-    /// Expired.
-    Expired,
-}
+pub use super::expiry::ExpiryLevel;
 
 impl CertificateInfo {
     /// Days left at `now` and how urgent that is.
     pub fn expiry(&self, now: i64) -> (i64, ExpiryLevel) {
-        let days = super::time_fmt::days_between(now, self.not_after);
-        let level = if now > self.not_after {
-            ExpiryLevel::Expired
-        } else if days < super::findings::EXPIRY_WARNING_DAYS {
-            ExpiryLevel::Soon
-        } else {
-            ExpiryLevel::Fine
-        };
-        (days, level)
+        super::expiry::expiry(now, self.not_after)
     }
 }
 
@@ -249,6 +232,13 @@ impl CertificateSource {
             Self::CredentialStore { .. } | Self::WindowsStore { .. } => &PasswordSource::None,
         }
     }
+
+    /// Whether using this source needs the OS credential store: the certificate is kept there, or
+    /// its password is remembered there.
+    pub fn needs_credential_store(&self) -> bool {
+        matches!(self, Self::CredentialStore { .. })
+            || matches!(self.password(), PasswordSource::CredentialStore { .. })
+    }
 }
 
 /// How a password is obtained when it is needed. The password itself is never stored here.
@@ -350,5 +340,38 @@ impl Profile {
             });
         }
         warnings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_credential_store_is_needed_for_a_stored_certificate_or_a_remembered_password() {
+        let pfx = |password| CertificateSource::PfxFile {
+            path: "a.pfx".into(),
+            password,
+            alias: None,
+        };
+        let remembered = PasswordSource::CredentialStore {
+            entry: "pfx-password/x".into(),
+        };
+        assert!(pfx(remembered.clone()).needs_credential_store());
+        assert!(!pfx(PasswordSource::Ask).needs_credential_store());
+        assert!(!pfx(PasswordSource::None).needs_credential_store());
+        let pem = CertificateSource::PemFiles {
+            certificate: "c.pem".into(),
+            key: "k.pem".into(),
+            password: remembered,
+        };
+        assert!(pem.needs_credential_store());
+        let stored = CertificateSource::CredentialStore { entry: "c".into() };
+        assert!(stored.needs_credential_store());
+        let windows = CertificateSource::WindowsStore {
+            location: StoreLocation::CurrentUser,
+            thumbprint: "AB".into(),
+        };
+        assert!(!windows.needs_credential_store());
     }
 }

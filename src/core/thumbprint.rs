@@ -39,6 +39,32 @@ pub fn parse_pasted(text: &str) -> Result<String, String> {
     }
 }
 
+/// An expected thumbprint compared with a certificate's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Comparison<'a> {
+    /// Which digest was compared: `"SHA-1"` or `"SHA-256"`.
+    pub algorithm: &'static str,
+    /// The certificate's thumbprint of that digest.
+    pub actual: &'a str,
+    /// Whether the two are the same certificate.
+    pub matches: bool,
+}
+
+/// Compares `expected` (normalised by [`parse_pasted`]) with the certificate's thumbprints: 64
+/// hex digits are a SHA-256 thumbprint, anything else a SHA-1 one; case does not matter.
+pub fn compare<'a>(expected: &str, sha1: &'a str, sha256: &'a str) -> Comparison<'a> {
+    let (actual, algorithm) = if expected.len() == 64 {
+        (sha256, "SHA-256")
+    } else {
+        (sha1, "SHA-1")
+    };
+    Comparison {
+        algorithm,
+        actual,
+        matches: expected.eq_ignore_ascii_case(actual),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +100,17 @@ mod tests {
         assert!(parse_pasted("84e05c").unwrap_err().contains("has 6"));
         assert!(parse_pasted("zz").unwrap_err().contains("'z'"));
         assert!(parse_pasted("").unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn the_length_of_the_expected_thumbprint_picks_the_digest() {
+        let sha1 = "84E05C1D98BCE3A5421D225B140B36E86A3D5534";
+        let sha256 = "A".repeat(64);
+        let same = compare(&sha1.to_ascii_lowercase(), sha1, &sha256);
+        assert_eq!((same.algorithm, same.matches), ("SHA-1", true));
+        let long = compare(&sha256, sha1, &sha256);
+        assert_eq!((long.algorithm, long.matches), ("SHA-256", true));
+        let other = compare(&"0".repeat(40), sha1, &sha256);
+        assert_eq!((other.actual, other.matches), (sha1, false));
     }
 }

@@ -3,15 +3,39 @@
 //!
 //! The front ends only gather inputs (flags, form fields) and show the outcome. Whatever decides
 //! what is written, in which order, and what is cleaned up when a step fails lives here once, so the
-//! command line and the desktop app cannot drift apart.
+//! command line and the desktop app cannot drift apart. Each use case that reads, changes and
+//! writes profiles holds the profile directory's lock from the read to the write, so two of them
+//! (in this process or another) never overwrite each other's change. Errors are [`OpsError`]
+//! variants, which the front ends map to flag hints, prompts and exit codes.
+//!
+//! The protocol steps a use case runs (token requests, Graph key calls, the step pipeline) are in
+//! `probe` and `net`; they never call back into this module.
 
+pub mod app_keys;
+pub mod certificate_facts;
+pub mod delete;
+mod error;
+pub mod export;
+pub mod import;
 pub mod new_certificate;
+mod open;
 pub mod profile_secrets;
+pub mod rename;
+pub mod rotate;
+pub mod stored_certificate;
 pub mod trust;
 
+pub use app_keys::{KeyJob, change_key};
+pub use certificate_facts::record_certificate_facts;
+pub use delete::delete_profile;
+pub use error::OpsError;
+pub use export::{CertificateExport, check_destination, export_profiles, export_with_certificates};
+pub use import::{import_bundle, import_profiles, is_bundle_file};
 pub use new_certificate::{KEY_SIZES, NewCertificate, NewCertificateRequest, new_certificate};
-pub use profile_secrets::{
-    delete_profile, forget_password, profiles_using_certificate, remember_password,
-    remove_stored_certificate,
+pub use profile_secrets::{Saved, forget_password, remember_password, save_profile};
+pub use rename::rename_profile;
+pub use rotate::{RemovalFailed, RotateError, RotateJob, Rotation, rotate};
+pub use stored_certificate::{
+    keep_in_credential_store, profiles_using_certificate, remove_stored_certificate,
 };
 pub use trust::trust_profile;

@@ -9,16 +9,15 @@ use std::path::{Component, Path, PathBuf};
 
 use openssl::hash::MessageDigest;
 
+use super::OpsError;
 use crate::cert::generate::{KeyPair, self_signed_with_subject, to_pfx};
 use crate::core::thumbprint::to_hex;
+pub use crate::core::validity::DAYS_RANGE;
 use crate::secret::Secret;
 use crate::store::{StoreError, write_atomic, write_new};
 
 /// RSA key sizes offered.
 pub const KEY_SIZES: [u32; 3] = [2048, 3072, 4096];
-
-/// Allowed validity, in days (one day to 100 years).
-pub const DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=36_500;
 
 /// What to make and where to write it.
 pub struct NewCertificateRequest {
@@ -49,14 +48,14 @@ pub struct NewCertificate {
 }
 
 /// Checks the request, makes the key and certificate, and writes the files (PFX, `.cer`, then the
-/// PEM). An existing file is refused with "{path} exists; choose another name" unless `overwrite`;
-/// without it, a file that appears while this runs is not replaced either. If a write fails, the
-/// files this call already wrote are removed.
-pub fn new_certificate(request: &NewCertificateRequest) -> Result<NewCertificate, String> {
+/// PEM). An existing file is refused with [`OpsError::FileExists`] unless `overwrite`; without it,
+/// a file that appears while this runs is not replaced either. A request that breaks a rule is
+/// [`OpsError::Invalid`]. If a write fails, the files this call already wrote are removed.
+pub fn new_certificate(request: &NewCertificateRequest) -> Result<NewCertificate, OpsError> {
     check(request)?;
     let pair = self_signed_with_subject(&request.subject, request.key_bits, request.days)
-        .map_err(|e| format!("could not make the certificate: {e}"))?;
-    let text = |e: openssl::error::ErrorStack| e.to_string();
+        .map_err(|e| OpsError::Crypto(format!("could not make the certificate: {e}")))?;
+    let text = |e: openssl::error::ErrorStack| OpsError::Crypto(e.to_string());
     let friendly = request
         .subject
         .iter()
@@ -87,7 +86,7 @@ pub fn new_certificate(request: &NewCertificateRequest) -> Result<NewCertificate
             for done in &written {
                 std::fs::remove_file(done).ok();
             }
-            return Err(write_error(path, &error));
+            return Err(write_error(path, error));
         }
         written.push(path);
     }
@@ -103,21 +102,22 @@ pub fn new_certificate(request: &NewCertificateRequest) -> Result<NewCertificate
 }
 
 /// Every rule that can be decided without making a key.
-fn check(request: &NewCertificateRequest) -> Result<(), String> {
+fn check(request: &NewCertificateRequest) -> Result<(), OpsError> {
+    let invalid = |message: &str| Err(OpsError::Invalid(message.to_owned()));
     if !request.subject.iter().any(|(f, _)| f == "CN") {
-        return Err("the subject needs a common name, e.g. CN=MyClientAppCert".into());
+        return invalid("the subject needs a common name, e.g. CN=MyClientAppCert");
     }
     if !KEY_SIZES.contains(&request.key_bits) {
-        return Err(format!(
+        return invalid(&format!(
             "the key size must be one of 2048, 3072, 4096 bits (got {})",
             request.key_bits
         ));
     }
-    if !DAYS_RANGE.contains(&request.days) {
-        return Err("the validity must be between 1 day and 100 years".into());
+    if !crate::core::validity::is_allowed(request.days) {
+        return invalid("the validity must be between 1 day and 100 years");
     }
     if request.password.is_empty() {
-        return Err("the PFX holds the private key: give it a password".into());
+        return invalid("the PFX holds the private key: give it a password");
     }
     let outputs: Vec<&Path> = [
         Some(request.pfx.as_path()),
@@ -135,7 +135,7 @@ fn check(request: &NewCertificateRequest) -> Result<(), String> {
         .collect::<Result<Vec<_>, _>>()?;
     for (i, a) in normalised.iter().enumerate() {
         if normalised[..i].contains(a) {
-            return Err(format!(
+            return invalid(&format!(
                 "{} is given for two outputs; the PFX, .cer and .pem need different names",
                 outputs[i].display()
             ));
@@ -144,15 +144,20 @@ fn check(request: &NewCertificateRequest) -> Result<(), String> {
     // An existing file is replaced only when asked; a FIFO, a device or a directory never is.
     for output in &outputs {
         crate::store::check_output(output, request.overwrite, None)
-            .map_err(|error| write_error(output, &error))?;
+            .map_err(|error| write_error(output, error))?;
     }
     Ok(())
 }
 
 /// The absolute path with `.` and `..` resolved lexically (symlinks are not followed: the files do
 /// not exist yet).
-fn normalise(path: &Path) -> Result<PathBuf, String> {
-    let absolute = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+fn normalise(path: &Path) -> Result<PathBuf, OpsError> {
+    let absolute = std::path::absolute(path).map_err(|source| {
+        OpsError::Store(StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })?;
     let mut out = PathBuf::new();
     for component in absolute.components() {
         match component {
@@ -166,17 +171,13 @@ fn normalise(path: &Path) -> Result<PathBuf, String> {
     Ok(out)
 }
 
-fn exists(path: &Path) -> String {
-    format!("{} exists; choose another name", path.display())
-}
-
-fn write_error(path: &Path, error: &StoreError) -> String {
+fn write_error(path: &Path, error: StoreError) -> OpsError {
     match error {
         // The file appeared after the check: still never replaced.
         StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
-            exists(path)
+            OpsError::FileExists(path.to_path_buf())
         }
-        other => other.to_string(),
+        other => OpsError::Store(other),
     }
 }
 

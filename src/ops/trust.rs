@@ -1,12 +1,13 @@
 //! Confirming an imported profile on this machine.
 
+use super::OpsError;
 use crate::core::profile::{Origin, Profile};
-use crate::store::{ProfileStore, StoreError};
+use crate::store::ProfileStore;
 
 /// Marks the saved profile with this name (or, failing that, this id) as confirmed here: its origin
 /// becomes [`Origin::Local`], so its hosts and credential-store entries are trusted from now on.
 /// Returns the profile as saved; a profile already local is returned unchanged.
-pub fn trust_profile(store: &ProfileStore, name_or_id: &str) -> Result<Profile, StoreError> {
+pub fn trust_profile(store: &ProfileStore, name_or_id: &str) -> Result<Profile, OpsError> {
     let mut locked = store.lock()?;
     let stored = match locked.get(name_or_id) {
         Ok(stored) => stored,
@@ -19,5 +20,5 @@ pub fn trust_profile(store: &ProfileStore, name_or_id: &str) -> Result<Profile, 
         origin: Origin::Local,
         ..stored.profile.clone()
     };
-    locked.save(&profile)
+    Ok(locked.save(&profile)?)
 }

@@ -1,6 +1,7 @@
-//! An application rolling its own keys through Graph: `addKey` and `removeKey`, each authorised
-//! by the app-only token and a proof of possession signed with one of the app's current
-//! certificates. Reported as steps on the same pipeline as a test connection.
+//! The protocol of an application rolling its own keys through Graph: `addKey` and `removeKey`,
+//! each authorised by the app-only token and a proof of possession signed with one of the app's
+//! current certificates, reported as steps on the same pipeline as a test connection. The use
+//! cases that run them (a key change, a rotation) are in `ops`.
 
 use openssl::hash::MessageDigest;
 use openssl::x509::X509;
@@ -22,19 +23,6 @@ use crate::core::time_fmt::rfc3339;
 use crate::core::token_response::AccessToken;
 use crate::net::{RetryContext, TokenRequest, build_client, post_json, request_token};
 use crate::secret::Secret;
-
-/// One key change to make with a profile's connection and current certificate.
-pub struct KeyJob {
-    /// The connection: token URL, client ID, scope, Graph URL, CA file, timeout, the current
-    /// certificate, and the Application object ID (required).
-    pub profile: Profile,
-    /// The current certificate's password, when one is needed.
-    pub password: Option<Secret>,
-    /// The credential store, for remembered passwords and stored certificates.
-    pub vault: Option<std::sync::Arc<crate::secrets::Vault>>,
-    /// Retry waits (the defaults for real use; tests shorten them).
-    pub timing: RetryTiming,
-}
 
 /// What to change on the app registration.
 pub enum KeyChange {
@@ -75,48 +63,6 @@ fn key_call_retries() -> RetrySettings {
         max_count: 3,
         multiply_wait: true,
     }
-}
-
-/// Loads the profile's current certificate, gets a token with it and makes the change.
-pub async fn change_key(
-    job: KeyJob,
-    change: KeyChange,
-    report: &mut (dyn FnMut(TestEvent) + Send),
-    cancel: &CancellationToken,
-) -> Result<KeyChanged, ProbeError> {
-    let profile = &job.profile;
-    let deadline = Instant::now() + std::time::Duration::from_secs(u64::from(profile.timeout_secs));
-    let clock = StepClock::start(Step::Profile, report);
-    let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
-    let client = key_client(profile).map_err(|f| clock.fail(report, f, true))?;
-    clock.done(report, settings_details(profile, object_id));
-
-    let (_, signer) = signing_certificate(
-        profile,
-        job.password.clone(),
-        job.vault.clone(),
-        deadline,
-        cancel,
-        report,
-    )
-    .await?;
-
-    let connection = Connection {
-        client: &client,
-        profile,
-        object_id,
-        timing: job.timing,
-        deadline,
-        cancel,
-    };
-    let token = connection.token(&signer, report).await?;
-    // Once sent, a key change is not abandoned by Ctrl+C: its answer says whether it happened.
-    let never = CancellationToken::new();
-    let sending = Connection {
-        cancel: &never,
-        ..connection.reborrow()
-    };
-    sending.change(&signer, &token, &change, report).await
 }
 
 /// What to do when the current certificate has expired.
@@ -164,15 +110,6 @@ pub(crate) fn object_id(profile: &Profile) -> Result<&str, Failure> {
         hint: "Copy 'Object ID' from the app registration's Overview page in the Entra admin center (not the Application (client) ID) into the profile's Application object ID (General tab; `cert upload` and `cert remove-key` also take --object-id).".into(),
         ..Failure::default()
     })
-}
-
-fn settings_details(profile: &Profile, object_id: &str) -> Vec<Detail> {
-    vec![
-        Detail::new("Token URL", &profile.authority.token_url),
-        Detail::new("Client ID", &profile.client_id),
-        Detail::new("Object ID", object_id),
-        Detail::new("Graph URL", &profile.graph_url),
-    ]
 }
 
 /// A profile's connection to Entra and Graph for key calls, within one run's deadline.
@@ -383,6 +320,7 @@ fn add_key_body(certificate: &X509, display_name: &str) -> Result<Value, Failure
 
 /// The plain-language fix for a refused key call.
 fn explain(action: KeyAction, mut failure: Failure) -> Failure {
+    // Graph's own message, read at this edge: its error codes do not tell these refusals apart.
     let message = failure.message.to_ascii_lowercase();
     let hint = match (failure.status, failure.code.as_str()) {
         (Some(404), _) if action == KeyAction::Remove && message.contains("keyid") => {

@@ -80,7 +80,7 @@ pub(super) async fn load(
 }
 
 /// The password remembered in the credential store, when the profile says it is there.
-pub(super) fn remembered_password(
+pub(crate) fn remembered_password(
     source: &PasswordSource,
     vault: Option<&Vault>,
 ) -> Result<Option<Secret>, (Failure, bool)> {

@@ -4,16 +4,18 @@
 
 mod app_keys;
 mod certificate;
-
-pub use app_keys::{KeyChange, KeyChanged, KeyJob, change_key};
-pub use certificate::open_certificate;
 mod graph_steps;
 mod rotate;
 mod step_clock;
 
-pub use rotate::{ENTRA_WAIT_MAX, RemovalFailed, RotateError, RotateJob, Rotation, rotate};
-
-use std::time::Duration;
+pub(crate) use app_keys::{Connection, key_client, object_id, signing_certificate};
+pub use app_keys::{KeyChange, KeyChanged};
+pub use certificate::open_certificate;
+pub(crate) use certificate::remembered_password;
+pub use rotate::ENTRA_WAIT_MAX;
+pub(crate) use rotate::{cancelled_before, wait_for_entra};
+pub(crate) use std::time::Duration;
+pub(crate) use step_clock::StepClock;
 
 use serde::Serialize;
 use tokio::time::Instant;
@@ -27,7 +29,6 @@ use crate::core::retry::RetryTiming;
 use crate::core::time_fmt::rfc3339;
 use crate::net::{RetryContext, TokenRequest, build_client, request_token};
 use crate::secret::Secret;
-use step_clock::StepClock;
 
 /// One test connection to run.
 pub struct ProbeJob {

@@ -6,7 +6,7 @@ use super::ProbeError;
 use crate::core::event::{Detail, Failure, Step, TestEvent};
 
 /// A running step.
-pub(super) struct StepClock {
+pub(crate) struct StepClock {
     step: Step,
     started: Instant,
 }

@@ -3,7 +3,8 @@
 use crate::core::draft::ProfileDraft;
 use crate::core::event::{Detail, Failure, Step, TestEvent};
 use crate::core::profile::Profile;
-use crate::probe::{ProbeError, ProbeSummary, RotateError, Rotation};
+use crate::ops::{RotateError, Rotation};
+use crate::probe::{ProbeError, ProbeSummary};
 use crate::secret::Secret;
 
 /// Where a step is.

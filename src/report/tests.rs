@@ -160,7 +160,8 @@ fn a_changed_form_makes_the_run_stale_but_a_new_name_does_not() {
 
 #[test]
 fn a_rotation_reports_its_own_steps_and_what_it_did() {
-    use crate::probe::{KeyChanged, Rotation};
+    use crate::ops::Rotation;
+    use crate::probe::KeyChanged;
     let mut run = RunView::rotation(profile(), None, 0, false);
     assert_eq!(run.kind, crate::report::RunKind::Rotation);
     assert!(run.steps.iter().all(|s| s.step != Step::RemoveKey));

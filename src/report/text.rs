@@ -99,7 +99,7 @@ fn result_line(run: &RunView) -> String {
 }
 
 /// A finished rotation's headline: whether it left a loose end.
-pub fn rotated_title(rotation: &crate::probe::Rotation) -> &'static str {
+pub fn rotated_title(rotation: &crate::ops::Rotation) -> &'static str {
     if rotation.removal_failed.is_some() {
         "Rotated; the old key was not removed"
     } else {
@@ -108,7 +108,7 @@ pub fn rotated_title(rotation: &crate::probe::Rotation) -> &'static str {
 }
 
 /// What a finished rotation did, in one sentence.
-pub fn rotated_sentence(rotation: &crate::probe::Rotation) -> String {
+pub fn rotated_sentence(rotation: &crate::ops::Rotation) -> String {
     let pfx = rotation
         .new_pfx
         .as_ref()

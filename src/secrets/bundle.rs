@@ -11,7 +11,7 @@
 //! passphrase) and changes nothing when any of it fails; it is then all-or-nothing: a failure
 //! while storing certificates or saving profiles removes what this import had added.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -20,14 +20,104 @@ use serde::{Deserialize, Serialize};
 use super::Vault;
 use crate::cert::{self, Credential};
 use crate::core::profile::{CertificateSource, Origin, Profile};
-use crate::limits::{EXPORT_FILE_MAX, read_regular_text};
+use crate::core::stored_certificate::stored_certificate_name;
+use crate::limits::{EXPORT_FILE_MAX, ReadError, read_regular_text};
 use crate::secret::Secret;
 use crate::store::{
-    FORMAT_VERSION, ImportedProfile, ProfileStore, check_profile, imported_name, write_output,
+    FORMAT_VERSION, ImportedProfile, ProfileStore, StoreError, check_profile, imported_name,
+    write_output,
 };
 
 /// The least passphrase length accepted: the bundle holds private keys.
 pub const MIN_PASSPHRASE: usize = 12;
+
+/// Why a bundle was not written or not imported. Nothing was changed when one is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    /// The passphrase is shorter than [`MIN_PASSPHRASE`].
+    #[error(
+        "the bundle holds private keys: use a passphrase of at least {MIN_PASSPHRASE} characters"
+    )]
+    ShortPassphrase,
+    /// The output exists and replacing it was not asked for.
+    #[error("{} exists; choose another name", .0.display())]
+    FileExists(PathBuf),
+    /// A profile's certificate came without its private key.
+    #[error("'{0}': the certificate has no private key")]
+    NoPrivateKey(String),
+    /// Encoding a certificate or the file failed (should not happen).
+    #[error("{0}")]
+    Encoding(String),
+    /// The bundle file could not be read (missing, too large, a FIFO or a device).
+    #[error(transparent)]
+    Unreadable(ReadError),
+    /// The file is not a bundle.
+    #[error("{}: not a certconnect bundle ({reason})", path.display())]
+    NotABundle {
+        /// The file.
+        path: PathBuf,
+        /// The parser's words.
+        reason: String,
+    },
+    /// A profile in the bundle is not valid.
+    #[error("{}: profile '{name}': {reason}", path.display())]
+    InvalidProfile {
+        /// The bundle.
+        path: PathBuf,
+        /// The profile's name in the bundle.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A certificate in the bundle cannot be read (for another reason than the passphrase).
+    #[error("{}: certificate '{name}': {reason}", path.display())]
+    InvalidCertificate {
+        /// The bundle.
+        path: PathBuf,
+        /// The certificate's name in the bundle.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The passphrase does not open the bundle's certificates.
+    #[error("the passphrase does not open this bundle")]
+    PassphraseRefused,
+    /// Two different certificates carry one name.
+    #[error(
+        "{}: two different certificates are both named '{name}'; nothing was imported",
+        path.display()
+    )]
+    ConflictingCertificates {
+        /// The bundle.
+        path: PathBuf,
+        /// The name.
+        name: String,
+    },
+    /// Profile files could not be read or written (what this import added was removed).
+    #[error(transparent)]
+    Store(StoreError),
+    /// The credential store failed (what this import added was removed); its own words.
+    #[error("{0}")]
+    CredentialStore(String),
+}
+
+impl From<StoreError> for BundleError {
+    /// A writer that never replaces found the output: [`BundleError::FileExists`].
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Io { path, source }
+                if source.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
+                Self::FileExists(path)
+            }
+            other => Self::Store(other),
+        }
+    }
+}
+
+fn encoding(error: impl std::fmt::Display) -> BundleError {
+    BundleError::Encoding(error.to_string())
+}
 
 /// PBKDF2 iterations of the key encryption and of the MAC of each certificate in a new bundle.
 pub const PBKDF2_ITERATIONS: u32 = 600_000;
@@ -51,6 +141,21 @@ pub fn is_bundle(text: &str) -> bool {
     ron::from_str::<BundleFile>(text).is_ok()
 }
 
+/// Whether the file at `path` is a bundle, read through the bounded reader: a file that cannot be
+/// read (a FIFO, a device, too large, missing) is not, and is never waited for.
+pub fn is_bundle_file(path: &Path) -> bool {
+    read_regular_text(path, EXPORT_FILE_MAX, "certconnect bundle")
+        .is_ok_and(|text| is_bundle(&text))
+}
+
+/// Refuses a passphrase too short for a bundle.
+pub fn check_passphrase(passphrase: &Secret) -> Result<(), BundleError> {
+    if passphrase.expose().chars().count() < MIN_PASSPHRASE {
+        return Err(BundleError::ShortPassphrase);
+    }
+    Ok(())
+}
+
 /// Writes `profiles` with their certificates (`credentials`, one per profile, same order),
 /// replacing an existing regular file (the app's save dialog has asked). Each profile in the
 /// bundle refers to its certificate by name, to be kept in the credential store on import.
@@ -59,7 +164,7 @@ pub fn export_bundle(
     credentials: &[Credential],
     passphrase: &Secret,
     out: &Path,
-) -> Result<usize, String> {
+) -> Result<usize, BundleError> {
     export_bundle_to(profiles, credentials, passphrase, out, true, None)
 }
 
@@ -72,19 +177,15 @@ pub fn export_bundle_to(
     out: &Path,
     replace: bool,
     protected_dir: Option<&Path>,
-) -> Result<usize, String> {
-    if passphrase.expose().chars().count() < MIN_PASSPHRASE {
-        return Err(format!(
-            "the bundle holds private keys: use a passphrase of at least {MIN_PASSPHRASE} characters"
-        ));
-    }
-    crate::store::check_output(out, replace, protected_dir).map_err(|e| e.to_string())?;
+) -> Result<usize, BundleError> {
+    check_passphrase(passphrase)?;
+    crate::store::check_output(out, replace, protected_dir)?;
     let mut bundled: Vec<BundledCertificate> = Vec::new();
     // Name → DER of the certificate bundled under it: profiles sharing a certificate carry it once.
     let mut seen: Vec<(String, Vec<u8>)> = Vec::new();
     let mut moved = Vec::new();
     for (profile, credential) in profiles.iter().zip(credentials) {
-        let der = credential.certificate.to_der().map_err(|e| e.to_string())?;
+        let der = credential.certificate.to_der().map_err(encoding)?;
         let wanted = certificate_name(profile);
         let name = (1..)
             .map(|n| {
@@ -100,9 +201,9 @@ pub fn export_bundle_to(
             let key = credential
                 .private_key
                 .as_ref()
-                .ok_or_else(|| format!("'{}': the certificate has no private key", profile.name))?;
-            let pfx = to_bundle_pfx(&credential.certificate, key, passphrase, &name)
-                .map_err(|e| e.to_string())?;
+                .ok_or_else(|| BundleError::NoPrivateKey(profile.name.clone()))?;
+            let pfx =
+                to_bundle_pfx(&credential.certificate, key, passphrase, &name).map_err(encoding)?;
             bundled.push(BundledCertificate {
                 name: name.clone(),
                 pfx: STANDARD.encode(pfx),
@@ -118,16 +219,9 @@ pub fn export_bundle_to(
         profiles: moved,
         certificates: bundled,
     };
-    let text = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::default())
-        .map_err(|e| e.to_string())?;
-    write_output(out, text.as_bytes(), replace, protected_dir).map_err(|e| match &e {
-        crate::store::StoreError::Io { source, .. }
-            if source.kind() == std::io::ErrorKind::AlreadyExists =>
-        {
-            format!("{} exists; choose another name", out.display())
-        }
-        _ => e.to_string(),
-    })?;
+    let text =
+        ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::default()).map_err(encoding)?;
+    write_output(out, text.as_bytes(), replace, protected_dir)?;
     Ok(file.profiles.len())
 }
 
@@ -152,21 +246,12 @@ fn to_bundle_pfx(
         .to_der()
 }
 
+/// The name a profile's certificate is bundled (and stored on import) under: the entry it is kept
+/// in, or else the name the profile's certificate gets in the credential store.
 fn certificate_name(profile: &Profile) -> String {
     match &profile.certificate {
         CertificateSource::CredentialStore { entry } => entry.clone(),
-        _ => profile
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .take(64)
-            .collect(),
+        _ => stored_certificate_name(&profile.name),
     }
 }
 
@@ -179,24 +264,29 @@ pub fn import_bundle(
     passphrase: &Secret,
     profiles: &ProfileStore,
     vault: &Vault,
-) -> Result<Vec<ImportedProfile>, String> {
+) -> Result<Vec<ImportedProfile>, BundleError> {
     let text = read_regular_text(path, EXPORT_FILE_MAX, "certconnect bundle")
-        .map_err(|e| e.to_string())?;
-    let file: BundleFile = ron::from_str(&text)
-        .map_err(|e| format!("{}: not a certconnect bundle ({e})", path.display()))?;
+        .map_err(BundleError::Unreadable)?;
+    let file: BundleFile = ron::from_str(&text).map_err(|e| BundleError::NotABundle {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
     let checked = file
         .profiles
         .into_iter()
         .map(|profile| {
             let name = profile.name.clone();
-            check_profile(FORMAT_VERSION, profile)
-                .map_err(|reason| format!("{}: profile '{name}': {reason}", path.display()))
+            check_profile(FORMAT_VERSION, profile).map_err(|reason| BundleError::InvalidProfile {
+                path: path.to_path_buf(),
+                name,
+                reason,
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let credentials = decrypt_all(&file.certificates, passphrase, path)?;
-    let mut locked = profiles.lock().map_err(|e| e.to_string())?;
+    let mut locked = profiles.lock().map_err(BundleError::Store)?;
     let mut added = Added::default();
-    let result = (|| -> Result<Vec<ImportedProfile>, String> {
+    let result = (|| -> Result<Vec<ImportedProfile>, BundleError> {
         let mut taken: std::collections::HashSet<String> =
             vault.list().into_iter().map(|c| c.name).collect();
         let mut renamed = std::collections::HashMap::new();
@@ -211,7 +301,9 @@ pub fn import_bundle(
                 })
                 .find(|n| !taken.contains(n))
                 .unwrap_or_else(|| name.clone());
-            vault.import(&free, credential)?;
+            vault
+                .import(&free, credential)
+                .map_err(BundleError::CredentialStore)?;
             added.certificates.push(free.clone());
             taken.insert(free.clone());
             renamed.insert(name.clone(), free);
@@ -235,7 +327,7 @@ pub fn import_bundle(
             // profile it was exported from; and no trust, whatever the file said.
             profile.id.clear();
             profile.origin = Origin::Imported { brought_entries };
-            let saved = locked.save(&profile).map_err(|e| e.to_string())?;
+            let saved = locked.save(&profile).map_err(BundleError::Store)?;
             added.profiles.push(saved.id);
             imported.push(ImportedProfile {
                 original_name,
@@ -268,33 +360,31 @@ fn decrypt_all(
     certificates: &[BundledCertificate],
     passphrase: &Secret,
     path: &Path,
-) -> Result<Vec<(String, Credential)>, String> {
+) -> Result<Vec<(String, Credential)>, BundleError> {
+    let invalid = |name: &str, reason: String| BundleError::InvalidCertificate {
+        path: path.to_path_buf(),
+        name: name.to_owned(),
+        reason,
+    };
     let mut credentials: Vec<(String, Credential)> = Vec::new();
     for bundled in certificates {
         let pfx = zeroize::Zeroizing::new(
             STANDARD
                 .decode(&bundled.pfx)
-                .map_err(|e| format!("{}: certificate '{}': {e}", path.display(), bundled.name))?,
+                .map_err(|e| invalid(&bundled.name, e.to_string()))?,
         );
         let credential =
             cert::load_bytes(&pfx, None, Some(passphrase), None).map_err(|e| match e {
-                cert::CertError::WrongPassword => {
-                    "the passphrase does not open this bundle".to_owned()
-                }
-                other => format!(
-                    "{}: certificate '{}': {other}",
-                    path.display(),
-                    bundled.name
-                ),
+                cert::CertError::WrongPassword => BundleError::PassphraseRefused,
+                other => invalid(&bundled.name, other.to_string()),
             })?;
         match credentials.iter().find(|(n, _)| *n == bundled.name) {
             Some((_, first)) if same_certificate(first, &credential) => {}
             Some(_) => {
-                return Err(format!(
-                    "{}: two different certificates are both named '{}'; nothing was imported",
-                    path.display(),
-                    bundled.name
-                ));
+                return Err(BundleError::ConflictingCertificates {
+                    path: path.to_path_buf(),
+                    name: bundled.name.clone(),
+                });
             }
             None => credentials.push((bundled.name.clone(), credential)),
         }

@@ -11,7 +11,8 @@ mod os_store;
 mod vault;
 
 pub use bundle::{
-    MIN_PASSPHRASE, PBKDF2_ITERATIONS, export_bundle, export_bundle_to, import_bundle, is_bundle,
+    BundleError, MIN_PASSPHRASE, PBKDF2_ITERATIONS, check_passphrase, export_bundle,
+    export_bundle_to, import_bundle, is_bundle, is_bundle_file,
 };
 pub use os_store::{MemoryStore, PLATFORM_STORE_NAME, SecretStore, open_os_store};
 pub use vault::{DATA_DIR_ENV, StoredCertificate, Vault};

@@ -116,10 +116,17 @@ pub struct LockedStore<'a> {
     by_id: HashMap<String, usize>,
     /// Lowercased file names in the directory.
     file_names: HashSet<String>,
+    /// The generation of this read (see [`LoadedProfiles::generation`]).
+    generation: u64,
 }
 
 impl<'a> LockedStore<'a> {
-    pub(super) fn new(store: &'a ProfileStore, lock: std::fs::File, scan: Scan) -> Self {
+    pub(super) fn new(
+        store: &'a ProfileStore,
+        lock: std::fs::File,
+        scan: Scan,
+        generation: u64,
+    ) -> Self {
         let mut locked = Self {
             store,
             _lock: lock,
@@ -128,6 +135,7 @@ impl<'a> LockedStore<'a> {
             by_name: HashMap::new(),
             by_id: HashMap::new(),
             file_names: scan.file_names,
+            generation,
         };
         for stored in scan.loaded.profiles {
             locked.insert(stored);
@@ -154,6 +162,7 @@ impl<'a> LockedStore<'a> {
         LoadedProfiles {
             profiles,
             problems: self.problems.clone(),
+            generation: self.generation,
         }
     }
 
@@ -222,6 +231,16 @@ impl<'a> LockedStore<'a> {
             }
         }
         Ok(stored.profile)
+    }
+
+    /// Renames the profile with this id (its file keeps its name) and returns it as saved. A name
+    /// held by another profile is refused and nothing is written.
+    pub fn rename_by_id(&mut self, id: &str, new_name: &str) -> Result<Profile, StoreError> {
+        let profile = self.get_by_id(id)?.profile.clone();
+        self.save(&Profile {
+            name: new_name.to_owned(),
+            ..profile
+        })
     }
 
     /// Deletes the file of the profile with this id and returns the profile it held.

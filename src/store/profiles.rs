@@ -35,6 +35,26 @@ pub struct LoadedProfiles {
     pub profiles: Vec<StoredProfile>,
     /// Files that failed to load; the rest still load.
     pub problems: Vec<LoadProblem>,
+    /// When the directory was read, among the reads of this process: of two lists read by
+    /// [`ProfileStore::load_locked`], the one with the higher generation was read later, so it
+    /// is never older. 0 for a read that is not ordered ([`ProfileStore::load_all`]).
+    pub generation: u64,
+}
+
+impl LoadedProfiles {
+    /// Whether this list was read after `other` (an unordered read never is).
+    pub fn is_newer_than(&self, other: &Self) -> bool {
+        self.generation > other.generation
+    }
+}
+
+/// The last generation handed out (see [`LoadedProfiles::generation`]).
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The next read's generation. Taken while holding the directory's lock, so the order of the
+/// generations is the order in which the reads saw the directory.
+pub(super) fn next_generation() -> u64 {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
 }
 
 /// The profile directory.
@@ -76,6 +96,30 @@ impl ProfileStore {
         loaded
     }
 
+    /// Loads every profile while holding the lock (no save is half-done meanwhile), with a
+    /// generation that orders it after every list read before (see
+    /// [`LoadedProfiles::generation`]): a list read after a write is never replaced by one read
+    /// before it. A directory that does not exist yet is not created; its list is empty.
+    pub fn load_locked(&self) -> LoadedProfiles {
+        crate::blocking::forbid_on_ui_thread("ProfileStore::load_locked");
+        // Taken before looking: a directory created after the look is read by a later generation.
+        let generation = next_generation();
+        if !self.dir.exists() {
+            return LoadedProfiles {
+                generation,
+                ..LoadedProfiles::default()
+            };
+        }
+        match self.lock() {
+            Ok(locked) => locked.loaded(),
+            // Not lockable (a read-only directory): read it anyway, numbered before the read.
+            Err(_) => LoadedProfiles {
+                generation,
+                ..self.load_all()
+            },
+        }
+    }
+
     /// Locks the directory against saves by other threads and processes (an advisory lock,
     /// released when the returned value is dropped, or when a killed process exits),
     /// then reads it once. Saves through the lock keep that index current, so saving or importing N
@@ -85,10 +129,11 @@ impl ProfileStore {
         std::fs::create_dir_all(&self.dir).map_err(StoreError::io(&self.dir))?;
         let lock = self.open_lock_file()?;
         lock.lock().map_err(StoreError::io(&self.dir))?;
+        let generation = next_generation();
         let scan = scan_dir(&self.dir);
         // Under the lock no save is running, so every temporary file is a killed save's leftover.
         remove_leftovers(&scan.leftovers);
-        Ok(LockedStore::new(self, lock, scan))
+        Ok(LockedStore::new(self, lock, scan, generation))
     }
 
     /// What the lock is taken on. On Unix, the directory itself (`flock` works on a directory), so
@@ -151,13 +196,8 @@ impl ProfileStore {
     /// Renames a profile (its file keeps its name; the new name must be free).
     pub fn rename(&self, old: &str, new: &str) -> Result<(), StoreError> {
         let mut locked = self.lock()?;
-        let stored = locked.get(old)?.clone();
-        locked
-            .save(&Profile {
-                name: new.to_owned(),
-                ..stored.profile
-            })
-            .map(drop)
+        let id = locked.get(old)?.profile.id.clone();
+        locked.rename_by_id(&id, new).map(drop)
     }
 
     /// Deletes a profile's file.

@@ -471,7 +471,7 @@ fn an_expired_certificate_cannot_rotate_itself_and_the_fix_is_the_portal() {
 #[test]
 fn a_remembered_password_opens_the_current_certificate_and_protects_the_new_pfx() {
     use certconnect::core::retry::RetryTiming;
-    use certconnect::probe::{RotateJob, rotate};
+    use certconnect::ops::{RotateJob, rotate};
     let env = Env::new();
     let entry = "pfx-password/rotation-test".to_owned();
     env.vault.store().set(&entry, PASSWORD.as_bytes()).unwrap();

@@ -143,7 +143,9 @@ fn a_bundle_with_an_invalid_profile_changes_nothing() {
     )
     .unwrap();
     let (store, vault) = machine(dir.path(), "other");
-    let error = import_bundle(&out, &passphrase, &store, &vault).unwrap_err();
+    let error = import_bundle(&out, &passphrase, &store, &vault)
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("Bad"), "{error}");
     assert!(vault.list().is_empty(), "no certificate was stored");
     assert!(store.load_all().profiles.is_empty(), "no profile was saved");

@@ -303,7 +303,8 @@ fn remember_needs_a_saved_profile_whose_certificate_takes_a_password() {
         &stored.id,
         &Secret::new(PASSWORD),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(error.contains("needs no password"), "{error}");
     assert_eq!(
         setup.entry(&password_entry(&stored.id)),
@@ -333,8 +334,9 @@ fn a_stored_certificate_in_use_is_only_removed_when_forced() {
         ["Prod", "Test"]
     );
 
-    let error =
-        remove_stored_certificate(&setup.profiles, &vault, "shared-cert", false).unwrap_err();
+    let error = remove_stored_certificate(&setup.profiles, &vault, "shared-cert", false)
+        .unwrap_err()
+        .to_string();
     assert!(
         error.contains("'shared-cert' is used by profile(s) 'Prod', 'Test'"),
         "{error}"

@@ -142,6 +142,26 @@ fn rename_and_delete() {
 }
 
 #[test]
+fn lists_read_under_the_lock_are_numbered_in_the_order_they_were_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::at(dir.path().join("profiles"));
+    let empty = store.load_locked();
+    assert!(empty.profiles.is_empty());
+    assert!(
+        !store.dir().exists(),
+        "reading does not create the directory"
+    );
+    store.save(&profile("One")).unwrap();
+    let first = store.load_locked();
+    let second = store.load_locked();
+    assert!(first.is_newer_than(&empty) && second.is_newer_than(&first));
+    assert!(!first.is_newer_than(&second));
+    assert_eq!(first.profiles[0].profile.name, "One");
+    // An unordered read is never newer than an ordered one.
+    assert!(!store.load_all().is_newer_than(&empty));
+}
+
+#[test]
 fn export_then_import_gives_the_same_profiles_without_overwriting() {
     let dir = tempfile::tempdir().unwrap();
     let source = ProfileStore::at(dir.path().join("a"));

@@ -107,6 +107,109 @@ fn assert_secrets_nowhere(env: &Env, data: &std::path::Path, outputs: &[std::pro
     }
 }
 
+/// Runs the binary with the test's data directory and these extra variables.
+type Run<'a> = dyn Fn(&[&str], &[(&str, &str)]) -> std::process::Output + 'a;
+
+/// A bundle moves a connection with its certificate to another machine (another config dir
+/// here); a wrong passphrase is refused; no output holds the password, the passphrase or a token.
+fn bundle_moves_the_connection(env: &Env, run: &Run<'_>) {
+    let phrase = [("PHRASE", "a long bundle passphrase")];
+    let bundled = run(
+        &[
+            "profile",
+            "export",
+            "Remembered",
+            "--out",
+            "bundle.ron",
+            "--with-certificate",
+            "--passphrase-env",
+            "PHRASE",
+        ],
+        &phrase,
+    );
+    assert_eq!(bundled.status.code(), Some(0), "{}", stderr(&bundled));
+    let other = env.ws.path("other-config");
+    let other_env = [
+        ("PHRASE", "a long bundle passphrase"),
+        ("CERTCONNECT_CONFIG_DIR", s(&other)),
+    ];
+    let wrong = run(
+        &[
+            "profile",
+            "import",
+            "bundle.ron",
+            "--passphrase-env",
+            "WRONG",
+        ],
+        &[
+            ("WRONG", "not the passphrase"),
+            ("CERTCONNECT_CONFIG_DIR", s(&other)),
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    let moved = run(
+        &[
+            "profile",
+            "import",
+            "bundle.ron",
+            "--passphrase-env",
+            "PHRASE",
+        ],
+        &other_env,
+    );
+    assert_eq!(moved.status.code(), Some(0), "{}", stderr(&moved));
+    let tested_there = run(&["test", "Remembered"], &other_env);
+    assert_eq!(
+        tested_there.status.code(),
+        Some(0),
+        "{}",
+        stdout(&tested_there)
+    );
+    let bundle_text = std::fs::read_to_string(env.ws.path("bundle.ron")).unwrap();
+    assert!(!bundle_text.contains(PASSWORD));
+    for output in [&bundled, &wrong, &moved, &tested_there] {
+        let text = format!("{}{}", stdout(output), stderr(output));
+        assert!(
+            !text.contains(PASSWORD) && !text.contains("a long bundle passphrase"),
+            "{text}"
+        );
+        support::leaks::assert_no_jwt(&text, "an output");
+    }
+}
+
+/// A new certificate can go straight into the store, and be shown and removed there.
+fn new_certificate_goes_into_the_store(run: &Run<'_>) {
+    let new_name = format!("new-{}", &uuid::Uuid::new_v4().to_string()[..8]);
+    let made = run(
+        &[
+            "cert",
+            "new",
+            "--subject",
+            "CN=Straight to the store",
+            "--out-pfx",
+            "new.pfx",
+            "--out-cer",
+            "new.cer",
+            "--password-env",
+            "P",
+            "--store-as",
+            &new_name,
+        ],
+        &[("P", PASSWORD)],
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let shown = run(&["store", "inspect", &new_name], &[]);
+    assert!(
+        stdout(&shown).contains("CN=Straight to the store"),
+        "{}",
+        stdout(&shown)
+    );
+    assert_eq!(
+        run(&["store", "remove", &new_name], &[]).status.code(),
+        Some(0)
+    );
+}
+
 #[test]
 #[ignore = "needs a Secret Service: run through scripts/test.sh"]
 fn passwords_and_certificates_live_in_the_store_and_nowhere_else() {
@@ -185,100 +288,8 @@ fn passwords_and_certificates_live_in_the_store_and_nowhere_else() {
     // The secrets it used appear in no file it wrote and in no output.
     assert_secrets_nowhere(&env, &data, &outputs);
 
-    // A bundle moves a connection with its certificate to another machine (another config dir here).
-    let phrase = [("PHRASE", "a long bundle passphrase")];
-    let bundled = run(
-        &[
-            "profile",
-            "export",
-            "Remembered",
-            "--out",
-            "bundle.ron",
-            "--with-certificate",
-            "--passphrase-env",
-            "PHRASE",
-        ],
-        &phrase,
-    );
-    assert_eq!(bundled.status.code(), Some(0), "{}", stderr(&bundled));
-    let other = env.ws.path("other-config");
-    let other_env = [
-        ("PHRASE", "a long bundle passphrase"),
-        ("CERTCONNECT_CONFIG_DIR", s(&other)),
-    ];
-    let wrong = run(
-        &[
-            "profile",
-            "import",
-            "bundle.ron",
-            "--passphrase-env",
-            "WRONG",
-        ],
-        &[
-            ("WRONG", "not the passphrase"),
-            ("CERTCONNECT_CONFIG_DIR", s(&other)),
-        ],
-    );
-    assert_eq!(wrong.status.code(), Some(2));
-    let moved = run(
-        &[
-            "profile",
-            "import",
-            "bundle.ron",
-            "--passphrase-env",
-            "PHRASE",
-        ],
-        &other_env,
-    );
-    assert_eq!(moved.status.code(), Some(0), "{}", stderr(&moved));
-    let tested_there = run(&["test", "Remembered"], &other_env);
-    assert_eq!(
-        tested_there.status.code(),
-        Some(0),
-        "{}",
-        stdout(&tested_there)
-    );
-    let bundle_text = std::fs::read_to_string(env.ws.path("bundle.ron")).unwrap();
-    assert!(!bundle_text.contains(PASSWORD));
-    for output in [&bundled, &wrong, &moved, &tested_there] {
-        let text = format!("{}{}", stdout(output), stderr(output));
-        assert!(
-            !text.contains(PASSWORD) && !text.contains("a long bundle passphrase"),
-            "{text}"
-        );
-        support::leaks::assert_no_jwt(&text, "an output");
-    }
-
-    // A new certificate can go straight into the store.
-    let new_name = format!("new-{}", &uuid::Uuid::new_v4().to_string()[..8]);
-    let made = run(
-        &[
-            "cert",
-            "new",
-            "--subject",
-            "CN=Straight to the store",
-            "--out-pfx",
-            "new.pfx",
-            "--out-cer",
-            "new.cer",
-            "--password-env",
-            "P",
-            "--store-as",
-            &new_name,
-        ],
-        &[("P", PASSWORD)],
-    );
-    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
-    let shown = run(&["store", "inspect", &new_name], &[]);
-    assert!(
-        stdout(&shown).contains("CN=Straight to the store"),
-        "{}",
-        stdout(&shown)
-    );
-    assert_eq!(
-        run(&["store", "remove", &new_name], &[]).status.code(),
-        Some(0)
-    );
+    bundle_moves_the_connection(&env, &run);
+    new_certificate_goes_into_the_store(&run);
 
     // "From the store" still uses it: refused, naming the profile, until forced.
     let refused = run(&["store", "remove", &name], &[]);

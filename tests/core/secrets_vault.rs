@@ -162,6 +162,7 @@ fn a_bundle_moves_profiles_with_their_certificates_under_a_passphrase() {
             &out
         )
         .unwrap_err()
+        .to_string()
         .contains("at least")
     );
     assert_eq!(
@@ -180,8 +181,9 @@ fn a_bundle_moves_profiles_with_their_certificates_under_a_passphrase() {
     // Another machine: its own profiles and credential store.
     let profiles = ProfileStore::at(env.ws.path("other-profiles"));
     let vault = Vault::at(env.ws.path("other-vault"), Arc::new(MemoryStore::default()));
-    let wrong =
-        import_bundle(&out, &Secret::new("not the passphrase!"), &profiles, &vault).unwrap_err();
+    let wrong = import_bundle(&out, &Secret::new("not the passphrase!"), &profiles, &vault)
+        .unwrap_err()
+        .to_string();
     assert!(wrong.contains("passphrase"), "{wrong}");
     assert!(
         vault.list().is_empty() && profiles.load_all().profiles.is_empty(),

@@ -234,6 +234,72 @@ fn export_then_import_gives_the_same_profile() {
     g.h.get_by_label("Prod (imported)");
 }
 
+/// Opens the FIFO for writing when dropped, so that code blocked opening it for reading
+/// returns (and a failing test ends instead of hanging); with no reader there, nothing happens.
+struct UnblockFifo(std::path::PathBuf);
+
+impl Drop for UnblockFifo {
+    fn drop(&mut self) {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&self.0)
+            .ok();
+    }
+}
+
+#[test]
+fn a_fifo_chosen_for_import_is_refused_at_once_and_later_saves_go_through() {
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    saved(&env, &store, &["Prod"]);
+    let mut g = gui(&env, None);
+    g.click("Prod");
+    let fifo = env.ws.path("pipe.ron");
+    support::mkfifo(&fifo);
+    let _unblock = UnblockFifo(fifo.clone());
+    g.button("Import…");
+    g.field("File", s(&fifo));
+    g.button("Import");
+    g.wait_until(|app| {
+        app.status().is_some_and(|s| s.starts_with("Import failed")) && !app.is_busy()
+    });
+    g.h.get_by_label_contains("not a regular file (a named pipe (FIFO))");
+
+    g.field("Name", "Prod renamed after the import");
+    g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    g.h.run_ok();
+    g.settle();
+    assert!(store.contains("Prod renamed after the import"));
+    assert!(!g.h.state().is_dirty());
+}
+
+#[test]
+fn an_export_with_certificates_is_never_written_into_the_profile_directory() {
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    saved(&env, &store, &["Prod"]);
+    let mut g = gui(&env, None);
+    g.click("Prod");
+    g.click("Certificate");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    let inside = store.dir().join("bundle.ron");
+    g.button("Export…");
+    g.field("File", s(&inside));
+    g.click("Include certificates, encrypted under a passphrase");
+    g.set_text(
+        Role::PasswordInput,
+        "Bundle passphrase",
+        "a long bundle passphrase",
+    );
+    g.button("Export");
+    g.wait_until(|app| app.status().is_some() && !app.is_busy());
+    g.h.get_by_label_contains("this is the profile directory; write the export somewhere else");
+    assert!(g.h.state().status().unwrap().starts_with("Not exported"));
+    assert!(!inside.exists(), "no bundle in the profile directory");
+}
+
 #[test]
 fn the_assertion_preview_shows_what_will_be_signed() {
     let env = Env::new();

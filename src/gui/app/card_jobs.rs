@@ -6,7 +6,7 @@ use super::password::Purpose;
 use crate::cert::CertReport;
 use crate::core::event::Failure;
 use crate::core::profile::CertificateInfo;
-use crate::gui::card::{CardState, CertInputs, is_password_failure};
+use crate::gui::card::{CardState, CertInputs};
 use crate::gui::inbox::{JobKind, Reach};
 use crate::probe::system_now;
 
@@ -61,7 +61,7 @@ impl CertconnectApp {
                     self.password_worked();
                 }
             }
-            Err(failure) if is_password_failure(&failure.code) => {
+            Err(failure) if failure.is_password_failure() => {
                 let reason = failure.message.clone();
                 self.card.state = CardState::NeedsPassword {
                     reason: reason.clone(),
@@ -93,14 +93,9 @@ impl CertconnectApp {
         };
         self.baseline.certificate_info = Some(info.clone());
         let store = self.deps.store.clone();
-        self.spawn_profile_write(JobKind::Profile, move || {
-            let saved = store.get_by_id(&id).and_then(|stored| {
-                store.save(&crate::core::profile::Profile {
-                    certificate_info: Some(info),
-                    ..stored.profile
-                })
-            });
-            let loaded = store.load_all();
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
+            let saved = crate::ops::record_certificate_facts(&store, &id, info);
+            let loaded = store.load_locked();
             Box::new(move |app: &mut Self, _| {
                 app.take_loaded(loaded);
                 if let Err(e) = saved {

@@ -1,45 +1,16 @@
-//! Export and import of profiles, with or without their certificates, in the background.
+//! Export and import of profiles, with or without their certificates, in the background: the
+//! same use cases (`ops::export`, `ops::import`) as `certconnect profile export | import`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::CertconnectApp;
 use super::password::Purpose;
-use crate::core::profile::Profile;
-use crate::gui::card::is_password_failure;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::ModalState;
+use crate::ops::{CertificateExport, OpsError};
 use crate::secret::Secret;
-
-/// An export with certificates, kept while passwords are asked for.
-pub struct BundleExport {
-    /// The profiles to export.
-    pub profiles: Vec<Profile>,
-    /// Where to write the bundle.
-    pub path: PathBuf,
-    /// The bundle's passphrase.
-    pub passphrase: Secret,
-    /// Passwords typed for the profiles' certificates, by profile id.
-    pub passwords: BTreeMap<String, Secret>,
-}
-
-impl BundleExport {
-    /// The name of the exported profile with this id.
-    pub fn name_of(&self, id: &str) -> String {
-        self.profiles
-            .iter()
-            .find(|p| p.id == id)
-            .map_or_else(String::new, |p| p.name.clone())
-    }
-}
-
-/// Why an export with certificates stopped.
-enum BundleError {
-    /// A profile's certificate needs a password the app does not have.
-    NeedsPassword { profile_id: String, reason: String },
-    /// Anything else.
-    Other(String),
-}
+use crate::store::ImportReport;
 
 impl CertconnectApp {
     fn export_names(&self) -> Vec<String> {
@@ -74,7 +45,7 @@ impl CertconnectApp {
             let store = self.deps.store.clone();
             return self.spawn(JobKind::Exchange, Reach::Anywhere, move || {
                 // A typed path may name a file that exists: it is never replaced.
-                let result = crate::store::export_profiles_to(&store, &names, &path, false);
+                let result = crate::ops::export_profiles(&store, &names, &path, false);
                 Box::new(move |app: &mut Self, _| match result {
                     Ok(count) => app.set_status(
                         format!(
@@ -87,33 +58,49 @@ impl CertconnectApp {
                 })
             });
         };
-        let profiles: Vec<Profile> = names.iter().filter_map(|n| self.find(n).cloned()).collect();
         let mut passwords = BTreeMap::new();
         // The password typed for the open profile opens its file in the bundle too.
         if let (Some(id), Some(password)) = (&self.saved_id, self.typed_password()) {
             passwords.insert(id.clone(), password);
         }
-        self.run_bundle_export(BundleExport {
-            profiles,
-            path,
+        self.run_bundle_export(CertificateExport {
+            names,
+            out: path,
+            // A typed path may name a file that exists: it is never replaced.
+            replace: false,
             passphrase,
+            password: None,
             passwords,
         });
     }
 
     /// Writes the bundle, or asks for the password of the first profile whose file needs one.
-    pub(super) fn run_bundle_export(&mut self, export: BundleExport) {
+    pub(super) fn run_bundle_export(&mut self, export: CertificateExport) {
         let vault = self.deps.vault.as_ref().ok().cloned();
+        let store = self.deps.store.clone();
         self.spawn(JobKind::Exchange, Reach::Anywhere, move || {
-            let result = write_bundle(&export, vault.as_deref());
+            let result = crate::ops::export_with_certificates(&store, vault.as_deref(), &export);
             Box::new(move |app: &mut Self, _| match result {
-                Ok(message) => app.set_status(message, false),
-                Err(BundleError::NeedsPassword { profile_id, reason }) => {
-                    app.ask_password(Purpose::Export { export, profile_id }, Some(reason));
+                Ok(count) => app.set_status(
+                    format!(
+                        "Exported {count} profile(s) with their certificates to {}, encrypted under the passphrase",
+                        export.out.display()
+                    ),
+                    false,
+                ),
+                Err(OpsError::NeedsPassword {
+                    profile_id,
+                    profile_name,
+                    reason,
+                }) => {
+                    let purpose = Purpose::Export {
+                        export,
+                        profile_id,
+                        profile_name,
+                    };
+                    app.ask_password(purpose, Some(reason));
                 }
-                Err(BundleError::Other(message)) => {
-                    app.set_status(format!("Not exported: {message}"), true)
-                }
+                Err(error) => app.set_status(format!("Not exported: {error}"), true),
             })
         });
     }
@@ -122,13 +109,13 @@ impl CertconnectApp {
         self.choose_file(crate::gui::files::FileUse::Import);
     }
 
-    /// Imports the profiles of an export file; a bundle asks for its passphrase first.
+    /// Imports the profiles of an export file; a bundle asks for its passphrase first. Which one
+    /// the file is, is read with the bounded reader: a FIFO or a device is refused, never waited
+    /// for.
     pub(super) fn import_from(&mut self, path: PathBuf) {
         let store = self.deps.store.clone();
-        self.spawn_profile_write(JobKind::Exchange, move || {
-            let is_bundle =
-                std::fs::read_to_string(&path).is_ok_and(|text| crate::secrets::is_bundle(&text));
-            if is_bundle {
+        self.spawn(JobKind::Exchange, Reach::Anywhere, move || {
+            if crate::ops::is_bundle_file(&path) {
                 return Box::new(move |app: &mut Self, _| {
                     app.modal = Some(ModalState::ImportBundle {
                         path,
@@ -136,30 +123,14 @@ impl CertconnectApp {
                     });
                 });
             }
-            let result = crate::store::import_file(&store, &path);
-            let loaded = store.load_all();
+            let result = crate::ops::import_profiles(&store, &path);
+            let loaded = store.load_locked();
             Box::new(move |app: &mut Self, _| {
                 app.take_loaded(loaded);
                 match result {
                     Ok(report) => {
-                        let renamed: Vec<String> = report
-                            .imported
-                            .iter()
-                            .filter(|i| i.saved_as != i.original_name)
-                            .map(|i| format!("'{}' as '{}'", i.original_name, i.saved_as))
-                            .collect();
-                        let mut text = format!("Imported {} profile(s)", report.imported.len());
-                        if !renamed.is_empty() {
-                            text.push_str(&format!(" ({})", renamed.join(", ")));
-                        }
-                        if !report.skipped.is_empty() {
-                            text.push_str(&format!(
-                                "; skipped {}: {}",
-                                report.skipped.len(),
-                                report.skipped[0].reason
-                            ));
-                        }
-                        app.set_status(text, !report.skipped.is_empty());
+                        let (text, error) = import_summary(&report);
+                        app.set_status(text, error);
                     }
                     Err(e) => app.set_status(format!("Import failed: {e}"), true),
                 }
@@ -176,9 +147,9 @@ impl CertconnectApp {
             );
         };
         let store = self.deps.store.clone();
-        self.spawn_profile_write(JobKind::Exchange, move || {
-            let result = crate::secrets::import_bundle(&path, &passphrase, &store, &vault);
-            let loaded = store.load_all();
+        self.spawn(JobKind::Exchange, Reach::Anywhere, move || {
+            let result = crate::ops::import_bundle(&store, &vault, &path, &passphrase);
+            let loaded = store.load_locked();
             let list = vault.list();
             let store_name = vault.store().name().to_owned();
             Box::new(move |app: &mut Self, _| {
@@ -198,49 +169,31 @@ impl CertconnectApp {
                             false,
                         );
                     }
-                    Err(message) => app.set_status(format!("Not imported: {message}"), true),
+                    Err(error) => app.set_status(format!("Not imported: {error}"), true),
                 }
             })
         });
     }
 }
 
-fn write_bundle(
-    export: &BundleExport,
-    vault: Option<&crate::secrets::Vault>,
-) -> Result<String, BundleError> {
-    let mut credentials = Vec::new();
-    for profile in &export.profiles {
-        let password = export.passwords.get(&profile.id).cloned();
-        match crate::probe::open_certificate(&profile.certificate, password, vault) {
-            Ok(credential) => credentials.push(credential),
-            Err((failure, _)) if is_password_failure(&failure.code) => {
-                return Err(BundleError::NeedsPassword {
-                    profile_id: profile.id.clone(),
-                    reason: failure.message,
-                });
-            }
-            Err((failure, _)) => {
-                return Err(BundleError::Other(format!(
-                    "'{}': {}",
-                    profile.name, failure.message
-                )));
-            }
-        }
+/// The status line of a plain import, and whether it reports a problem (a profile skipped).
+fn import_summary(report: &ImportReport) -> (String, bool) {
+    let renamed: Vec<String> = report
+        .imported
+        .iter()
+        .filter(|i| i.saved_as != i.original_name)
+        .map(|i| format!("'{}' as '{}'", i.original_name, i.saved_as))
+        .collect();
+    let mut text = format!("Imported {} profile(s)", report.imported.len());
+    if !renamed.is_empty() {
+        text.push_str(&format!(" ({})", renamed.join(", ")));
     }
-    crate::secrets::export_bundle_to(
-        &export.profiles,
-        &credentials,
-        &export.passphrase,
-        &export.path,
-        false,
-        None,
-    )
-    .map(|count| {
-        format!(
-            "Exported {count} profile(s) with their certificates to {}, encrypted under the passphrase",
-            export.path.display()
-        )
-    })
-    .map_err(BundleError::Other)
+    if !report.skipped.is_empty() {
+        text.push_str(&format!(
+            "; skipped {}: {}",
+            report.skipped.len(),
+            report.skipped[0].reason
+        ));
+    }
+    (text, !report.skipped.is_empty())
 }

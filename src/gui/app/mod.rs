@@ -7,6 +7,8 @@ mod card_jobs;
 mod demo;
 mod exchange;
 mod frame;
+#[cfg(test)]
+mod list_order_tests;
 mod modal;
 mod password;
 mod profile_actions;
@@ -90,10 +92,6 @@ pub struct CertconnectApp {
     status: Option<Status>,
     /// The profile to open once the list has been read (the last one used).
     open_when_loaded: Option<String>,
-    /// Held by every background job that writes profile files, so two read-modify-write jobs on
-    /// one profile (say, remembering a password while the card saves the certificate's facts)
-    /// never overwrite each other's change.
-    profile_writes: Arc<std::sync::Mutex<()>>,
     /// When this frame's own work started, and how long the last frame's took.
     frame_started: Option<std::time::Instant>,
     last_frame: std::time::Duration,
@@ -144,7 +142,6 @@ impl CertconnectApp {
             modal: None,
             status: None,
             open_when_loaded: None,
-            profile_writes: Arc::default(),
             frame_started: None,
             last_frame: std::time::Duration::ZERO,
             frame_log: crate::gui::frame_log::FrameLog::from_env(),
@@ -316,34 +313,21 @@ impl CertconnectApp {
         self.running.insert(job, (kind, ticket));
     }
 
-    /// Like `spawn`, for work that writes profile files: it runs while holding the lock of the
-    /// profile writers, so read-modify-writes of one profile never overwrite each other. Its result
-    /// belongs to a saved profile, so it applies even after a switch.
-    fn spawn_profile_write(
-        &mut self,
-        kind: JobKind,
-        work: impl FnOnce() -> super::inbox::Apply + Send + 'static,
-    ) {
-        let writers = Arc::clone(&self.profile_writes);
-        self.spawn(kind, Reach::Anywhere, move || {
-            // A writer that panicked left no half-written file (writes are atomic): go on.
-            let _writing = writers
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            work()
-        });
-    }
-
     /// Reads the profile directory again, in the background.
     fn reload(&mut self) {
         let store = self.deps.store.clone();
         self.spawn(JobKind::Profiles, Reach::Anywhere, move || {
-            let loaded = store.load_all();
+            let loaded = store.load_locked();
             Box::new(move |app: &mut Self, _| app.take_loaded(loaded))
         });
     }
 
+    /// Shows a list of the saved profiles, unless the list shown was read after it: jobs finish
+    /// in any order, and a list read before a write must not replace one read after it.
     fn take_loaded(&mut self, loaded: LoadedProfiles) {
+        if self.loaded.is_newer_than(&loaded) {
+            return;
+        }
         if let Some(problem) = loaded.problems.first() {
             self.set_status(
                 format!(

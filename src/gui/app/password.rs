@@ -4,10 +4,10 @@
 use zeroize::Zeroizing;
 
 use super::CertconnectApp;
-use super::exchange::BundleExport;
 use crate::core::profile::PasswordSource;
-use crate::gui::inbox::JobKind;
+use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::{ModalState, PasswordPrompt};
+use crate::ops::CertificateExport;
 use crate::secret::Secret;
 
 /// What a prompted password is for; submitting the prompt runs it again with the password.
@@ -23,9 +23,11 @@ pub enum Purpose {
     /// Exporting with certificates: the password of one of the exported profiles.
     Export {
         /// The export to run again.
-        export: BundleExport,
+        export: CertificateExport,
         /// The profile whose password is asked for.
         profile_id: String,
+        /// Its name.
+        profile_name: String,
     },
 }
 
@@ -40,7 +42,7 @@ impl CertconnectApp {
     /// Opens the password prompt for `purpose`, saying why when a password was refused.
     pub(super) fn ask_password(&mut self, purpose: Purpose, reason: Option<String>) {
         let whose = match &purpose {
-            Purpose::Export { export, profile_id } => export.name_of(profile_id),
+            Purpose::Export { profile_name, .. } => profile_name.clone(),
             _ => self.draft.name.trim().to_owned(),
         };
         let can_remember = self.deps.vault.is_ok();
@@ -66,6 +68,7 @@ impl CertconnectApp {
         if let Purpose::Export {
             mut export,
             profile_id,
+            ..
         } = purpose
         {
             export
@@ -119,10 +122,10 @@ impl CertconnectApp {
             return;
         };
         let store = self.deps.store.clone();
-        self.spawn_profile_write(JobKind::Profile, move || {
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
             let result =
                 crate::ops::remember_password(&store, vault.store().as_ref(), &id, &password);
-            let loaded = store.load_all();
+            let loaded = store.load_locked();
             let name = vault.store().name().to_owned();
             Box::new(move |app: &mut Self, current| {
                 app.take_loaded(loaded);
@@ -154,9 +157,9 @@ impl CertconnectApp {
             return;
         };
         let store = self.deps.store.clone();
-        self.spawn_profile_write(JobKind::Profile, move || {
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
             let result = crate::ops::forget_password(&store, vault.store().as_ref(), &id);
-            let loaded = store.load_all();
+            let loaded = store.load_locked();
             Box::new(move |app: &mut Self, current| {
                 app.take_loaded(loaded);
                 match result {

@@ -3,11 +3,11 @@
 
 use super::CertconnectApp;
 use crate::core::draft::ProfileDraft;
-use crate::core::profile::Profile;
 use crate::gui::card::CardView;
-use crate::gui::inbox::JobKind;
+use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::{ModalState, Pending};
 use crate::gui::profile_list::ListAction;
+use crate::ops::{OpsError, Saved};
 use crate::store::new_profile_id;
 
 impl CertconnectApp {
@@ -90,13 +90,8 @@ impl CertconnectApp {
             .find(&profile.name)
             .is_some_and(|other| other.id != profile.id)
         {
-            return self.set_status(
-                format!(
-                    "Not saved: a profile named '{}' exists already",
-                    profile.name
-                ),
-                true,
-            );
+            let taken = OpsError::NameTaken(profile.name);
+            return self.set_status(format!("Not saved: {taken}"), true);
         }
         let remember = self
             .typed_password()
@@ -104,40 +99,32 @@ impl CertconnectApp {
         let secrets = self.deps.vault.as_ref().ok().map(|v| v.store().clone());
         let store = self.deps.store.clone();
         let draft_at_start = self.draft.clone();
-        self.spawn_profile_write(JobKind::Profile, move || {
-            let saved = store.save(&profile).map_err(|e| e.to_string());
-            let (saved, remember_error) = match (saved, remember, secrets) {
-                (Ok(saved), Some(password), Some(secrets)) => {
-                    match crate::ops::remember_password(
-                        &store,
-                        secrets.as_ref(),
-                        &saved.id,
-                        &password,
-                    ) {
-                        Ok(with_password) => (Ok(with_password), None),
-                        Err(e) => (Ok(saved), Some(e)),
-                    }
-                }
-                (saved, _, _) => (saved, None),
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
+            let remember = match (&secrets, &remember) {
+                (Some(secrets), Some(password)) => Some((secrets.as_ref(), password)),
+                _ => None,
             };
-            let loaded = store.load_all();
+            let saved = crate::ops::save_profile(&store, &profile, remember);
+            let loaded = store.load_locked();
             Box::new(move |app: &mut Self, current| {
                 app.take_loaded(loaded);
-                app.saved(saved, remember_error, current, &draft_at_start, then);
+                app.saved(saved, current, &draft_at_start, then);
             })
         });
     }
 
     fn saved(
         &mut self,
-        saved: Result<Profile, String>,
-        remember_error: Option<String>,
+        saved: Result<Saved, OpsError>,
         current: bool,
         draft_at_start: &ProfileDraft,
         then: Option<Pending>,
     ) {
-        let profile = match saved {
-            Ok(profile) => profile,
+        let Saved {
+            profile,
+            not_remembered: remember_error,
+        } = match saved {
+            Ok(saved) => saved,
             Err(message) => return self.set_status(format!("Not saved: {message}"), true),
         };
         if !current {
@@ -180,9 +167,9 @@ impl CertconnectApp {
         let name = self.baseline.name.clone();
         let store = self.deps.store.clone();
         let secrets = self.deps.vault.as_ref().ok().map(|v| v.store().clone());
-        self.spawn_profile_write(JobKind::Profile, move || {
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
             let result = crate::ops::delete_profile(&store, secrets.as_deref(), &id);
-            let loaded = store.load_all();
+            let loaded = store.load_locked();
             Box::new(move |app: &mut Self, current| {
                 app.take_loaded(loaded);
                 match result {
@@ -200,26 +187,23 @@ impl CertconnectApp {
         });
     }
 
-    /// Renames the saved profile; unsaved edits stay in the form, untouched.
+    /// Renames the saved profile (`ops::rename_profile`); unsaved edits stay in the form,
+    /// untouched. A name that is not valid or, as far as the list shows, taken is refused at once,
+    /// for the dialog to show.
     pub(super) fn rename_open(&mut self, new_name: &str) -> Result<(), String> {
         let id = self.saved_id.clone().ok_or("save the profile first")?;
-        let new_name = new_name.trim().to_owned();
-        crate::core::draft::check_name(&new_name)?;
+        let new_name = crate::ops::rename::checked_name(new_name).map_err(|e| e.to_string())?;
         if self.find(&new_name).is_some_and(|p| p.id != id) {
-            return Err(format!("a profile named '{new_name}' exists already"));
+            return Err(OpsError::NameTaken(new_name).to_string());
         }
-        let saved = self
+        let old = self
             .find_id(&id)
-            .cloned()
+            .map(|saved| saved.name.clone())
             .ok_or("the profile is no longer saved")?;
-        let old = saved.name.clone();
         let store = self.deps.store.clone();
-        self.spawn_profile_write(JobKind::Profile, move || {
-            let result = store.save(&Profile {
-                name: new_name.clone(),
-                ..saved
-            });
-            let loaded = store.load_all();
+        self.spawn(JobKind::Profile, Reach::Anywhere, move || {
+            let result = crate::ops::rename_profile(&store, &id, &new_name);
+            let loaded = store.load_locked();
             Box::new(move |app: &mut Self, current| {
                 app.take_loaded(loaded);
                 match result {

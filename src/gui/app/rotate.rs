@@ -14,7 +14,8 @@ use crate::core::profile::PasswordSource;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::ModalState;
 use crate::gui::rotate_prompt::RotatePrompt;
-use crate::probe::{self, RotateError, RotateJob, Rotation};
+use crate::ops::{RotateError, RotateJob, Rotation};
+use crate::probe;
 use crate::report::{RunKind, RunView, StepState};
 use crate::secret::Secret;
 
@@ -165,7 +166,7 @@ impl CertconnectApp {
                         }
                     });
                 };
-                probe::rotate(job, &mut report, &cancel).await
+                crate::ops::rotate(job, &mut report, &cancel).await
             });
             let result = run.await.ok();
             reporter.finish(move |app: &mut Self, current| {

@@ -5,10 +5,9 @@ use super::CertconnectApp;
 use super::password::Purpose;
 use crate::core::draft::CertKind;
 use crate::core::profile::{CertificateSource, PasswordSource};
-use crate::gui::card::is_password_failure;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::ModalState;
-use crate::ops::{NewCertificateRequest, new_certificate};
+use crate::ops::{NewCertificateRequest, OpsError, new_certificate};
 
 impl CertconnectApp {
     /// Reads the list of stored certificates again, in the background.
@@ -36,7 +35,8 @@ impl CertconnectApp {
         });
     }
 
-    /// Imports the open profile's PFX into the credential store under the profile's name.
+    /// Imports the open profile's PFX into the credential store under the profile's name (see
+    /// `ops::keep_in_credential_store`).
     pub(super) fn import_into_store(&mut self) {
         let Ok(vault) = self.deps.vault.clone() else {
             return;
@@ -46,33 +46,12 @@ impl CertconnectApp {
             Ok(_) => return,
             Err(why) => return self.set_status(format!("Not imported: {why}"), true),
         };
-        let name: String = self
-            .draft
-            .name
-            .trim()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let (id, name) = (self.draft.id.clone(), self.draft.name.clone());
         let password = self.typed_password();
         let typed = password.is_some();
         self.spawn(JobKind::Store, Reach::Anywhere, move || {
-            let result = crate::probe::open_certificate(&source, password, Some(&vault))
-                .map_err(|(failure, _)| failure)
-                .and_then(|credential| {
-                    vault.import(&name, &credential).map_err(|message| {
-                        crate::core::event::Failure {
-                            code: "store".into(),
-                            message,
-                            ..Default::default()
-                        }
-                    })
-                });
+            let result =
+                crate::ops::keep_in_credential_store(&vault, &id, &name, &source, password);
             let list = vault.list();
             let store_name = vault.store().name().to_owned();
             Box::new(move |app: &mut Self, current| {
@@ -91,12 +70,17 @@ impl CertconnectApp {
                         format!("'{}' is now kept in the {store_name}", stored.name),
                         false,
                     ),
-                    Err(failure) if current && is_password_failure(&failure.code) => {
-                        app.ask_password(Purpose::StoreImport, Some(failure.message));
+                    Err(OpsError::NeedsPassword { reason, .. }) if current => {
+                        app.ask_password(Purpose::StoreImport, Some(reason));
                     }
-                    Err(failure) => {
-                        app.set_status(format!("Not imported: {}", failure.message), true)
-                    }
+                    // The loader's words alone: the form shows whose certificate it is.
+                    Err(
+                        OpsError::NeedsPassword {
+                            reason: message, ..
+                        }
+                        | OpsError::Certificate { message, .. },
+                    ) => app.set_status(format!("Not imported: {message}"), true),
+                    Err(error) => app.set_status(format!("Not imported: {error}"), true),
                 }
             })
         });
@@ -159,9 +143,13 @@ impl CertconnectApp {
     fn certificate_form(&self) -> Result<CertificateForm, String> {
         let subject = crate::core::subject::parse_subject(&self.dialog.new_subject)
             .map_err(|message| format!("Subject: {message}"))?;
-        let days = match self.dialog.new_days.trim().parse::<u32>() {
-            Ok(days) if (1..=36_500).contains(&days) => days,
-            _ => return Err("Validity: a whole number of days from 1 to 36500".into()),
+        let Some(days) = crate::core::validity::parse_days(&self.dialog.new_days) else {
+            let range = crate::core::validity::DAYS_RANGE;
+            return Err(format!(
+                "Validity: a whole number of days from {} to {}",
+                range.start(),
+                range.end()
+            ));
         };
         let password = self
             .typed_password()

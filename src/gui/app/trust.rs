@@ -1,10 +1,10 @@
 //! Confirming an imported profile (see `core::trust`): the app shows what the profile would do,
 //! and only the admin's confirmation — saved with the profile, so it is asked once — lets a test
-//! go ahead.
+//! go ahead. Saving it is `ops::trust_profile`, as `certconnect profile trust` does.
 
 use super::CertconnectApp;
 use crate::core::profile::Origin;
-use crate::gui::inbox::JobKind;
+use crate::gui::inbox::{JobKind, Reach};
 
 impl CertconnectApp {
     /// The admin confirmed the open (imported) profile: it is saved as confirmed, then tested.
@@ -13,19 +13,9 @@ impl CertconnectApp {
         self.baseline.origin = Origin::Local;
         if let Some(id) = self.saved_id.clone() {
             let store = self.deps.store.clone();
-            self.spawn_profile_write(JobKind::Profile, move || {
-                let result = store
-                    .get_by_id(&id)
-                    .map_err(|e| e.to_string())
-                    .and_then(|stored| {
-                        store
-                            .save(&crate::core::profile::Profile {
-                                origin: Origin::Local,
-                                ..stored.profile
-                            })
-                            .map_err(|e| e.to_string())
-                    });
-                let loaded = store.load_all();
+            self.spawn(JobKind::Profile, Reach::Anywhere, move || {
+                let result = crate::ops::trust_profile(&store, &id);
+                let loaded = store.load_locked();
                 Box::new(move |app: &mut Self, _| {
                     app.take_loaded(loaded);
                     if let Err(e) = result {

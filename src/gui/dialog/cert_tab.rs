@@ -5,6 +5,7 @@ use egui::RichText;
 
 use super::{DialogAction, DialogContext, DialogState};
 use crate::core::draft::{CertKind, Field, ProfileDraft};
+use crate::core::expiry::{ExpiryLevel, expiry};
 use crate::core::findings::Severity;
 use crate::core::profile::PasswordSource;
 use crate::gui::card::{CardState, CardView};
@@ -318,17 +319,18 @@ fn card_ui(
         }
         CardState::Loaded(report) => {
             // Days left now, not when the card was loaded: the list beside it counts from now.
-            let days_left = crate::core::time_fmt::days_between(now, report.not_after_unix);
-            report_ui(ui, report, days_left);
-            if days_left < EXPIRES_SOON_DAYS {
+            let (days_left, level) = expiry(now, report.not_after_unix);
+            report_ui(ui, report, days_left, level);
+            if level != ExpiryLevel::Fine {
                 ui.horizontal_wrapped(|ui| {
-                    let badge = if days_left < 0 {
+                    let expired = level == ExpiryLevel::Expired;
+                    let badge = if expired {
                         "Expired".to_owned()
                     } else {
                         format!("Expires soon: {days_left} days left")
                     };
                     egui::Frame::new()
-                        .fill(if days_left < 0 { ERROR } else { WARN })
+                        .fill(if expired { ERROR } else { WARN })
                         .corner_radius(4.0)
                         .inner_margin(egui::Margin::symmetric(6, 2))
                         .show(ui, |ui| {
@@ -380,10 +382,12 @@ fn card_ui(
     action
 }
 
-/// Fewer days left than this, and the card offers a rotation.
-const EXPIRES_SOON_DAYS: i64 = 30;
-
-fn report_ui(ui: &mut egui::Ui, report: &crate::cert::CertReport, days_left: i64) {
+fn report_ui(
+    ui: &mut egui::Ui,
+    report: &crate::cert::CertReport,
+    days_left: i64,
+    level: ExpiryLevel,
+) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.label(RichText::new(&report.subject).strong());
         ui.horizontal_wrapped(|ui| {
@@ -395,10 +399,10 @@ fn report_ui(ui: &mut egui::Ui, report: &crate::cert::CertReport, days_left: i64
                 &report.thumbprint_sha1,
             );
         });
-        let (color, left) = match days_left {
-            d if d < 0 => (ERROR, format!("expired {} days ago", -d)),
-            d if d < EXPIRES_SOON_DAYS => (WARN, format!("{d} days left")),
-            d => (OK, format!("{d} days left")),
+        let (color, left) = match level {
+            ExpiryLevel::Expired => (ERROR, format!("expired {} days ago", -days_left)),
+            ExpiryLevel::Soon => (WARN, format!("{days_left} days left")),
+            ExpiryLevel::Fine => (OK, format!("{days_left} days left")),
         };
         ui.label(
             RichText::new(format!(

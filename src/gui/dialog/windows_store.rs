@@ -7,6 +7,7 @@ use egui::RichText;
 use super::DialogAction;
 use crate::cert::StoreEntry;
 use crate::core::draft::ProfileDraft;
+use crate::core::expiry::{ExpiryLevel, expiry};
 use crate::core::profile::StoreLocation;
 use crate::gui::widgets::{ERROR, WARN, note, row, text_field};
 
@@ -106,15 +107,15 @@ fn picker(
     // columns would push the form wider than the window.
     for certificate in usable {
         let selected = chosen.as_deref() == Some(certificate.thumbprint_sha1.as_str());
-        let days = crate::core::time_fmt::days_between(now, certificate.not_after);
+        let (days, level) = expiry(now, certificate.not_after);
         let expires = crate::core::time_fmt::rfc3339(certificate.not_after);
-        let when = match days {
-            ..0 => format!("expired {}", &expires[..10.min(expires.len())]),
-            0..30 => format!(
+        let when = match level {
+            ExpiryLevel::Expired => format!("expired {}", &expires[..10.min(expires.len())]),
+            ExpiryLevel::Soon => format!(
                 "expires {} ({days} days: soon)",
                 &expires[..10.min(expires.len())]
             ),
-            _ => format!(
+            ExpiryLevel::Fine => format!(
                 "expires {} ({days} days)",
                 &expires[..10.min(expires.len())]
             ),
@@ -126,10 +127,10 @@ fn picker(
         }
         let text = format!("{}\n{details}", certificate.subject);
         let response = row(ui, "", |ui, _| {
-            let text = if days < 30 {
-                RichText::new(text).color(if days < 0 { ERROR } else { WARN })
-            } else {
-                RichText::new(text)
+            let text = match level {
+                ExpiryLevel::Expired => RichText::new(text).color(ERROR),
+                ExpiryLevel::Soon => RichText::new(text).color(WARN),
+                ExpiryLevel::Fine => RichText::new(text),
             };
             ui.radio(selected, text)
                 .on_hover_text("Use this certificate")

@@ -3,7 +3,7 @@
 use egui::RichText;
 
 use super::{DialogAction, DialogState};
-use crate::core::thumbprint::parse_pasted;
+use crate::core::thumbprint::{compare, parse_pasted};
 use crate::gui::card::CardView;
 use crate::gui::widgets::{ERROR, OK, choice, row, text_field};
 
@@ -60,12 +60,13 @@ pub(super) fn compare_ui(
             ui.label(RichText::new(message).color(ERROR));
         }
         Ok(expected) => {
-            let ours = if expected.len() == 64 {
-                &report.thumbprint_sha256
-            } else {
-                &report.thumbprint_sha1
-            };
-            if expected.eq_ignore_ascii_case(ours) {
+            let compared = compare(
+                &expected,
+                &report.thumbprint_sha1,
+                &report.thumbprint_sha256,
+            );
+            let ours = compared.actual;
+            if compared.matches {
                 ui.label(
                     RichText::new(
                         "Match: this is the certificate uploaded to the app registration.",

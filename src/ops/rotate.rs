@@ -1,0 +1,611 @@
+//! Rotating a saved profile's certificate without the portal: make a new certificate, register it
+//! on the app (addKey, proof signed by the current one), wait until Entra accepts it, test the
+//! connection with it, point the profile at it, and remove the old key when asked.
+//!
+//! The profile is switched only after the test with the new certificate passes; until then the
+//! saved profile keeps working with the old one. A failure after the upload says which key ID was
+//! added and where the new files are, so nothing is left unaccounted for.
+//!
+//! Passwords: the new PFX takes the password given for it, or else the current certificate's, so
+//! that a profile whose password is asked for or remembered keeps working unchanged. A current
+//! certificate without a password needs one given for the new PFX (a PFX holds a private key),
+//! and the switched profile then asks for it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::OpsError;
+use super::new_certificate::{KEY_SIZES, NewCertificate, NewCertificateRequest, new_certificate};
+use crate::assertion::Signer;
+use crate::core::event::{Detail, Failure, Step, TestEvent};
+use crate::core::profile::{CertificateInfo, CertificateSource, PasswordSource, Profile};
+use crate::core::retry::RetryTiming;
+use crate::core::time_fmt::rfc3339;
+use crate::probe::{
+    Connection, ENTRA_WAIT_MAX, KeyChange, KeyChanged, ProbeError, ProbeJob, StepClock,
+    cancelled_before, key_client, object_id, remembered_password, signing_certificate, system_now,
+    wait_for_entra,
+};
+use crate::secret::Secret;
+use crate::store::ProfileStore;
+
+/// One rotation of a saved profile's certificate.
+pub struct RotateJob {
+    /// Where the profile is saved (it is switched there).
+    pub store: ProfileStore,
+    /// The saved profile, as it was read: the rotation refuses to switch it if it changed since.
+    pub profile: Profile,
+    /// The current certificate's password, when one is needed.
+    pub password: Option<Secret>,
+    /// The new PFX's password; `None` reuses the current one.
+    pub new_password: Option<Secret>,
+    /// Validity of the new certificate, in days.
+    pub days: u32,
+    /// Also remove this key (the old certificate's key ID) once the profile is switched.
+    pub remove_key_id: Option<String>,
+    /// The credential store, for remembered passwords.
+    pub vault: Option<std::sync::Arc<crate::secrets::Vault>>,
+    /// Retry waits, and the first wait for Entra (the defaults for real use; tests shorten them).
+    pub timing: RetryTiming,
+}
+
+/// What a rotation did, as far as it got.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Rotation {
+    /// The new PFX (certificate and private key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_pfx: Option<PathBuf>,
+    /// The new public certificate (DER `.cer`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_cer: Option<PathBuf>,
+    /// The key registered on the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<KeyChanged>,
+    /// The profile now uses the new certificate.
+    pub switched: bool,
+    /// The key ID removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed_key_id: Option<String>,
+    /// The profile as saved after the switch (the app shows it).
+    #[serde(skip)]
+    pub profile: Option<Profile>,
+    /// Removing the old key was asked for and failed after the switch: the rotation itself is
+    /// done, with this loose end (the error is reported as the run's error too).
+    #[serde(skip)]
+    pub removal_failed: Option<RemovalFailed>,
+}
+
+/// A removal of the old key that failed after the profile was switched.
+#[derive(Clone, Debug)]
+pub struct RemovalFailed {
+    /// The key ID that was to be removed.
+    pub key_id: String,
+    /// Why it was not.
+    pub failure: Failure,
+}
+
+impl RemovalFailed {
+    /// How to finish the job: the command that removes the key, signed by the (switched)
+    /// profile's new certificate, or the portal.
+    pub fn advice(&self, profile_name: &str) -> String {
+        format!(
+            "Remove it with `certconnect cert remove-key '{}' --key-id {}` (check the key ID: the portal's \"Certificate ID\" of the old certificate), or in the portal — not the new key.",
+            profile_name.replace('\'', "'\\''"),
+            self.key_id
+        )
+    }
+}
+
+/// A rotation that stopped: why, and what it had done by then.
+#[derive(Clone, Debug)]
+pub struct RotateError {
+    /// The step that failed and why.
+    pub error: ProbeError,
+    /// What was done before it stopped.
+    pub done: Rotation,
+}
+
+/// Runs the rotation, reporting each step.
+pub async fn rotate(
+    job: RotateJob,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+    cancel: &CancellationToken,
+) -> Result<Rotation, RotateError> {
+    let mut done = Rotation::default();
+    match run(&job, &mut done, report, cancel).await {
+        Ok(()) => Ok(done),
+        Err(mut error) => {
+            // Stopped before anything was registered (before the upload, or the upload got a
+            // refusal): the new files are of no use, and the PFX holds a private key.
+            let unregistered = done.added.is_none()
+                && (error.step != Step::Upload || error.failure.status.is_some());
+            if unregistered {
+                discard_new_files(&mut done).await;
+                if error.failure.code == crate::net::cancelled().code {
+                    error.failure.message =
+                        "the rotation was cancelled before the upload: nothing was registered on the app, and the new certificate's files were deleted".into();
+                    error.failure.hint = "Rotate again when ready.".into();
+                }
+            }
+            if let (true, Some(key_id)) = (done.switched, &job.remove_key_id) {
+                done.removal_failed = Some(RemovalFailed {
+                    key_id: key_id.clone(),
+                    failure: error.failure.clone(),
+                });
+            }
+            let message = match (&done.added, &done.removal_failed) {
+                (Some(added), None) => Some(format!(
+                    "The new certificate stays registered on the app (key ID {}); the profile still uses the old one. Remove the key with `certconnect cert remove-key --key-id {}` or in the portal if you do not retry.",
+                    added.key_id, added.key_id
+                )),
+                // Switched: only the removal, the last step, can have failed.
+                (Some(added), Some(removal)) => Some(format!(
+                    "The profile uses the new certificate (key ID {}); the old key was not removed. {}",
+                    added.key_id,
+                    removal.advice(&job.profile.name)
+                )),
+                (None, _) => None,
+            };
+            if let Some(message) = message {
+                report(TestEvent::Warning {
+                    step: error.step,
+                    message,
+                });
+            }
+            Err(RotateError { error, done })
+        }
+    }
+}
+
+async fn run(
+    job: &RotateJob,
+    done: &mut Rotation,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+    cancel: &CancellationToken,
+) -> Result<(), ProbeError> {
+    let profile = &job.profile;
+    // Each phase gets the profile's timeout from when it starts (the wait for Entra a minute
+    // more): a slow early phase never leaves a later one, after the upload, without time.
+    let timeout = Duration::from_secs(u64::from(profile.timeout_secs));
+    let current = check_current(job, Instant::now() + timeout, cancel, report).await?;
+    let successor = make_successor(job, &current.credential, current.file, report).await?;
+    done.new_pfx = Some(successor.pfx.clone());
+    done.new_cer = Some(successor.cer.clone());
+    if let Some(error) = cancelled_before(cancel, Step::Token, report) {
+        return Err(error);
+    }
+
+    let connection = Connection {
+        client: &current.client,
+        profile,
+        object_id: current.object_id,
+        timing: job.timing,
+        deadline: Instant::now() + timeout,
+        cancel,
+    };
+    let token = connection.token(&current.signer, report).await?;
+    if let Some(error) = cancelled_before(cancel, Step::Upload, report) {
+        return Err(error);
+    }
+    let add = KeyChange::Add {
+        certificate: successor.made.pair.certificate.clone(),
+        display_name: format!("certconnect {}", rfc3339(system_now())),
+    };
+    // Once sent, an addKey cannot be taken back by cancelling: the answer (the key ID) is
+    // waited for, so that a registered key is never left unaccounted for.
+    let never = CancellationToken::new();
+    let upload = Connection {
+        cancel: &never,
+        ..connection.reborrow()
+    };
+    done.added = Some(upload.change(&current.signer, &token, &add, report).await?);
+    drop(token);
+    // A cancel that arrived while the upload ran was meant for before it (the app offers Cancel
+    // only until the upload starts): the rotation goes on, so the key does not stay unused.
+    let after_upload = if cancel.is_cancelled() {
+        &never
+    } else {
+        cancel
+    };
+    let connection = Connection {
+        deadline: Instant::now() + timeout + ENTRA_WAIT_MAX,
+        cancel: after_upload,
+        ..connection.reborrow()
+    };
+
+    let new_signer = Signer::new(&successor.made.pair.credential())
+        .map_err(|f| StepClock::start(Step::WaitForEntra, report).fail(report, f, false))?;
+    let new_token = wait_for_entra(&connection, &new_signer, report).await?;
+
+    let switched = switched_profile(
+        profile,
+        &successor.pfx,
+        job.new_password.is_some(),
+        crate::cert::certificate_info(&successor.made.pair.certificate),
+    );
+    test_successor(job, &switched, successor.password, after_upload, report).await?;
+    done.profile = Some(switch(job, &switched, &successor.pfx, report).await?);
+    done.switched = true;
+
+    if let Some(key_id) = &job.remove_key_id {
+        let remove = KeyChange::Remove {
+            key_id: key_id.clone(),
+        };
+        let remove_connection = Connection {
+            deadline: Instant::now() + timeout,
+            ..connection.reborrow()
+        };
+        remove_connection
+            .change(&new_signer, &new_token, &remove, report)
+            .await?;
+        done.removed_key_id = Some(key_id.clone());
+    }
+    Ok(())
+}
+
+/// What the first steps found: the connection and the current certificate, which signs the
+/// upload.
+struct Current<'a> {
+    object_id: &'a str,
+    /// The current certificate's file; the new one is written beside it.
+    file: &'a Path,
+    client: reqwest::Client,
+    credential: crate::cert::Credential,
+    signer: Signer,
+}
+
+/// The Profile and Certificate steps: the settings a rotation needs, and the current certificate.
+async fn check_current<'a>(
+    job: &'a RotateJob,
+    deadline: Instant,
+    cancel: &CancellationToken,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+) -> Result<Current<'a>, ProbeError> {
+    let profile = &job.profile;
+    let clock = StepClock::start(Step::Profile, report);
+    let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
+    let file = rotatable_file(&profile.certificate).map_err(|f| clock.fail(report, f, true))?;
+    let client = key_client(profile).map_err(|f| clock.fail(report, f, true))?;
+    clock.done(report, vec![Detail::new("Object ID", object_id)]);
+    let (credential, signer) = signing_certificate(
+        profile,
+        job.password.clone(),
+        job.vault.clone(),
+        deadline,
+        cancel,
+        report,
+    )
+    .await?;
+    Ok(Current {
+        object_id,
+        file,
+        client,
+        credential,
+        signer,
+    })
+}
+
+/// The new certificate as written, and the password of its PFX.
+struct Successor {
+    made: NewCertificate,
+    pfx: PathBuf,
+    cer: PathBuf,
+    password: Secret,
+}
+
+/// The New certificate step: the current certificate's successor, written beside its file under
+/// the password given for it, or else the current one's.
+async fn make_successor(
+    job: &RotateJob,
+    current: &crate::cert::Credential,
+    current_file: &Path,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+) -> Result<Successor, ProbeError> {
+    let profile = &job.profile;
+    let clock = StepClock::start(Step::NewCertificate, report);
+    // The current password: given, or remembered in the credential store (the load read it
+    // there too).
+    let current_password = match &job.password {
+        Some(password) => Some(password.clone()),
+        None => remembered_password(profile.certificate.password(), job.vault.as_deref())
+            .map_err(|(f, input)| clock.fail(report, f, input))?,
+    };
+    let password = job
+        .new_password
+        .clone()
+        .or(current_password)
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| {
+            clock.fail(report, Failure {
+                code: "new_password_missing".into(),
+                message: "the current certificate has no password, and the new PFX needs one: it holds the private key".into(),
+                hint: "Give a password for the new PFX (--new-password-env VAR on the command line).".into(),
+                ..Failure::default()
+            }, true)
+        })?;
+    let request = new_certificate_request(current, current_file, job.days, password.clone());
+    let made = tokio::task::spawn_blocking(move || {
+        new_certificate(&request)
+            .map(|made| (made, request.pfx, request.cer))
+            .map_err(|error| error.to_string())
+    })
+    .await
+    .unwrap_or_else(|_| Err("making the key stopped unexpectedly".into()));
+    let (made, pfx, cer) = made.map_err(|message| {
+        clock.fail(
+            report,
+            Failure {
+                code: "new_certificate".into(),
+                message,
+                hint: "Check that the certificate's folder is writable.".into(),
+                ..Failure::default()
+            },
+            true,
+        )
+    })?;
+    clock.done(report, new_certificate_details(&made, &pfx, &cer));
+    Ok(Successor {
+        made,
+        pfx,
+        cer,
+        password,
+    })
+}
+
+/// The Test with the new certificate step: a whole test connection of the switched profile.
+async fn test_successor(
+    job: &RotateJob,
+    switched: &Profile,
+    password: Secret,
+    cancel: &CancellationToken,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+) -> Result<(), ProbeError> {
+    let clock = StepClock::start(Step::TestNew, report);
+    let probe = ProbeJob {
+        profile: switched.clone(),
+        password: Some(password),
+        token_only: false,
+        timing: job.timing,
+        vault: job.vault.clone(),
+        clients: None,
+    };
+    let mut ignore = |_event: TestEvent| {};
+    match crate::probe::run(probe, &mut ignore, cancel).await {
+        Ok(summary) => {
+            let mut details = vec![Detail::new("Result", "Connected")];
+            details.extend(summary.site.map(|site| Detail::new("Site", site)));
+            details.extend(summary.drive.map(|drive| Detail::new("Drive", drive)));
+            clock.done(report, details);
+            Ok(())
+        }
+        Err(error) => {
+            let failure = Failure {
+                message: format!("{}: {}", error.step.label(), error.failure.message),
+                ..error.failure
+            };
+            Err(clock.fail(report, failure, false))
+        }
+    }
+}
+
+/// The Switch profile step: the saved profile points at the new PFX from now on.
+async fn switch(
+    job: &RotateJob,
+    switched: &Profile,
+    new_pfx: &Path,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+) -> Result<Profile, ProbeError> {
+    let clock = StepClock::start(Step::SwitchProfile, report);
+    let store = job.store.clone();
+    let expected = job.profile.clone();
+    let switched = switched.clone();
+    let saved = tokio::task::spawn_blocking(move || {
+        save_switched(&store, &expected, &switched).map_err(|error| error.to_string())
+    })
+    .await
+    .unwrap_or_else(|_| Err("saving stopped unexpectedly".into()));
+    let saved = saved.map_err(|message| {
+        clock.fail(
+            report,
+            Failure {
+                code: "profile_not_switched".into(),
+                message,
+                hint: "Point the profile at the new PFX yourself (Certificate tab), then test it."
+                    .into(),
+                ..Failure::default()
+            },
+            false,
+        )
+    })?;
+    clock.done(report, vec![Detail::new("Certificate", new_pfx.display())]);
+    Ok(saved)
+}
+
+/// Deletes the new certificate's files of a rotation that registered nothing. A file that cannot
+/// be deleted stays named in the result, so that it is not forgotten.
+async fn discard_new_files(done: &mut Rotation) {
+    let files = (done.new_pfx.take(), done.new_cer.take());
+    let if_removal_stopped = files.clone();
+    let remove = |path: Option<PathBuf>| {
+        path.filter(|path| {
+            std::fs::remove_file(path).is_err_and(|e| e.kind() != std::io::ErrorKind::NotFound)
+        })
+    };
+    (done.new_pfx, done.new_cer) =
+        tokio::task::spawn_blocking(move || (remove(files.0), remove(files.1)))
+            .await
+            .unwrap_or(if_removal_stopped);
+}
+
+/// The file the current certificate is in; rotation writes the new one beside it.
+fn rotatable_file(source: &CertificateSource) -> Result<&Path, Failure> {
+    match source {
+        CertificateSource::PfxFile { path, .. } => Ok(path),
+        CertificateSource::PemFiles { certificate, .. } => Ok(certificate),
+        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {
+            Err(Failure {
+                code: "rotation_unsupported".into(),
+                message: "rotation makes the new certificate as a PFX file beside the current one; this profile's certificate is kept in a certificate store".into(),
+                hint: "Make a certificate with `certconnect cert new`, register it with `certconnect cert upload`, then import it into the store and point the profile at it.".into(),
+                ..Failure::default()
+            })
+        }
+    }
+}
+
+/// The new certificate: the current one's subject and key size, written as `{stem}-{date}.pfx`
+/// and `.cer` beside the current file (never over an existing file).
+fn new_certificate_request(
+    current: &crate::cert::Credential,
+    current_file: &Path,
+    days: u32,
+    password: Secret,
+) -> NewCertificateRequest {
+    let mut subject = crate::cert::subject_entries(current.certificate.subject_name());
+    if !subject.iter().any(|(field, _)| field == "CN") {
+        subject = vec![("CN".into(), "certconnect".into())];
+    }
+    let bits = current
+        .certificate
+        .public_key()
+        .map(|key| key.bits())
+        .unwrap_or(2048);
+    let key_bits = if KEY_SIZES.contains(&bits) {
+        bits
+    } else {
+        2048
+    };
+    let (pfx, cer) = free_names(current_file);
+    NewCertificateRequest {
+        subject,
+        key_bits,
+        days,
+        pfx,
+        cer,
+        pem: None,
+        password,
+        overwrite: false,
+    }
+}
+
+/// `{dir}/{stem}-{YYYYMMDD}.pfx` and `.cer`, with `-2`, `-3`… when those exist. A date suffix
+/// of an earlier rotation is replaced, not stacked.
+fn free_names(current: &Path) -> (PathBuf, PathBuf) {
+    let dir = current.parent().unwrap_or(Path::new("."));
+    let stem = current
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "certificate".into());
+    let base = strip_date_suffix(&stem);
+    let date: String = rfc3339(system_now())
+        .chars()
+        .take(10)
+        .filter(char::is_ascii_digit)
+        .collect();
+    let mut n = 1;
+    loop {
+        let name = if n == 1 {
+            format!("{base}-{date}")
+        } else {
+            format!("{base}-{date}-{n}")
+        };
+        let pfx = dir.join(format!("{name}.pfx"));
+        let cer = dir.join(format!("{name}.cer"));
+        if n >= 1000 || (!pfx.exists() && !cer.exists()) {
+            return (pfx, cer);
+        }
+        n += 1;
+    }
+}
+
+fn strip_date_suffix(stem: &str) -> &str {
+    let mut rest = stem;
+    // An optional "-N" counter, then "-YYYYMMDD".
+    if let Some((head, tail)) = rest.rsplit_once('-')
+        && !tail.is_empty()
+        && tail.len() < 4
+        && tail.chars().all(|c| c.is_ascii_digit())
+    {
+        rest = head;
+    }
+    match rest.rsplit_once('-') {
+        Some((head, tail)) if tail.len() == 8 && tail.chars().all(|c| c.is_ascii_digit()) => head,
+        _ => stem,
+    }
+}
+
+fn new_certificate_details(made: &NewCertificate, pfx: &Path, cer: &Path) -> Vec<Detail> {
+    vec![
+        Detail::new("PFX", pfx.display()),
+        Detail::new("Public certificate", cer.display()),
+        Detail::new("Thumbprint (SHA-1)", &made.thumbprint_sha1),
+        Detail::new(
+            "Valid until",
+            rfc3339(crate::cert::unix_seconds(made.pair.certificate.not_after())),
+        ),
+    ]
+}
+
+/// The profile pointing at the new PFX, with the new certificate's facts (the list's expiry
+/// badge and `profile show` read them without opening the file). Its password source stays (the
+/// new PFX has the same password) unless a new password was given or there was none: then it is
+/// asked for.
+fn switched_profile(
+    profile: &Profile,
+    new_pfx: &Path,
+    new_password: bool,
+    info: CertificateInfo,
+) -> Profile {
+    let current = profile.certificate.password().clone();
+    let password = if new_password || current == PasswordSource::None {
+        PasswordSource::Ask
+    } else {
+        current
+    };
+    Profile {
+        certificate: CertificateSource::PfxFile {
+            path: new_pfx.to_path_buf(),
+            password,
+            alias: None,
+        },
+        certificate_info: Some(info),
+        ..profile.clone()
+    }
+}
+
+/// Saves the switched profile, unless the saved one changed while the rotation ran (both under
+/// one lock).
+fn save_switched(
+    store: &ProfileStore,
+    expected: &Profile,
+    switched: &Profile,
+) -> Result<Profile, OpsError> {
+    let mut locked = store.lock()?;
+    let saved = locked.get_by_id(&expected.id)?.profile.clone();
+    if saved.certificate != expected.certificate {
+        return Err(OpsError::ChangedMeanwhile(saved.name));
+    }
+    Ok(locked.save(&Profile {
+        certificate: switched.certificate.clone(),
+        certificate_info: switched.certificate_info.clone(),
+        ..saved
+    })?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_date_suffix;
+
+    #[test]
+    fn a_rotation_date_is_replaced_not_stacked() {
+        assert_eq!(strip_date_suffix("connector"), "connector");
+        assert_eq!(strip_date_suffix("connector-20261123"), "connector");
+        assert_eq!(strip_date_suffix("connector-20261123-2"), "connector");
+        assert_eq!(strip_date_suffix("my-app"), "my-app");
+        assert_eq!(strip_date_suffix("app-2"), "app-2");
+    }
+}
