@@ -8,7 +8,7 @@ use super::{Outcome, password};
 use crate::limits::{EXPORT_FILE_MAX, read_regular_text};
 use crate::probe::open_certificate;
 use crate::secret::Secret;
-use crate::secrets::{Vault, export_bundle_to, import_bundle, is_bundle, open_os_store};
+use crate::secrets::{export_bundle_to, import_bundle, is_bundle, open_os_vault};
 use crate::store::ProfileStore;
 
 /// Whether the file is a bundle with certificates. A file that cannot be read (a FIFO, a device,
@@ -59,7 +59,7 @@ pub(crate) fn export(
             .map(|n| store.get(n).map(|p| p.profile).map_err(|e| e.to_string()))
             .collect::<Result<Vec<_>, _>>()?;
         // The store is only needed for certificates or passwords kept there.
-        let vault = open_os_store().and_then(Vault::open_default).ok();
+        let vault = open_os_vault().ok();
         let credentials = profiles
             .iter()
             .map(|p| {
@@ -100,7 +100,7 @@ pub(crate) fn export(
 pub(crate) fn import(store: &ProfileStore, file: &Path, passphrase_env: Option<&str>) -> Outcome {
     let run = || -> Result<(), String> {
         let passphrase = passphrase(passphrase_env)?;
-        let vault = open_os_store().and_then(Vault::open_default)?;
+        let vault = open_os_vault().map_err(|e| e.to_string())?;
         for imported in import_bundle(file, &passphrase, store, &vault)? {
             outln!(
                 "imported '{}' as '{}', its certificate kept in the {}",

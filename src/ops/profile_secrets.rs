@@ -42,8 +42,10 @@ pub fn remember_password(
         ));
     }
     // Kept so a failed save can put back what an earlier remember stored under the same entry.
-    let overwritten = secrets.get(&entry)?;
-    secrets.set(&entry, password.expose().as_bytes())?;
+    let overwritten = secrets.get(&entry).map_err(|e| e.to_string())?;
+    secrets
+        .set(&entry, password.expose().as_bytes())
+        .map_err(|e| e.to_string())?;
     set_password_source(
         &mut profile,
         PasswordSource::CredentialStore {
@@ -157,7 +159,7 @@ pub fn remove_stored_certificate(
             quoted_profiles(&users)
         ));
     }
-    vault.remove(name)
+    vault.remove(name).map_err(|e| e.to_string())
 }
 
 fn set_password_source(profile: &mut Profile, source: PasswordSource) {

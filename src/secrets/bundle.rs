@@ -211,7 +211,7 @@ pub fn import_bundle(
                 })
                 .find(|n| !taken.contains(n))
                 .unwrap_or_else(|| name.clone());
-            vault.import(&free, credential)?;
+            vault.import(&free, credential).map_err(|e| e.to_string())?;
             added.certificates.push(free.clone());
             taken.insert(free.clone());
             renamed.insert(name.clone(), free);

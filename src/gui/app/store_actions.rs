@@ -65,10 +65,10 @@ impl CertconnectApp {
             let result = crate::probe::open_certificate(&source, password, Some(&vault))
                 .map_err(|(failure, _)| failure)
                 .and_then(|credential| {
-                    vault.import(&name, &credential).map_err(|message| {
+                    vault.import(&name, &credential).map_err(|error| {
                         crate::core::event::Failure {
                             code: "store".into(),
-                            message,
+                            message: error.to_string(),
                             ..Default::default()
                         }
                     })
