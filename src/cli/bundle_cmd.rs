@@ -43,9 +43,7 @@ pub(crate) fn export(
         let passphrase = passphrase(passphrase_env)?;
         // Refused before any password is read or certificate opened.
         crate::store::check_output(out, force, Some(store.dir())).map_err(|e| match &e {
-            crate::store::StoreError::Io { source, .. }
-                if source.kind() == std::io::ErrorKind::AlreadyExists =>
-            {
+            crate::store::StoreError::FileExists(_) => {
                 format!(
                     "{} exists; choose another name or add --force to replace it",
                     out.display()

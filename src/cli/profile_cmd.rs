@@ -48,9 +48,7 @@ pub(crate) fn run(command: ProfileCommand) -> Outcome {
                 );
                 Outcome::Ok
             }
-            Err(StoreError::Io { path, source })
-                if source.kind() == std::io::ErrorKind::AlreadyExists =>
-            {
+            Err(StoreError::FileExists(path)) => {
                 eprintln!(
                     "error: {} exists; choose another name or add --force to replace it",
                     clean(&path.display().to_string())
