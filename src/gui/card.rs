@@ -102,11 +102,3 @@ impl CardView {
         matches!(self.state, CardState::NeedsPassword { .. })
     }
 }
-
-/// Whether a certificate failure means "give (another) password".
-pub fn is_password_failure(code: &str) -> bool {
-    matches!(
-        code,
-        "password_required" | "wrong_password" | "password_not_available"
-    )
-}

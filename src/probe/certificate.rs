@@ -89,7 +89,7 @@ pub(super) fn remembered_password(
     };
     let failure = |message: String| {
         let failure = Failure {
-            code: "password_not_available".into(),
+            code: crate::core::event::codes::PASSWORD_NOT_AVAILABLE.into(),
             message,
             hint: "Type the password (and tick Remember to store it again), or use --password-env."
                 .into(),

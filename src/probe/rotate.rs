@@ -36,9 +36,6 @@ use crate::store::ProfileStore;
 /// How long Entra may take to accept a new key before the rotation gives up waiting.
 pub const ENTRA_WAIT_MAX: Duration = Duration::from_secs(60);
 
-/// The Entra code for "the assertion's certificate is not registered on the app".
-const KEY_NOT_FOUND: &str = "AADSTS700027";
-
 /// One rotation of a saved profile's certificate.
 pub struct RotateJob {
     /// Where the profile is saved (it is switched there).
@@ -131,7 +128,7 @@ pub async fn rotate(
                 && (error.step != Step::Upload || error.failure.status.is_some());
             if unregistered {
                 discard_new_files(&mut done).await;
-                if error.failure.code == crate::net::cancelled().code {
+                if error.failure.is_cancelled() {
                     error.failure.message =
                         "the rotation was cancelled before the upload: nothing was registered on the app, and the new certificate's files were deleted".into();
                     error.failure.hint = "Rotate again when ready.".into();
@@ -528,7 +525,7 @@ async fn wait_for_entra(
                 );
                 return Ok(token);
             }
-            Err(failure) if failure.code == KEY_NOT_FOUND => {
+            Err(failure) if failure.is_unknown_key() => {
                 retry += 1;
                 let doubled = connection
                     .timing

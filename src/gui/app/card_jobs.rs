@@ -6,7 +6,7 @@ use super::password::Purpose;
 use crate::cert::CertReport;
 use crate::core::event::Failure;
 use crate::core::profile::CertificateInfo;
-use crate::gui::card::{CardState, CertInputs, is_password_failure};
+use crate::gui::card::{CardState, CertInputs};
 use crate::gui::inbox::{JobKind, Reach};
 use crate::probe::system_now;
 
@@ -61,7 +61,7 @@ impl CertconnectApp {
                     self.password_worked();
                 }
             }
-            Err(failure) if is_password_failure(&failure.code) => {
+            Err(failure) if failure.is_password_failure() => {
                 let reason = failure.message.clone();
                 self.card.state = CardState::NeedsPassword {
                     reason: reason.clone(),

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use super::CertconnectApp;
 use super::password::Purpose;
 use crate::core::profile::Profile;
-use crate::gui::card::is_password_failure;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::ModalState;
 use crate::secret::Secret;
@@ -214,7 +213,7 @@ fn write_bundle(
         let password = export.passwords.get(&profile.id).cloned();
         match crate::probe::open_certificate(&profile.certificate, password, vault) {
             Ok(credential) => credentials.push(credential),
-            Err((failure, _)) if is_password_failure(&failure.code) => {
+            Err((failure, _)) if failure.is_password_failure() => {
                 return Err(BundleError::NeedsPassword {
                     profile_id: profile.id.clone(),
                     reason: failure.message,

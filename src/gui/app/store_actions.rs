@@ -5,7 +5,6 @@ use super::CertconnectApp;
 use super::password::Purpose;
 use crate::core::draft::CertKind;
 use crate::core::profile::{CertificateSource, PasswordSource};
-use crate::gui::card::is_password_failure;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::ModalState;
 use crate::ops::{NewCertificateRequest, new_certificate};
@@ -91,7 +90,7 @@ impl CertconnectApp {
                         format!("'{}' is now kept in the {store_name}", stored.name),
                         false,
                     ),
-                    Err(failure) if current && is_password_failure(&failure.code) => {
+                    Err(failure) if current && failure.is_password_failure() => {
                         app.ask_password(Purpose::StoreImport, Some(failure.message));
                     }
                     Err(failure) => {

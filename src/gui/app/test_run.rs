@@ -6,7 +6,6 @@ use tokio_util::sync::CancellationToken;
 use super::CertconnectApp;
 use super::password::Purpose;
 use crate::core::event::Step;
-use crate::gui::card::is_password_failure;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::ModalState;
 use crate::probe::{self, ProbeError, ProbeJob, ProbeSummary};
@@ -74,7 +73,7 @@ impl CertconnectApp {
         let mut password_failure = None;
         if let Err(error) = &mut result
             && error.step == Step::Certificate
-            && is_password_failure(&error.failure.code)
+            && error.failure.is_password_failure()
         {
             // The loader's fix speaks of command-line flags; in the app the answer is the prompt.
             error.failure.hint =
