@@ -383,6 +383,8 @@ fn add_key_body(certificate: &X509, display_name: &str) -> Result<Value, Failure
 
 /// The plain-language fix for a refused key call.
 fn explain(action: KeyAction, mut failure: Failure) -> Failure {
+    // Graph's message text, read at this edge only to choose the hint (its error code is the same
+    // for all of these); what callers get is the `Failure`.
     let message = failure.message.to_ascii_lowercase();
     let hint = match (failure.status, failure.code.as_str()) {
         (Some(404), _) if action == KeyAction::Remove && message.contains("keyid") => {
