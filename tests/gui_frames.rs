@@ -12,7 +12,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use certconnect::secrets::{MemoryStore, SecretStore, Vault};
+use certconnect::secrets::{CredentialStoreError, MemoryStore, SecretStore, Vault};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
 use gui_harness::{Gui, gui_with_vault};
@@ -40,15 +40,15 @@ impl SecretStore for SlowStore {
     fn name(&self) -> &str {
         "slow store"
     }
-    fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, String> {
+    fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, CredentialStoreError> {
         self.wait("get");
         self.inner.get(entry)
     }
-    fn set(&self, entry: &str, secret: &[u8]) -> Result<(), String> {
+    fn set(&self, entry: &str, secret: &[u8]) -> Result<(), CredentialStoreError> {
         self.wait("set");
         self.inner.set(entry, secret)
     }
-    fn delete(&self, entry: &str) -> Result<(), String> {
+    fn delete(&self, entry: &str) -> Result<(), CredentialStoreError> {
         self.wait("delete");
         self.inner.delete(entry)
     }

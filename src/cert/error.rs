@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::core::event::codes;
+
 /// A certificate file that could not be read. Each variant is a distinct, plain-language reason.
 #[derive(Debug, thiserror::Error)]
 pub enum CertError {
@@ -112,8 +114,8 @@ impl CertError {
             Self::Refused(_) => "refused_file",
             Self::TooManyIterations { .. } => "too_many_iterations",
             Self::Empty => "empty",
-            Self::WrongPassword => "wrong_password",
-            Self::PasswordRequired => "password_required",
+            Self::WrongPassword => codes::WRONG_PASSWORD,
+            Self::PasswordRequired => codes::PASSWORD_REQUIRED,
             Self::Corrupt(_) => "corrupt",
             Self::UnsupportedFormat(_) => "unsupported_format",
             Self::LegacyAlgorithm(_) => "legacy_algorithm",

@@ -205,6 +205,8 @@ fn parse_pkcs12(
     let password_text = password.unwrap_or("");
     // The legacy provider (RC2, RC4, 40-bit ciphers) is loaded only for a file that needs it:
     // loading it for every file cost each run a library load and provider set-up.
+    // OpenSSL's reason strings are read here, at the adapter's edge: its error stack carries no
+    // typed reason for these; callers get a typed `CertError`.
     let parsed = match p12.parse2(password_text) {
         Err(e) if reasons(&e).contains("unsupported") && !legacy::is_loaded() => {
             legacy::ensure_loaded();
@@ -276,6 +278,7 @@ fn load_key(bytes: &[u8], password: Option<&str>) -> Result<PKey<Private>, CertE
         (false, _, None) => PKey::private_key_from_der(bytes),
     };
     result.map_err(|e| {
+        // OpenSSL's reason text, read at the adapter's edge (see `parse_pkcs12`).
         let why = reasons(&e);
         match encrypted {
             true if why.contains("unsupported") => CertError::LegacyAlgorithm(why),

@@ -7,7 +7,7 @@ use super::term::{clean, outln};
 use super::{Outcome, password};
 use crate::ops::{CertificateExport, OpsError};
 use crate::secret::Secret;
-use crate::secrets::{Vault, open_os_store};
+use crate::secrets::open_os_vault;
 use crate::store::ProfileStore;
 
 fn passphrase(var: Option<&str>) -> Result<Secret, String> {
@@ -52,7 +52,7 @@ pub(crate) fn export(
             passwords: Default::default(),
         };
         // The store is only needed for certificates or passwords kept there.
-        let vault = open_os_store().and_then(Vault::open_default).ok();
+        let vault = open_os_vault().ok();
         crate::ops::export_with_certificates(store, vault.as_ref(), &export)
             .map_err(|e| export_error(&e))
     };
@@ -73,7 +73,7 @@ pub(crate) fn export(
 pub(crate) fn import(store: &ProfileStore, file: &Path, passphrase_env: Option<&str>) -> Outcome {
     let run = || -> Result<(), String> {
         let passphrase = passphrase(passphrase_env)?;
-        let vault = open_os_store().and_then(Vault::open_default)?;
+        let vault = open_os_vault().map_err(|e| e.to_string())?;
         let imported = crate::ops::import_bundle(store, &vault, file, &passphrase)
             .map_err(|e| e.to_string())?;
         for imported in imported {

@@ -39,9 +39,10 @@ fn make(args: &NewCertArgs) -> Result<(), String> {
     })?;
     print_summary(args, &made, days);
     if let Some(name) = &args.store_as {
-        let vault =
-            crate::secrets::open_os_store().and_then(crate::secrets::Vault::open_default)?;
-        let stored = vault.import(name, &made.pair.credential())?;
+        let vault = crate::secrets::open_os_vault().map_err(|e| e.to_string())?;
+        let stored = vault
+            .import(name, &made.pair.credential())
+            .map_err(|e| e.to_string())?;
         outln!(
             "Also kept in the {} as '{}': profiles can use it without the PFX file.",
             vault.store().name(),

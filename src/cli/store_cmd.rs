@@ -8,15 +8,15 @@ use super::{Outcome, now, password, print};
 use crate::cert::{self, LoadOptions};
 use crate::core::time_fmt::{days_between, rfc3339};
 use crate::ops::OpsError;
-use crate::secrets::{Vault, open_os_store};
+use crate::secrets::{Vault, open_os_vault};
 use crate::store::ProfileStore;
 
 /// Runs a store command against the OS credential store.
 pub(crate) fn run(command: StoreCommand) -> Outcome {
-    let vault = match open_os_store().and_then(Vault::open_default) {
+    let vault = match open_os_vault() {
         Ok(vault) => vault,
-        Err(message) => {
-            eprintln!("error: {}", clean(&message));
+        Err(error) => {
+            eprintln!("error: {}", clean(&error.to_string()));
             eprintln!("Profiles still work with PFX or PEM files.");
             return Outcome::BadInput;
         }
@@ -29,12 +29,12 @@ pub(crate) fn run(command: StoreCommand) -> Outcome {
         StoreCommand::Import { file, name, alias, password } => password::read(&password).and_then(|password| {
             let options = LoadOptions { key_path: None, password: password.as_ref(), alias: alias.as_deref() };
             let credential = cert::load_file(&file, options).map_err(|e| format!("{}: {e}", file.display()))?;
-            let stored = vault.import(&name, &credential)?;
+            let stored = vault.import(&name, &credential).map_err(|e| e.to_string())?;
             outln!("'{}' ({}, SHA-1 {}) is kept in the {}.", clean(&stored.name), clean(&stored.subject), stored.thumbprint_sha1, vault.store().name());
             outln!("Profiles can use it (Certificate tab: OS credential store); the PFX file is no longer needed.");
             Ok(())
         }),
-        StoreCommand::Inspect { name } => vault.load(&name).map(|credential| print::report(&format!("credential store: {name}"), &cert::inspect(&credential, now(), None))),
+        StoreCommand::Inspect { name } => vault.load(&name).map_err(|e| e.to_string()).map(|credential| print::report(&format!("credential store: {name}"), &cert::inspect(&credential, now(), None))),
         StoreCommand::Remove { name, force } => remove(&vault, &name, force),
     };
     match result {

@@ -14,7 +14,7 @@ use crate::core::retry::{RetryMode, RetryTiming};
 use crate::core::trust::{GivenHere, unconfirmed};
 use crate::probe::{self, ProbeJob};
 use crate::secret::Secret;
-use crate::secrets::{Vault, open_os_store};
+use crate::secrets::{Vault, open_os_vault};
 use crate::store::ProfileStore;
 
 /// Runs `certconnect test`.
@@ -161,8 +161,7 @@ pub(super) fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), Stri
 }
 
 pub(super) fn open_vault() -> Result<Arc<Vault>, String> {
-    let store = open_os_store()?;
-    Vault::open_default(store).map(Arc::new)
+    open_os_vault().map(Arc::new).map_err(|e| e.to_string())
 }
 
 /// Keeps the password in the credential store and points the saved profile at it.

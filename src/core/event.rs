@@ -141,14 +141,62 @@ pub struct Failure {
     pub raw: Option<Box<String>>,
 }
 
+/// The codes of certconnect's own failures that callers act on, so the step that reports one and the
+/// [`Failure`] predicates that recognise it share one spelling. (Other codes are only shown.)
+pub mod codes {
+    /// A protected file and no password was given.
+    pub const PASSWORD_REQUIRED: &str = "password_required";
+    /// The password given does not open the file.
+    pub const WRONG_PASSWORD: &str = "wrong_password";
+    /// The profile's remembered password could not be read from the credential store.
+    pub const PASSWORD_NOT_AVAILABLE: &str = "password_not_available";
+    /// The certificate's validity has ended.
+    pub const EXPIRED: &str = "expired";
+    /// The run was cancelled.
+    pub const CANCELLED: &str = "cancelled";
+}
+
+/// Entra's AADSTS number for "the assertion's certificate is not registered on the app".
+const AADSTS_UNKNOWN_KEY: u32 = 700_027;
+/// Entra's AADSTS number for "the assertion is outside its valid time".
+const AADSTS_CLOCK_SKEW: u32 = 700_024;
+
 impl Failure {
-    /// Whether the failure means "give (another) password": none was given, the one given is
-    /// wrong, or the remembered one could not be read.
+    /// Whether the fix is to give (another) password: none was given, the one given is wrong,
+    /// or the remembered one could not be read.
     pub fn is_password_failure(&self) -> bool {
-        matches!(
-            self.code.as_str(),
-            "password_required" | "wrong_password" | "password_not_available"
-        )
+        [
+            codes::PASSWORD_REQUIRED,
+            codes::WRONG_PASSWORD,
+            codes::PASSWORD_NOT_AVAILABLE,
+        ]
+        .contains(&self.code.as_str())
+    }
+
+    /// Whether the certificate has expired.
+    pub fn is_expired_certificate(&self) -> bool {
+        self.code == codes::EXPIRED
+    }
+
+    /// Whether the run was cancelled (rather than failed).
+    pub fn is_cancelled(&self) -> bool {
+        self.code == codes::CANCELLED
+    }
+
+    /// The AADSTS number when Entra refused (`AADSTS700027` is 700027).
+    pub fn aadsts(&self) -> Option<u32> {
+        self.code.strip_prefix("AADSTS")?.parse().ok()
+    }
+
+    /// Whether Entra does not know the key that signed the assertion (not registered on the app,
+    /// or not yet: a new key takes a while to be accepted).
+    pub fn is_unknown_key(&self) -> bool {
+        self.aadsts() == Some(AADSTS_UNKNOWN_KEY)
+    }
+
+    /// Whether Entra found the assertion outside its valid time: this machine's clock is off.
+    pub fn is_clock_skew(&self) -> bool {
+        self.aadsts() == Some(AADSTS_CLOCK_SKEW)
     }
 }
 
@@ -265,6 +313,44 @@ mod tests {
             Some("Check settings: multi tenant")
         );
         assert_eq!(TestEvent::Started { step: Step::Items }.note(), None);
+    }
+
+    fn with_code(code: &str) -> Failure {
+        Failure {
+            code: code.into(),
+            ..Failure::default()
+        }
+    }
+
+    #[test]
+    fn predicates_recognise_the_codes_callers_act_on() {
+        for code in [
+            "password_required",
+            "wrong_password",
+            "password_not_available",
+        ] {
+            assert!(with_code(code).is_password_failure(), "{code}");
+        }
+        for code in [
+            "corrupt",
+            "not_found",
+            "credential_store",
+            "AADSTS700027",
+            "",
+        ] {
+            assert!(!with_code(code).is_password_failure(), "{code}");
+        }
+        assert!(with_code("expired").is_expired_certificate());
+        assert!(!with_code("not_yet_valid").is_expired_certificate());
+        assert!(with_code("cancelled").is_cancelled());
+        assert!(!with_code("timeout").is_cancelled());
+        assert!(with_code("AADSTS700027").is_unknown_key());
+        assert!(!with_code("AADSTS7000270").is_unknown_key());
+        assert!(!with_code("AADSTS700024").is_unknown_key());
+        assert!(with_code("AADSTS700024").is_clock_skew());
+        assert!(!with_code("http_700024").is_clock_skew());
+        assert_eq!(with_code("AADSTS90002").aadsts(), Some(90002));
+        assert_eq!(with_code("accessDenied").aadsts(), None);
     }
 
     #[test]

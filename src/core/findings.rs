@@ -117,7 +117,7 @@ pub fn evaluate(facts: &CertFacts, now: i64) -> Vec<Finding> {
     if now > facts.not_after {
         findings.push(Finding::new(
             Severity::Blocking,
-            "expired",
+            super::event::codes::EXPIRED,
             format!(
                 "The certificate expired on {} ({} days ago). Make a new one and upload its .cer to the app registration.",
                 rfc3339(facts.not_after),

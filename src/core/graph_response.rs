@@ -55,6 +55,8 @@ pub fn failure(status: u16, body: &[u8]) -> Failure {
     }
 }
 
+/// The fix for a Graph error. Graph's own message text is read here, where its answer is parsed,
+/// and only to choose the hint: Graph gives no finer code for a wrong audience or missing roles.
 fn hint(status: u16, code: &str, message: &str) -> String {
     let text = match (status, code) {
         (401, _) if message.contains("audience") => {

@@ -95,9 +95,10 @@ pub fn run(start: Start) -> Result<(), String> {
         picker: Arc::new(RfdPicker),
         initial: demo.as_ref().map(|d| d.profile.clone()),
         timing: RetryTiming::default(),
-        vault: crate::secrets::open_os_store()
-            .and_then(crate::secrets::Vault::open_default)
-            .map(Arc::new),
+        // Only shown (why remembering and stored certificates are off), never matched.
+        vault: crate::secrets::open_os_vault()
+            .map(Arc::new)
+            .map_err(|e| e.to_string()),
     };
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("certconnect")

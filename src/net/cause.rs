@@ -42,6 +42,8 @@ pub fn classify(error: &reqwest::Error, through_proxy: bool) -> Cause {
     if let Some(cause) = chain.iter().find_map(|e| tls_cause(*e)) {
         return cause;
     }
+    // The network libraries' own text, read here at the adapter's edge only: what follows is the
+    // fallback for errors whose typed cause the wrappers hide; callers get a typed `Cause`.
     let text = chain_text(error).to_ascii_lowercase();
     if text.contains("invalid peer certificate") || text.contains("tls handshake") {
         let innermost = chain.last().map(ToString::to_string).unwrap_or_default();

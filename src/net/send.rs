@@ -202,7 +202,7 @@ async fn read_capped(
 /// The failure for a cancelled run.
 pub fn cancelled() -> Failure {
     Failure {
-        code: "cancelled".into(),
+        code: crate::core::event::codes::CANCELLED.into(),
         message: "the test was cancelled".into(),
         hint: "Run the test again when ready.".into(),
         ..Failure::default()

@@ -62,7 +62,7 @@ pub async fn request_token(
     .await?;
     token_response::parse(answer.status, &answer.body).map_err(|error| {
         let mut failure = error.to_failure();
-        if failure.code == "AADSTS700024" {
+        if failure.is_clock_skew() {
             explain_clock_skew(&mut failure, answer.sent_at, answer.header("date"));
         }
         failure

@@ -71,8 +71,8 @@ pub enum OpsError {
         "the profile could not be saved ({error}), and the entry '{entry}' could not be restored in the {store}: {reason}"
     )]
     EntryNotRestored {
-        /// Why the save failed.
-        error: StoreError,
+        /// Why the save failed (boxed: the rare case need not make every result large).
+        error: Box<StoreError>,
         /// The entry left changed.
         entry: String,
         /// The credential store's name.
@@ -121,21 +121,20 @@ pub enum OpsError {
     /// A bundle could not be written or read.
     #[error(transparent)]
     Bundle(BundleError),
-    /// The OS credential store failed (or is not reachable); its own words.
-    #[error("{0}")]
-    CredentialStore(String),
+    /// The OS credential store failed (or is not reachable).
+    #[error(transparent)]
+    CredentialStore(#[from] crate::secrets::CredentialStoreError),
+    /// A certificate kept in the credential store could not be kept, read or removed.
+    #[error(transparent)]
+    StoredCertificate(#[from] crate::secrets::VaultError),
 }
 
 impl From<StoreError> for OpsError {
-    /// An output that exists (an `Io` error of kind `AlreadyExists`, from the writers that never
-    /// replace) is [`OpsError::FileExists`]; anything else stays a store error.
+    /// An output that exists (the writers never replace one) is [`OpsError::FileExists`]; a name
+    /// in use is [`OpsError::NameTaken`]; anything else stays a store error.
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::Io { path, source }
-                if source.kind() == std::io::ErrorKind::AlreadyExists =>
-            {
-                Self::FileExists(path)
-            }
+            StoreError::FileExists(path) => Self::FileExists(path),
             StoreError::NameTaken(name) => Self::NameTaken(name),
             other => Self::Store(other),
         }
@@ -150,12 +149,6 @@ impl From<BundleError> for OpsError {
             other => Self::Bundle(other),
         }
     }
-}
-
-/// The credential store's error, in its own words (`ToString`, so that a typed error of the
-/// credential-store trait needs no change here).
-pub(crate) fn credential_store(error: impl ToString) -> OpsError {
-    OpsError::CredentialStore(error.to_string())
 }
 
 /// `profile(s) 'A', 'B'`.

@@ -174,9 +174,7 @@ fn normalise(path: &Path) -> Result<PathBuf, OpsError> {
 fn write_error(path: &Path, error: StoreError) -> OpsError {
     match error {
         // The file appeared after the check: still never replaced.
-        StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
-            OpsError::FileExists(path.to_path_buf())
-        }
+        StoreError::FileExists(_) => OpsError::FileExists(path.to_path_buf()),
         other => OpsError::Store(other),
     }
 }

@@ -6,7 +6,6 @@
 //! hand). So an entry is only ever deleted once no other saved profile names it.
 
 use super::OpsError;
-use super::error::credential_store;
 use crate::core::profile::{CertificateSource, PasswordSource, Profile};
 use crate::secret::Secret;
 use crate::secrets::{SecretStore, password_entry};
@@ -92,10 +91,8 @@ fn remember_locked(
         });
     }
     // Kept so a failed save can put back what an earlier remember stored under the same entry.
-    let overwritten = secrets.get(&entry).map_err(credential_store)?;
-    secrets
-        .set(&entry, password.expose().as_bytes())
-        .map_err(credential_store)?;
+    let overwritten = secrets.get(&entry)?;
+    secrets.set(&entry, password.expose().as_bytes())?;
     set_password_source(
         &mut profile,
         PasswordSource::CredentialStore {
@@ -112,7 +109,7 @@ fn remember_locked(
             return Err(match undo {
                 Ok(()) => OpsError::NotSaved(error),
                 Err(reason) => OpsError::EntryNotRestored {
-                    error,
+                    error: Box::new(error),
                     entry,
                     store: secrets.name().to_owned(),
                     reason: reason.to_string(),

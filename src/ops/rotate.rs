@@ -125,7 +125,7 @@ pub async fn rotate(
                 && (error.step != Step::Upload || error.failure.status.is_some());
             if unregistered {
                 discard_new_files(&mut done).await;
-                if error.failure.code == crate::net::cancelled().code {
+                if error.failure.is_cancelled() {
                     error.failure.message =
                         "the rotation was cancelled before the upload: nothing was registered on the app, and the new certificate's files were deleted".into();
                     error.failure.hint = "Rotate again when ready.".into();

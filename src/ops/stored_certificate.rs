@@ -2,7 +2,6 @@
 //! removing one that profiles may still use.
 
 use super::OpsError;
-use super::error::credential_store;
 use super::open::{Owner, open_certificate};
 use crate::core::profile::CertificateSource;
 use crate::core::stored_certificate::stored_certificate_name;
@@ -38,7 +37,7 @@ pub fn remove_stored_certificate(
             profiles: users,
         });
     }
-    vault.remove(name).map_err(credential_store)
+    Ok(vault.remove(name)?)
 }
 
 /// Keeps the certificate of `source` (a file, opened with `password` or the remembered one) in
@@ -56,7 +55,5 @@ pub fn keep_in_credential_store(
         name: profile_name,
     };
     let credential = open_certificate(&owner, source, password, Some(vault))?;
-    vault
-        .import(&stored_certificate_name(profile_name), &credential)
-        .map_err(credential_store)
+    Ok(vault.import(&stored_certificate_name(profile_name), &credential)?)
 }

@@ -92,7 +92,7 @@ pub(crate) async fn signing_certificate(
     let loaded = certificate::load(profile, password, vault, system_now(), deadline, cancel)
         .await
         .map_err(|(mut f, input)| {
-            if f.code == "expired" {
+            if f.is_expired_certificate() {
                 f.hint = EXPIRED_HINT.into();
             }
             clock.fail(report, f, input)
@@ -250,7 +250,7 @@ impl<'a> Connection<'a> {
             let f = explain(action, f);
             let f = match (&changed.thumbprint_sha1, f.status) {
                 // No answer came back: Graph may have carried the call out all the same.
-                (Some(thumbprint), None) if f.code != "cancelled" => Failure {
+                (Some(thumbprint), None) if !f.is_cancelled() => Failure {
                     hint: format!(
                         "{} The certificate may have been registered before the answer was lost: check the app registration's Certificates for thumbprint {thumbprint} before uploading it again.",
                         f.hint

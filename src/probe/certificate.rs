@@ -89,7 +89,7 @@ pub(crate) fn remembered_password(
     };
     let failure = |message: String| {
         let failure = Failure {
-            code: "password_not_available".into(),
+            code: crate::core::event::codes::PASSWORD_NOT_AVAILABLE.into(),
             message,
             hint: "Type the password (and tick Remember to store it again), or use --password-env."
                 .into(),
@@ -111,7 +111,7 @@ pub(crate) fn remembered_password(
             "no password is remembered under '{entry}' in the {}",
             vault.store().name()
         ))),
-        Err(e) => Err(failure(e)),
+        Err(e) => Err(failure(e.to_string())),
     }
 }
 
@@ -140,7 +140,7 @@ pub fn open_certificate(
                 (failure, true)
             };
             let vault = vault.ok_or_else(|| unavailable(format!("the certificate '{entry}' is in the OS credential store, which is not reachable")))?;
-            return vault.load(entry).map_err(unavailable);
+            return vault.load(entry).map_err(|e| unavailable(e.to_string()));
         }
         CertificateSource::WindowsStore {
             location,

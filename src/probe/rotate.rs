@@ -17,9 +17,6 @@ use crate::core::token_response::AccessToken;
 /// How long Entra may take to accept a new key before the rotation gives up waiting.
 pub const ENTRA_WAIT_MAX: Duration = Duration::from_secs(60);
 
-/// The Entra code for "the assertion's certificate is not registered on the app".
-const KEY_NOT_FOUND: &str = "AADSTS700027";
-
 /// The failure of a run cancelled before `step`, if it was.
 pub(crate) fn cancelled_before(
     cancel: &CancellationToken,
@@ -67,7 +64,7 @@ pub(crate) async fn wait_for_entra(
                 );
                 return Ok(token);
             }
-            Err(failure) if failure.code == KEY_NOT_FOUND => {
+            Err(failure) if failure.is_unknown_key() => {
                 retry += 1;
                 let doubled = connection
                     .timing

@@ -96,20 +96,16 @@ pub enum BundleError {
     /// Profile files could not be read or written (what this import added was removed).
     #[error(transparent)]
     Store(StoreError),
-    /// The credential store failed (what this import added was removed); its own words.
-    #[error("{0}")]
-    CredentialStore(String),
+    /// The credential store failed (what this import added was removed).
+    #[error(transparent)]
+    StoredCertificate(super::VaultError),
 }
 
 impl From<StoreError> for BundleError {
     /// A writer that never replaces found the output: [`BundleError::FileExists`].
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::Io { path, source }
-                if source.kind() == std::io::ErrorKind::AlreadyExists =>
-            {
-                Self::FileExists(path)
-            }
+            StoreError::FileExists(path) => Self::FileExists(path),
             other => Self::Store(other),
         }
     }
@@ -279,7 +275,7 @@ pub fn import_bundle(
             check_profile(FORMAT_VERSION, profile).map_err(|reason| BundleError::InvalidProfile {
                 path: path.to_path_buf(),
                 name,
-                reason,
+                reason: reason.to_string(),
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -303,7 +299,7 @@ pub fn import_bundle(
                 .unwrap_or_else(|| name.clone());
             vault
                 .import(&free, credential)
-                .map_err(BundleError::CredentialStore)?;
+                .map_err(BundleError::StoredCertificate)?;
             added.certificates.push(free.clone());
             taken.insert(free.clone());
             renamed.insert(name.clone(), free);

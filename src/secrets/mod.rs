@@ -7,6 +7,7 @@
 //! and the key never leaves the credential store but to decrypt it in memory.
 
 mod bundle;
+mod error;
 mod os_store;
 mod vault;
 
@@ -14,11 +15,18 @@ pub use bundle::{
     BundleError, MIN_PASSPHRASE, PBKDF2_ITERATIONS, check_passphrase, export_bundle,
     export_bundle_to, import_bundle, is_bundle, is_bundle_file,
 };
+pub use error::{CredentialStoreError, VaultError};
 pub use os_store::{MemoryStore, PLATFORM_STORE_NAME, SecretStore, open_os_store};
 pub use vault::{DATA_DIR_ENV, StoredCertificate, Vault};
 
 /// The service name under which certconnect's entries are kept.
 pub const SERVICE: &str = "certconnect";
+
+/// The user's stored certificates with their keys in the platform's credential store (see
+/// [`open_os_store`] and [`Vault::open_default`]).
+pub fn open_os_vault() -> Result<Vault, VaultError> {
+    Vault::open_default(open_os_store()?)
+}
 
 /// The credential-store entry of a profile's remembered PFX password, keyed by the profile's id so
 /// that renaming a profile keeps it and a new profile reusing a name never takes it over. Profiles

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use keyring_core::api::CredentialStore;
 use zeroize::Zeroizing;
 
-use super::SERVICE;
+use super::{CredentialStoreError, SERVICE};
 
 /// Where secrets are kept. Implemented by the OS stores and by an in-memory store for tests.
 pub trait SecretStore: Send + Sync {
@@ -14,11 +14,11 @@ pub trait SecretStore: Send + Sync {
     fn name(&self) -> &str;
     /// The secret of an entry, `None` when there is no such entry. Callers wrap it in
     /// `zeroize::Zeroizing` at once (it is a key or a password).
-    fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, String>;
+    fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, CredentialStoreError>;
     /// Creates or replaces an entry.
-    fn set(&self, entry: &str, secret: &[u8]) -> Result<(), String>;
+    fn set(&self, entry: &str, secret: &[u8]) -> Result<(), CredentialStoreError>;
     /// Deletes an entry (no error when it does not exist).
-    fn delete(&self, entry: &str) -> Result<(), String>;
+    fn delete(&self, entry: &str) -> Result<(), CredentialStoreError>;
 }
 
 /// An OS credential store through keyring-core.
@@ -28,35 +28,24 @@ struct KeyringStore {
 }
 
 impl KeyringStore {
-    fn entry(&self, entry: &str) -> Result<keyring_core::Entry, String> {
+    fn entry(&self, entry: &str) -> Result<keyring_core::Entry, CredentialStoreError> {
         self.store
             .build(SERVICE, entry, None)
             .map_err(|e| store_error(self.name, &e))
     }
 }
 
-/// Why a store could not be reached, in words that name the real service, with the library's own
-/// error in parentheses for support ("kernel keyring: Couldn't access platform storage:
-/// AccessDenied" alone does not tell an admin what to start or unlock).
-fn store_error(name: &str, error: &keyring_core::Error) -> String {
+/// The typed error of a keyring-core failure. This is the edge where keyring-core's error kinds are
+/// read: `NoStorageAccess` is a locked or denied store, `PlatformFailure` a service that failed or
+/// is not reachable, anything else a refused request. The library's own text is kept as the detail.
+fn store_error(name: &str, error: &keyring_core::Error) -> CredentialStoreError {
     use keyring_core::Error as E;
-    if !matches!(error, E::NoStorageAccess(_) | E::PlatformFailure(_)) {
-        return format!("the {name} refused the request ({error})");
+    let (store, detail) = (name.to_owned(), error.to_string());
+    match error {
+        E::NoStorageAccess(_) => CredentialStoreError::LockedOrDenied { store, detail },
+        E::PlatformFailure(_) => CredentialStoreError::Platform { store, detail },
+        _ => CredentialStoreError::Refused { store, detail },
     }
-    let reason = match name {
-        "Secret Service" => {
-            "the Secret Service (GNOME Keyring / KWallet) is not running, is locked, or is not reachable on the session bus"
-        }
-        "kernel keyring" => {
-            "no Secret Service (GNOME Keyring / KWallet) is running, and the Linux kernel keyring that stands in for it refused access"
-        }
-        "Windows Credential Manager" => {
-            "the Windows Credential Manager refused access or is not available for this user"
-        }
-        "macOS Keychain" => "the macOS Keychain is locked or refused access",
-        other => return format!("the {other} is not reachable ({error})"),
-    };
-    format!("{reason} ({error})")
 }
 
 impl SecretStore for KeyringStore {
@@ -64,7 +53,7 @@ impl SecretStore for KeyringStore {
         self.name
     }
 
-    fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, String> {
+    fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, CredentialStoreError> {
         crate::blocking::forbid_on_ui_thread("SecretStore::get");
         match self.entry(entry)?.get_secret() {
             Ok(secret) => Ok(Some(secret)),
@@ -73,14 +62,14 @@ impl SecretStore for KeyringStore {
         }
     }
 
-    fn set(&self, entry: &str, secret: &[u8]) -> Result<(), String> {
+    fn set(&self, entry: &str, secret: &[u8]) -> Result<(), CredentialStoreError> {
         crate::blocking::forbid_on_ui_thread("SecretStore::set");
         self.entry(entry)?
             .set_secret(secret)
             .map_err(|e| store_error(self.name, &e))
     }
 
-    fn delete(&self, entry: &str) -> Result<(), String> {
+    fn delete(&self, entry: &str) -> Result<(), CredentialStoreError> {
         crate::blocking::forbid_on_ui_thread("SecretStore::delete");
         match self.entry(entry)?.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
@@ -102,41 +91,48 @@ pub const PLATFORM_STORE_NAME: &str = if cfg!(windows) {
 /// The platform's credential store: Windows Credential Manager, the macOS Keychain, or on Linux the
 /// Secret Service (GNOME Keyring, KWallet) with the kernel keyring as a fallback when no Secret
 /// Service is running. An error says plainly that none is reachable; the app then works with files.
-pub fn open_os_store() -> Result<Arc<dyn SecretStore>, String> {
+pub fn open_os_store() -> Result<Arc<dyn SecretStore>, CredentialStoreError> {
     platform_store()
         .map(|(name, store)| Arc::new(KeyringStore { name, store }) as Arc<dyn SecretStore>)
 }
 
 #[cfg(target_os = "linux")]
-fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
+fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), CredentialStoreError> {
     match zbus_secret_service_keyring_store::Store::new() {
         Ok(store) => Ok((PLATFORM_STORE_NAME, store)),
         Err(secret_service) => match linux_keyutils_keyring_store::Store::new() {
             Ok(store) => Ok(("kernel keyring", store)),
-            Err(keyutils) => Err(format!(
-                "no credential store is reachable: the Secret Service (GNOME Keyring / KWallet) is not running or not reachable on the session bus, and the Linux kernel keyring is not available either (Secret Service: {secret_service}; kernel keyring: {keyutils})"
-            )),
+            Err(keyutils) => Err(CredentialStoreError::Unavailable {
+                store: PLATFORM_STORE_NAME.to_owned(),
+                detail: format!("Secret Service: {secret_service}; kernel keyring: {keyutils}"),
+            }),
         },
     }
 }
 
 #[cfg(windows)]
-fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
+fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), CredentialStoreError> {
     windows_native_keyring_store::Store::new()
         .map(|store| (PLATFORM_STORE_NAME, store as Arc<CredentialStore>))
-        .map_err(|e| format!("the Windows Credential Manager is not available for this user ({e})"))
+        .map_err(|e| CredentialStoreError::Unavailable {
+            store: PLATFORM_STORE_NAME.to_owned(),
+            detail: e.to_string(),
+        })
 }
 
 #[cfg(target_os = "macos")]
-fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
+fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), CredentialStoreError> {
     apple_native_keyring_store::keychain::Store::new()
         .map(|store| (PLATFORM_STORE_NAME, store as Arc<CredentialStore>))
-        .map_err(|e| format!("the macOS Keychain is locked or not available ({e})"))
+        .map_err(|e| CredentialStoreError::Unavailable {
+            store: PLATFORM_STORE_NAME.to_owned(),
+            detail: e.to_string(),
+        })
 }
 
 #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
-fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), String> {
-    Err("no credential store is supported on this platform".into())
+fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), CredentialStoreError> {
+    Err(CredentialStoreError::Unsupported)
 }
 
 /// Secrets in memory only: for tests, and never used by the app.
@@ -145,36 +141,41 @@ pub struct MemoryStore {
     entries: Mutex<HashMap<String, Zeroizing<Vec<u8>>>>,
 }
 
+/// A test thread panicked while holding the memory store's lock.
+fn poisoned<T>(error: std::sync::PoisonError<T>) -> CredentialStoreError {
+    CredentialStoreError::Platform {
+        store: "memory".to_owned(),
+        detail: error.to_string(),
+    }
+}
+
 impl SecretStore for MemoryStore {
     fn name(&self) -> &str {
         "memory"
     }
 
-    fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, String> {
+    fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, CredentialStoreError> {
         crate::blocking::forbid_on_ui_thread("SecretStore::get");
         Ok(self
             .entries
             .lock()
-            .map_err(|e| e.to_string())?
+            .map_err(poisoned)?
             .get(entry)
             .map(|secret| secret.to_vec()))
     }
 
-    fn set(&self, entry: &str, secret: &[u8]) -> Result<(), String> {
+    fn set(&self, entry: &str, secret: &[u8]) -> Result<(), CredentialStoreError> {
         crate::blocking::forbid_on_ui_thread("SecretStore::set");
         self.entries
             .lock()
-            .map_err(|e| e.to_string())?
+            .map_err(poisoned)?
             .insert(entry.to_owned(), Zeroizing::new(secret.to_vec()));
         Ok(())
     }
 
-    fn delete(&self, entry: &str) -> Result<(), String> {
+    fn delete(&self, entry: &str) -> Result<(), CredentialStoreError> {
         crate::blocking::forbid_on_ui_thread("SecretStore::delete");
-        self.entries
-            .lock()
-            .map_err(|e| e.to_string())?
-            .remove(entry);
+        self.entries.lock().map_err(poisoned)?.remove(entry);
         Ok(())
     }
 }
@@ -192,7 +193,7 @@ mod tests {
 
     #[test]
     fn an_unreachable_store_is_named_with_the_raw_error_kept() {
-        let text = store_error("kernel keyring", &denied());
+        let text = store_error("kernel keyring", &denied()).to_string();
         assert!(
             text.starts_with("no Secret Service (GNOME Keyring / KWallet) is running"),
             "{text}"
@@ -201,24 +202,92 @@ mod tests {
             text.ends_with("(Couldn't access platform storage: AccessDenied)"),
             "{text}"
         );
-        let text = store_error("Secret Service", &denied());
+        let text = store_error("Secret Service", &denied()).to_string();
         assert!(text.contains("GNOME Keyring / KWallet"), "{text}");
         assert!(
             store_error("Windows Credential Manager", &denied())
+                .to_string()
                 .starts_with("the Windows Credential Manager")
         );
         assert!(
-            store_error("macOS Keychain", &denied()).starts_with("the macOS Keychain is locked")
+            store_error("macOS Keychain", &denied())
+                .to_string()
+                .starts_with("the macOS Keychain is locked")
         );
     }
 
     #[test]
     fn other_refusals_keep_the_store_name_and_the_reason() {
         let error = keyring_core::Error::TooLong("secret".into(), 2560);
-        let text = store_error("Windows Credential Manager", &error);
+        let text = store_error("Windows Credential Manager", &error).to_string();
         assert!(
             text.starts_with("the Windows Credential Manager refused the request ("),
             "{text}"
         );
+    }
+
+    #[test]
+    fn keyring_errors_map_to_the_variant_callers_act_on() {
+        assert!(matches!(
+            store_error("Secret Service", &denied()),
+            CredentialStoreError::LockedOrDenied { store, .. } if store == "Secret Service"
+        ));
+        let failed =
+            keyring_core::Error::PlatformFailure(Box::new(std::io::Error::other("no session bus")));
+        assert!(matches!(
+            store_error("Secret Service", &failed),
+            CredentialStoreError::Platform { detail, .. } if detail == "Platform failure: no session bus"
+        ));
+        for refused in [
+            keyring_core::Error::TooLong("secret".into(), 2560),
+            keyring_core::Error::BadEncoding(vec![0xff]),
+            keyring_core::Error::NoDefaultStore,
+        ] {
+            assert!(
+                matches!(
+                    store_error("macOS Keychain", &refused),
+                    CredentialStoreError::Refused { .. }
+                ),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unavailable_store_says_so_in_the_words_of_its_platform() {
+        let windows = CredentialStoreError::Unavailable {
+            store: "Windows Credential Manager".into(),
+            detail: "Access is denied.".into(),
+        };
+        assert_eq!(
+            windows.to_string(),
+            "the Windows Credential Manager is not available for this user (Access is denied.)"
+        );
+        let linux = CredentialStoreError::Unavailable {
+            store: "Secret Service".into(),
+            detail: "Secret Service: a; kernel keyring: b".into(),
+        };
+        assert!(
+            linux
+                .to_string()
+                .starts_with("no credential store is reachable: the Secret Service"),
+            "{linux}"
+        );
+        assert!(
+            linux
+                .to_string()
+                .ends_with("(Secret Service: a; kernel keyring: b)")
+        );
+    }
+
+    #[test]
+    fn the_memory_store_keeps_and_forgets_entries() {
+        let store = MemoryStore::default();
+        assert_eq!(store.get("a").unwrap(), None);
+        store.set("a", b"secret").unwrap();
+        assert_eq!(store.get("a").unwrap().as_deref(), Some(&b"secret"[..]));
+        store.delete("a").unwrap();
+        store.delete("a").unwrap();
+        assert_eq!(store.get("a").unwrap(), None);
     }
 }

@@ -10,7 +10,7 @@ use openssl::symm::{Cipher, decrypt_aead, encrypt_aead};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::SecretStore;
+use super::{SecretStore, VaultError};
 use crate::cert::{self, Credential};
 use crate::limits;
 use crate::store::write_atomic;
@@ -56,7 +56,7 @@ fn key_entry(name: &str) -> String {
     format!("certificate/{name}")
 }
 
-fn check_name(name: &str) -> Result<(), String> {
+fn check_name(name: &str) -> Result<(), VaultError> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -66,9 +66,7 @@ fn check_name(name: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "'{name}' is not a valid name: use letters, digits, space, '.', '_' or '-' (up to 64)"
-        ))
+        Err(VaultError::InvalidName(name.to_owned()))
     }
 }
 
@@ -82,12 +80,12 @@ impl Vault {
     }
 
     /// The user's vault: `$CERTCONNECT_DATA_DIR/certificates` or `certificates` under the OS data directory.
-    pub fn open_default(store: Arc<dyn SecretStore>) -> Result<Self, String> {
+    pub fn open_default(store: Arc<dyn SecretStore>) -> Result<Self, VaultError> {
         let base = match std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
             Some(dir) => PathBuf::from(dir),
             None => directories::ProjectDirs::from("", "", "certconnect")
                 .map(|d| d.data_dir().to_path_buf())
-                .ok_or("no data directory for this user")?,
+                .ok_or(VaultError::NoDataDir)?,
         };
         Ok(Self::at(base.join("certificates"), store))
     }
@@ -107,37 +105,36 @@ impl Vault {
     }
 
     /// Stores a certificate with its private key under `name` (which must be free).
-    pub fn import(&self, name: &str, credential: &Credential) -> Result<StoredCertificate, String> {
+    pub fn import(
+        &self,
+        name: &str,
+        credential: &Credential,
+    ) -> Result<StoredCertificate, VaultError> {
         crate::blocking::forbid_on_ui_thread("Vault::import");
         check_name(name)?;
         let path = self.path(name);
         if path.exists() {
-            return Err(format!(
-                "a certificate named '{name}' is already in the credential store"
-            ));
+            return Err(VaultError::NameTaken(name.to_owned()));
         }
         let key_pair = credential
             .private_key
             .as_ref()
-            .ok_or("the file holds no private key: only a certificate with its key can sign")?;
-        let text = |e: openssl::error::ErrorStack| e.to_string();
-        let mut chain = openssl::stack::Stack::new().map_err(text)?;
+            .ok_or(VaultError::NoPrivateKey)?;
+        let mut chain = openssl::stack::Stack::new()?;
         for cert in &credential.chain {
-            chain.push(cert.clone()).map_err(text)?;
+            chain.push(cert.clone())?;
         }
         let plaintext = openssl::pkcs12::Pkcs12::builder()
             .pkey(key_pair)
             .cert(&credential.certificate)
             .ca(chain)
-            .build2("")
-            .map_err(text)?
+            .build2("")?
             .to_der()
-            .map(Zeroizing::new)
-            .map_err(text)?;
+            .map(Zeroizing::new)?;
         let mut key = Zeroizing::new([0u8; 32]);
         let mut nonce = [0u8; 12];
-        openssl::rand::rand_bytes(key.as_mut()).map_err(text)?;
-        openssl::rand::rand_bytes(&mut nonce).map_err(text)?;
+        openssl::rand::rand_bytes(key.as_mut())?;
+        openssl::rand::rand_bytes(&mut nonce)?;
         let mut tag = [0u8; 16];
         let ciphertext = encrypt_aead(
             Cipher::aes_256_gcm(),
@@ -146,8 +143,7 @@ impl Vault {
             name.as_bytes(),
             &plaintext,
             &mut tag,
-        )
-        .map_err(text)?;
+        )?;
         let report = cert::inspect(credential, 0, None);
         let certificate = StoredCertificate {
             name: name.to_owned(),
@@ -163,12 +159,12 @@ impl Vault {
             ciphertext: STANDARD.encode(ciphertext),
         };
         let ron = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::default())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| VaultError::Serialize(e.to_string()))?;
         // The key goes first: a file without its key would be useless, a key without its file harmless.
         self.store.set(&key_entry(name), key.as_ref())?;
         if let Err(e) = write_atomic(&path, ron.as_bytes()) {
             self.store.delete(&key_entry(name)).ok();
-            return Err(e.to_string());
+            return Err(VaultError::Write(e));
         }
         Ok(certificate)
     }
@@ -191,32 +187,27 @@ impl Vault {
     }
 
     /// Decrypts a stored certificate with its key from the credential store.
-    pub fn load(&self, name: &str) -> Result<Credential, String> {
+    pub fn load(&self, name: &str) -> Result<Credential, VaultError> {
         crate::blocking::forbid_on_ui_thread("Vault::load");
         let path = self.path(name);
         let text = read_vault_file(&path).map_err(|e| match e.io_kind() {
-            Some(std::io::ErrorKind::NotFound) => {
-                format!("no certificate named '{name}' in the credential store")
-            }
-            _ => e.to_string(),
+            Some(std::io::ErrorKind::NotFound) => VaultError::NotFound(name.to_owned()),
+            _ => VaultError::Unreadable(e),
         })?;
-        let file: VaultFile =
-            ron::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let corrupt = |detail: String| VaultError::Corrupt {
+            path: path.clone(),
+            detail,
+        };
+        let file: VaultFile = ron::from_str(&text).map_err(|e| corrupt(e.to_string()))?;
         let key = self
             .store
             .get(&key_entry(name))?
             .map(Zeroizing::new)
-            .ok_or_else(|| {
-                format!(
-                    "the key of '{name}' is missing from the {}; import the certificate again",
-                    self.store.name()
-                )
+            .ok_or_else(|| VaultError::KeyMissing {
+                name: name.to_owned(),
+                store: self.store.name().to_owned(),
             })?;
-        let decode = |s: &str| {
-            STANDARD
-                .decode(s)
-                .map_err(|e| format!("{}: {e}", path.display()))
-        };
+        let decode = |s: &str| STANDARD.decode(s).map_err(|e| corrupt(e.to_string()));
         let plaintext = decrypt_aead(
             Cipher::aes_256_gcm(),
             &key,
@@ -226,20 +217,18 @@ impl Vault {
             &decode(&file.tag)?,
         )
         .map(Zeroizing::new)
-        .map_err(|_| format!("'{name}' cannot be decrypted: the file or its key was changed"))?;
-        cert::load_bytes(&plaintext, None, None, None).map_err(|e| e.to_string())
+        .map_err(|_| VaultError::Tampered(name.to_owned()))?;
+        cert::load_bytes(&plaintext, None, None, None).map_err(VaultError::Certificate)
     }
 
     /// Removes a stored certificate and its key.
-    pub fn remove(&self, name: &str) -> Result<(), String> {
+    pub fn remove(&self, name: &str) -> Result<(), VaultError> {
         crate::blocking::forbid_on_ui_thread("Vault::remove");
         let path = self.path(name);
         if !path.exists() {
-            return Err(format!(
-                "no certificate named '{name}' in the credential store"
-            ));
+            return Err(VaultError::NotFound(name.to_owned()));
         }
         self.store.delete(&key_entry(name))?;
-        std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::remove_file(&path).map_err(|source| VaultError::Io { path, source })
     }
 }

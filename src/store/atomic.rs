@@ -26,14 +26,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 
 /// Writes `bytes` to `path` as a new file, complete or not at all, and never replaces an existing
 /// file, even one that appears after the caller checked (the final link fails instead of
-/// overwriting). An existing `path` is an `Io` error of kind `AlreadyExists`.
+/// overwriting). An existing `path` is [`StoreError::FileExists`].
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     crate::blocking::forbid_on_ui_thread("store::write_new");
     let (dir, tmp) = flushed_temp_file(path, bytes)?;
-    tmp.persist_noclobber(path).map_err(|e| StoreError::Io {
-        path: path.to_path_buf(),
-        source: e.error,
-    })?;
+    tmp.persist_noclobber(path)
+        .map_err(|e| match e.error.kind() {
+            std::io::ErrorKind::AlreadyExists => StoreError::FileExists(path.to_path_buf()),
+            _ => StoreError::Io {
+                path: path.to_path_buf(),
+                source: e.error,
+            },
+        })?;
     sync_dir(dir);
     Ok(())
 }
@@ -41,8 +45,8 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// Writes an output the user named (an export, a bundle): refused, whatever `replace` says, when
 /// the path is not a regular file (a FIFO, a device, a directory; a symlink to one) or lies in
 /// `protected_dir` (the profile directory: an export there would replace or shadow a profile).
-/// An existing regular file is replaced only with `replace`, otherwise it is an `Io` error of kind
-/// `AlreadyExists`, also when it appears while this runs.
+/// An existing regular file is replaced only with `replace`, otherwise it is
+/// [`StoreError::FileExists`], also when it appears while this runs.
 pub fn write_output(
     path: &Path,
     bytes: &[u8],
@@ -63,10 +67,6 @@ pub fn check_output(
     replace: bool,
     protected_dir: Option<&Path>,
 ) -> Result<(), StoreError> {
-    let refuse = |message: String| StoreError::Invalid {
-        path: path.to_path_buf(),
-        message,
-    };
     if let Some(protected) = protected_dir
         && let (Ok(protected), Some(parent)) = (
             std::fs::canonicalize(protected),
@@ -80,26 +80,21 @@ pub fn check_output(
         )
         && std::fs::canonicalize(parent).is_ok_and(|parent| parent == protected)
     {
-        return Err(refuse(
-            "this is the profile directory; write the export somewhere else".to_owned(),
-        ));
+        return Err(StoreError::InProfileDir(path.to_path_buf()));
     }
     match std::fs::metadata(path) {
-        Ok(meta) if !meta.is_file() => Err(refuse(format!(
-            "exists and is not a regular file ({}); it is never replaced",
-            kind_of(&meta)
-        ))),
-        Ok(_) if !replace => Err(StoreError::Io {
+        Ok(meta) if !meta.is_file() => Err(StoreError::NotRegularFile {
             path: path.to_path_buf(),
-            source: std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+            kind: kind_of(&meta),
         }),
+        Ok(_) if !replace => Err(StoreError::FileExists(path.to_path_buf())),
         _ => match std::fs::symlink_metadata(path) {
             // A dangling symlink, to be replaced: the rename would put a file in its place, and a
             // stale link is not what the user meant to overwrite. (Without `replace`, the final
             // no-clobber link fails on it as on any existing name.)
-            Ok(meta) if replace && meta.file_type().is_symlink() => Err(refuse(
-                "is a symlink to nothing; it is never followed".to_owned(),
-            )),
+            Ok(meta) if replace && meta.file_type().is_symlink() => {
+                Err(StoreError::DanglingSymlink(path.to_path_buf()))
+            }
             _ => Ok(()),
         },
     }
@@ -186,8 +181,12 @@ mod tests {
         write_new(&path, b"one").unwrap();
         let error = write_new(&path, b"two").unwrap_err();
         assert!(
-            matches!(&error, StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists),
+            matches!(&error, StoreError::FileExists(existing) if *existing == path),
             "{error}"
+        );
+        assert_eq!(
+            error.to_string(),
+            format!("{} exists; choose another name", path.display())
         );
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -211,14 +210,49 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.ron");
         write_output(&path, b"one", false, None).unwrap();
-        assert!(write_output(&path, b"two", false, None).is_err());
+        assert!(matches!(
+            write_output(&path, b"two", false, None),
+            Err(StoreError::FileExists(_))
+        ));
         write_output(&path, b"two", true, None).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         #[cfg(unix)]
-        assert!(write_output(Path::new("/dev/null"), b"x", true, None).is_err());
-        assert!(write_output(dir.path(), b"x", true, None).is_err());
+        assert!(matches!(
+            write_output(Path::new("/dev/null"), b"x", true, None),
+            Err(StoreError::NotRegularFile {
+                kind: "a device",
+                ..
+            })
+        ));
+        assert!(matches!(
+            write_output(dir.path(), b"x", true, None),
+            Err(StoreError::NotRegularFile {
+                kind: "a directory",
+                ..
+            })
+        ));
         let inside = dir.path().join("p.ron");
-        assert!(write_output(&inside, b"x", true, Some(dir.path())).is_err());
+        assert!(matches!(
+            write_output(&inside, b"x", true, Some(dir.path())),
+            Err(StoreError::InProfileDir(_))
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_symlink_is_never_followed_or_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("out.ron");
+        std::os::unix::fs::symlink(dir.path().join("missing"), &link).unwrap();
+        assert!(matches!(
+            write_output(&link, b"x", true, None),
+            Err(StoreError::DanglingSymlink(_))
+        ));
+        assert!(matches!(
+            write_output(&link, b"x", false, None),
+            Err(StoreError::FileExists(_))
+        ));
+        assert!(!dir.path().join("missing").exists());
     }
 
     #[test]

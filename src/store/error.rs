@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+use crate::core::draft::FieldError;
+use crate::limits::ReadError;
+
 /// A profile file operation that failed. Nothing on disk is changed when one is returned.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -19,6 +22,9 @@ pub enum StoreError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A file the user named could not be read: not a regular file, too large, or an I/O error.
+    #[error(transparent)]
+    Read(ReadError),
     /// A file is not a valid certconnect profile or export.
     #[error("{path}: {message}")]
     Invalid {
@@ -27,6 +33,23 @@ pub enum StoreError {
         /// What is wrong with it.
         message: String,
     },
+    /// An output exists and was not to be replaced (also when it appeared while writing).
+    #[error("{0} exists; choose another name")]
+    FileExists(PathBuf),
+    /// An output lies in the profile directory, where it would replace or shadow a profile.
+    #[error("{0}: this is the profile directory; write the export somewhere else")]
+    InProfileDir(PathBuf),
+    /// An output exists and is not a regular file (a FIFO, a device, a directory): never replaced.
+    #[error("{path}: exists and is not a regular file ({kind}); it is never replaced")]
+    NotRegularFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead ("a named pipe", "a device", …).
+        kind: &'static str,
+    },
+    /// An output to be replaced is a symlink to nothing: it is not followed.
+    #[error("{0}: is a symlink to nothing; it is never followed")]
+    DanglingSymlink(PathBuf),
     /// No profile has this name.
     #[error("no profile named '{0}'")]
     NotFound(String),
@@ -47,4 +70,34 @@ impl StoreError {
         let path = path.into();
         move |source| Self::Io { path, source }
     }
+}
+
+/// Why one profile read from a file (a profile file, an export, a bundle) was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileFileError {
+    /// The file could not be read.
+    #[error(transparent)]
+    Unreadable(ReadError),
+    /// The file is not a profile file at all.
+    #[error("not a valid profile file ({0})")]
+    NotAProfile(String),
+    /// Written by a newer certconnect: refused rather than misread.
+    #[error("written by a newer certconnect (format {found}; this one reads up to {supported})")]
+    NewerFormat {
+        /// The file's format version.
+        found: u32,
+        /// The highest version this build reads.
+        supported: u32,
+    },
+    /// A value breaks the form's rules (a hand-edited file).
+    #[error("{}", join(.0))]
+    Invalid(Vec<FieldError>),
+}
+
+fn join(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }

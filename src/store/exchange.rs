@@ -90,17 +90,12 @@ pub struct ImportReport {
 /// overwritten. Every imported profile is marked [`Origin::Imported`]: it carries no trust,
 /// whatever the file said. An interrupted import resumes (see the module docs).
 pub fn import_file(store: &ProfileStore, path: &Path) -> Result<ImportReport, StoreError> {
-    let text = read_regular_text(path, EXPORT_FILE_MAX, "certconnect export").map_err(|e| {
-        StoreError::Invalid {
-            path: path.to_path_buf(),
-            message: without_path(&e.to_string(), path),
-        }
+    let text =
+        read_regular_text(path, EXPORT_FILE_MAX, "certconnect export").map_err(StoreError::Read)?;
+    let (format_version, profiles) = parse_import(&text).map_err(|e| StoreError::Invalid {
+        path: path.to_path_buf(),
+        message: format!("not a certconnect export or profile file ({e})"),
     })?;
-    let (format_version, profiles) =
-        parse_import(&text).map_err(|message| StoreError::Invalid {
-            path: path.to_path_buf(),
-            message,
-        })?;
     let mut locked = store.lock()?;
     let journal = Journal::open(&locked, &text)?;
     let mut report = ImportReport::default();
@@ -111,7 +106,7 @@ pub fn import_file(store: &ProfileStore, path: &Path) -> Result<ImportReport, St
             Err(reason) => {
                 report.skipped.push(SkippedProfile {
                     name: original_name,
-                    reason,
+                    reason: reason.to_string(),
                 });
                 continue;
             }
@@ -145,21 +140,14 @@ pub fn import_file(store: &ProfileStore, path: &Path) -> Result<ImportReport, St
     Ok(report)
 }
 
-/// The error text without the path when it starts with it (the caller names the path once).
-fn without_path(message: &str, path: &Path) -> String {
-    let prefix = format!("{}: ", path.display());
-    message.strip_prefix(&prefix).unwrap_or(message).to_owned()
-}
-
-fn parse_import(text: &str) -> Result<(u32, Vec<Profile>), String> {
+/// The profiles of an export, or of a single profile file; the error is the export's (what the
+/// file was most likely meant to be).
+fn parse_import(text: &str) -> Result<(u32, Vec<Profile>), ron::error::SpannedError> {
     match ron::from_str::<ExportFile>(text) {
         Ok(file) => Ok((file.format_version, file.profiles)),
-        Err(export_error) => match ron::from_str::<ProfileFile>(text) {
-            Ok(file) => Ok((file.format_version, vec![file.profile])),
-            Err(_) => Err(format!(
-                "not a certconnect export or profile file ({export_error})"
-            )),
-        },
+        Err(export_error) => ron::from_str::<ProfileFile>(text)
+            .map(|file| (file.format_version, vec![file.profile]))
+            .map_err(|_| export_error),
     }
 }
 
@@ -230,6 +218,54 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unreadable_or_foreign_import_files_are_typed_refusals() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::at(dir.path().join("profiles"));
+        let missing = dir.path().join("missing.ron");
+        let error = import_file(&store, &missing).unwrap_err();
+        assert!(
+            matches!(&error, StoreError::Read(read) if read.io_kind() == Some(std::io::ErrorKind::NotFound)),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("{}: ", missing.display())),
+            "the path is named once: {error}"
+        );
+        let foreign = dir.path().join("foreign.ron");
+        std::fs::write(&foreign, "(something: else)").unwrap();
+        let error = import_file(&store, &foreign).unwrap_err();
+        assert!(
+            matches!(&error, StoreError::Invalid { path, message }
+                if *path == foreign && message.starts_with("not a certconnect export or profile file (")),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn an_export_never_replaces_a_file_unasked_nor_lands_among_the_profiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::at(dir.path().join("profiles"));
+        std::fs::create_dir_all(store.dir()).unwrap();
+        let out = dir.path().join("out.ron");
+        std::fs::write(&out, "mine").unwrap();
+        assert!(matches!(
+            export_profiles_to(&store, &[], &out, false),
+            Err(StoreError::FileExists(path)) if path == out
+        ));
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
+        assert!(matches!(
+            export_profiles_to(&store, &[], &store.dir().join("all.ron"), true),
+            Err(StoreError::InProfileDir(_))
+        ));
+        assert!(matches!(
+            export_profiles_to(&store, &["Nobody".to_owned()], &out, true),
+            Err(StoreError::NotFound(name)) if name == "Nobody"
+        ));
+    }
 
     #[test]
     fn imported_names_fit_the_limit_with_their_suffix() {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ProfileFileError;
 use crate::core::draft::ProfileDraft;
 use crate::core::profile::Profile;
 
@@ -34,17 +35,60 @@ pub(crate) fn to_ron<T: Serialize>(value: &T) -> Result<String, super::StoreErro
 
 /// Refuses newer formats and re-checks a profile read from disk with the form's rules, so a
 /// hand-edited file cannot smuggle in an invalid value.
-pub(crate) fn check(format_version: u32, profile: Profile) -> Result<Profile, String> {
+pub(crate) fn check(format_version: u32, profile: Profile) -> Result<Profile, ProfileFileError> {
     if format_version > FORMAT_VERSION {
-        return Err(format!(
-            "written by a newer certconnect (format {format_version}; this one reads up to {FORMAT_VERSION})"
-        ));
+        return Err(ProfileFileError::NewerFormat {
+            found: format_version,
+            supported: FORMAT_VERSION,
+        });
     }
-    ProfileDraft::from(&profile).parse().map_err(|errors| {
-        errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
+    ProfileDraft::from(&profile)
+        .parse()
+        .map_err(ProfileFileError::Invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::draft::Field;
+
+    fn profile() -> Profile {
+        let mut draft = ProfileDraft {
+            name: "Prod".into(),
+            tenant: "contoso.onmicrosoft.com".into(),
+            client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
+            pfx_path: "certs/private_key.pfx".into(),
+            ..ProfileDraft::default()
+        };
+        draft.refresh_token_url();
+        draft.parse().expect("valid profile")
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_by_its_version() {
+        let newer = FORMAT_VERSION + 1;
+        let error = check(newer, profile()).unwrap_err();
+        assert!(
+            matches!(error, ProfileFileError::NewerFormat { found, supported } if found == newer && supported == FORMAT_VERSION),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("written by a newer certconnect")
+        );
+        assert!(check(FORMAT_VERSION, profile()).is_ok());
+    }
+
+    #[test]
+    fn a_hand_edited_value_is_refused_with_its_field() {
+        let mut profile = profile();
+        profile.client_id = "not-a-guid".into();
+        let error = check(FORMAT_VERSION, profile).unwrap_err();
+        let ProfileFileError::Invalid(errors) = &error else {
+            panic!("{error:?}");
+        };
+        assert!(errors.iter().any(|e| e.field == Field::ClientId), "{error}");
+        assert!(error.to_string().starts_with("Client ID: "), "{error}");
+    }
 }

@@ -65,8 +65,11 @@ pub(super) fn scan_dir(dir: &Path) -> Scan {
     for path in paths {
         let profile = match read_profile_file(&path) {
             Ok(profile) => with_file_id(profile, &path),
-            Err(message) => {
-                scan.loaded.problems.push(LoadProblem { path, message });
+            Err(error) => {
+                scan.loaded.problems.push(LoadProblem {
+                    path,
+                    message: error.to_string(),
+                });
                 continue;
             }
         };

@@ -8,7 +8,7 @@ mod locked;
 mod profiles;
 
 pub use atomic::{check_output, write_atomic, write_new, write_output};
-pub use error::StoreError;
+pub use error::{ProfileFileError, StoreError};
 pub use exchange::{
     ImportReport, ImportedProfile, SkippedProfile, export_profiles, export_profiles_to,
     import_file, imported_name,

@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::StoreError;
 use super::file_format::{ProfileFile, check};
 use super::locked::{LockedStore, remove_leftovers, scan_dir, sort_by_name};
+use super::{ProfileFileError, StoreError};
 use crate::core::profile::Profile;
 
 /// Overrides the configuration directory (portable installs, tests, several setups side by side).
@@ -232,12 +232,12 @@ pub(super) fn with_file_id(mut profile: Profile, path: &Path) -> Profile {
     profile
 }
 
-pub(super) fn read_profile_file(path: &Path) -> Result<Profile, String> {
+pub(super) fn read_profile_file(path: &Path) -> Result<Profile, ProfileFileError> {
     let text =
         crate::limits::read_regular_text(path, crate::limits::PROFILE_FILE_MAX, "profile file")
-            .map_err(|e| e.to_string())?;
+            .map_err(ProfileFileError::Unreadable)?;
     let file: ProfileFile =
-        ron::from_str(&text).map_err(|e| format!("not a valid profile file ({e})"))?;
+        ron::from_str(&text).map_err(|e| ProfileFileError::NotAProfile(e.to_string()))?;
     check(file.format_version, file.profile)
 }
 

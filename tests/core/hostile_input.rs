@@ -226,7 +226,7 @@ fn r004_password_stdin_from_dev_zero_stops_at_the_limit() {
 
 #[test]
 fn r001_r002_a_stored_certificate_file_that_is_dev_zero_or_a_fifo_is_refused() {
-    use certconnect::secrets::{MemoryStore, Vault};
+    use certconnect::secrets::{MemoryStore, Vault, VaultError};
     let ws = Workspace::new();
     let dir = ws.path("certificates");
     std::fs::create_dir_all(&dir).unwrap();
@@ -247,7 +247,9 @@ fn r001_r002_a_stored_certificate_file_that_is_dev_zero_or_a_fifo_is_refused() {
     let (zero, pipe, list) = receiver
         .recv_timeout(std::time::Duration::from_secs(LIMIT_SECS))
         .expect("the vault answers in time");
-    assert!(zero.unwrap_err().contains("not a regular file (a device)"));
-    assert!(pipe.unwrap_err().contains("named pipe"));
+    let (zero, pipe) = (zero.unwrap_err(), pipe.unwrap_err());
+    assert!(matches!(zero, VaultError::Unreadable(_)), "{zero:?}");
+    assert!(zero.to_string().contains("not a regular file (a device)"));
+    assert!(pipe.to_string().contains("named pipe"));
     assert!(list.is_empty());
 }

@@ -325,14 +325,21 @@ impl certconnect::secrets::SecretStore for StuckStore {
     fn name(&self) -> &str {
         "stuck store"
     }
-    fn get(&self, _entry: &str) -> Result<Option<Vec<u8>>, String> {
+    fn get(
+        &self,
+        _entry: &str,
+    ) -> Result<Option<Vec<u8>>, certconnect::secrets::CredentialStoreError> {
         std::thread::sleep(Duration::from_secs(30));
         Ok(None)
     }
-    fn set(&self, _entry: &str, _secret: &[u8]) -> Result<(), String> {
+    fn set(
+        &self,
+        _entry: &str,
+        _secret: &[u8],
+    ) -> Result<(), certconnect::secrets::CredentialStoreError> {
         Ok(())
     }
-    fn delete(&self, _entry: &str) -> Result<(), String> {
+    fn delete(&self, _entry: &str) -> Result<(), certconnect::secrets::CredentialStoreError> {
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ use certconnect::cert::{LoadOptions, load_file};
 use certconnect::core::draft::CertKind;
 use certconnect::core::profile::PasswordSource;
 use certconnect::secret::Secret;
-use certconnect::secrets::{MemoryStore, SecretStore, Vault, password_entry};
+use certconnect::secrets::{MemoryStore, SecretStore, Vault, VaultError, password_entry};
 use support::probe_env::{Env, PASSWORD};
 
 fn load_pfx(env: &Env) -> certconnect::cert::Credential {
@@ -74,13 +74,21 @@ fn a_stored_certificate_round_trips_and_its_file_holds_no_key() {
         "a random AES-256 key, far below the 2,560-byte limit"
     );
 
+    let taken = vault.import("Contoso prod", &credential).unwrap_err();
     assert!(
-        vault
-            .import("Contoso prod", &credential)
-            .unwrap_err()
-            .contains("already")
+        matches!(&taken, VaultError::NameTaken(name) if name == "Contoso prod"),
+        "{taken:?}"
     );
+    assert!(taken.to_string().contains("already"), "{taken}");
     vault.remove("Contoso prod").unwrap();
+    assert!(matches!(
+        vault.remove("Contoso prod"),
+        Err(VaultError::NotFound(name)) if name == "Contoso prod"
+    ));
+    assert!(matches!(
+        vault.load("Contoso prod"),
+        Err(VaultError::NotFound(_))
+    ));
     assert!(vault.list().is_empty());
     assert_eq!(store.get("certificate/Contoso prod").unwrap(), None);
 }
@@ -98,21 +106,23 @@ fn a_tampered_file_or_a_lost_key_is_a_clear_error() {
         .replacen('A', "B", 1)
         .replacen("\"B", "\"C", 1);
     std::fs::write(&path, original.replace(ciphertext_line, &flipped)).unwrap();
+    let tampered = vault.load("prod").unwrap_err();
     assert!(
-        vault
-            .load("prod")
-            .unwrap_err()
-            .contains("cannot be decrypted")
+        matches!(&tampered, VaultError::Tampered(name) if name == "prod"),
+        "{tampered:?}"
     );
+    assert!(tampered.to_string().contains("cannot be decrypted"));
     std::fs::write(&path, &original).unwrap();
     store.delete("certificate/prod").unwrap();
-    assert!(vault.load("prod").unwrap_err().contains("missing"));
+    let lost = vault.load("prod").unwrap_err();
     assert!(
-        vault
-            .import("../evil", &load_pfx(&env))
-            .unwrap_err()
-            .contains("not a valid name")
+        matches!(&lost, VaultError::KeyMissing { name, store } if name == "prod" && store == "memory"),
+        "{lost:?}"
     );
+    assert!(lost.to_string().contains("missing"));
+    let evil = vault.import("../evil", &load_pfx(&env)).unwrap_err();
+    assert!(matches!(&evil, VaultError::InvalidName(_)), "{evil:?}");
+    assert!(evil.to_string().contains("not a valid name"));
 }
 
 #[test]
