@@ -56,6 +56,28 @@ pub enum Command {
         #[command(subcommand)]
         command: ProfileCommand,
     },
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    ///
+    /// bash: `source <(certconnect completions bash)` in ~/.bashrc.
+    ///
+    /// zsh: save it as _certconnect in a directory on fpath.
+    ///
+    /// fish: save it as ~/.config/fish/completions/certconnect.fish.
+    ///
+    /// PowerShell: `certconnect completions powershell | Out-String | Invoke-Expression` in $PROFILE.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page certconnect(1), or write every command's page to a directory.
+    ///
+    /// With --out: certconnect.1 and one page per command, as `man certconnect-test` or
+    /// `man certconnect-cert-inspect` finds them once DIR is a man1 directory on the manual path.
+    Man {
+        /// The directory to write the pages to (created if missing; pages there are replaced).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Certificate commands.

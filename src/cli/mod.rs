@@ -8,6 +8,7 @@ mod bundle_cmd;
 mod cert_cmd;
 mod cert_new;
 mod cert_store_cmd;
+mod completions_cmd;
 mod key_cmd;
 mod password;
 mod print;
@@ -87,6 +88,8 @@ pub fn run() -> ExitCode {
             Err(message) => print::usage_error(false, &message),
         },
         Some(Command::Store { command }) => store_cmd::run(command),
+        Some(Command::Completions { shell }) => completions_cmd::completions(shell),
+        Some(Command::Man { out }) => completions_cmd::man(out.as_deref()),
         None => open_app(crate::gui::Start::Normal),
     };
     outcome.into()

@@ -10,6 +10,7 @@ mod support;
 
 mod cert;
 mod clean_output;
+mod completions;
 mod key_rotation;
 mod platform;
 mod profile;
