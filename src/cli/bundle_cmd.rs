@@ -63,8 +63,8 @@ pub(crate) fn export(
         let credentials = profiles
             .iter()
             .map(|p| {
-                open_certificate(&p.certificate, password.clone(), vault.as_ref())
-                    .map_err(|(f, _)| format!("'{}': {}", p.name, f.message))
+                open_certificate(p.certificate(), password.clone(), vault.as_ref())
+                    .map_err(|(f, _)| format!("'{}': {}", p.name(), f.message))
             })
             .collect::<Result<Vec<_>, _>>()?;
         export_bundle_to(

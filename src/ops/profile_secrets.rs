@@ -24,8 +24,8 @@ pub fn remember_password(
     password: &Secret,
 ) -> Result<Profile, String> {
     let mut profile = store.get_by_id(id).map_err(|e| e.to_string())?.profile;
-    let entry = password_entry(&profile.id);
-    let previous = match &profile.certificate {
+    let entry = password_entry(profile.id());
+    let previous = match profile.certificate() {
         CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {
             return Err("this profile's certificate needs no password".into());
         }
@@ -34,7 +34,7 @@ pub fn remember_password(
     };
     // A profile file from before ids existed takes its file name as id, which could equal an older
     // profile's name and so the name-keyed entry another profile remembers; never overwrite that.
-    let others = others_naming(store, &entry, &profile.id);
+    let others = others_naming(store, &entry, profile.id());
     if !others.is_empty() {
         return Err(format!(
             "the credential-store entry '{entry}' holds the password of {}; forget it there first",
@@ -44,12 +44,9 @@ pub fn remember_password(
     // Kept so a failed save can put back what an earlier remember stored under the same entry.
     let overwritten = secrets.get(&entry)?;
     secrets.set(&entry, password.expose().as_bytes())?;
-    set_password_source(
-        &mut profile,
-        PasswordSource::CredentialStore {
-            entry: entry.clone(),
-        },
-    );
+    profile = profile.with_password_source(PasswordSource::CredentialStore {
+        entry: entry.clone(),
+    });
     let saved = match store.save(&profile) {
         Ok(saved) => saved,
         Err(error) => {
@@ -68,7 +65,7 @@ pub fn remember_password(
     };
     if let PasswordSource::CredentialStore { entry: old } = previous
         && old != entry
-        && others_naming(store, &old, &saved.id).is_empty()
+        && others_naming(store, &old, saved.id()).is_empty()
     {
         // The password now lives under the id-keyed entry; the old copy is only a leftover secret.
         // Failing to delete it does not undo the remember, so it is not reported as a failure.
@@ -86,18 +83,18 @@ pub fn forget_password(
     id: &str,
 ) -> Result<Profile, String> {
     let mut profile = store.get_by_id(id).map_err(|e| e.to_string())?.profile;
-    let PasswordSource::CredentialStore { entry } = profile.certificate.password().clone() else {
+    let PasswordSource::CredentialStore { entry } = profile.certificate().password().clone() else {
         return Ok(profile);
     };
-    set_password_source(&mut profile, PasswordSource::Ask);
+    profile = profile.with_password_source(PasswordSource::Ask);
     // The profile stops naming the entry first: a profile naming a deleted entry would fail its
     // next test, while an entry nobody names is merely left over.
     let saved = store.save(&profile).map_err(|e| e.to_string())?;
-    if others_naming(store, &entry, &saved.id).is_empty() {
+    if others_naming(store, &entry, saved.id()).is_empty() {
         secrets.delete(&entry).map_err(|e| {
             format!(
                 "'{}' now asks for its password, but the entry '{entry}' could not be deleted from the {}: {e}",
-                saved.name,
+                saved.name(),
                 secrets.name()
             )
         })?;
@@ -117,13 +114,13 @@ pub fn delete_profile(
 ) -> Result<(), String> {
     let profile = store.delete_by_id(id).map_err(|e| e.to_string())?;
     if let (PasswordSource::CredentialStore { entry }, Some(secrets)) =
-        (profile.certificate.password(), secrets)
-        && others_naming(store, entry, &profile.id).is_empty()
+        (profile.certificate().password(), secrets)
+        && others_naming(store, entry, profile.id()).is_empty()
     {
         secrets.delete(entry).map_err(|e| {
             format!(
                 "deleted '{}', but its remembered password could not be deleted from the {}: {e}",
-                profile.name,
+                profile.name(),
                 secrets.name()
             )
         })?;
@@ -136,9 +133,9 @@ pub fn profiles_using_certificate(profiles: &[StoredProfile], entry: &str) -> Ve
     profiles
         .iter()
         .filter(|p| {
-            matches!(&p.profile.certificate, CertificateSource::CredentialStore { entry: e } if e == entry)
+            matches!(p.profile.certificate(), CertificateSource::CredentialStore { entry: e } if e == entry)
         })
-        .map(|p| p.profile.name.clone())
+        .map(|p| p.profile.name().to_owned())
         .collect()
 }
 
@@ -160,27 +157,17 @@ pub fn remove_stored_certificate(
     vault.remove(name)
 }
 
-fn set_password_source(profile: &mut Profile, source: PasswordSource) {
-    match &mut profile.certificate {
-        CertificateSource::PfxFile { password, .. }
-        | CertificateSource::PemFiles { password, .. } => {
-            *password = source;
-        }
-        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {}
-    }
-}
-
 /// Names of the saved profiles, other than `id`, whose password source is the entry `entry`.
 fn others_naming(store: &ProfileStore, entry: &str, id: &str) -> Vec<String> {
     store
         .load_all()
         .profiles
         .into_iter()
-        .filter(|p| p.profile.id != id)
+        .filter(|p| p.profile.id() != id)
         .filter(|p| {
-            matches!(p.profile.certificate.password(), PasswordSource::CredentialStore { entry: e } if e == entry)
+            matches!(p.profile.certificate().password(), PasswordSource::CredentialStore { entry: e } if e == entry)
         })
-        .map(|p| p.profile.name)
+        .map(|p| p.profile.name().to_owned())
         .collect()
 }
 

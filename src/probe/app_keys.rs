@@ -85,7 +85,8 @@ pub async fn change_key(
     cancel: &CancellationToken,
 ) -> Result<KeyChanged, ProbeError> {
     let profile = &job.profile;
-    let deadline = Instant::now() + std::time::Duration::from_secs(u64::from(profile.timeout_secs));
+    let deadline =
+        Instant::now() + std::time::Duration::from_secs(u64::from(profile.timeout_secs()));
     let clock = StepClock::start(Step::Profile, report);
     let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
     let client = key_client(profile).map_err(|f| clock.fail(report, f, true))?;
@@ -125,9 +126,9 @@ const EXPIRED_HINT: &str = "An expired certificate cannot sign the proof Graph a
 /// The client for key calls: only a `ca_file` is trusted when every host is this machine.
 pub(crate) fn key_client(profile: &Profile) -> Result<reqwest::Client, Failure> {
     build_client(
-        profile.ca_file.as_deref(),
-        crate::core::url_rules::is_loopback(&profile.authority.token_url)
-            && crate::core::url_rules::is_loopback(&profile.graph_url),
+        profile.ca_file(),
+        crate::core::url_rules::is_loopback(&profile.authority().token_url)
+            && crate::core::url_rules::is_loopback(profile.graph_url()),
     )
 }
 
@@ -158,7 +159,7 @@ pub(crate) async fn signing_certificate(
 
 /// The Application object ID a key change needs.
 pub(crate) fn object_id(profile: &Profile) -> Result<&str, Failure> {
-    profile.object_id.as_deref().ok_or_else(|| Failure {
+    profile.object_id().ok_or_else(|| Failure {
         code: "object_id_missing".into(),
         message: "the profile has no Application object ID, which Graph's addKey and removeKey need".into(),
         hint: "Copy 'Object ID' from the app registration's Overview page in the Entra admin center (not the Application (client) ID) into the profile's Application object ID (General tab; `cert upload` and `cert remove-key` also take --object-id).".into(),
@@ -168,10 +169,10 @@ pub(crate) fn object_id(profile: &Profile) -> Result<&str, Failure> {
 
 fn settings_details(profile: &Profile, object_id: &str) -> Vec<Detail> {
     vec![
-        Detail::new("Token URL", &profile.authority.token_url),
-        Detail::new("Client ID", &profile.client_id),
+        Detail::new("Token URL", &profile.authority().token_url),
+        Detail::new("Client ID", profile.client_id()),
         Detail::new("Object ID", object_id),
-        Detail::new("Graph URL", &profile.graph_url),
+        Detail::new("Graph URL", profile.graph_url()),
     ]
 }
 
@@ -217,7 +218,7 @@ impl<'a> Connection<'a> {
     ) -> Result<AccessToken, ProbeError> {
         let clock = StepClock::start(Step::Token, report);
         let grant = self
-            .request_token(signer, &self.profile.retry, Step::Token, report)
+            .request_token(signer, self.profile.retry(), Step::Token, report)
             .await
             .map_err(|f| clock.fail(report, f, false))?;
         clock.done(report, vec![Detail::new("Token", "received")]);
@@ -233,11 +234,11 @@ impl<'a> Connection<'a> {
         report: &mut (dyn FnMut(TestEvent) + Send),
     ) -> Result<AccessToken, Failure> {
         let request = TokenRequest {
-            token_url: self.profile.authority.token_url.as_str(),
-            client_id: &self.profile.client_id,
-            scope: &self.profile.scope,
+            token_url: self.profile.authority().token_url.as_str(),
+            client_id: self.profile.client_id(),
+            scope: self.profile.scope(),
             signer,
-            options: &self.profile.assertion,
+            options: self.profile.assertion(),
             first_assertion: None,
         };
         request_token(self.client, &self.ctx(settings, step), report, &request)
@@ -286,7 +287,7 @@ impl<'a> Connection<'a> {
         };
         let url = format!(
             "{}/applications/{}/{}",
-            self.profile.graph_url.as_str().trim_end_matches('/'),
+            self.profile.graph_url().as_str().trim_end_matches('/'),
             self.object_id,
             action.segment()
         );

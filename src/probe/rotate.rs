@@ -152,7 +152,7 @@ pub async fn rotate(
                 (Some(added), Some(removal)) => Some(format!(
                     "The profile uses the new certificate (key ID {}); the old key was not removed. {}",
                     added.key_id,
-                    removal.advice(&job.profile.name)
+                    removal.advice(job.profile.name())
                 )),
                 (None, _) => None,
             };
@@ -176,12 +176,12 @@ async fn run(
     let profile = &job.profile;
     // Each phase gets the profile's timeout from when it starts (the wait for Entra a minute
     // more): a slow early phase never leaves a later one, after the upload, without time.
-    let timeout = Duration::from_secs(u64::from(profile.timeout_secs));
+    let timeout = Duration::from_secs(u64::from(profile.timeout_secs()));
     let deadline = Instant::now() + timeout;
     let clock = StepClock::start(Step::Profile, report);
     let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
     let current_file =
-        rotatable_file(&profile.certificate).map_err(|f| clock.fail(report, f, true))?;
+        rotatable_file(profile.certificate()).map_err(|f| clock.fail(report, f, true))?;
     let client = key_client(profile).map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, vec![Detail::new("Object ID", object_id)]);
 
@@ -201,7 +201,7 @@ async fn run(
     let current_password = match &job.password {
         Some(password) => Some(password.clone()),
         None => {
-            certificate::remembered_password(profile.certificate.password(), job.vault.as_deref())
+            certificate::remembered_password(profile.certificate().password(), job.vault.as_deref())
                 .map_err(|(f, input)| clock.fail(report, f, input))?
         }
     };
@@ -290,7 +290,8 @@ async fn run(
         &new_pfx,
         job.new_password.is_some(),
         crate::cert::certificate_info(&made.pair.certificate),
-    );
+    )
+    .map_err(|f| StepClock::start(Step::SwitchProfile, report).fail(report, f, false))?;
     let clock = StepClock::start(Step::TestNew, report);
     let probe = ProbeJob {
         profile: switched.clone(),
@@ -323,19 +324,7 @@ async fn run(
     let saved = tokio::task::spawn_blocking(move || save_switched(&store, &expected, &switched))
         .await
         .unwrap_or_else(|_| Err("saving stopped unexpectedly".into()));
-    let saved = saved.map_err(|message| {
-        clock.fail(
-            report,
-            Failure {
-                code: "profile_not_switched".into(),
-                message,
-                hint: "Point the profile at the new PFX yourself (Certificate tab), then test it."
-                    .into(),
-                ..Failure::default()
-            },
-            false,
-        )
-    })?;
+    let saved = saved.map_err(|message| clock.fail(report, not_switched(message), false))?;
     clock.done(report, vec![Detail::new("Certificate", new_pfx.display())]);
     done.switched = true;
     done.profile = Some(saved);
@@ -575,21 +564,31 @@ fn switched_profile(
     new_pfx: &Path,
     new_password: bool,
     info: CertificateInfo,
-) -> Profile {
-    let current = profile.certificate.password().clone();
+) -> Result<Profile, Failure> {
+    let current = profile.certificate().password().clone();
     let password = if new_password || current == PasswordSource::None {
         PasswordSource::Ask
     } else {
         current
     };
-    Profile {
-        certificate: CertificateSource::PfxFile {
+    let switched = profile
+        .clone()
+        .with_certificate(CertificateSource::PfxFile {
             path: new_pfx.to_path_buf(),
             password,
             alias: None,
-        },
-        certificate_info: Some(info),
-        ..profile.clone()
+        })
+        .map_err(|e| not_switched(e.to_string()))?;
+    Ok(switched.with_certificate_facts(Some(info)))
+}
+
+/// Why the profile still points at the old certificate, and what to do.
+fn not_switched(message: String) -> Failure {
+    Failure {
+        code: "profile_not_switched".into(),
+        message,
+        hint: "Point the profile at the new PFX yourself (Certificate tab), then test it.".into(),
+        ..Failure::default()
     }
 }
 
@@ -601,23 +600,21 @@ fn save_switched(
 ) -> Result<Profile, String> {
     let mut locked = store.lock().map_err(|e| e.to_string())?;
     let saved = locked
-        .get_by_id(&expected.id)
+        .get_by_id(expected.id())
         .map_err(|e| e.to_string())?
         .profile
         .clone();
-    if saved.certificate != expected.certificate {
+    if saved.certificate() != expected.certificate() {
         return Err(format!(
             "the profile '{}' was changed while the rotation ran; it was left as it is",
-            saved.name
+            saved.name()
         ));
     }
-    locked
-        .save(&Profile {
-            certificate: switched.certificate.clone(),
-            certificate_info: switched.certificate_info.clone(),
-            ..saved
-        })
-        .map_err(|e| e.to_string())
+    let switched = saved
+        .with_certificate(switched.certificate().clone())
+        .map_err(|e| e.to_string())?
+        .with_certificate_facts(switched.certificate_info().cloned());
+    locked.save(&switched).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

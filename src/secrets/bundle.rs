@@ -97,10 +97,9 @@ pub fn export_bundle_to(
             .find(|n| seen.iter().all(|(s, d)| s != n || *d == der))
             .unwrap_or_else(|| wanted.clone());
         if !seen.iter().any(|(s, _)| *s == name) {
-            let key = credential
-                .private_key
-                .as_ref()
-                .ok_or_else(|| format!("'{}': the certificate has no private key", profile.name))?;
+            let key = credential.private_key.as_ref().ok_or_else(|| {
+                format!("'{}': the certificate has no private key", profile.name())
+            })?;
             let pfx = to_bundle_pfx(&credential.certificate, key, passphrase, &name)
                 .map_err(|e| e.to_string())?;
             bundled.push(BundledCertificate {
@@ -109,8 +108,10 @@ pub fn export_bundle_to(
             });
             seen.push((name.clone(), der));
         }
-        let mut profile = profile.clone();
-        profile.certificate = CertificateSource::CredentialStore { entry: name };
+        let profile = profile
+            .clone()
+            .with_certificate(CertificateSource::CredentialStore { entry: name })
+            .map_err(|e| format!("'{}': {e}", profile.name()))?;
         moved.push(profile);
     }
     let file = BundleFile {
@@ -153,10 +154,10 @@ fn to_bundle_pfx(
 }
 
 fn certificate_name(profile: &Profile) -> String {
-    match &profile.certificate {
+    match profile.certificate() {
         CertificateSource::CredentialStore { entry } => entry.clone(),
         _ => profile
-            .name
+            .name()
             .chars()
             .map(|c| {
                 if c.is_ascii_alphanumeric() || "._-".contains(c) {
@@ -188,7 +189,7 @@ pub fn import_bundle(
         .profiles
         .into_iter()
         .map(|profile| {
-            let name = profile.name.clone();
+            let name = profile.name().to_owned();
             check_profile(FORMAT_VERSION, profile)
                 .map_err(|reason| format!("{}: profile '{name}': {reason}", path.display()))
         })
@@ -219,24 +220,30 @@ pub fn import_bundle(
         let mut imported = Vec::new();
         for mut profile in checked {
             let mut brought_entries = Vec::new();
-            if let CertificateSource::CredentialStore { entry } = &mut profile.certificate
+            if let CertificateSource::CredentialStore { entry } = profile.certificate()
                 && let Some(free) = renamed.get(entry)
             {
-                entry.clone_from(free);
+                profile = profile
+                    .with_certificate(CertificateSource::CredentialStore {
+                        entry: free.clone(),
+                    })
+                    .map_err(|e| e.to_string())?;
                 brought_entries.push(free.clone());
             }
-            let original_name = profile.name.clone();
+            let original_name = profile.name().to_owned();
             let saved_as = (1..)
                 .map(|n| imported_name(&original_name, n))
                 .find(|n| !locked.contains(n))
                 .unwrap_or_else(|| original_name.clone());
-            profile.name.clone_from(&saved_as);
             // A fresh id, so the import never shares an id or a credential-store entry with the
             // profile it was exported from; and no trust, whatever the file said.
-            profile.id.clear();
-            profile.origin = Origin::Imported { brought_entries };
+            let profile = profile
+                .renamed(&saved_as)
+                .map_err(|e| e.to_string())?
+                .with_id(String::new())
+                .with_origin(Origin::Imported { brought_entries });
             let saved = locked.save(&profile).map_err(|e| e.to_string())?;
-            added.profiles.push(saved.id);
+            added.profiles.push(saved.id().to_owned());
             imported.push(ImportedProfile {
                 original_name,
                 saved_as,

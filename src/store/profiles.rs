@@ -121,7 +121,7 @@ impl ProfileStore {
         self.load_all()
             .profiles
             .into_iter()
-            .find(|p| p.profile.name == name)
+            .find(|p| p.profile.name() == name)
             .ok_or_else(|| StoreError::NotFound(name.to_owned()))
     }
 
@@ -135,7 +135,7 @@ impl ProfileStore {
         self.load_all()
             .profiles
             .into_iter()
-            .find(|p| p.profile.id == id)
+            .find(|p| p.profile.id() == id)
             .ok_or_else(|| StoreError::UnknownId(id.to_owned()))
     }
 
@@ -152,18 +152,20 @@ impl ProfileStore {
     pub fn rename(&self, old: &str, new: &str) -> Result<(), StoreError> {
         let mut locked = self.lock()?;
         let stored = locked.get(old)?.clone();
-        locked
-            .save(&Profile {
+        let renamed = stored
+            .profile
+            .renamed(new)
+            .map_err(|error| StoreError::InvalidProfile {
                 name: new.to_owned(),
-                ..stored.profile
-            })
-            .map(drop)
+                errors: vec![error],
+            })?;
+        locked.save(&renamed).map(drop)
     }
 
     /// Deletes a profile's file.
     pub fn delete(&self, name: &str) -> Result<(), StoreError> {
         let mut locked = self.lock()?;
-        let id = locked.get(name)?.profile.id.clone();
+        let id = locked.get(name)?.profile.id().to_owned();
         locked.delete_by_id(&id).map(drop)
     }
 
@@ -182,12 +184,13 @@ pub fn new_profile_id() -> String {
 
 /// A profile from a file written before ids existed gets the file's stem as its id, in memory only.
 /// The stem is stable: a renamed profile keeps its file.
-pub(super) fn with_file_id(mut profile: Profile, path: &Path) -> Profile {
-    if profile.id.is_empty() {
-        profile.id = path
+pub(super) fn with_file_id(profile: Profile, path: &Path) -> Profile {
+    if profile.id().is_empty() {
+        let id = path
             .file_stem()
             .map(|stem| stem.to_string_lossy().into_owned())
             .unwrap_or_default();
+        return profile.with_id(id);
     }
     profile
 }

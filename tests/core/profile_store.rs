@@ -24,7 +24,7 @@ fn names(store: &ProfileStore) -> Vec<String> {
         .load_all()
         .profiles
         .into_iter()
-        .map(|p| p.profile.name)
+        .map(|p| p.profile.name().to_owned())
         .collect()
 }
 
@@ -33,7 +33,7 @@ fn saved_profiles_load_back_identical_from_versioned_ron_files() {
     let dir = tempfile::tempdir().unwrap();
     let store = ProfileStore::at(dir.path().join("profiles"));
     let original = store.save(&profile("Contoso Prod / SharePoint")).unwrap();
-    let path = store.get(&original.name).unwrap().path;
+    let path = store.get(original.name()).unwrap().path;
     assert_eq!(path.file_name().unwrap(), "contoso-prod-sharepoint.ron");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
@@ -47,10 +47,11 @@ fn saved_profiles_load_back_identical_from_versioned_ron_files() {
 
     // Saving again replaces the same file; a second profile gets its own.
     store
-        .save(&Profile {
-            site_id: "contoso.sharepoint.com:/sites/hr".into(),
-            ..original.clone()
-        })
+        .save(
+            &original
+                .edited(|d| d.site_id = "contoso.sharepoint.com:/sites/hr".into())
+                .unwrap(),
+        )
         .unwrap();
     store.save(&profile("Second")).unwrap();
     let files: Vec<_> = std::fs::read_dir(store.dir())
@@ -59,7 +60,7 @@ fn saved_profiles_load_back_identical_from_versioned_ron_files() {
         .collect();
     assert_eq!(files.len(), 2, "no temporary files are left behind");
     assert_eq!(
-        store.get(&original.name).unwrap().profile.site_id,
+        store.get(original.name()).unwrap().profile.site_id(),
         "contoso.sharepoint.com:/sites/hr"
     );
 }
@@ -99,7 +100,7 @@ fn broken_files_are_reported_by_name_left_untouched_and_the_rest_load() {
 
     let loaded = store.load_all();
     assert_eq!(loaded.profiles.len(), 1);
-    assert_eq!(loaded.profiles[0].profile.name, "Good");
+    assert_eq!(loaded.profiles[0].profile.name(), "Good");
     let problems: Vec<_> = loaded
         .problems
         .iter()
@@ -146,10 +147,9 @@ fn export_then_import_gives_the_same_profiles_without_overwriting() {
     let dir = tempfile::tempdir().unwrap();
     let source = ProfileStore::at(dir.path().join("a"));
     let first = profile("Prod");
-    let second = Profile {
-        drive_id: Some("b!drive".into()),
-        ..profile("Test")
-    };
+    let second = profile("Test")
+        .edited(|d| d.drive_id = "b!drive".into())
+        .unwrap();
     let first = source.save(&first).unwrap();
     let second = source.save(&second).unwrap();
     let out = dir.path().join("export.ron");
@@ -162,12 +162,12 @@ fn export_then_import_gives_the_same_profiles_without_overwriting() {
     let report = import_file(&target, &out).unwrap();
     assert_eq!(report.imported.len(), 2);
     // Imported profiles carry no trust: their origin says so, whatever the file said.
-    let without_id = |profile: Profile| Profile {
-        id: String::new(),
-        origin: certconnect::core::profile::Origin::Imported {
-            brought_entries: Vec::new(),
-        },
-        ..profile
+    let without_id = |profile: Profile| {
+        profile
+            .with_id(String::new())
+            .with_origin(certconnect::core::profile::Origin::Imported {
+                brought_entries: Vec::new(),
+            })
     };
     assert_eq!(
         without_id(target.get("Prod").unwrap().profile),
@@ -179,10 +179,12 @@ fn export_then_import_gives_the_same_profiles_without_overwriting() {
     );
 
     // Importing again keeps the originals and adds renamed copies.
-    let local_edit = Profile {
-        site_id: "local".into(),
-        ..target.get("Prod").unwrap().profile
-    };
+    let local_edit = target
+        .get("Prod")
+        .unwrap()
+        .profile
+        .edited(|d| d.site_id = "local".into())
+        .unwrap();
     target.save(&local_edit).unwrap();
     let report = import_file(&target, &out).unwrap();
     let renamed: Vec<_> = report
@@ -194,7 +196,7 @@ fn export_then_import_gives_the_same_profiles_without_overwriting() {
     import_file(&target, &out).unwrap();
     assert!(target.contains("Prod (imported 2)"));
     assert_eq!(
-        target.get("Prod").unwrap().profile.site_id,
+        target.get("Prod").unwrap().profile.site_id(),
         "local",
         "the existing profile was not overwritten"
     );
@@ -242,24 +244,21 @@ fn save_gives_a_new_profile_an_id_that_is_kept_on_reload() {
     let dir = tempfile::tempdir().unwrap();
     let store = ProfileStore::at(dir.path());
     let unsaved = profile("Prod");
-    assert!(unsaved.id.is_empty());
+    assert!(unsaved.id().is_empty());
     let saved = store.save(&unsaved).unwrap();
-    assert_eq!(saved.id.len(), 36, "a hyphenated UUID: {}", saved.id);
-    assert_eq!(saved.id, saved.id.to_lowercase());
-    assert_eq!(saved.name, "Prod");
-    assert_eq!(store.get("Prod").unwrap().profile.id, saved.id);
-    assert_eq!(store.get_by_id(&saved.id).unwrap().profile, saved);
+    assert_eq!(saved.id().len(), 36, "a hyphenated UUID: {}", saved.id());
+    assert_eq!(saved.id(), saved.id().to_lowercase());
+    assert_eq!(saved.name(), "Prod");
+    assert_eq!(store.get("Prod").unwrap().profile.id(), saved.id());
+    assert_eq!(store.get_by_id(saved.id()).unwrap().profile, saved);
     // Saving it again (same id) keeps the id and the file.
     let again = store
-        .save(&Profile {
-            site_id: "other".into(),
-            ..saved.clone()
-        })
+        .save(&saved.edited(|d| d.site_id = "other".into()).unwrap())
         .unwrap();
-    assert_eq!(again.id, saved.id);
+    assert_eq!(again.id(), saved.id());
     assert_eq!(files(&store), ["prod.ron"]);
     // Two new profiles never get the same id.
-    assert_ne!(store.save(&profile("Test")).unwrap().id, saved.id);
+    assert_ne!(store.save(&profile("Test")).unwrap().id(), saved.id());
     assert_ne!(new_profile_id(), new_profile_id());
 }
 
@@ -270,12 +269,12 @@ fn a_file_written_before_ids_existed_takes_its_file_name_as_id() {
     let saved = store.save(&profile("Legacy Prod")).unwrap();
     let path = store.get("Legacy Prod").unwrap().path;
     let text = std::fs::read_to_string(&path).unwrap();
-    let id_line = format!("id: \"{}\",", saved.id);
+    let id_line = format!("id: \"{}\",", saved.id());
     assert!(text.contains(&id_line), "{text}");
     std::fs::write(&path, text.replace(&id_line, "")).unwrap();
 
     let legacy = store.get("Legacy Prod").unwrap().profile;
-    assert_eq!(legacy.id, "legacy-prod", "the file's stem");
+    assert_eq!(legacy.id(), "legacy-prod", "the file's stem");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         text.replace(&id_line, ""),
@@ -283,7 +282,7 @@ fn a_file_written_before_ids_existed_takes_its_file_name_as_id() {
     );
     // Renamed, it keeps its file, so it keeps its id.
     store.rename("Legacy Prod", "Renamed").unwrap();
-    assert_eq!(store.get("Renamed").unwrap().profile.id, "legacy-prod");
+    assert_eq!(store.get("Renamed").unwrap().profile.id(), "legacy-prod");
     assert_eq!(files(&store), ["legacy-prod.ron"]);
 }
 
@@ -293,19 +292,19 @@ fn saving_under_the_same_id_with_a_new_name_renames_in_the_same_file() {
     let store = ProfileStore::at(dir.path());
     let saved = store.save(&profile("Old name")).unwrap();
     let renamed = store
-        .save(&Profile {
-            name: "New name".into(),
-            ..saved.clone()
-        })
+        .save(&saved.clone().renamed("New name").unwrap())
         .unwrap();
-    assert_eq!(renamed.id, saved.id);
+    assert_eq!(renamed.id(), saved.id());
     assert_eq!(files(&store), ["old-name.ron"], "no second file");
     assert_eq!(names(&store), ["New name"]);
     assert!(matches!(
         store.get("Old name"),
         Err(StoreError::NotFound(_))
     ));
-    assert_eq!(store.get_by_id(&saved.id).unwrap().profile.name, "New name");
+    assert_eq!(
+        store.get_by_id(saved.id()).unwrap().profile.name(),
+        "New name"
+    );
 }
 
 #[test]
@@ -314,20 +313,16 @@ fn another_profile_cannot_take_a_saved_name_and_nothing_is_written() {
     let store = ProfileStore::at(dir.path());
     let first = store.save(&profile("Prod")).unwrap();
     let before = std::fs::read(store.get("Prod").unwrap().path).unwrap();
-    let intruder = Profile {
-        site_id: "intruder".into(),
-        ..profile("Prod")
-    };
+    let intruder = profile("Prod")
+        .edited(|d| d.site_id = "intruder".into())
+        .unwrap();
     assert!(matches!(
         store.save(&intruder),
         Err(StoreError::NameTaken(name)) if name == "Prod"
     ));
     let other = store.save(&profile("Test")).unwrap();
     assert!(matches!(
-        store.save(&Profile {
-            name: "Prod".into(),
-            ..other.clone()
-        }),
+        store.save(&other.clone().renamed("Prod").unwrap()),
         Err(StoreError::NameTaken(_))
     ));
     assert_eq!(files(&store), ["prod.ron", "test.ron"]);
@@ -335,8 +330,8 @@ fn another_profile_cannot_take_a_saved_name_and_nothing_is_written() {
         std::fs::read(store.get("Prod").unwrap().path).unwrap(),
         before
     );
-    assert_eq!(store.get("Prod").unwrap().profile.id, first.id);
-    assert_eq!(store.get_by_id(&other.id).unwrap().profile.name, "Test");
+    assert_eq!(store.get("Prod").unwrap().profile.id(), first.id());
+    assert_eq!(store.get_by_id(other.id()).unwrap().profile.name(), "Test");
 }
 
 #[test]
@@ -352,7 +347,7 @@ fn a_second_file_with_the_same_id_is_reported_not_loaded() {
     .unwrap();
     let loaded = store.load_all();
     assert_eq!(loaded.profiles.len(), 1);
-    assert_eq!(loaded.profiles[0].profile.id, saved.id);
+    assert_eq!(loaded.profiles[0].profile.id(), saved.id());
     assert_eq!(loaded.problems.len(), 1);
     assert_eq!(loaded.problems[0].path.file_name().unwrap(), "zz-copy.ron");
     assert!(
@@ -372,10 +367,10 @@ fn get_and_delete_by_id() {
         store.get_by_id("no-such-id"),
         Err(StoreError::UnknownId(_))
     ));
-    assert_eq!(store.delete_by_id(&prod.id).unwrap(), prod);
+    assert_eq!(store.delete_by_id(prod.id()).unwrap(), prod);
     assert_eq!(names(&store), ["Test"]);
     assert!(matches!(
-        store.delete_by_id(&prod.id),
+        store.delete_by_id(prod.id()),
         Err(StoreError::UnknownId(_))
     ));
 }
@@ -390,21 +385,21 @@ fn an_imported_profile_gets_a_fresh_id() {
     assert!(
         std::fs::read_to_string(&out)
             .unwrap()
-            .contains(&original.id),
+            .contains(original.id()),
         "exports keep the id"
     );
 
     // Into the same store: a copy with its own id, the original untouched.
     import_file(&store, &out).unwrap();
     let copy = store.get("Prod (imported)").unwrap().profile;
-    assert!(!copy.id.is_empty());
-    assert_ne!(copy.id, original.id);
+    assert!(!copy.id().is_empty());
+    assert_ne!(copy.id(), original.id());
     assert_eq!(store.get("Prod").unwrap().profile, original);
 
     // Into another store: also a new id, never the exported one.
     let other = ProfileStore::at(dir.path().join("q"));
     import_file(&other, &out).unwrap();
     let imported = other.get("Prod").unwrap().profile;
-    assert!(!imported.id.is_empty());
-    assert_ne!(imported.id, original.id);
+    assert!(!imported.id().is_empty());
+    assert_ne!(imported.id(), original.id());
 }

@@ -94,12 +94,9 @@ impl CertconnectApp {
         self.baseline.certificate_info = Some(info.clone());
         let store = self.deps.store.clone();
         self.spawn_profile_write(JobKind::Profile, move || {
-            let saved = store.get_by_id(&id).and_then(|stored| {
-                store.save(&crate::core::profile::Profile {
-                    certificate_info: Some(info),
-                    ..stored.profile
-                })
-            });
+            let saved = store
+                .get_by_id(&id)
+                .and_then(|stored| store.save(&stored.profile.with_certificate_facts(Some(info))));
             let loaded = store.load_all();
             Box::new(move |app: &mut Self, _| {
                 app.take_loaded(loaded);

@@ -28,8 +28,8 @@ impl BundleExport {
     pub fn name_of(&self, id: &str) -> String {
         self.profiles
             .iter()
-            .find(|p| p.id == id)
-            .map_or_else(String::new, |p| p.name.clone())
+            .find(|p| p.id() == id)
+            .map_or_else(String::new, |p| p.name().to_owned())
     }
 }
 
@@ -211,19 +211,20 @@ fn write_bundle(
 ) -> Result<String, BundleError> {
     let mut credentials = Vec::new();
     for profile in &export.profiles {
-        let password = export.passwords.get(&profile.id).cloned();
-        match crate::probe::open_certificate(&profile.certificate, password, vault) {
+        let password = export.passwords.get(profile.id()).cloned();
+        match crate::probe::open_certificate(profile.certificate(), password, vault) {
             Ok(credential) => credentials.push(credential),
             Err((failure, _)) if is_password_failure(&failure.code) => {
                 return Err(BundleError::NeedsPassword {
-                    profile_id: profile.id.clone(),
+                    profile_id: profile.id().to_owned(),
                     reason: failure.message,
                 });
             }
             Err((failure, _)) => {
                 return Err(BundleError::Other(format!(
                     "'{}': {}",
-                    profile.name, failure.message
+                    profile.name(),
+                    failure.message
                 )));
             }
         }

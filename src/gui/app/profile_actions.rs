@@ -17,7 +17,7 @@ impl CertconnectApp {
         };
         self.draft = ProfileDraft::from(&profile);
         self.baseline = self.draft.clone();
-        self.saved_id = Some(profile.id);
+        self.saved_id = Some(profile.id().to_owned());
         self.after_switch();
         // A saved profile was valid when saved: whatever is wrong with it now shows at once.
         self.dialog.reveal_all = true;
@@ -87,13 +87,13 @@ impl CertconnectApp {
             }
         };
         if self
-            .find(&profile.name)
-            .is_some_and(|other| other.id != profile.id)
+            .find(profile.name())
+            .is_some_and(|other| other.id() != profile.id())
         {
             return self.set_status(
                 format!(
                     "Not saved: a profile named '{}' exists already",
-                    profile.name
+                    profile.name()
                 ),
                 true,
             );
@@ -111,7 +111,7 @@ impl CertconnectApp {
                     match crate::ops::remember_password(
                         &store,
                         secrets.as_ref(),
-                        &saved.id,
+                        saved.id(),
                         &password,
                     ) {
                         Ok(with_password) => (Ok(with_password), None),
@@ -151,7 +151,7 @@ impl CertconnectApp {
             self.draft.password = saved_draft.password.clone();
         }
         self.baseline = saved_draft;
-        self.saved_id = Some(profile.id.clone());
+        self.saved_id = Some(profile.id().to_owned());
         if remember_error.is_none() && std::mem::take(&mut self.dialog.remember) {
             // From now on the remembered password is the one used, as it will be next time.
             self.dialog.password.clear();
@@ -160,11 +160,13 @@ impl CertconnectApp {
             Some(e) => self.set_status(
                 format!(
                     "Saved '{}', but the password was not remembered: {e}",
-                    profile.name
+                    profile.name()
                 ),
                 true,
             ),
-            None if !self.is_dirty() => self.set_status(format!("Saved '{}'", profile.name), false),
+            None if !self.is_dirty() => {
+                self.set_status(format!("Saved '{}'", profile.name()), false)
+            }
             None => {}
         }
         if let Some(pending) = then {
@@ -205,20 +207,18 @@ impl CertconnectApp {
         let id = self.saved_id.clone().ok_or("save the profile first")?;
         let new_name = new_name.trim().to_owned();
         crate::core::draft::check_name(&new_name)?;
-        if self.find(&new_name).is_some_and(|p| p.id != id) {
+        if self.find(&new_name).is_some_and(|p| p.id() != id) {
             return Err(format!("a profile named '{new_name}' exists already"));
         }
         let saved = self
             .find_id(&id)
             .cloned()
             .ok_or("the profile is no longer saved")?;
-        let old = saved.name.clone();
+        let old = saved.name().to_owned();
+        let renamed = saved.renamed(&new_name).map_err(|e| e.message)?;
         let store = self.deps.store.clone();
         self.spawn_profile_write(JobKind::Profile, move || {
-            let result = store.save(&Profile {
-                name: new_name.clone(),
-                ..saved
-            });
+            let result = store.save(&renamed);
             let loaded = store.load_all();
             Box::new(move |app: &mut Self, current| {
                 app.take_loaded(loaded);

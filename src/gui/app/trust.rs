@@ -19,10 +19,7 @@ impl CertconnectApp {
                     .map_err(|e| e.to_string())
                     .and_then(|stored| {
                         store
-                            .save(&crate::core::profile::Profile {
-                                origin: Origin::Local,
-                                ..stored.profile
-                            })
+                            .save(&stored.profile.with_origin(Origin::Local))
                             .map_err(|e| e.to_string())
                     });
                 let loaded = store.load_all();
