@@ -24,3 +24,5 @@ pub mod url_rules;
 
 #[cfg(test)]
 mod draft_tests;
+#[cfg(test)]
+mod profile_tests;

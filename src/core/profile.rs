@@ -28,54 +28,64 @@ pub const TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 1..=3600;
 /// The `Prefer` header value that the non-indexed-search option adds to Graph requests.
 pub const NON_INDEXED_PREFER: &str = "HonorNonIndexedQueriesWarningMayFailRandomly";
 
-/// A saved connection.
+/// A saved connection, checked.
+///
+/// Outside `core` it is read through its accessors and changed only by the transformations below,
+/// each of which either cannot break an invariant or re-checks what it changes with the form's
+/// rules. Its fields are visible within `core` (not only to a constructor) so that
+/// [`ProfileDraft::parse`], the one place that builds a profile from input, names every field in
+/// one struct literal instead of passing eighteen positional arguments of which several share a
+/// type; nothing else in `core` builds one.
+///
+/// It still deserializes (files and exports): the store re-checks every profile it reads through
+/// the draft, and checks every profile it writes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     /// Stable identity, never shown: it keys the profile's credential-store entries, so it must not
     /// change when the profile is renamed. Empty only in files written before ids existed (the store
     /// fills it in when it reads them).
     #[serde(default)]
-    pub id: String,
+    pub(in crate::core) id: String,
     /// Unique, human-chosen name.
-    pub name: String,
+    pub(in crate::core) name: String,
     /// Token endpoint and where it came from.
-    pub authority: Authority,
+    pub(in crate::core) authority: Authority,
     /// The app registration's Application (client) ID, lowercase GUID.
-    pub client_id: String,
+    pub(in crate::core) client_id: String,
     /// The application object's id (the portal's "Object ID" on the app registration's Overview
     /// page), lowercase GUID: what Graph's addKey / removeKey name to roll the app's certificates.
     /// Not the client ID. Optional: only certificate rotation needs it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object_id: Option<String>,
+    pub(in crate::core) object_id: Option<String>,
     /// The `scope` of the token request, normally `{graph origin}/.default`.
-    pub scope: String,
+    pub(in crate::core) scope: String,
     /// Where the certificate and its key come from.
-    pub certificate: CertificateSource,
+    pub(in crate::core) certificate: CertificateSource,
     /// How the client assertion is built.
-    pub assertion: AssertionOptions,
+    pub(in crate::core) assertion: AssertionOptions,
     /// Graph base URL including the API version, e.g. `https://graph.microsoft.com/v1.0`.
-    pub graph_url: Url,
+    pub(in crate::core) graph_url: Url,
     /// Default site id (`root`, a `host:/sites/path`, or a full site id).
-    pub site_id: String,
+    pub(in crate::core) site_id: String,
     /// Default drive id; `None` means the site's default document library.
-    pub drive_id: Option<String>,
+    pub(in crate::core) drive_id: Option<String>,
     /// Retry settings for token and Graph requests.
-    pub retry: RetrySettings,
+    pub(in crate::core) retry: RetrySettings,
     /// Sends `Prefer: HonorNonIndexedQueriesWarningMayFailRandomly` on Graph requests.
-    pub non_indexed_search: bool,
+    pub(in crate::core) non_indexed_search: bool,
     /// Extra headers for Graph requests.
-    pub extra_headers: Vec<ExtraHeader>,
+    pub(in crate::core) extra_headers: Vec<ExtraHeader>,
     /// Bound on a whole test connection, in seconds.
-    pub timeout_secs: u32,
+    pub(in crate::core) timeout_secs: u32,
     /// Extra trusted root (PEM), for networks that inspect TLS.
-    pub ca_file: Option<PathBuf>,
+    pub(in crate::core) ca_file: Option<PathBuf>,
     /// Public facts of the certificate as last loaded, for expiry badges without opening the file.
     #[serde(default)]
-    pub certificate_info: Option<CertificateInfo>,
+    pub(in crate::core) certificate_info: Option<CertificateInfo>,
     /// Where the settings came from: written on this machine, or imported (trusted only once the
     /// user confirms it here; see `core::trust`).
     #[serde(default, skip_serializing_if = "Origin::is_local")]
-    pub origin: Origin,
+    pub(in crate::core) origin: Origin,
 }
 
 /// Where a profile's settings came from. An imported profile carries no trust: the hosts it
