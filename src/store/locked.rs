@@ -17,6 +17,7 @@ use super::profiles::{
     LoadProblem, LoadedProfiles, ProfileStore, StoredProfile, new_profile_id, read_profile_file,
     slug, with_file_id,
 };
+use crate::core::draft::ProfileDraft;
 use crate::core::profile::Profile;
 
 /// What one read of the directory found.
@@ -180,7 +181,7 @@ impl<'a> LockedStore<'a> {
 
     /// Saves a profile (see [`ProfileStore::save`]) and keeps the index current.
     pub fn save(&mut self, profile: &Profile) -> Result<Profile, StoreError> {
-        let mut profile = profile.clone();
+        let mut profile = checked(profile)?;
         if profile.id().is_empty() {
             profile = profile.with_id(new_profile_id());
         }
@@ -259,4 +260,16 @@ impl<'a> LockedStore<'a> {
             .find(|file| !self.file_names.contains(file) && !dir.join(file).exists())
             .map_or_else(|| dir.join("profile.ron"), |file| dir.join(file))
     }
+}
+
+/// The profile as the form's rules read it, or every field they refuse. A profile can only be made
+/// valid, but one can still be deserialized from anywhere; checking here means the store writes
+/// only what it reads back (reading re-checks each file the same way).
+fn checked(profile: &Profile) -> Result<Profile, StoreError> {
+    ProfileDraft::from(profile)
+        .parse()
+        .map_err(|errors| StoreError::InvalidProfile {
+            name: profile.name().to_owned(),
+            errors,
+        })
 }

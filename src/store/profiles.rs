@@ -141,8 +141,9 @@ impl ProfileStore {
 
     /// Saves a profile and returns it as saved. An empty id gets a new one. The file of the profile
     /// with the same id is replaced, so a changed name is a rename in one atomic write; otherwise a
-    /// new file is made. A name held by another profile is refused and nothing is written. Safe
-    /// against concurrent saves by other processes (see [`ProfileStore::lock`]).
+    /// new file is made. A name held by another profile is refused and nothing is written; so is a
+    /// profile the form's rules refuse ([`StoreError::InvalidProfile`]). Safe against concurrent
+    /// saves by other processes (see [`ProfileStore::lock`]).
     pub fn save(&self, profile: &Profile) -> Result<Profile, StoreError> {
         crate::blocking::forbid_on_ui_thread("ProfileStore::save");
         self.lock()?.save(profile)

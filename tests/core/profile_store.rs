@@ -1,6 +1,6 @@
 //! Profile files on disk: one RON file each, atomic, robust to broken files; export and import.
 
-use certconnect::core::draft::ProfileDraft;
+use certconnect::core::draft::{Field, ProfileDraft};
 use certconnect::core::profile::Profile;
 use certconnect::store::{
     FORMAT_VERSION, ProfileStore, StoreError, export_profiles, import_file, new_profile_id,
@@ -402,4 +402,49 @@ fn an_imported_profile_gets_a_fresh_id() {
     let imported = other.get("Prod").unwrap().profile;
     assert!(!imported.id().is_empty());
     assert_ne!(imported.id(), original.id());
+}
+
+/// A profile read from text that breaks the form's rules: the type cannot be built invalid, but it
+/// can still be deserialized.
+fn deserialized_invalid() -> Profile {
+    let text = ron::to_string(&profile("Prod")).unwrap();
+    let bad_name = ron::to_string("Bad\u{7}name").unwrap();
+    assert!(text.contains("name:\"Prod\""), "{text}");
+    assert!(text.contains("site_id:\"root\""), "{text}");
+    let text = text
+        .replace("name:\"Prod\"", &format!("name:{bad_name}"))
+        .replace("site_id:\"root\"", "site_id:\"a site\"");
+    ron::from_str(&text).unwrap()
+}
+
+#[test]
+fn an_invalid_profile_is_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::at(dir.path().join("profiles"));
+    let invalid = deserialized_invalid();
+    let fields = |result: Result<Profile, StoreError>| match result {
+        Err(StoreError::InvalidProfile { errors, .. }) => {
+            errors.iter().map(|e| e.field).collect::<Vec<_>>()
+        }
+        other => panic!("not refused as invalid: {other:?}"),
+    };
+    assert_eq!(fields(store.save(&invalid)), [Field::Name, Field::SiteId]);
+    assert_eq!(
+        fields(store.lock().unwrap().save(&invalid)),
+        [Field::Name, Field::SiteId]
+    );
+    assert!(files(&store).is_empty(), "nothing was written");
+
+    // A saved profile cannot be renamed to a name the form refuses either.
+    let saved = store.save(&profile("Prod")).unwrap();
+    let before = std::fs::read(store.get("Prod").unwrap().path).unwrap();
+    assert!(matches!(
+        store.rename("Prod", "tab\there"),
+        Err(StoreError::InvalidProfile { errors, .. }) if errors[0].field == Field::Name
+    ));
+    assert_eq!(store.get_by_id(saved.id()).unwrap().profile, saved);
+    assert_eq!(
+        std::fs::read(store.get("Prod").unwrap().path).unwrap(),
+        before
+    );
 }
