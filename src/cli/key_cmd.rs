@@ -61,7 +61,7 @@ fn change_key(args: &KeyConnectionArgs, change: KeyChange, title: &str) -> Outco
         Err(message) => return print::usage_error(json, &message),
     };
     let vault = match profile
-        .certificate
+        .certificate()
         .needs_credential_store()
         .then(super::test_cmd::open_vault)
         .transpose()
@@ -75,7 +75,7 @@ fn change_key(args: &KeyConnectionArgs, change: KeyChange, title: &str) -> Outco
         vault,
         timing: RetryTiming::default(),
     };
-    let mut printer = Printer::titled(json, title, &profile.name);
+    let mut printer = Printer::titled(json, title, profile.name());
     let result = run_async(json, |cancel| async move {
         let mut report = |event: TestEvent| printer.event(event);
         let result = crate::ops::change_key(job, change, &mut report, &cancel).await;
@@ -178,7 +178,7 @@ fn connection(
     };
     let profile = super::test_cmd::with_flags(draft, &test_args)?;
     super::test_cmd::check_trust(&profile, &test_args)?;
-    if profile.object_id.is_none() {
+    if profile.object_id().is_none() {
         return Err("give the Application object ID with --object-id (the app registration's Overview page shows it as 'Object ID'; it is not the client ID)".into());
     }
     let password = password::read(&args.password)?;
@@ -216,8 +216,8 @@ pub(crate) fn rotate(args: &RotateArgs) -> Outcome {
         Ok(job) => job,
         Err(message) => return print::usage_error(json, &message),
     };
-    let title = format!("Rotating the certificate of '{}'", job.profile.name);
-    let mut printer = Printer::titled(json, &title, &job.profile.name);
+    let title = format!("Rotating the certificate of '{}'", job.profile.name());
+    let mut printer = Printer::titled(json, &title, job.profile.name());
     let result = run_async(json, |cancel| async move {
         let mut report = |event: TestEvent| printer.event(event);
         let result = crate::ops::rotate(job, &mut report, &cancel).await;
@@ -255,7 +255,7 @@ fn rotate_job(args: &RotateArgs) -> Result<RotateJob, String> {
     let password = password::read(&args.password)?;
     let new_password = new_password(args.new_password_env.as_ref())?;
     let vault = profile
-        .certificate
+        .certificate()
         .needs_credential_store()
         .then(super::test_cmd::open_vault)
         .transpose()?;

@@ -55,7 +55,7 @@ pub(crate) fn run(command: ProfileCommand) -> Outcome {
             Ok(profile) => {
                 outln!(
                     "'{}' is trusted on this machine: its hosts and credential-store entries are confirmed",
-                    clean(&profile.name)
+                    clean(profile.name())
                 );
                 Outcome::Ok
             }
@@ -113,7 +113,7 @@ fn list(store: &ProfileStore, as_json: bool) -> Outcome {
         let profiles: Vec<_> = loaded
             .profiles
             .iter()
-            .map(|p| json!({ "name": p.profile.name, "file": p.path.display().to_string(), "profile": p.profile }))
+            .map(|p| json!({ "name": p.profile.name(), "file": p.path.display().to_string(), "profile": p.profile }))
             .collect();
         let problems: Vec<_> = loaded
             .problems
@@ -140,9 +140,9 @@ fn list(store: &ProfileStore, as_json: bool) -> Outcome {
         let p = &stored.profile;
         outln!(
             "{:<28} {:<26} {:<38} {}",
-            clean(&p.name),
-            p.authority.preset.label(),
-            clean(&p.client_id),
+            clean(p.name()),
+            p.authority().preset.label(),
+            clean(p.client_id()),
             clean(&certificate_label(p))
         );
     }
@@ -179,7 +179,7 @@ fn show(store: &ProfileStore, name: &str, as_json: bool) -> Outcome {
 }
 
 fn certificate_label(profile: &Profile) -> String {
-    match &profile.certificate {
+    match profile.certificate() {
         CertificateSource::PfxFile { path, .. } => format!("PFX {}", path.display()),
         CertificateSource::PemFiles { certificate, .. } => format!("PEM {}", certificate.display()),
         CertificateSource::CredentialStore { entry } => format!("credential store '{entry}'"),

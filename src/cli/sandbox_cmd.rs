@@ -49,19 +49,12 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
         // A scratch store left by an earlier run holds the demo profile under its own id; reusing
         // that id replaces it instead of clashing with its name.
         let previous_id = scratch
-            .get(&demo.profile.name)
-            .map(|stored| stored.profile.id)
+            .get(demo.profile.name())
+            .map(|stored| stored.profile.id().to_owned())
             .unwrap_or_default();
-        let profile = crate::core::profile::Profile {
-            id: previous_id,
-            ..demo.profile.clone()
-        };
+        let profile = demo.profile.clone().with_id(previous_id);
         let exported = scratch.save(&profile).and_then(|_| {
-            export_profiles(
-                &scratch,
-                std::slice::from_ref(&demo.profile.name),
-                &profile_file,
-            )
+            export_profiles(&scratch, &[demo.profile.name().to_owned()], &profile_file)
         });
         let pfx = args.dir.join("sandbox.pfx");
         outln!(
@@ -70,7 +63,7 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
         );
         outln!("  token URL   {}", demo.sandbox.token_url());
         outln!("  Graph URL   {}", demo.sandbox.graph_url());
-        outln!("  client ID   {}", demo.profile.client_id);
+        outln!("  client ID   {}", demo.profile.client_id());
         outln!(
             "  object ID   {} (the app registration's Object ID, for addKey / removeKey)",
             crate::sandbox::DEMO_OBJECT_ID
@@ -90,21 +83,21 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
                 key.key_id
             );
         }
-        if let Some(ca) = &demo.profile.ca_file {
+        if let Some(ca) = demo.profile.ca_file() {
             outln!("  TLS CA      {}", ca.display());
         }
         outln!();
         outln!("In another terminal, test the connection:");
         let ca = demo
             .profile
-            .ca_file
+            .ca_file()
             .as_ref()
             .map(|p| format!(" --ca-file {}", p.display()))
             .unwrap_or_default();
         outln!(
             "  certconnect test --token-url {} --client-id {} --pfx {} --graph-url {}{ca}",
             demo.sandbox.token_url(),
-            demo.profile.client_id,
+            demo.profile.client_id(),
             pfx.display(),
             demo.sandbox.graph_url()
         );

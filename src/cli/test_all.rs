@@ -93,7 +93,7 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
         .profiles
         .into_iter()
         .map(|stored| stored.profile)
-        .filter(|profile| pattern.is_none_or(|p| name_pattern::matches(p, &profile.name)))
+        .filter(|profile| pattern.is_none_or(|p| name_pattern::matches(p, profile.name())))
         .collect();
     if profiles.is_empty() && checked.is_empty() {
         let message = match pattern {
@@ -117,7 +117,7 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
     };
     let needs_store = profiles
         .iter()
-        .any(|p| p.certificate.needs_credential_store());
+        .any(|p| p.certificate().needs_credential_store());
     let shared = Shared {
         password,
         vault: needs_store.then(test_cmd::open_vault),
@@ -161,7 +161,7 @@ pub(crate) fn run(args: &TestArgs) -> Outcome {
                     finished(result);
                 }
             }
-            let name = profile.name.clone();
+            let name = profile.name().to_owned();
             let profile = match for_this_run(profile, args) {
                 Ok(profile) => profile,
                 Err(message) => {
@@ -233,7 +233,7 @@ fn for_this_run(profile: Profile, args: &TestArgs) -> Result<Profile, String> {
 }
 
 async fn check_one(profile: Profile, shared: Shared) -> Checked {
-    let name = profile.name.clone();
+    let name = profile.name().to_owned();
     let concerns = unconfirmed(&profile, shared.given);
     if !concerns.is_empty() {
         return bad_input(
@@ -245,7 +245,10 @@ async fn check_one(profile: Profile, shared: Shared) -> Checked {
             ),
         );
     }
-    let vault = match (&shared.vault, profile.certificate.needs_credential_store()) {
+    let vault = match (
+        &shared.vault,
+        profile.certificate().needs_credential_store(),
+    ) {
         (Some(Err(message)), true) => return bad_input(&name, "credential_store", message),
         (Some(Ok(vault)), true) => Some(vault.clone()),
         _ => None,
@@ -314,7 +317,7 @@ fn count(checked: &[Checked], verdict: Verdict) -> usize {
 fn name_width(profiles: &[Profile]) -> usize {
     profiles
         .iter()
-        .map(|p| p.name.chars().count())
+        .map(|p| p.name().chars().count())
         .max()
         .unwrap_or(0)
         .clamp(8, 40)

@@ -63,7 +63,7 @@ fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome 
             "--remember needs a saved PROFILE and a password from --password-env or --password-stdin",
         );
     }
-    let vault = match (args.remember || profile.certificate.needs_credential_store())
+    let vault = match (args.remember || profile.certificate().needs_credential_store())
         .then(open_vault)
         .transpose()
     {
@@ -110,7 +110,7 @@ fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome 
         Err(error) => !matches!(error.step, Step::Profile | Step::Certificate),
     };
     if let (Some(secret), Some(vault), true) = (remember, &vault, certificate_opened) {
-        if let Err(message) = remember_password(&profile.id, &secret, vault) {
+        if let Err(message) = remember_password(profile.id(), &secret, vault) {
             eprintln!(
                 "warning: the password was not remembered: {}",
                 super::term::clean(&message)
@@ -149,7 +149,7 @@ pub(super) fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), Stri
     if concerns.is_empty() {
         return Ok(());
     }
-    let name = super::term::clean(&profile.name);
+    let name = super::term::clean(profile.name());
     let lines: Vec<String> = concerns
         .iter()
         .map(|c| format!("  - {}", super::term::clean(c)))

@@ -48,11 +48,11 @@ impl Printer {
     /// A printer for a run of `profile` that starts now (`started_at`, Unix seconds).
     pub fn new(output: Output, profile: &Profile, started_at: i64) -> Self {
         if output == Output::Live {
-            out!("Testing connection '{}'\n", clean(&profile.name));
+            out!("Testing connection '{}'\n", clean(profile.name()));
         }
         Self {
             json: output == Output::Json,
-            profile: profile.name.clone(),
+            profile: profile.name().to_owned(),
             steps: Vec::new(),
             retries: Vec::new(),
             warnings: Vec::new(),

@@ -419,7 +419,7 @@ impl ProfileDraft {
 
     /// The optional application object ID: a GUID, and not the client ID (the portal shows both
     /// on the app registration's Overview page, and the client ID is the one people copy).
-    fn parse_object_id(&self) -> Result<Option<String>, String> {
+    pub(in crate::core) fn parse_object_id(&self) -> Result<Option<String>, String> {
         let text = self.object_id.trim();
         if text.is_empty() {
             return Ok(None);

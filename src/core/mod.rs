@@ -27,3 +27,5 @@ pub mod validity;
 
 #[cfg(test)]
 mod draft_tests;
+#[cfg(test)]
+mod profile_tests;

@@ -1,15 +1,17 @@
 //! A connection profile: every setting of the connection dialog, checked, with no secret inside.
 //!
 //! A `Profile` is only ever made by [`super::draft::ProfileDraft::parse`] (or deserialized from a
-//! file and then re-checked), so code that holds one can rely on its invariants. Secrets are not
-//! fields: a password is named by [`PasswordSource`], never stored.
+//! file and then re-checked), or from another profile by a named transformation that keeps it
+//! valid, so code that holds one can rely on its invariants. Secrets are not fields: a password is
+//! named by [`PasswordSource`], never stored.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::authority::Preset;
+use super::draft::{Field, FieldError, ProfileDraft};
 use super::headers::ExtraHeader;
 use super::retry::RetrySettings;
 
@@ -26,54 +28,64 @@ pub const TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 1..=3600;
 /// The `Prefer` header value that the non-indexed-search option adds to Graph requests.
 pub const NON_INDEXED_PREFER: &str = "HonorNonIndexedQueriesWarningMayFailRandomly";
 
-/// A saved connection.
+/// A saved connection, checked.
+///
+/// Outside `core` it is read through its accessors and changed only by the transformations below,
+/// each of which either cannot break an invariant or re-checks what it changes with the form's
+/// rules. Its fields are visible within `core` (not only to a constructor) so that
+/// [`ProfileDraft::parse`], the one place that builds a profile from input, names every field in
+/// one struct literal instead of passing eighteen positional arguments of which several share a
+/// type; nothing else in `core` builds one.
+///
+/// It still deserializes (files and exports): the store re-checks every profile it reads through
+/// the draft, and checks every profile it writes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     /// Stable identity, never shown: it keys the profile's credential-store entries, so it must not
     /// change when the profile is renamed. Empty only in files written before ids existed (the store
     /// fills it in when it reads them).
     #[serde(default)]
-    pub id: String,
+    pub(in crate::core) id: String,
     /// Unique, human-chosen name.
-    pub name: String,
+    pub(in crate::core) name: String,
     /// Token endpoint and where it came from.
-    pub authority: Authority,
+    pub(in crate::core) authority: Authority,
     /// The app registration's Application (client) ID, lowercase GUID.
-    pub client_id: String,
+    pub(in crate::core) client_id: String,
     /// The application object's id (the portal's "Object ID" on the app registration's Overview
     /// page), lowercase GUID: what Graph's addKey / removeKey name to roll the app's certificates.
     /// Not the client ID. Optional: only certificate rotation needs it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object_id: Option<String>,
+    pub(in crate::core) object_id: Option<String>,
     /// The `scope` of the token request, normally `{graph origin}/.default`.
-    pub scope: String,
+    pub(in crate::core) scope: String,
     /// Where the certificate and its key come from.
-    pub certificate: CertificateSource,
+    pub(in crate::core) certificate: CertificateSource,
     /// How the client assertion is built.
-    pub assertion: AssertionOptions,
+    pub(in crate::core) assertion: AssertionOptions,
     /// Graph base URL including the API version, e.g. `https://graph.microsoft.com/v1.0`.
-    pub graph_url: Url,
+    pub(in crate::core) graph_url: Url,
     /// Default site id (`root`, a `host:/sites/path`, or a full site id).
-    pub site_id: String,
+    pub(in crate::core) site_id: String,
     /// Default drive id; `None` means the site's default document library.
-    pub drive_id: Option<String>,
+    pub(in crate::core) drive_id: Option<String>,
     /// Retry settings for token and Graph requests.
-    pub retry: RetrySettings,
+    pub(in crate::core) retry: RetrySettings,
     /// Sends `Prefer: HonorNonIndexedQueriesWarningMayFailRandomly` on Graph requests.
-    pub non_indexed_search: bool,
+    pub(in crate::core) non_indexed_search: bool,
     /// Extra headers for Graph requests.
-    pub extra_headers: Vec<ExtraHeader>,
+    pub(in crate::core) extra_headers: Vec<ExtraHeader>,
     /// Bound on a whole test connection, in seconds.
-    pub timeout_secs: u32,
+    pub(in crate::core) timeout_secs: u32,
     /// Extra trusted root (PEM), for networks that inspect TLS.
-    pub ca_file: Option<PathBuf>,
+    pub(in crate::core) ca_file: Option<PathBuf>,
     /// Public facts of the certificate as last loaded, for expiry badges without opening the file.
     #[serde(default)]
-    pub certificate_info: Option<CertificateInfo>,
+    pub(in crate::core) certificate_info: Option<CertificateInfo>,
     /// Where the settings came from: written on this machine, or imported (trusted only once the
     /// user confirms it here; see `core::trust`).
     #[serde(default, skip_serializing_if = "Origin::is_local")]
-    pub origin: Origin,
+    pub(in crate::core) origin: Origin,
 }
 
 /// Where a profile's settings came from. An imported profile carries no trust: the hosts it
@@ -313,6 +325,235 @@ pub struct ProfileWarning {
     pub field: super::draft::Field,
     /// What to know.
     pub message: String,
+}
+
+/// Reading a profile.
+impl Profile {
+    /// Stable identity, never shown: it keys the profile's credential-store entries. Empty only
+    /// for a profile not saved yet (the store assigns one).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Unique, human-chosen name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Token endpoint and where it came from.
+    pub fn authority(&self) -> &Authority {
+        &self.authority
+    }
+
+    /// The app registration's Application (client) ID, lowercase GUID.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The application object's id, lowercase GUID, when given (only rotation needs it).
+    pub fn object_id(&self) -> Option<&str> {
+        self.object_id.as_deref()
+    }
+
+    /// The `scope` of the token request.
+    pub fn scope(&self) -> &str {
+        &self.scope
+    }
+
+    /// Where the certificate and its key come from.
+    pub fn certificate(&self) -> &CertificateSource {
+        &self.certificate
+    }
+
+    /// How the client assertion is built.
+    pub fn assertion(&self) -> &AssertionOptions {
+        &self.assertion
+    }
+
+    /// Graph base URL including the API version.
+    pub fn graph_url(&self) -> &Url {
+        &self.graph_url
+    }
+
+    /// Default site id.
+    pub fn site_id(&self) -> &str {
+        &self.site_id
+    }
+
+    /// Default drive id; `None` means the site's default document library.
+    pub fn drive_id(&self) -> Option<&str> {
+        self.drive_id.as_deref()
+    }
+
+    /// Retry settings for token and Graph requests.
+    pub fn retry(&self) -> &RetrySettings {
+        &self.retry
+    }
+
+    /// Whether Graph requests send `Prefer: HonorNonIndexedQueriesWarningMayFailRandomly`.
+    pub fn non_indexed_search(&self) -> bool {
+        self.non_indexed_search
+    }
+
+    /// Extra headers for Graph requests.
+    pub fn extra_headers(&self) -> &[ExtraHeader] {
+        &self.extra_headers
+    }
+
+    /// Bound on a whole test connection, in seconds.
+    pub fn timeout_secs(&self) -> u32 {
+        self.timeout_secs
+    }
+
+    /// Extra trusted root (PEM), when given.
+    pub fn ca_file(&self) -> Option<&Path> {
+        self.ca_file.as_deref()
+    }
+
+    /// Public facts of the certificate as last loaded.
+    pub fn certificate_info(&self) -> Option<&CertificateInfo> {
+        self.certificate_info.as_ref()
+    }
+
+    /// Where the settings came from.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// Whether the two connect the same way: equal but for the id, the name and the saved facts
+    /// of the certificate, which a test does not use.
+    pub fn same_connection(&self, other: &Self) -> bool {
+        // Destructured in full, so a new field must be placed on one side or the other.
+        let Self {
+            id: _,
+            name: _,
+            certificate_info: _,
+            authority,
+            client_id,
+            object_id,
+            scope,
+            certificate,
+            assertion,
+            graph_url,
+            site_id,
+            drive_id,
+            retry,
+            non_indexed_search,
+            extra_headers,
+            timeout_secs,
+            ca_file,
+            origin,
+        } = self;
+        *authority == other.authority
+            && *client_id == other.client_id
+            && *object_id == other.object_id
+            && *scope == other.scope
+            && *certificate == other.certificate
+            && *assertion == other.assertion
+            && *graph_url == other.graph_url
+            && *site_id == other.site_id
+            && *drive_id == other.drive_id
+            && *retry == other.retry
+            && *non_indexed_search == other.non_indexed_search
+            && *extra_headers == other.extra_headers
+            && *timeout_secs == other.timeout_secs
+            && *ca_file == other.ca_file
+            && *origin == other.origin
+    }
+}
+
+/// Changing a profile: each transformation keeps it valid, checking what it changes with the
+/// form's rules where a value could be invalid.
+impl Profile {
+    /// The same profile under another name, checked (and trimmed) as the form checks a name.
+    pub fn renamed(self, name: &str) -> Result<Self, FieldError> {
+        let name = name.trim();
+        super::draft::check_name(name).map_err(|message| FieldError {
+            field: Field::Name,
+            message,
+        })?;
+        Ok(Self {
+            name: name.to_owned(),
+            ..self
+        })
+    }
+
+    /// The same profile with another id. Any id keeps a profile valid (the form carries it
+    /// unchecked); an empty one asks the store for a new one when the profile is saved.
+    pub fn with_id(self, id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            ..self
+        }
+    }
+
+    /// The same profile with another origin (imported, or confirmed here).
+    pub fn with_origin(self, origin: Origin) -> Self {
+        Self { origin, ..self }
+    }
+
+    /// The same profile with the certificate's facts as last loaded (or none).
+    pub fn with_certificate_facts(self, certificate_info: Option<CertificateInfo>) -> Self {
+        Self {
+            certificate_info,
+            ..self
+        }
+    }
+
+    /// The same profile with another certificate source, checked as the form checks one.
+    pub fn with_certificate(self, certificate: CertificateSource) -> Result<Self, FieldError> {
+        let candidate = Self {
+            certificate,
+            ..self
+        };
+        // The draft's reading of the source is the check: it is what `parse` would accept.
+        let certificate = ProfileDraft::from(&candidate)
+            .certificate_source()
+            .map_err(|message| FieldError {
+                field: Field::Certificate,
+                message,
+            })?;
+        Ok(Self {
+            certificate,
+            ..candidate
+        })
+    }
+
+    /// The same profile getting its certificate's password from `password` (remember, forget).
+    /// A source without a password (a credential-store certificate, the Windows store) is left as
+    /// it is. Any password source is valid (the form carries it unchecked).
+    pub fn with_password_source(mut self, password: PasswordSource) -> Self {
+        match &mut self.certificate {
+            CertificateSource::PfxFile {
+                password: current, ..
+            }
+            | CertificateSource::PemFiles {
+                password: current, ..
+            } => *current = password,
+            CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {}
+        }
+        self
+    }
+
+    /// The same profile with another application object ID (empty: none), checked as the form
+    /// checks one.
+    pub fn with_object_id(self, object_id: &str) -> Result<Self, FieldError> {
+        let mut draft = ProfileDraft::from(&self);
+        object_id.clone_into(&mut draft.object_id);
+        let object_id = draft.parse_object_id().map_err(|message| FieldError {
+            field: Field::ObjectId,
+            message,
+        })?;
+        Ok(Self { object_id, ..self })
+    }
+
+    /// The profile as the form shows it, changed by `edit`, and checked again in full: the general
+    /// transformation, for changes no named one covers.
+    pub fn edited(&self, edit: impl FnOnce(&mut ProfileDraft)) -> Result<Self, Vec<FieldError>> {
+        let mut draft = ProfileDraft::from(self);
+        edit(&mut draft);
+        draft.parse()
+    }
 }
 
 impl Profile {

@@ -134,11 +134,9 @@ mod tests {
         };
         draft.refresh_token_url();
         adjust(&mut draft);
-        let mut profile = draft.parse().unwrap();
-        profile.origin = Origin::Imported {
+        draft.parse().unwrap().with_origin(Origin::Imported {
             brought_entries: vec!["brought".into()],
-        };
-        profile
+        })
     }
 
     #[test]
@@ -172,8 +170,7 @@ mod tests {
             ..GivenHere::default()
         };
         assert!(unconfirmed(&hostile, given).is_empty());
-        let mut confirmed = hostile;
-        confirmed.origin = Origin::Local;
+        let confirmed = hostile.with_origin(Origin::Local);
         assert!(unconfirmed(&confirmed, GivenHere::default()).is_empty());
     }
 

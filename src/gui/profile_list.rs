@@ -109,7 +109,7 @@ pub fn profile_list_ui(
     let shown: Vec<&StoredProfile> = view
         .profiles
         .iter()
-        .filter(|p| needle.is_empty() || p.profile.name.to_lowercase().contains(&needle))
+        .filter(|p| needle.is_empty() || p.profile.name().to_lowercase().contains(&needle))
         .collect();
     let first_row = usize::from(view.unsaved.is_some());
     let row_height = ui
@@ -152,7 +152,7 @@ fn profile_row_ui(
     stored: &StoredProfile,
     ticked: &mut BTreeSet<String>,
 ) -> Option<String> {
-    let name = &stored.profile.name;
+    let name = stored.profile.name();
     let mut opened = None;
     ui.horizontal(|ui| {
         let mut tick = ticked.contains(name);
@@ -168,21 +168,21 @@ fn profile_row_ui(
         });
         if checkbox.changed() {
             if tick {
-                ticked.insert(name.clone());
+                ticked.insert(name.to_owned());
             } else {
                 ticked.remove(name);
             }
         }
-        let is_open = view.selected == Some(stored.profile.id.as_str());
+        let is_open = view.selected == Some(stored.profile.id());
         let text = if is_open && view.dirty {
             format!("{name} •")
         } else {
-            name.clone()
+            name.to_owned()
         };
         if ui.selectable_label(is_open, text).clicked() && !is_open {
-            opened = Some(name.clone());
+            opened = Some(name.to_owned());
         }
-        if let Some(info) = &stored.profile.certificate_info {
+        if let Some(info) = stored.profile.certificate_info() {
             let (days, level) = info.expiry(view.now);
             let (color, text) = match level {
                 ExpiryLevel::Fine => (OK, format!("{days} d")),

@@ -34,7 +34,8 @@ pub async fn change_key(
     cancel: &CancellationToken,
 ) -> Result<KeyChanged, ProbeError> {
     let profile = &job.profile;
-    let deadline = Instant::now() + std::time::Duration::from_secs(u64::from(profile.timeout_secs));
+    let deadline =
+        Instant::now() + std::time::Duration::from_secs(u64::from(profile.timeout_secs()));
     let clock = StepClock::start(Step::Profile, report);
     let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
     let client = key_client(profile).map_err(|f| clock.fail(report, f, true))?;
@@ -71,9 +72,9 @@ pub async fn change_key(
 /// The Profile step's details of a key change.
 fn settings_details(profile: &Profile, object_id: &str) -> Vec<Detail> {
     vec![
-        Detail::new("Token URL", &profile.authority.token_url),
-        Detail::new("Client ID", &profile.client_id),
+        Detail::new("Token URL", &profile.authority().token_url),
+        Detail::new("Client ID", profile.client_id()),
         Detail::new("Object ID", object_id),
-        Detail::new("Graph URL", &profile.graph_url),
+        Detail::new("Graph URL", profile.graph_url()),
     ]
 }

@@ -14,8 +14,5 @@ pub fn record_certificate_facts(
 ) -> Result<Profile, OpsError> {
     let mut locked = store.lock()?;
     let profile = locked.get_by_id(id)?.profile.clone();
-    Ok(locked.save(&Profile {
-        certificate_info: Some(info),
-        ..profile
-    })?)
+    Ok(locked.save(&profile.with_certificate_facts(Some(info)))?)
 }

@@ -19,13 +19,13 @@ pub fn delete_profile(
     let mut locked = store.lock()?;
     let profile = locked.delete_by_id(id)?;
     if let (PasswordSource::CredentialStore { entry }, Some(secrets)) =
-        (profile.certificate.password(), secrets)
-        && others_naming(&locked, entry, &profile.id).is_empty()
+        (profile.certificate().password(), secrets)
+        && others_naming(&locked, entry, profile.id()).is_empty()
     {
         secrets
             .delete(entry)
             .map_err(|reason| OpsError::PasswordNotDeleted {
-                profile_name: profile.name.clone(),
+                profile_name: profile.name().to_owned(),
                 store: secrets.name().to_owned(),
                 reason: reason.to_string(),
             })?;

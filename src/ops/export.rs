@@ -86,12 +86,12 @@ fn open(
 ) -> Result<crate::cert::Credential, OpsError> {
     let password = export
         .passwords
-        .get(&profile.id)
+        .get(profile.id())
         .or(export.password.as_ref())
         .cloned();
     let owner = Owner {
-        id: &profile.id,
-        name: &profile.name,
+        id: profile.id(),
+        name: profile.name(),
     };
-    open_certificate(&owner, &profile.certificate, password, vault)
+    open_certificate(&owner, profile.certificate(), password, vault)
 }

@@ -53,7 +53,7 @@ pub fn save_profile(
         });
     };
     Ok(
-        match remember_locked(&mut locked, secrets, &saved.id, password) {
+        match remember_locked(&mut locked, secrets, saved.id(), password) {
             Ok(profile) => Saved {
                 profile,
                 not_remembered: None,
@@ -72,9 +72,9 @@ fn remember_locked(
     id: &str,
     password: &Secret,
 ) -> Result<Profile, OpsError> {
-    let mut profile = locked.get_by_id(id)?.profile.clone();
-    let entry = password_entry(&profile.id);
-    let previous = match &profile.certificate {
+    let profile = locked.get_by_id(id)?.profile.clone();
+    let entry = password_entry(profile.id());
+    let previous = match &profile.certificate() {
         CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {
             return Err(OpsError::NoPasswordNeeded);
         }
@@ -83,7 +83,7 @@ fn remember_locked(
     };
     // A profile file from before ids existed takes its file name as id, which could equal an older
     // profile's name and so the name-keyed entry another profile remembers; never overwrite that.
-    let others = others_naming(locked, &entry, &profile.id);
+    let others = others_naming(locked, &entry, profile.id());
     if !others.is_empty() {
         return Err(OpsError::EntryShared {
             entry,
@@ -93,12 +93,9 @@ fn remember_locked(
     // Kept so a failed save can put back what an earlier remember stored under the same entry.
     let overwritten = secrets.get(&entry)?;
     secrets.set(&entry, password.expose().as_bytes())?;
-    set_password_source(
-        &mut profile,
-        PasswordSource::CredentialStore {
-            entry: entry.clone(),
-        },
-    );
+    let profile = profile.with_password_source(PasswordSource::CredentialStore {
+        entry: entry.clone(),
+    });
     let saved = match locked.save(&profile) {
         Ok(saved) => saved,
         Err(error) => {
@@ -119,7 +116,7 @@ fn remember_locked(
     };
     if let PasswordSource::CredentialStore { entry: old } = previous
         && old != entry
-        && others_naming(locked, &old, &saved.id).is_empty()
+        && others_naming(locked, &old, saved.id()).is_empty()
     {
         // The password now lives under the id-keyed entry; the old copy is only a leftover secret.
         // Failing to delete it does not undo the remember, so it is not reported as a failure.
@@ -138,18 +135,18 @@ pub fn forget_password(
 ) -> Result<Profile, OpsError> {
     let mut locked = store.lock()?;
     let mut profile = locked.get_by_id(id)?.profile.clone();
-    let PasswordSource::CredentialStore { entry } = profile.certificate.password().clone() else {
+    let PasswordSource::CredentialStore { entry } = profile.certificate().password().clone() else {
         return Ok(profile);
     };
-    set_password_source(&mut profile, PasswordSource::Ask);
+    profile = profile.with_password_source(PasswordSource::Ask);
     // The profile stops naming the entry first: a profile naming a deleted entry would fail its
     // next test, while an entry nobody names is merely left over.
     let saved = locked.save(&profile)?;
-    if others_naming(&locked, &entry, &saved.id).is_empty() {
+    if others_naming(&locked, &entry, saved.id()).is_empty() {
         secrets
             .delete(&entry)
             .map_err(|reason| OpsError::EntryNotDeleted {
-                profile_name: saved.name.clone(),
+                profile_name: saved.name().to_owned(),
                 entry: entry.clone(),
                 store: secrets.name().to_owned(),
                 reason: reason.to_string(),
@@ -158,26 +155,16 @@ pub fn forget_password(
     Ok(saved)
 }
 
-fn set_password_source(profile: &mut Profile, source: PasswordSource) {
-    match &mut profile.certificate {
-        CertificateSource::PfxFile { password, .. }
-        | CertificateSource::PemFiles { password, .. } => {
-            *password = source;
-        }
-        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {}
-    }
-}
-
 /// Names of the saved profiles, other than `id`, whose password source is the entry `entry`.
 pub(super) fn others_naming(locked: &LockedStore<'_>, entry: &str, id: &str) -> Vec<String> {
     locked
         .loaded()
         .profiles
         .into_iter()
-        .filter(|p| p.profile.id != id)
+        .filter(|p| p.profile.id() != id)
         .filter(|p| {
-            matches!(p.profile.certificate.password(), PasswordSource::CredentialStore { entry: e } if e == entry)
+            matches!(p.profile.certificate().password(), PasswordSource::CredentialStore { entry: e } if e == entry)
         })
-        .map(|p| p.profile.name)
+        .map(|p| p.profile.name().to_owned())
         .collect()
 }

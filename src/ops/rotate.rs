@@ -146,7 +146,7 @@ pub async fn rotate(
                 (Some(added), Some(removal)) => Some(format!(
                     "The profile uses the new certificate (key ID {}); the old key was not removed. {}",
                     added.key_id,
-                    removal.advice(&job.profile.name)
+                    removal.advice(job.profile.name())
                 )),
                 (None, _) => None,
             };
@@ -170,7 +170,7 @@ async fn run(
     let profile = &job.profile;
     // Each phase gets the profile's timeout from when it starts (the wait for Entra a minute
     // more): a slow early phase never leaves a later one, after the upload, without time.
-    let timeout = Duration::from_secs(u64::from(profile.timeout_secs));
+    let timeout = Duration::from_secs(u64::from(profile.timeout_secs()));
     let current = check_current(job, Instant::now() + timeout, cancel, report).await?;
     let successor = make_successor(job, &current.credential, current.file, report).await?;
     done.new_pfx = Some(successor.pfx.clone());
@@ -226,7 +226,8 @@ async fn run(
         &successor.pfx,
         job.new_password.is_some(),
         crate::cert::certificate_info(&successor.made.pair.certificate),
-    );
+    )
+    .map_err(|f| StepClock::start(Step::SwitchProfile, report).fail(report, f, false))?;
     test_successor(job, &switched, successor.password, after_upload, report).await?;
     done.profile = Some(switch(job, &switched, &successor.pfx, report).await?);
     done.switched = true;
@@ -268,7 +269,7 @@ async fn check_current<'a>(
     let profile = &job.profile;
     let clock = StepClock::start(Step::Profile, report);
     let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
-    let file = rotatable_file(&profile.certificate).map_err(|f| clock.fail(report, f, true))?;
+    let file = rotatable_file(profile.certificate()).map_err(|f| clock.fail(report, f, true))?;
     let client = key_client(profile).map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, vec![Detail::new("Object ID", object_id)]);
     let (credential, signer) = signing_certificate(
@@ -311,7 +312,7 @@ async fn make_successor(
     // there too).
     let current_password = match &job.password {
         Some(password) => Some(password.clone()),
-        None => remembered_password(profile.certificate.password(), job.vault.as_deref())
+        None => remembered_password(profile.certificate().password(), job.vault.as_deref())
             .map_err(|(f, input)| clock.fail(report, f, input))?,
     };
     let password = job
@@ -559,22 +560,28 @@ fn switched_profile(
     new_pfx: &Path,
     new_password: bool,
     info: CertificateInfo,
-) -> Profile {
-    let current = profile.certificate.password().clone();
+) -> Result<Profile, Failure> {
+    let current = profile.certificate().password().clone();
     let password = if new_password || current == PasswordSource::None {
         PasswordSource::Ask
     } else {
         current
     };
-    Profile {
-        certificate: CertificateSource::PfxFile {
+    let switched = profile
+        .clone()
+        .with_certificate(CertificateSource::PfxFile {
             path: new_pfx.to_path_buf(),
             password,
             alias: None,
-        },
-        certificate_info: Some(info),
-        ..profile.clone()
-    }
+        })
+        .map_err(|e| Failure {
+            code: "profile_not_switched".into(),
+            message: e.to_string(),
+            hint: "Point the profile at the new PFX yourself (Certificate tab), then test it."
+                .into(),
+            ..Failure::default()
+        })?;
+    Ok(switched.with_certificate_facts(Some(info)))
 }
 
 /// Saves the switched profile, unless the saved one changed while the rotation ran (both under
@@ -585,15 +592,19 @@ fn save_switched(
     switched: &Profile,
 ) -> Result<Profile, OpsError> {
     let mut locked = store.lock()?;
-    let saved = locked.get_by_id(&expected.id)?.profile.clone();
-    if saved.certificate != expected.certificate {
-        return Err(OpsError::ChangedMeanwhile(saved.name));
+    let saved = locked.get_by_id(expected.id())?.profile.clone();
+    if saved.certificate() != expected.certificate() {
+        return Err(OpsError::ChangedMeanwhile(saved.name().to_owned()));
     }
-    Ok(locked.save(&Profile {
-        certificate: switched.certificate.clone(),
-        certificate_info: switched.certificate_info.clone(),
-        ..saved
-    })?)
+    let name = saved.name().to_owned();
+    let switched = saved
+        .with_certificate(switched.certificate().clone())
+        .map_err(|error| crate::store::StoreError::InvalidProfile {
+            name,
+            errors: vec![error],
+        })?
+        .with_certificate_facts(switched.certificate_info().cloned());
+    Ok(locked.save(&switched)?)
 }
 
 #[cfg(test)]

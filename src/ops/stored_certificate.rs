@@ -14,9 +14,9 @@ pub fn profiles_using_certificate(profiles: &[StoredProfile], entry: &str) -> Ve
     profiles
         .iter()
         .filter(|p| {
-            matches!(&p.profile.certificate, CertificateSource::CredentialStore { entry: e } if e == entry)
+            matches!(&p.profile.certificate(), CertificateSource::CredentialStore { entry: e } if e == entry)
         })
-        .map(|p| p.profile.name.clone())
+        .map(|p| p.profile.name().to_owned())
         .collect()
 }
 

@@ -13,12 +13,9 @@ pub fn trust_profile(store: &ProfileStore, name_or_id: &str) -> Result<Profile, 
         Ok(stored) => stored,
         Err(not_found) => locked.get_by_id(name_or_id).map_err(|_| not_found)?,
     };
-    if stored.profile.origin.is_local() {
+    if stored.profile.origin().is_local() {
         return Ok(stored.profile.clone());
     }
-    let profile = Profile {
-        origin: Origin::Local,
-        ..stored.profile.clone()
-    };
+    let profile = stored.profile.clone().with_origin(Origin::Local);
     Ok(locked.save(&profile)?)
 }

@@ -71,9 +71,9 @@ const EXPIRED_HINT: &str = "An expired certificate cannot sign the proof Graph a
 /// The client for key calls: only a `ca_file` is trusted when every host is this machine.
 pub(crate) fn key_client(profile: &Profile) -> Result<reqwest::Client, Failure> {
     build_client(
-        profile.ca_file.as_deref(),
-        crate::core::url_rules::is_loopback(&profile.authority.token_url)
-            && crate::core::url_rules::is_loopback(&profile.graph_url),
+        profile.ca_file(),
+        crate::core::url_rules::is_loopback(&profile.authority().token_url)
+            && crate::core::url_rules::is_loopback(profile.graph_url()),
     )
 }
 
@@ -104,7 +104,7 @@ pub(crate) async fn signing_certificate(
 
 /// The Application object ID a key change needs.
 pub(crate) fn object_id(profile: &Profile) -> Result<&str, Failure> {
-    profile.object_id.as_deref().ok_or_else(|| Failure {
+    profile.object_id().ok_or_else(|| Failure {
         code: "object_id_missing".into(),
         message: "the profile has no Application object ID, which Graph's addKey and removeKey need".into(),
         hint: "Copy 'Object ID' from the app registration's Overview page in the Entra admin center (not the Application (client) ID) into the profile's Application object ID (General tab; `cert upload` and `cert remove-key` also take --object-id).".into(),
@@ -154,7 +154,7 @@ impl<'a> Connection<'a> {
     ) -> Result<AccessToken, ProbeError> {
         let clock = StepClock::start(Step::Token, report);
         let grant = self
-            .request_token(signer, &self.profile.retry, Step::Token, report)
+            .request_token(signer, self.profile.retry(), Step::Token, report)
             .await
             .map_err(|f| clock.fail(report, f, false))?;
         clock.done(report, vec![Detail::new("Token", "received")]);
@@ -170,11 +170,11 @@ impl<'a> Connection<'a> {
         report: &mut (dyn FnMut(TestEvent) + Send),
     ) -> Result<AccessToken, Failure> {
         let request = TokenRequest {
-            token_url: self.profile.authority.token_url.as_str(),
-            client_id: &self.profile.client_id,
-            scope: &self.profile.scope,
+            token_url: self.profile.authority().token_url.as_str(),
+            client_id: self.profile.client_id(),
+            scope: self.profile.scope(),
             signer,
-            options: &self.profile.assertion,
+            options: self.profile.assertion(),
             first_assertion: None,
         };
         request_token(self.client, &self.ctx(settings, step), report, &request)
@@ -223,7 +223,7 @@ impl<'a> Connection<'a> {
         };
         let url = format!(
             "{}/applications/{}/{}",
-            self.profile.graph_url.as_str().trim_end_matches('/'),
+            self.profile.graph_url().as_str().trim_end_matches('/'),
             self.object_id,
             action.segment()
         );

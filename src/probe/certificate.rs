@@ -35,7 +35,7 @@ pub(super) async fn load(
     deadline: Instant,
     cancel: &CancellationToken,
 ) -> Result<Loaded, (Failure, bool)> {
-    let source = profile.certificate.clone();
+    let source = profile.certificate().clone();
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let spawned = std::thread::Builder::new()
         .name("certificate-loader".into())
@@ -68,7 +68,7 @@ pub(super) async fn load(
                     code: "timeout".into(),
                     message: format!(
                         "loading the certificate took longer than the test's {} s timeout",
-                        profile.timeout_secs
+                        profile.timeout_secs()
                     ),
                     hint: "The file or the credential store did not answer in time: check that the path is a certificate file on a local disk and that the credential store is unlocked, or raise the timeout.".into(),
                     ..Failure::default()

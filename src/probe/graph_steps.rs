@@ -42,15 +42,15 @@ pub(super) async fn run<'a>(
     report: &mut (dyn FnMut(TestEvent) + Send),
     summary: &mut ProbeSummary,
 ) -> Result<(), ProbeError> {
-    let graph = profile.graph_url.as_str().trim_end_matches('/');
+    let graph = profile.graph_url().as_str().trim_end_matches('/');
     let request = GraphRequest {
         token,
-        extra_headers: &profile.extra_headers,
-        non_indexed_search: profile.non_indexed_search,
+        extra_headers: profile.extra_headers(),
+        non_indexed_search: profile.non_indexed_search(),
     };
 
     let clock = StepClock::start(Step::GraphSite, report);
-    let url = format!("{graph}/sites/{}", profile.site_id);
+    let url = format!("{graph}/sites/{}", profile.site_id());
     let site = get_json(client, &ctx(Step::GraphSite), report, &request, &url)
         .await
         .map_err(|f| clock.fail(report, f, false))?;
@@ -70,7 +70,7 @@ pub(super) async fn run<'a>(
     );
 
     let clock = StepClock::start(Step::Drive, report);
-    let url = match &profile.drive_id {
+    let url = match profile.drive_id() {
         Some(drive_id) => format!("{graph}/drives/{drive_id}"),
         None => format!("{graph}/sites/{site_id}/drive"),
     };

@@ -110,7 +110,7 @@ async fn run_steps(
     not_after: &mut Option<i64>,
 ) -> Result<ProbeSummary, ProbeError> {
     let profile = &job.profile;
-    let deadline = Instant::now() + Duration::from_secs(u64::from(profile.timeout_secs));
+    let deadline = Instant::now() + Duration::from_secs(u64::from(profile.timeout_secs()));
     let now: &(dyn Fn() -> i64 + Send + Sync) = &system_now;
 
     let clock = StepClock::start(Step::Profile, report);
@@ -120,19 +120,19 @@ async fn run_steps(
             message: warning.message,
         });
     }
-    let only_loopback = crate::core::url_rules::is_loopback(&profile.authority.token_url)
-        && (job.token_only || crate::core::url_rules::is_loopback(&profile.graph_url));
+    let only_loopback = crate::core::url_rules::is_loopback(&profile.authority().token_url)
+        && (job.token_only || crate::core::url_rules::is_loopback(profile.graph_url()));
     let client = match &job.clients {
-        Some(clients) => clients.get(profile.ca_file.as_deref(), only_loopback),
-        None => build_client(profile.ca_file.as_deref(), only_loopback),
+        Some(clients) => clients.get(profile.ca_file(), only_loopback),
+        None => build_client(profile.ca_file(), only_loopback),
     }
     .map_err(|f| clock.fail(report, f, true))?;
     clock.done(
         report,
         vec![
-            Detail::new("Token URL", &profile.authority.token_url),
-            Detail::new("Client ID", &profile.client_id),
-            Detail::new("Graph URL", &profile.graph_url),
+            Detail::new("Token URL", &profile.authority().token_url),
+            Detail::new("Client ID", profile.client_id()),
+            Detail::new("Graph URL", profile.graph_url()),
         ],
     );
 
@@ -162,24 +162,24 @@ async fn run_steps(
     clock.done(report, details);
 
     let clock = StepClock::start(Step::Assertion, report);
-    let token_url = profile.authority.token_url.as_str();
+    let token_url = profile.authority().token_url.as_str();
     let signer = Signer::new(&credential).map_err(|f| clock.fail(report, f, true))?;
     let claims = AssertionClaims::new(
-        &profile.client_id,
+        profile.client_id(),
         token_url,
         new_jti(),
         now(),
-        profile.assertion.lifetime_secs,
+        profile.assertion().lifetime_secs,
     );
     // Signed here, where a key that cannot sign is the certificate's fault, and sent with the
     // token request's first attempt: a cold run signs once (each RSA signature is a millisecond).
     let assertion = signer
-        .sign(&claims, &profile.assertion)
+        .sign(&claims, profile.assertion())
         .map_err(|f| clock.fail(report, f, true))?;
-    clock.done(report, signer.details(&profile.assertion, &claims));
+    clock.done(report, signer.details(profile.assertion(), &claims));
 
     let ctx = |step| RetryContext {
-        settings: &profile.retry,
+        settings: profile.retry(),
         timing: job.timing,
         deadline,
         cancel,
@@ -189,10 +189,10 @@ async fn run_steps(
     let clock = StepClock::start(Step::Token, report);
     let request = TokenRequest {
         token_url,
-        client_id: &profile.client_id,
-        scope: &profile.scope,
+        client_id: profile.client_id(),
+        scope: profile.scope(),
         signer: &signer,
-        options: &profile.assertion,
+        options: profile.assertion(),
         first_assertion: Some(assertion),
     };
     let grant = request_token(&client, &ctx(Step::Token), report, &request)

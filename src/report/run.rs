@@ -176,13 +176,7 @@ impl RunView {
         let Ok(now) = draft.parse() else {
             return true;
         };
-        let comparable = |p: &Profile| Profile {
-            id: String::new(),
-            name: String::new(),
-            certificate_info: None,
-            ..p.clone()
-        };
-        comparable(&now) != comparable(&self.tested) || password != self.password.as_ref()
+        !now.same_connection(&self.tested) || password != self.password.as_ref()
     }
 
     fn step_mut(&mut self, step: Step) -> Option<&mut StepView> {

@@ -15,38 +15,38 @@ pub fn settings_lines(profile: &Profile) -> Vec<(String, String)> {
     let mut lines = vec![
         (
             "Token URL".to_owned(),
-            safe_url(&profile.authority.token_url),
+            safe_url(&profile.authority().token_url),
         ),
         ("Preset".to_owned(), preset(profile)),
-        ("Client ID".to_owned(), profile.client_id.clone()),
+        ("Client ID".to_owned(), profile.client_id().to_owned()),
         (
             "Object ID".to_owned(),
             profile
-                .object_id
-                .clone()
+                .object_id()
+                .map(str::to_owned)
                 .unwrap_or_else(|| "(not set)".into()),
         ),
-        ("Certificate".to_owned(), certificate(&profile.certificate)),
+        ("Certificate".to_owned(), certificate(profile.certificate())),
     ];
     if !matches!(
-        profile.certificate,
+        profile.certificate(),
         CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. }
     ) {
         lines.push((
             "Password".to_owned(),
-            password(profile.certificate.password()),
+            password(profile.certificate().password()),
         ));
     }
-    let assertion = &profile.assertion;
+    let assertion = profile.assertion();
     lines.extend([
-        ("Scope".to_owned(), profile.scope.clone()),
-        ("Graph URL".to_owned(), safe_url(&profile.graph_url)),
-        ("Site".to_owned(), profile.site_id.clone()),
+        ("Scope".to_owned(), profile.scope().to_owned()),
+        ("Graph URL".to_owned(), safe_url(profile.graph_url())),
+        ("Site".to_owned(), profile.site_id().to_owned()),
         (
             "Drive".to_owned(),
             profile
-                .drive_id
-                .clone()
+                .drive_id()
+                .map(str::to_owned)
                 .unwrap_or_else(|| "(the site's document library)".into()),
         ),
         (
@@ -65,7 +65,7 @@ pub fn settings_lines(profile: &Profile) -> Vec<(String, String)> {
         ("Retry".to_owned(), retry(profile)),
         (
             "Non-indexed search".to_owned(),
-            if profile.non_indexed_search {
+            if profile.non_indexed_search() {
                 "on"
             } else {
                 "off"
@@ -73,10 +73,13 @@ pub fn settings_lines(profile: &Profile) -> Vec<(String, String)> {
             .to_owned(),
         ),
         ("Extra headers".to_owned(), headers(profile)),
-        ("Timeout".to_owned(), format!("{} s", profile.timeout_secs)),
+        (
+            "Timeout".to_owned(),
+            format!("{} s", profile.timeout_secs()),
+        ),
         (
             "CA file".to_owned(),
-            profile.ca_file.as_ref().map_or_else(
+            profile.ca_file().map_or_else(
                 || "(none: the system's trusted CAs)".to_owned(),
                 |path| path.display().to_string(),
             ),
@@ -95,7 +98,7 @@ fn safe_url(url: &Url) -> String {
 }
 
 fn preset(profile: &Profile) -> String {
-    let authority = &profile.authority;
+    let authority = profile.authority();
     if authority.tenant.is_empty() {
         authority.preset.label().to_owned()
     } else {
@@ -137,7 +140,7 @@ fn password(source: &PasswordSource) -> String {
 }
 
 fn retry(profile: &Profile) -> String {
-    let retry = &profile.retry;
+    let retry = profile.retry();
     let wait = if retry.multiply_wait {
         "waits double"
     } else {
@@ -156,11 +159,11 @@ fn retry(profile: &Profile) -> String {
 
 /// Header names with the length of their values: values can be API keys.
 fn headers(profile: &Profile) -> String {
-    if profile.extra_headers.is_empty() {
+    if profile.extra_headers().is_empty() {
         return "(none)".into();
     }
     profile
-        .extra_headers
+        .extra_headers()
         .iter()
         .map(|h| format!("{} (value: {} chars)", h.name, h.value.chars().count()))
         .collect::<Vec<_>>()

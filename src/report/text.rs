@@ -38,7 +38,7 @@ pub fn render_text(run: &RunView, context: &ReportContext) -> String {
     let header = [
         ("App", format!("{} ({})", context.app, context.platform)),
         ("Tested at", rfc3339(run.started_at())),
-        ("Profile", profile.name.clone()),
+        ("Profile", profile.name().to_owned()),
         ("Result", result_line(run)),
     ];
     grid(&mut out, "", &header.map(|(k, v)| (k.to_owned(), v)));
@@ -120,10 +120,7 @@ pub fn rotated_sentence(rotation: &crate::ops::Rotation) -> String {
         .map(|k| k.key_id.as_str())
         .unwrap_or_default();
     if let Some(removal) = &rotation.removal_failed {
-        let name = rotation
-            .profile
-            .as_ref()
-            .map_or("PROFILE", |p| p.name.as_str());
+        let name = rotation.profile.as_ref().map_or("PROFILE", |p| p.name());
         return format!(
             "Rotated: the profile uses {pfx} (key ID {key}), but the old key {} was not removed: {}. {}",
             removal.key_id,

@@ -111,6 +111,15 @@ impl From<StoreError> for BundleError {
     }
 }
 
+/// A profile that a change would make invalid (a stored-certificate or imported name the checks
+/// refuse): the store's own refusal.
+fn invalid(name: &str, error: crate::core::draft::FieldError) -> BundleError {
+    BundleError::Store(StoreError::InvalidProfile {
+        name: name.to_owned(),
+        errors: vec![error],
+    })
+}
+
 fn encoding(error: impl std::fmt::Display) -> BundleError {
     BundleError::Encoding(error.to_string())
 }
@@ -197,7 +206,7 @@ pub fn export_bundle_to(
             let key = credential
                 .private_key
                 .as_ref()
-                .ok_or_else(|| BundleError::NoPrivateKey(profile.name.clone()))?;
+                .ok_or_else(|| BundleError::NoPrivateKey(profile.name().to_owned()))?;
             let pfx =
                 to_bundle_pfx(&credential.certificate, key, passphrase, &name).map_err(encoding)?;
             bundled.push(BundledCertificate {
@@ -206,8 +215,10 @@ pub fn export_bundle_to(
             });
             seen.push((name.clone(), der));
         }
-        let mut profile = profile.clone();
-        profile.certificate = CertificateSource::CredentialStore { entry: name };
+        let profile = profile
+            .clone()
+            .with_certificate(CertificateSource::CredentialStore { entry: name })
+            .map_err(|e| invalid(profile.name(), e))?;
         moved.push(profile);
     }
     let file = BundleFile {
@@ -245,9 +256,9 @@ fn to_bundle_pfx(
 /// The name a profile's certificate is bundled (and stored on import) under: the entry it is kept
 /// in, or else the name the profile's certificate gets in the credential store.
 fn certificate_name(profile: &Profile) -> String {
-    match &profile.certificate {
+    match profile.certificate() {
         CertificateSource::CredentialStore { entry } => entry.clone(),
-        _ => stored_certificate_name(&profile.name),
+        _ => stored_certificate_name(profile.name()),
     }
 }
 
@@ -271,7 +282,7 @@ pub fn import_bundle(
         .profiles
         .into_iter()
         .map(|profile| {
-            let name = profile.name.clone();
+            let name = profile.name().to_owned();
             check_profile(FORMAT_VERSION, profile).map_err(|reason| BundleError::InvalidProfile {
                 path: path.to_path_buf(),
                 name,
@@ -307,24 +318,30 @@ pub fn import_bundle(
         let mut imported = Vec::new();
         for mut profile in checked {
             let mut brought_entries = Vec::new();
-            if let CertificateSource::CredentialStore { entry } = &mut profile.certificate
+            let original_name = profile.name().to_owned();
+            if let CertificateSource::CredentialStore { entry } = profile.certificate()
                 && let Some(free) = renamed.get(entry)
             {
-                entry.clone_from(free);
+                profile = profile
+                    .with_certificate(CertificateSource::CredentialStore {
+                        entry: free.clone(),
+                    })
+                    .map_err(|e| invalid(&original_name, e))?;
                 brought_entries.push(free.clone());
             }
-            let original_name = profile.name.clone();
             let saved_as = (1..)
                 .map(|n| imported_name(&original_name, n))
                 .find(|n| !locked.contains(n))
                 .unwrap_or_else(|| original_name.clone());
-            profile.name.clone_from(&saved_as);
             // A fresh id, so the import never shares an id or a credential-store entry with the
             // profile it was exported from; and no trust, whatever the file said.
-            profile.id.clear();
-            profile.origin = Origin::Imported { brought_entries };
+            let profile = profile
+                .renamed(&saved_as)
+                .map_err(|e| invalid(&original_name, e))?
+                .with_id(String::new())
+                .with_origin(Origin::Imported { brought_entries });
             let saved = locked.save(&profile).map_err(BundleError::Store)?;
-            added.profiles.push(saved.id);
+            added.profiles.push(saved.id().to_owned());
             imported.push(ImportedProfile {
                 original_name,
                 saved_as,

@@ -60,9 +60,26 @@ pub enum StoreError {
     /// A profile with this name exists already.
     #[error("a profile named '{0}' exists already")]
     NameTaken(String),
+    /// The profile breaks the form's rules, so it is not written: a file the store writes is one
+    /// it can read back.
+    #[error("the profile '{name}' is not valid: {}", joined(.errors))]
+    InvalidProfile {
+        /// The profile's name (as given, so perhaps the invalid value itself).
+        name: String,
+        /// Every field the rules refuse.
+        errors: Vec<FieldError>,
+    },
     /// The profile could not be turned into RON (should not happen).
     #[error("could not write the profile: {0}")]
     Serialize(String),
+}
+
+fn joined(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl StoreError {

@@ -45,7 +45,7 @@ pub fn export_profiles_to(
             loaded
                 .profiles
                 .iter()
-                .find(|p| &p.profile.name == name)
+                .find(|p| p.profile.name() == name)
                 .map(|stored| stored.profile.clone())
                 .ok_or_else(|| StoreError::NotFound(name.clone()))
         })
@@ -100,7 +100,7 @@ pub fn import_file(store: &ProfileStore, path: &Path) -> Result<ImportReport, St
     let journal = Journal::open(&locked, &text)?;
     let mut report = ImportReport::default();
     for (index, profile) in profiles.into_iter().enumerate() {
-        let original_name = profile.name.clone();
+        let original_name = profile.name().to_owned();
         let profile = match check(format_version, profile) {
             Ok(profile) => profile,
             Err(reason) => {
@@ -118,19 +118,24 @@ pub fn import_file(store: &ProfileStore, path: &Path) -> Result<ImportReport, St
         if let Ok(done) = locked.get_by_id(&id) {
             report.imported.push(ImportedProfile {
                 original_name,
-                saved_as: done.profile.name.clone(),
+                saved_as: done.profile.name().to_owned(),
             });
             continue;
         }
-        let saved_as = free_name(&locked, &profile.name);
-        locked.save(&Profile {
-            id,
-            name: saved_as.clone(),
-            origin: Origin::Imported {
+        let saved_as = free_name(&locked, profile.name());
+        let profile = match profile.with_id(id).renamed(&saved_as) {
+            Ok(profile) => profile.with_origin(Origin::Imported {
                 brought_entries: Vec::new(),
-            },
-            ..profile
-        })?;
+            }),
+            Err(reason) => {
+                report.skipped.push(SkippedProfile {
+                    name: original_name,
+                    reason: reason.to_string(),
+                });
+                continue;
+            }
+        };
+        locked.save(&profile)?;
         report.imported.push(ImportedProfile {
             original_name,
             saved_as,

@@ -82,8 +82,10 @@ mod tests {
 
     #[test]
     fn a_hand_edited_value_is_refused_with_its_field() {
-        let mut profile = profile();
-        profile.client_id = "not-a-guid".into();
+        let text = to_ron(&profile())
+            .unwrap()
+            .replace("8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b", "not-a-guid");
+        let profile: Profile = ron::from_str(&text).unwrap();
         let error = check(FORMAT_VERSION, profile).unwrap_err();
         let ProfileFileError::Invalid(errors) = &error else {
             panic!("{error:?}");

@@ -17,6 +17,7 @@ use super::profiles::{
     LoadProblem, LoadedProfiles, ProfileStore, StoredProfile, new_profile_id, read_profile_file,
     slug, with_file_id,
 };
+use crate::core::draft::ProfileDraft;
 use crate::core::profile::Profile;
 
 /// What one read of the directory found.
@@ -73,12 +74,12 @@ pub(super) fn scan_dir(dir: &Path) -> Scan {
                 continue;
             }
         };
-        let message = if ids.contains(&profile.id) {
+        let message = if ids.contains(profile.id()) {
             Some("another file already holds this profile (the same id); if this file is a copy, remove its `id` line".to_owned())
-        } else if names.contains(&profile.name) {
+        } else if names.contains(profile.name()) {
             Some(format!(
                 "another file already holds a profile named '{}'",
-                profile.name
+                profile.name()
             ))
         } else {
             None
@@ -86,8 +87,8 @@ pub(super) fn scan_dir(dir: &Path) -> Scan {
         match message {
             Some(message) => scan.loaded.problems.push(LoadProblem { path, message }),
             None => {
-                ids.insert(profile.id.clone());
-                names.insert(profile.name.clone());
+                ids.insert(profile.id().to_owned());
+                names.insert(profile.name().to_owned());
                 scan.loaded.profiles.push(StoredProfile { path, profile });
             }
         }
@@ -103,7 +104,7 @@ pub(super) fn remove_leftovers(leftovers: &[PathBuf]) {
 }
 
 pub(super) fn sort_by_name(profiles: &mut [StoredProfile]) {
-    profiles.sort_by_cached_key(|p| p.profile.name.to_lowercase());
+    profiles.sort_by_cached_key(|p| p.profile.name().to_lowercase());
 }
 
 /// The profile directory, locked against other writers, with its index. Dropping it releases the
@@ -148,8 +149,8 @@ impl<'a> LockedStore<'a> {
 
     fn insert(&mut self, stored: StoredProfile) {
         let index = self.profiles.len();
-        self.by_name.insert(stored.profile.name.clone(), index);
-        self.by_id.insert(stored.profile.id.clone(), index);
+        self.by_name.insert(stored.profile.name().to_owned(), index);
+        self.by_id.insert(stored.profile.id().to_owned(), index);
         self.profiles.push(stored);
     }
 
@@ -192,19 +193,19 @@ impl<'a> LockedStore<'a> {
 
     /// Saves a profile (see [`ProfileStore::save`]) and keeps the index current.
     pub fn save(&mut self, profile: &Profile) -> Result<Profile, StoreError> {
-        let mut profile = profile.clone();
-        if profile.id.is_empty() {
-            profile.id = new_profile_id();
+        let mut profile = checked(profile)?;
+        if profile.id().is_empty() {
+            profile = profile.with_id(new_profile_id());
         }
-        if let Some(&i) = self.by_name.get(&profile.name)
-            && self.profiles[i].profile.id != profile.id
+        if let Some(&i) = self.by_name.get(profile.name())
+            && self.profiles[i].profile.id() != profile.id()
         {
-            return Err(StoreError::NameTaken(profile.name));
+            return Err(StoreError::NameTaken(profile.name().to_owned()));
         }
-        let existing = self.by_id.get(&profile.id).copied();
+        let existing = self.by_id.get(profile.id()).copied();
         let path = match existing {
             Some(i) => self.profiles[i].path.clone(),
-            None => self.free_path(&profile.name),
+            None => self.free_path(profile.name()),
         };
         let file = ProfileFile {
             format_version: FORMAT_VERSION,
@@ -219,11 +220,12 @@ impl<'a> LockedStore<'a> {
             Some(i) => {
                 let old_name = std::mem::replace(&mut self.profiles[i], stored.clone())
                     .profile
-                    .name;
-                if old_name != stored.profile.name {
+                    .name()
+                    .to_owned();
+                if old_name != stored.profile.name() {
                     self.by_name.remove(&old_name);
                 }
-                self.by_name.insert(stored.profile.name.clone(), i);
+                self.by_name.insert(stored.profile.name().to_owned(), i);
             }
             None => {
                 if let Some(name) = path.file_name() {
@@ -240,10 +242,13 @@ impl<'a> LockedStore<'a> {
     /// held by another profile is refused and nothing is written.
     pub fn rename_by_id(&mut self, id: &str, new_name: &str) -> Result<Profile, StoreError> {
         let profile = self.get_by_id(id)?.profile.clone();
-        self.save(&Profile {
-            name: new_name.to_owned(),
-            ..profile
-        })
+        let renamed = profile
+            .renamed(new_name)
+            .map_err(|error| StoreError::InvalidProfile {
+                name: new_name.to_owned(),
+                errors: vec![error],
+            })?;
+        self.save(&renamed)
     }
 
     /// Deletes the file of the profile with this id and returns the profile it held.
@@ -255,15 +260,15 @@ impl<'a> LockedStore<'a> {
         let path = self.profiles[i].path.clone();
         std::fs::remove_file(&path).map_err(StoreError::io(&path))?;
         let removed = self.profiles.swap_remove(i);
-        self.by_id.remove(&removed.profile.id);
-        self.by_name.remove(&removed.profile.name);
+        self.by_id.remove(removed.profile.id());
+        self.by_name.remove(removed.profile.name());
         if let Some(name) = path.file_name() {
             self.file_names
                 .remove(&name.to_string_lossy().to_lowercase());
         }
         if let Some(moved) = self.profiles.get(i) {
-            self.by_id.insert(moved.profile.id.clone(), i);
-            self.by_name.insert(moved.profile.name.clone(), i);
+            self.by_id.insert(moved.profile.id().to_owned(), i);
+            self.by_name.insert(moved.profile.name().to_owned(), i);
         }
         Ok(removed.profile)
     }
@@ -280,4 +285,16 @@ impl<'a> LockedStore<'a> {
             .find(|file| !self.file_names.contains(file) && !dir.join(file).exists())
             .map_or_else(|| dir.join("profile.ron"), |file| dir.join(file))
     }
+}
+
+/// The profile as the form's rules read it, or every field they refuse. A profile can only be made
+/// valid, but one can still be deserialized from anywhere; checking here means the store writes
+/// only what it reads back (reading re-checks each file the same way).
+fn checked(profile: &Profile) -> Result<Profile, StoreError> {
+    ProfileDraft::from(profile)
+        .parse()
+        .map_err(|errors| StoreError::InvalidProfile {
+            name: profile.name().to_owned(),
+            errors,
+        })
 }

@@ -166,7 +166,7 @@ impl ProfileStore {
         self.load_all()
             .profiles
             .into_iter()
-            .find(|p| p.profile.name == name)
+            .find(|p| p.profile.name() == name)
             .ok_or_else(|| StoreError::NotFound(name.to_owned()))
     }
 
@@ -180,14 +180,15 @@ impl ProfileStore {
         self.load_all()
             .profiles
             .into_iter()
-            .find(|p| p.profile.id == id)
+            .find(|p| p.profile.id() == id)
             .ok_or_else(|| StoreError::UnknownId(id.to_owned()))
     }
 
     /// Saves a profile and returns it as saved. An empty id gets a new one. The file of the profile
     /// with the same id is replaced, so a changed name is a rename in one atomic write; otherwise a
-    /// new file is made. A name held by another profile is refused and nothing is written. Safe
-    /// against concurrent saves by other processes (see [`ProfileStore::lock`]).
+    /// new file is made. A name held by another profile is refused and nothing is written; so is a
+    /// profile the form's rules refuse ([`StoreError::InvalidProfile`]). Safe against concurrent
+    /// saves by other processes (see [`ProfileStore::lock`]).
     pub fn save(&self, profile: &Profile) -> Result<Profile, StoreError> {
         crate::blocking::forbid_on_ui_thread("ProfileStore::save");
         self.lock()?.save(profile)
@@ -196,14 +197,14 @@ impl ProfileStore {
     /// Renames a profile (its file keeps its name; the new name must be free).
     pub fn rename(&self, old: &str, new: &str) -> Result<(), StoreError> {
         let mut locked = self.lock()?;
-        let id = locked.get(old)?.profile.id.clone();
+        let id = locked.get(old)?.profile.id().to_owned();
         locked.rename_by_id(&id, new).map(drop)
     }
 
     /// Deletes a profile's file.
     pub fn delete(&self, name: &str) -> Result<(), StoreError> {
         let mut locked = self.lock()?;
-        let id = locked.get(name)?.profile.id.clone();
+        let id = locked.get(name)?.profile.id().to_owned();
         locked.delete_by_id(&id).map(drop)
     }
 
@@ -222,12 +223,13 @@ pub fn new_profile_id() -> String {
 
 /// A profile from a file written before ids existed gets the file's stem as its id, in memory only.
 /// The stem is stable: a renamed profile keeps its file.
-pub(super) fn with_file_id(mut profile: Profile, path: &Path) -> Profile {
-    if profile.id.is_empty() {
-        profile.id = path
+pub(super) fn with_file_id(profile: Profile, path: &Path) -> Profile {
+    if profile.id().is_empty() {
+        let id = path
             .file_stem()
             .map(|stem| stem.to_string_lossy().into_owned())
             .unwrap_or_default();
+        return profile.with_id(id);
     }
     profile
 }

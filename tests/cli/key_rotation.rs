@@ -326,7 +326,7 @@ fn rotate_switches_the_profile_after_entra_accepts_and_the_test_passes() {
     );
     let saved = store(&env).get("connector").unwrap().profile;
     assert_eq!(
-        saved.certificate,
+        *saved.certificate(),
         CertificateSource::PfxFile {
             path: new_pfx.into(),
             password: PasswordSource::Ask,
@@ -334,7 +334,7 @@ fn rotate_switches_the_profile_after_entra_accepts_and_the_test_passes() {
         }
     );
     // Its remembered facts (the list's expiry badge, `profile show`) are the new certificate's.
-    let info = saved.certificate_info.expect("certificate facts saved");
+    let info = saved.certificate_info().expect("certificate facts saved");
     assert_eq!(
         info.thumbprint_sha1,
         rotation["added"]["thumbprint_sha1"].as_str().unwrap()
@@ -502,7 +502,7 @@ fn a_remembered_password_opens_the_current_certificate_and_protects_the_new_pfx(
     // The profile still reads its password from the same entry, which opens the new PFX.
     let saved = store(&env).get("connector").unwrap().profile;
     assert_eq!(
-        saved.certificate.password(),
+        saved.certificate().password(),
         &PasswordSource::CredentialStore { entry }
     );
     let pfx = std::fs::read(done.new_pfx.unwrap()).unwrap();
@@ -536,7 +536,7 @@ fn a_failed_removal_after_the_switch_says_the_profile_uses_the_new_key() {
     );
     let saved = store(&env).get("connector").unwrap().profile;
     assert!(
-        matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path != &env.pfx)
+        matches!(saved.certificate(), CertificateSource::PfxFile { path, .. } if path != &env.pfx)
     );
 }
 

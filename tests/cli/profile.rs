@@ -88,8 +88,8 @@ fn export_and_import_round_trip_with_renaming() {
         stdout(&output)
     );
     assert_eq!(
-        store.get("Prod (imported)").unwrap().profile.authority,
-        store.get("Prod").unwrap().profile.authority
+        store.get("Prod (imported)").unwrap().profile.authority(),
+        store.get("Prod").unwrap().profile.authority()
     );
 
     let output = certconnect(

@@ -150,10 +150,9 @@ fn an_unreadable_profile_file_and_an_unconfirmed_import_fail_without_sending_any
     draft.password = PasswordSource::None;
     draft.graph_url = "https://graph.attacker.invalid/v1.0".into();
     draft.scope = env.sandbox.scope();
-    let mut imported = draft.parse().unwrap();
-    imported.origin = Origin::Imported {
+    let imported = draft.parse().unwrap().with_origin(Origin::Imported {
         brought_entries: Vec::new(),
-    };
+    });
     store(&env).save(&imported).unwrap();
     std::fs::write(
         env.ws.path("config").join("profiles").join("broken.ron"),

@@ -16,10 +16,9 @@ fn imported_profile(env: &Env) -> ProfileStore {
     draft.name = "Shared".into();
     draft.graph_url = HOSTILE_GRAPH.into();
     draft.scope = env.sandbox.scope();
-    let mut profile = draft.parse().unwrap();
-    profile.origin = Origin::Imported {
+    let profile = draft.parse().unwrap().with_origin(Origin::Imported {
         brought_entries: Vec::new(),
-    };
+    });
     store.save(&profile).unwrap();
     store
 }
@@ -55,7 +54,10 @@ fn an_imported_profile_sends_nothing_to_a_foreign_host_until_confirmed() {
     // which does not exist, with exit 1 rather than a refusal).
     let trusted = certconnect(&env.ws, &["profile", "trust", "Shared"], &[], None);
     assert_eq!(trusted.status.code(), Some(0), "{}", stderr(&trusted));
-    assert_eq!(store.get("Shared").unwrap().profile.origin, Origin::Local);
+    assert_eq!(
+        *store.get("Shared").unwrap().profile.origin(),
+        Origin::Local
+    );
     let confirmed = test(&env, &["--timeout-secs", "10"]);
     assert_eq!(confirmed.status.code(), Some(1), "{}", stderr(&confirmed));
 }

@@ -25,12 +25,13 @@ fn profile(name: &str, client_id: &str, entry: &str) -> Profile {
         ..ProfileDraft::default()
     };
     draft.refresh_token_url();
-    Profile {
-        certificate: CertificateSource::CredentialStore {
+    draft
+        .parse()
+        .unwrap()
+        .with_certificate(CertificateSource::CredentialStore {
             entry: entry.into(),
-        },
-        ..draft.parse().unwrap()
-    }
+        })
+        .unwrap()
 }
 
 fn credential(pair: &KeyPair) -> Credential {
@@ -90,13 +91,13 @@ fn profiles_sharing_a_certificate_export_it_once_and_import_whole() {
     for name in ["Prod", "Test"] {
         let saved = store.get(name).unwrap().profile;
         assert_eq!(
-            saved.certificate,
+            *saved.certificate(),
             CertificateSource::CredentialStore {
                 entry: "shared".into()
             }
         );
         assert_eq!(
-            saved.origin,
+            *saved.origin(),
             Origin::Imported {
                 brought_entries: vec!["shared".into()]
             }
@@ -107,14 +108,14 @@ fn profiles_sharing_a_certificate_export_it_once_and_import_whole() {
     assert_eq!(vault.list().len(), 2);
     let again = store.get("Prod (imported)").unwrap().profile;
     assert_eq!(
-        again.origin,
+        *again.origin(),
         Origin::Imported {
             brought_entries: vec!["shared-2".into()]
         }
     );
     assert_eq!(
-        store.get("Test (imported)").unwrap().profile.certificate,
-        again.certificate
+        store.get("Test (imported)").unwrap().profile.certificate(),
+        again.certificate()
     );
 }
 

@@ -62,7 +62,7 @@ impl Setup {
 }
 
 fn entry_of(profile: &Profile) -> &str {
-    match profile.certificate.password() {
+    match profile.certificate().password() {
         PasswordSource::CredentialStore { entry } => entry,
         other => panic!("the profile remembers no password: {other:?}"),
     }
@@ -73,23 +73,23 @@ fn remember_keeps_the_password_under_the_profile_id_and_the_profile_names_it() {
     let setup = Setup::new();
     let prod = setup.save("Prod", PasswordSource::Ask);
     assert!(
-        setup.connects_without_a_password(&prod.id).is_err(),
+        setup.connects_without_a_password(prod.id()).is_err(),
         "without a remembered password the test needs one"
     );
 
     let saved = remember_password(
         &setup.profiles,
         setup.secrets(),
-        &prod.id,
+        prod.id(),
         &Secret::new(PASSWORD),
     )
     .unwrap();
-    let expected = format!("pfx-password/{}", prod.id);
-    assert_eq!(password_entry(&prod.id), expected);
+    let expected = format!("pfx-password/{}", prod.id());
+    assert_eq!(password_entry(prod.id()), expected);
     assert_eq!(entry_of(&saved), expected);
-    assert_eq!(saved, setup.profiles.get_by_id(&prod.id).unwrap().profile);
+    assert_eq!(saved, setup.profiles.get_by_id(prod.id()).unwrap().profile);
     assert_eq!(setup.entry(&expected).as_deref(), Some(PASSWORD));
-    setup.connects_without_a_password(&prod.id).unwrap();
+    setup.connects_without_a_password(prod.id()).unwrap();
     let file = std::fs::read_to_string(setup.profiles.get("Prod").unwrap().path).unwrap();
     assert!(!file.contains(PASSWORD), "the file names the entry only");
 }
@@ -101,7 +101,7 @@ fn a_new_profile_reusing_a_name_never_takes_over_another_profiles_password() {
     remember_password(
         &setup.profiles,
         setup.secrets(),
-        &a.id,
+        a.id(),
         &Secret::new(PASSWORD),
     )
     .unwrap();
@@ -109,16 +109,16 @@ fn a_new_profile_reusing_a_name_never_takes_over_another_profiles_password() {
     // keyed by name, remembering B's password overwrote A's entry and broke A.
     setup.profiles.rename("Prod", "Prod (old)").unwrap();
     let b = setup.save("Prod", PasswordSource::Ask);
-    assert_ne!(a.id, b.id);
+    assert_ne!(a.id(), b.id());
     let b = remember_password(
         &setup.profiles,
         setup.secrets(),
-        &b.id,
+        b.id(),
         &Secret::new("B's other password"),
     )
     .unwrap();
 
-    let a = setup.profiles.get_by_id(&a.id).unwrap().profile;
+    let a = setup.profiles.get_by_id(a.id()).unwrap().profile;
     assert_ne!(
         entry_of(&a),
         entry_of(&b),
@@ -129,7 +129,7 @@ fn a_new_profile_reusing_a_name_never_takes_over_another_profiles_password() {
         setup.entry(entry_of(&b)).as_deref(),
         Some("B's other password")
     );
-    setup.connects_without_a_password(&a.id).unwrap();
+    setup.connects_without_a_password(a.id()).unwrap();
 }
 
 #[test]
@@ -139,15 +139,15 @@ fn a_renamed_profile_keeps_its_remembered_password() {
     remember_password(
         &setup.profiles,
         setup.secrets(),
-        &prod.id,
+        prod.id(),
         &Secret::new(PASSWORD),
     )
     .unwrap();
     setup.profiles.rename("Prod", "Production").unwrap();
     let renamed = setup.profiles.get("Production").unwrap().profile;
-    assert_eq!(renamed.id, prod.id);
-    assert_eq!(entry_of(&renamed), password_entry(&prod.id));
-    setup.connects_without_a_password(&prod.id).unwrap();
+    assert_eq!(renamed.id(), prod.id());
+    assert_eq!(entry_of(&renamed), password_entry(prod.id()));
+    setup.connects_without_a_password(prod.id()).unwrap();
 }
 
 #[test]
@@ -163,12 +163,12 @@ fn remember_moves_a_name_keyed_entry_to_the_id_and_deletes_it_only_when_unused()
     let prod = setup.save("Prod", legacy());
     let copy = setup.save("Prod copy", legacy());
     // A profile written before ids existed still works: its file names the entry.
-    setup.connects_without_a_password(&prod.id).unwrap();
+    setup.connects_without_a_password(prod.id()).unwrap();
 
     remember_password(
         &setup.profiles,
         setup.secrets(),
-        &prod.id,
+        prod.id(),
         &Secret::new(PASSWORD),
     )
     .unwrap();
@@ -180,7 +180,7 @@ fn remember_moves_a_name_keyed_entry_to_the_id_and_deletes_it_only_when_unused()
     remember_password(
         &setup.profiles,
         setup.secrets(),
-        &copy.id,
+        copy.id(),
         &Secret::new(PASSWORD),
     )
     .unwrap();
@@ -189,8 +189,8 @@ fn remember_moves_a_name_keyed_entry_to_the_id_and_deletes_it_only_when_unused()
         None,
         "no profile names it any more"
     );
-    setup.connects_without_a_password(&prod.id).unwrap();
-    setup.connects_without_a_password(&copy.id).unwrap();
+    setup.connects_without_a_password(prod.id()).unwrap();
+    setup.connects_without_a_password(copy.id()).unwrap();
 }
 
 #[test]
@@ -206,15 +206,15 @@ fn forget_keeps_an_entry_that_another_profile_still_names() {
     let a = setup.save("A", shared());
     let b = setup.save("B", shared());
 
-    let forgotten = forget_password(&setup.profiles, setup.secrets(), &a.id).unwrap();
-    assert_eq!(forgotten.certificate.password(), &PasswordSource::Ask);
+    let forgotten = forget_password(&setup.profiles, setup.secrets(), a.id()).unwrap();
+    assert_eq!(forgotten.certificate().password(), &PasswordSource::Ask);
     assert_eq!(
         setup
             .profiles
-            .get_by_id(&a.id)
+            .get_by_id(a.id())
             .unwrap()
             .profile
-            .certificate
+            .certificate()
             .password(),
         &PasswordSource::Ask
     );
@@ -222,9 +222,9 @@ fn forget_keeps_an_entry_that_another_profile_still_names() {
         setup.entry("pfx-password/Shared").as_deref(),
         Some(PASSWORD)
     );
-    setup.connects_without_a_password(&b.id).unwrap();
+    setup.connects_without_a_password(b.id()).unwrap();
 
-    forget_password(&setup.profiles, setup.secrets(), &b.id).unwrap();
+    forget_password(&setup.profiles, setup.secrets(), b.id()).unwrap();
     assert_eq!(
         setup.entry("pfx-password/Shared"),
         None,
@@ -240,27 +240,27 @@ fn deleting_a_profile_deletes_its_remembered_password_but_not_its_stored_certifi
     remember_password(
         &setup.profiles,
         setup.secrets(),
-        &prod.id,
+        prod.id(),
         &Secret::new(PASSWORD),
     )
     .unwrap();
     remember_password(
         &setup.profiles,
         setup.secrets(),
-        &test.id,
+        test.id(),
         &Secret::new(PASSWORD),
     )
     .unwrap();
 
-    delete_profile(&setup.profiles, Some(setup.secrets()), &prod.id).unwrap();
+    delete_profile(&setup.profiles, Some(setup.secrets()), prod.id()).unwrap();
     assert!(setup.profiles.get("Prod").is_err());
-    assert_eq!(setup.entry(&password_entry(&prod.id)), None);
+    assert_eq!(setup.entry(&password_entry(prod.id())), None);
     assert_eq!(
-        setup.entry(&password_entry(&test.id)).as_deref(),
+        setup.entry(&password_entry(test.id())).as_deref(),
         Some(PASSWORD),
         "another profile's password stays"
     );
-    assert!(delete_profile(&setup.profiles, Some(setup.secrets()), &prod.id).is_err());
+    assert!(delete_profile(&setup.profiles, Some(setup.secrets()), prod.id()).is_err());
 
     // A profile using a stored certificate: the certificate stays for other profiles.
     setup
@@ -273,7 +273,7 @@ fn deleting_a_profile_deletes_its_remembered_password_but_not_its_stored_certifi
     draft.cert_kind = CertKind::CredentialStore;
     draft.store_entry = "prod-cert".into();
     let stored = setup.profiles.save(&draft.parse().unwrap()).unwrap();
-    delete_profile(&setup.profiles, Some(setup.secrets()), &stored.id).unwrap();
+    delete_profile(&setup.profiles, Some(setup.secrets()), stored.id()).unwrap();
     assert_eq!(setup.env.vault.list().len(), 1);
     setup.env.vault.load("prod-cert").unwrap();
 }
@@ -300,14 +300,14 @@ fn remember_needs_a_saved_profile_whose_certificate_takes_a_password() {
     let error = remember_password(
         &setup.profiles,
         setup.secrets(),
-        &stored.id,
+        stored.id(),
         &Secret::new(PASSWORD),
     )
     .unwrap_err()
     .to_string();
     assert!(error.contains("needs no password"), "{error}");
     assert_eq!(
-        setup.entry(&password_entry(&stored.id)),
+        setup.entry(&password_entry(stored.id())),
         None,
         "nothing written"
     );

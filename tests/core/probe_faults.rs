@@ -346,14 +346,17 @@ impl certconnect::secrets::SecretStore for StuckStore {
 
 #[test]
 fn r002_the_timeout_bounds_the_certificate_step_too() {
-    use certconnect::core::profile::CertificateSource;
+    use certconnect::core::draft::CertKind;
     use certconnect::probe::ProbeJob;
     let env = Env::new();
-    let mut profile = env.profile();
-    profile.timeout_secs = 1;
-    profile.certificate = CertificateSource::CredentialStore {
-        entry: "stuck".into(),
-    };
+    let profile = env
+        .profile()
+        .edited(|draft| {
+            draft.timeout_secs = "1".into();
+            draft.cert_kind = CertKind::CredentialStore;
+            draft.store_entry = "stuck".into();
+        })
+        .unwrap();
     let vault = std::sync::Arc::new(certconnect::secrets::Vault::at(
         env.ws.path("stuck-vault"),
         std::sync::Arc::new(StuckStore),

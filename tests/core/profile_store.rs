@@ -1,6 +1,6 @@
 //! Profile files on disk: one RON file each, atomic, robust to broken files; export and import.
 
-use certconnect::core::draft::ProfileDraft;
+use certconnect::core::draft::{Field, ProfileDraft};
 use certconnect::core::profile::Profile;
 use certconnect::store::{
     FORMAT_VERSION, ProfileStore, StoreError, export_profiles, import_file, new_profile_id,
@@ -24,7 +24,7 @@ fn names(store: &ProfileStore) -> Vec<String> {
         .load_all()
         .profiles
         .into_iter()
-        .map(|p| p.profile.name)
+        .map(|p| p.profile.name().to_owned())
         .collect()
 }
 
@@ -33,7 +33,7 @@ fn saved_profiles_load_back_identical_from_versioned_ron_files() {
     let dir = tempfile::tempdir().unwrap();
     let store = ProfileStore::at(dir.path().join("profiles"));
     let original = store.save(&profile("Contoso Prod / SharePoint")).unwrap();
-    let path = store.get(&original.name).unwrap().path;
+    let path = store.get(original.name()).unwrap().path;
     assert_eq!(path.file_name().unwrap(), "contoso-prod-sharepoint.ron");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
@@ -47,10 +47,11 @@ fn saved_profiles_load_back_identical_from_versioned_ron_files() {
 
     // Saving again replaces the same file; a second profile gets its own.
     store
-        .save(&Profile {
-            site_id: "contoso.sharepoint.com:/sites/hr".into(),
-            ..original.clone()
-        })
+        .save(
+            &original
+                .edited(|d| d.site_id = "contoso.sharepoint.com:/sites/hr".into())
+                .unwrap(),
+        )
         .unwrap();
     store.save(&profile("Second")).unwrap();
     let files: Vec<_> = std::fs::read_dir(store.dir())
@@ -59,7 +60,7 @@ fn saved_profiles_load_back_identical_from_versioned_ron_files() {
         .collect();
     assert_eq!(files.len(), 2, "no temporary files are left behind");
     assert_eq!(
-        store.get(&original.name).unwrap().profile.site_id,
+        store.get(original.name()).unwrap().profile.site_id(),
         "contoso.sharepoint.com:/sites/hr"
     );
 }
@@ -99,7 +100,7 @@ fn broken_files_are_reported_by_name_left_untouched_and_the_rest_load() {
 
     let loaded = store.load_all();
     assert_eq!(loaded.profiles.len(), 1);
-    assert_eq!(loaded.profiles[0].profile.name, "Good");
+    assert_eq!(loaded.profiles[0].profile.name(), "Good");
     let problems: Vec<_> = loaded
         .problems
         .iter()
@@ -156,7 +157,7 @@ fn lists_read_under_the_lock_are_numbered_in_the_order_they_were_read() {
     let second = store.load_locked();
     assert!(first.is_newer_than(&empty) && second.is_newer_than(&first));
     assert!(!first.is_newer_than(&second));
-    assert_eq!(first.profiles[0].profile.name, "One");
+    assert_eq!(first.profiles[0].profile.name(), "One");
     // An unordered read is never newer than an ordered one.
     assert!(!store.load_all().is_newer_than(&empty));
 }
@@ -166,10 +167,9 @@ fn export_then_import_gives_the_same_profiles_without_overwriting() {
     let dir = tempfile::tempdir().unwrap();
     let source = ProfileStore::at(dir.path().join("a"));
     let first = profile("Prod");
-    let second = Profile {
-        drive_id: Some("b!drive".into()),
-        ..profile("Test")
-    };
+    let second = profile("Test")
+        .edited(|d| d.drive_id = "b!drive".into())
+        .unwrap();
     let first = source.save(&first).unwrap();
     let second = source.save(&second).unwrap();
     let out = dir.path().join("export.ron");
@@ -182,12 +182,12 @@ fn export_then_import_gives_the_same_profiles_without_overwriting() {
     let report = import_file(&target, &out).unwrap();
     assert_eq!(report.imported.len(), 2);
     // Imported profiles carry no trust: their origin says so, whatever the file said.
-    let without_id = |profile: Profile| Profile {
-        id: String::new(),
-        origin: certconnect::core::profile::Origin::Imported {
-            brought_entries: Vec::new(),
-        },
-        ..profile
+    let without_id = |profile: Profile| {
+        profile
+            .with_id(String::new())
+            .with_origin(certconnect::core::profile::Origin::Imported {
+                brought_entries: Vec::new(),
+            })
     };
     assert_eq!(
         without_id(target.get("Prod").unwrap().profile),
@@ -199,10 +199,12 @@ fn export_then_import_gives_the_same_profiles_without_overwriting() {
     );
 
     // Importing again keeps the originals and adds renamed copies.
-    let local_edit = Profile {
-        site_id: "local".into(),
-        ..target.get("Prod").unwrap().profile
-    };
+    let local_edit = target
+        .get("Prod")
+        .unwrap()
+        .profile
+        .edited(|d| d.site_id = "local".into())
+        .unwrap();
     target.save(&local_edit).unwrap();
     let report = import_file(&target, &out).unwrap();
     let renamed: Vec<_> = report
@@ -214,7 +216,7 @@ fn export_then_import_gives_the_same_profiles_without_overwriting() {
     import_file(&target, &out).unwrap();
     assert!(target.contains("Prod (imported 2)"));
     assert_eq!(
-        target.get("Prod").unwrap().profile.site_id,
+        target.get("Prod").unwrap().profile.site_id(),
         "local",
         "the existing profile was not overwritten"
     );
@@ -262,24 +264,21 @@ fn save_gives_a_new_profile_an_id_that_is_kept_on_reload() {
     let dir = tempfile::tempdir().unwrap();
     let store = ProfileStore::at(dir.path());
     let unsaved = profile("Prod");
-    assert!(unsaved.id.is_empty());
+    assert!(unsaved.id().is_empty());
     let saved = store.save(&unsaved).unwrap();
-    assert_eq!(saved.id.len(), 36, "a hyphenated UUID: {}", saved.id);
-    assert_eq!(saved.id, saved.id.to_lowercase());
-    assert_eq!(saved.name, "Prod");
-    assert_eq!(store.get("Prod").unwrap().profile.id, saved.id);
-    assert_eq!(store.get_by_id(&saved.id).unwrap().profile, saved);
+    assert_eq!(saved.id().len(), 36, "a hyphenated UUID: {}", saved.id());
+    assert_eq!(saved.id(), saved.id().to_lowercase());
+    assert_eq!(saved.name(), "Prod");
+    assert_eq!(store.get("Prod").unwrap().profile.id(), saved.id());
+    assert_eq!(store.get_by_id(saved.id()).unwrap().profile, saved);
     // Saving it again (same id) keeps the id and the file.
     let again = store
-        .save(&Profile {
-            site_id: "other".into(),
-            ..saved.clone()
-        })
+        .save(&saved.edited(|d| d.site_id = "other".into()).unwrap())
         .unwrap();
-    assert_eq!(again.id, saved.id);
+    assert_eq!(again.id(), saved.id());
     assert_eq!(files(&store), ["prod.ron"]);
     // Two new profiles never get the same id.
-    assert_ne!(store.save(&profile("Test")).unwrap().id, saved.id);
+    assert_ne!(store.save(&profile("Test")).unwrap().id(), saved.id());
     assert_ne!(new_profile_id(), new_profile_id());
 }
 
@@ -290,12 +289,12 @@ fn a_file_written_before_ids_existed_takes_its_file_name_as_id() {
     let saved = store.save(&profile("Legacy Prod")).unwrap();
     let path = store.get("Legacy Prod").unwrap().path;
     let text = std::fs::read_to_string(&path).unwrap();
-    let id_line = format!("id: \"{}\",", saved.id);
+    let id_line = format!("id: \"{}\",", saved.id());
     assert!(text.contains(&id_line), "{text}");
     std::fs::write(&path, text.replace(&id_line, "")).unwrap();
 
     let legacy = store.get("Legacy Prod").unwrap().profile;
-    assert_eq!(legacy.id, "legacy-prod", "the file's stem");
+    assert_eq!(legacy.id(), "legacy-prod", "the file's stem");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         text.replace(&id_line, ""),
@@ -303,7 +302,7 @@ fn a_file_written_before_ids_existed_takes_its_file_name_as_id() {
     );
     // Renamed, it keeps its file, so it keeps its id.
     store.rename("Legacy Prod", "Renamed").unwrap();
-    assert_eq!(store.get("Renamed").unwrap().profile.id, "legacy-prod");
+    assert_eq!(store.get("Renamed").unwrap().profile.id(), "legacy-prod");
     assert_eq!(files(&store), ["legacy-prod.ron"]);
 }
 
@@ -313,19 +312,19 @@ fn saving_under_the_same_id_with_a_new_name_renames_in_the_same_file() {
     let store = ProfileStore::at(dir.path());
     let saved = store.save(&profile("Old name")).unwrap();
     let renamed = store
-        .save(&Profile {
-            name: "New name".into(),
-            ..saved.clone()
-        })
+        .save(&saved.clone().renamed("New name").unwrap())
         .unwrap();
-    assert_eq!(renamed.id, saved.id);
+    assert_eq!(renamed.id(), saved.id());
     assert_eq!(files(&store), ["old-name.ron"], "no second file");
     assert_eq!(names(&store), ["New name"]);
     assert!(matches!(
         store.get("Old name"),
         Err(StoreError::NotFound(_))
     ));
-    assert_eq!(store.get_by_id(&saved.id).unwrap().profile.name, "New name");
+    assert_eq!(
+        store.get_by_id(saved.id()).unwrap().profile.name(),
+        "New name"
+    );
 }
 
 #[test]
@@ -334,20 +333,16 @@ fn another_profile_cannot_take_a_saved_name_and_nothing_is_written() {
     let store = ProfileStore::at(dir.path());
     let first = store.save(&profile("Prod")).unwrap();
     let before = std::fs::read(store.get("Prod").unwrap().path).unwrap();
-    let intruder = Profile {
-        site_id: "intruder".into(),
-        ..profile("Prod")
-    };
+    let intruder = profile("Prod")
+        .edited(|d| d.site_id = "intruder".into())
+        .unwrap();
     assert!(matches!(
         store.save(&intruder),
         Err(StoreError::NameTaken(name)) if name == "Prod"
     ));
     let other = store.save(&profile("Test")).unwrap();
     assert!(matches!(
-        store.save(&Profile {
-            name: "Prod".into(),
-            ..other.clone()
-        }),
+        store.save(&other.clone().renamed("Prod").unwrap()),
         Err(StoreError::NameTaken(_))
     ));
     assert_eq!(files(&store), ["prod.ron", "test.ron"]);
@@ -355,8 +350,8 @@ fn another_profile_cannot_take_a_saved_name_and_nothing_is_written() {
         std::fs::read(store.get("Prod").unwrap().path).unwrap(),
         before
     );
-    assert_eq!(store.get("Prod").unwrap().profile.id, first.id);
-    assert_eq!(store.get_by_id(&other.id).unwrap().profile.name, "Test");
+    assert_eq!(store.get("Prod").unwrap().profile.id(), first.id());
+    assert_eq!(store.get_by_id(other.id()).unwrap().profile.name(), "Test");
 }
 
 #[test]
@@ -372,7 +367,7 @@ fn a_second_file_with_the_same_id_is_reported_not_loaded() {
     .unwrap();
     let loaded = store.load_all();
     assert_eq!(loaded.profiles.len(), 1);
-    assert_eq!(loaded.profiles[0].profile.id, saved.id);
+    assert_eq!(loaded.profiles[0].profile.id(), saved.id());
     assert_eq!(loaded.problems.len(), 1);
     assert_eq!(loaded.problems[0].path.file_name().unwrap(), "zz-copy.ron");
     assert!(
@@ -392,10 +387,10 @@ fn get_and_delete_by_id() {
         store.get_by_id("no-such-id"),
         Err(StoreError::UnknownId(_))
     ));
-    assert_eq!(store.delete_by_id(&prod.id).unwrap(), prod);
+    assert_eq!(store.delete_by_id(prod.id()).unwrap(), prod);
     assert_eq!(names(&store), ["Test"]);
     assert!(matches!(
-        store.delete_by_id(&prod.id),
+        store.delete_by_id(prod.id()),
         Err(StoreError::UnknownId(_))
     ));
 }
@@ -410,21 +405,66 @@ fn an_imported_profile_gets_a_fresh_id() {
     assert!(
         std::fs::read_to_string(&out)
             .unwrap()
-            .contains(&original.id),
+            .contains(original.id()),
         "exports keep the id"
     );
 
     // Into the same store: a copy with its own id, the original untouched.
     import_file(&store, &out).unwrap();
     let copy = store.get("Prod (imported)").unwrap().profile;
-    assert!(!copy.id.is_empty());
-    assert_ne!(copy.id, original.id);
+    assert!(!copy.id().is_empty());
+    assert_ne!(copy.id(), original.id());
     assert_eq!(store.get("Prod").unwrap().profile, original);
 
     // Into another store: also a new id, never the exported one.
     let other = ProfileStore::at(dir.path().join("q"));
     import_file(&other, &out).unwrap();
     let imported = other.get("Prod").unwrap().profile;
-    assert!(!imported.id.is_empty());
-    assert_ne!(imported.id, original.id);
+    assert!(!imported.id().is_empty());
+    assert_ne!(imported.id(), original.id());
+}
+
+/// A profile read from text that breaks the form's rules: the type cannot be built invalid, but it
+/// can still be deserialized.
+fn deserialized_invalid() -> Profile {
+    let text = ron::to_string(&profile("Prod")).unwrap();
+    let bad_name = ron::to_string("Bad\u{7}name").unwrap();
+    assert!(text.contains("name:\"Prod\""), "{text}");
+    assert!(text.contains("site_id:\"root\""), "{text}");
+    let text = text
+        .replace("name:\"Prod\"", &format!("name:{bad_name}"))
+        .replace("site_id:\"root\"", "site_id:\"a site\"");
+    ron::from_str(&text).unwrap()
+}
+
+#[test]
+fn an_invalid_profile_is_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::at(dir.path().join("profiles"));
+    let invalid = deserialized_invalid();
+    let fields = |result: Result<Profile, StoreError>| match result {
+        Err(StoreError::InvalidProfile { errors, .. }) => {
+            errors.iter().map(|e| e.field).collect::<Vec<_>>()
+        }
+        other => panic!("not refused as invalid: {other:?}"),
+    };
+    assert_eq!(fields(store.save(&invalid)), [Field::Name, Field::SiteId]);
+    assert_eq!(
+        fields(store.lock().unwrap().save(&invalid)),
+        [Field::Name, Field::SiteId]
+    );
+    assert!(files(&store).is_empty(), "nothing was written");
+
+    // A saved profile cannot be renamed to a name the form refuses either.
+    let saved = store.save(&profile("Prod")).unwrap();
+    let before = std::fs::read(store.get("Prod").unwrap().path).unwrap();
+    assert!(matches!(
+        store.rename("Prod", "tab\there"),
+        Err(StoreError::InvalidProfile { errors, .. }) if errors[0].field == Field::Name
+    ));
+    assert_eq!(store.get_by_id(saved.id()).unwrap().profile, saved);
+    assert_eq!(
+        std::fs::read(store.get("Prod").unwrap().path).unwrap(),
+        before
+    );
 }

@@ -304,7 +304,7 @@ fn passwords_and_certificates_live_in_the_store_and_nowhere_else() {
     assert_eq!(removed.status.code(), Some(0), "{}", stderr(&removed));
     assert!(!stdout(&run(&["store", "list"], &[])).contains(&name));
     let store = open_os_store().unwrap();
-    let remembered_id = profiles.get("Remembered").unwrap().profile.id;
+    let remembered_id = profiles.get("Remembered").unwrap().profile.id().to_owned();
     store
         .delete(&certconnect::secrets::password_entry(&remembered_id))
         .unwrap();

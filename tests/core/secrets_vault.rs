@@ -204,9 +204,9 @@ fn a_bundle_moves_profiles_with_their_certificates_under_a_passphrase() {
     assert_eq!(imported[0].saved_as, "test");
     let moved = profiles.get("test").unwrap().profile;
     let certconnect::core::profile::CertificateSource::CredentialStore { entry } =
-        &moved.certificate
+        moved.certificate()
     else {
-        panic!("{:?}", moved.certificate)
+        panic!("{:?}", moved.certificate())
     };
     let loaded = vault.load(entry).unwrap();
     assert_eq!(

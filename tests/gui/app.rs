@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use certconnect::core::draft::ProfileDraft;
-use certconnect::core::profile::{PasswordSource, Profile};
+use certconnect::core::profile::PasswordSource;
 use certconnect::gui::CertconnectApp;
 use certconnect::sandbox::{Fault, FaultKind, FaultTarget};
 use certconnect::store::ProfileStore;
@@ -159,7 +159,7 @@ fn unsaved_edits_are_never_lost_without_asking() {
     g.button("Discard changes");
     g.settle();
     assert_eq!(g.h.state().draft().name, "Beta");
-    assert_eq!(g.store.get("Alpha").unwrap().profile.site_id, "root");
+    assert_eq!(g.store.get("Alpha").unwrap().profile.site_id(), "root");
 
     g.click("Alpha");
     g.click("Graph");
@@ -169,7 +169,7 @@ fn unsaved_edits_are_never_lost_without_asking() {
     g.settle();
     assert_eq!(g.h.state().draft().name, "Beta");
     assert_eq!(
-        g.store.get("Alpha").unwrap().profile.site_id,
+        g.store.get("Alpha").unwrap().profile.site_id(),
         "contoso.sharepoint.com:/sites/hr"
     );
 }
@@ -212,23 +212,23 @@ fn export_then_import_gives_the_same_profile() {
     let original = store.get("Prod").unwrap().profile;
     let imported = store.get("Prod (imported)").unwrap().profile;
     assert_ne!(
-        imported.id, original.id,
+        imported.id(),
+        original.id(),
         "an imported copy is a profile of its own"
     );
     assert_eq!(
-        imported.origin,
+        *imported.origin(),
         certconnect::core::profile::Origin::Imported {
             brought_entries: Vec::new()
         },
         "an imported profile is not trusted until confirmed here"
     );
     assert_eq!(
-        Profile {
-            name: "Prod".into(),
-            id: original.id.clone(),
-            origin: original.origin.clone(),
-            ..imported
-        },
+        imported
+            .renamed("Prod")
+            .unwrap()
+            .with_id(original.id())
+            .with_origin(original.origin().clone()),
         original
     );
     g.h.get_by_label("Prod (imported)");
@@ -453,7 +453,7 @@ fn a_remembered_password_goes_to_the_credential_store_not_the_profile() {
         text.contains("CredentialStore") && !text.contains(PASSWORD),
         "{text}"
     );
-    let entry = certconnect::secrets::password_entry(&saved.profile.id);
+    let entry = certconnect::secrets::password_entry(saved.profile.id());
     assert_eq!(
         env.vault.store().get(&entry).unwrap().unwrap(),
         PASSWORD.as_bytes()
@@ -537,7 +537,7 @@ fn a_bundle_carries_the_certificate_under_a_passphrase() {
     g.wait_until(|app| app.status().is_some_and(|s| s.starts_with("Imported")) && !app.is_busy());
     let imported = store.get("Prod (imported)").unwrap().profile;
     assert!(matches!(
-        imported.certificate,
+        imported.certificate(),
         certconnect::core::profile::CertificateSource::CredentialStore { .. }
     ));
     assert_eq!(env.vault.list().len(), 1);

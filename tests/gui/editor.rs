@@ -202,10 +202,9 @@ fn an_imported_profile_asks_before_its_first_test_and_remembers_the_answer() {
     draft.name = "Shared".into();
     draft.graph_url = "https://graph.attacker.invalid/v1.0".into();
     draft.scope = env.sandbox.scope();
-    let mut profile = draft.parse().unwrap();
-    profile.origin = Origin::Imported {
+    let profile = draft.parse().unwrap().with_origin(Origin::Imported {
         brought_entries: Vec::new(),
-    };
+    });
     store.save(&profile).unwrap();
     let mut g = gui(&env, None);
     g.click("Shared");
@@ -233,7 +232,10 @@ fn an_imported_profile_asks_before_its_first_test_and_remembers_the_answer() {
         !env.sandbox.requests().is_empty(),
         "the confirmed profile ran"
     );
-    assert_eq!(store.get("Shared").unwrap().profile.origin, Origin::Local);
+    assert_eq!(
+        *store.get("Shared").unwrap().profile.origin(),
+        Origin::Local
+    );
     // Asked once: the next test goes straight ahead.
     g.button("Test connection");
     assert!(
@@ -268,8 +270,5 @@ fn the_object_id_field_refuses_the_client_id_and_saves_a_guid() {
     g.h.run_ok();
     g.settle();
     let saved = g.store.get("With object id").unwrap().profile;
-    assert_eq!(
-        saved.object_id.as_deref(),
-        Some(support::probe_env::OBJECT_ID)
-    );
+    assert_eq!(saved.object_id(), Some(support::probe_env::OBJECT_ID));
 }

@@ -107,8 +107,8 @@ fn rotating_in_the_app_switches_the_saved_profile_after_the_new_certificate_conn
     assert!(g.h.query_by_label_contains("Remove the old key").is_none());
     // Saved and shown: the new PFX, same password (still asked for); the card loads it.
     let saved = g.store.get("Connector").unwrap().profile;
-    let CertificateSource::PfxFile { path, password, .. } = &saved.certificate else {
-        panic!("{:?}", saved.certificate);
+    let CertificateSource::PfxFile { path, password, .. } = saved.certificate() else {
+        panic!("{:?}", saved.certificate());
     };
     assert_ne!(path, &env.pfx);
     assert_eq!(password, &PasswordSource::Ask);
@@ -189,8 +189,8 @@ fn a_failed_test_with_the_new_certificate_keeps_the_profile_and_says_the_key_is_
     g.h.get_by_label_contains("stays registered on the app");
     // (The card saves the loaded certificate's facts with the profile; the source is what counts.)
     assert_eq!(
-        g.store.get("Connector").unwrap().profile.certificate,
-        before.certificate
+        g.store.get("Connector").unwrap().profile.certificate(),
+        before.certificate()
     );
     assert_eq!(g.h.state().draft().pfx_path, env.pfx.display().to_string());
 }
@@ -253,7 +253,7 @@ fn a_rotation_can_be_cancelled_before_the_upload_and_nothing_is_registered() {
     );
     let saved = g.store.get("Connector").unwrap().profile;
     assert!(
-        matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path == &env.pfx)
+        matches!(saved.certificate(), CertificateSource::PfxFile { path, .. } if path == &env.pfx)
     );
 }
 
@@ -279,12 +279,12 @@ fn opening_another_profile_mid_rotation_lets_it_finish_and_reports_it_as_a_statu
     );
     assert_eq!(g.h.state().draft().name, "Other");
     let saved = g.store.get("Connector").unwrap().profile;
-    let CertificateSource::PfxFile { path, .. } = &saved.certificate else {
-        panic!("{:?}", saved.certificate);
+    let CertificateSource::PfxFile { path, .. } = saved.certificate() else {
+        panic!("{:?}", saved.certificate());
     };
     assert_ne!(path, &env.pfx);
     // The saved facts (the list's expiry badge) are the new certificate's, not the old one's.
-    let info = saved.certificate_info.expect("certificate facts saved");
+    let info = saved.certificate_info().expect("certificate facts saved");
     let new_cer = std::fs::read(path.with_extension("cer")).unwrap();
     let digest = openssl::hash::hash(openssl::hash::MessageDigest::sha1(), &new_cer).unwrap();
     assert_eq!(info.thumbprint_sha1, hex_upper(&digest));
@@ -306,8 +306,8 @@ fn a_profile_reopened_mid_rotation_shows_the_new_certificate_once_it_is_switched
     g.wait_until(|app| !app.is_rotating());
     g.settle();
     let saved = g.store.get("Connector").unwrap().profile;
-    let CertificateSource::PfxFile { path, .. } = &saved.certificate else {
-        panic!("{:?}", saved.certificate);
+    let CertificateSource::PfxFile { path, .. } = saved.certificate() else {
+        panic!("{:?}", saved.certificate());
     };
     assert_ne!(path, &env.pfx);
     // The open form follows the saved profile: a Save now cannot write the old PFX back.
@@ -335,6 +335,6 @@ fn a_failed_removal_after_the_switch_is_a_rotation_with_a_loose_end_not_a_failur
     assert_eq!(env.sandbox.key_credentials(OBJECT_ID).len(), 2);
     let saved = g.store.get("Connector").unwrap().profile;
     assert!(
-        matches!(&saved.certificate, CertificateSource::PfxFile { path, .. } if path != &env.pfx)
+        matches!(saved.certificate(), CertificateSource::PfxFile { path, .. } if path != &env.pfx)
     );
 }

@@ -23,7 +23,7 @@ use support::s;
 /// Saves a profile for the sandbox under `name`, made from `draft`.
 fn save_draft(store: &ProfileStore, mut draft: ProfileDraft, name: &str) -> String {
     draft.name = name.into();
-    store.save(&draft.parse().unwrap()).unwrap().id
+    store.save(&draft.parse().unwrap()).unwrap().id().to_owned()
 }
 
 /// A profile using a PEM key without a password (no prompt gets in the way).
@@ -212,7 +212,7 @@ fn an_ask_profile_prompts_for_the_password_then_connects_and_remembers_it() {
     );
     let profile = store.get("Asker").unwrap();
     assert_eq!(
-        profile.profile.certificate.password(),
+        profile.profile.certificate().password(),
         &PasswordSource::CredentialStore { entry }
     );
     // The typed password is in no profile file and not in the app's own storage.
@@ -492,7 +492,7 @@ fn removing_a_stored_certificate_asks_and_names_its_profiles() {
     g.settle();
     assert!(env.vault.list().is_empty());
     assert!(matches!(
-        store.get("First").unwrap().profile.certificate,
+        store.get("First").unwrap().profile.certificate(),
         CertificateSource::CredentialStore { .. }
     ));
 }

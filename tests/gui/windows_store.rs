@@ -34,11 +34,13 @@ fn off_windows_the_store_cannot_be_chosen_anew() {
 #[test]
 fn a_profile_from_windows_shows_its_store_and_why_it_cannot_run_here() {
     let env = Env::new();
-    let mut profile = env.profile();
-    profile.certificate = CertificateSource::WindowsStore {
-        location: StoreLocation::LocalMachine,
-        thumbprint: THUMBPRINT.into(),
-    };
+    let profile = env
+        .profile()
+        .with_certificate(CertificateSource::WindowsStore {
+            location: StoreLocation::LocalMachine,
+            thumbprint: THUMBPRINT.into(),
+        })
+        .unwrap();
     let mut g = gui(&env, Some(profile));
     g.click("Certificate");
     g.settle();

@@ -33,7 +33,10 @@ fn job<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> T {
 }
 
 fn names(app: &CertconnectApp) -> Vec<String> {
-    app.profiles().into_iter().map(|p| p.name).collect()
+    app.profiles()
+        .into_iter()
+        .map(|p| p.name().to_owned())
+        .collect()
 }
 
 #[test]

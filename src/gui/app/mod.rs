@@ -281,7 +281,7 @@ impl CertconnectApp {
             .profiles
             .iter()
             .map(|p| &p.profile)
-            .find(|p| p.name == name)
+            .find(|p| p.name() == name)
     }
 
     fn find_id(&self, id: &str) -> Option<&Profile> {
@@ -289,7 +289,7 @@ impl CertconnectApp {
             .profiles
             .iter()
             .map(|p| &p.profile)
-            .find(|p| p.id == id)
+            .find(|p| p.id() == id)
     }
 
     /// Sets the status line. Open to `gui`: the inbox reports a job that stopped unexpectedly.
@@ -341,8 +341,12 @@ impl CertconnectApp {
         }
         self.loaded = loaded;
         self.loaded_once = true;
-        self.ticked
-            .retain(|name| self.loaded.profiles.iter().any(|p| &p.profile.name == name));
+        self.ticked.retain(|name| {
+            self.loaded
+                .profiles
+                .iter()
+                .any(|p| p.profile.name() == name)
+        });
         if let Some(name) = self.open_when_loaded.take()
             && self.saved_id.is_none()
             && !self.is_dirty()

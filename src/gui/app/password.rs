@@ -132,7 +132,7 @@ impl CertconnectApp {
                 match result {
                     Ok(saved) => {
                         if current {
-                            let source = saved.certificate.password().clone();
+                            let source = saved.certificate().password().clone();
                             app.draft.password = source.clone();
                             app.baseline.password = source;
                             app.dialog.password.clear();

@@ -17,7 +17,7 @@ impl CertconnectApp {
         };
         self.draft = ProfileDraft::from(&profile);
         self.baseline = self.draft.clone();
-        self.saved_id = Some(profile.id);
+        self.saved_id = Some(profile.id().to_owned());
         self.after_switch();
         // A saved profile was valid when saved: whatever is wrong with it now shows at once.
         self.dialog.reveal_all = true;
@@ -87,10 +87,10 @@ impl CertconnectApp {
             }
         };
         if self
-            .find(&profile.name)
-            .is_some_and(|other| other.id != profile.id)
+            .find(profile.name())
+            .is_some_and(|other| other.id() != profile.id())
         {
-            let taken = OpsError::NameTaken(profile.name);
+            let taken = OpsError::NameTaken(profile.name().to_owned());
             return self.set_status(format!("Not saved: {taken}"), true);
         }
         let remember = self
@@ -138,7 +138,7 @@ impl CertconnectApp {
             self.draft.password = saved_draft.password.clone();
         }
         self.baseline = saved_draft;
-        self.saved_id = Some(profile.id.clone());
+        self.saved_id = Some(profile.id().to_owned());
         if remember_error.is_none() && std::mem::take(&mut self.dialog.remember) {
             // From now on the remembered password is the one used, as it will be next time.
             self.dialog.password.clear();
@@ -147,11 +147,13 @@ impl CertconnectApp {
             Some(e) => self.set_status(
                 format!(
                     "Saved '{}', but the password was not remembered: {e}",
-                    profile.name
+                    profile.name()
                 ),
                 true,
             ),
-            None if !self.is_dirty() => self.set_status(format!("Saved '{}'", profile.name), false),
+            None if !self.is_dirty() => {
+                self.set_status(format!("Saved '{}'", profile.name()), false)
+            }
             None => {}
         }
         if let Some(pending) = then {
@@ -193,12 +195,12 @@ impl CertconnectApp {
     pub(super) fn rename_open(&mut self, new_name: &str) -> Result<(), String> {
         let id = self.saved_id.clone().ok_or("save the profile first")?;
         let new_name = crate::ops::rename::checked_name(new_name).map_err(|e| e.to_string())?;
-        if self.find(&new_name).is_some_and(|p| p.id != id) {
+        if self.find(&new_name).is_some_and(|p| p.id() != id) {
             return Err(OpsError::NameTaken(new_name).to_string());
         }
         let old = self
             .find_id(&id)
-            .map(|saved| saved.name.clone())
+            .map(|saved| saved.name().to_owned())
             .ok_or("the profile is no longer saved")?;
         let store = self.deps.store.clone();
         self.spawn(JobKind::Profile, Reach::Anywhere, move || {

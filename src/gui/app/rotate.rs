@@ -118,7 +118,7 @@ impl CertconnectApp {
             );
         }
         let password = self.typed_password();
-        let needs_typed = matches!(profile.certificate.password(), PasswordSource::Ask);
+        let needs_typed = matches!(profile.certificate().password(), PasswordSource::Ask);
         if needs_typed && password.is_none() {
             // The current certificate signs the upload: its password is needed first.
             return self.ask_password(Purpose::Rotate(Box::new(prompt)), None);
@@ -155,7 +155,7 @@ impl CertconnectApp {
         let runtime = self.inbox.runtime().clone();
         self.running
             .insert(reporter.job(), (JobKind::Rotate, ticket));
-        let name = profile.name.clone();
+        let name = profile.name().to_owned();
         runtime.spawn(async move {
             let events = reporter.clone();
             let run = tokio::spawn(async move {
@@ -228,7 +228,7 @@ impl CertconnectApp {
         saved: &crate::core::profile::Profile,
         new_password: Option<Secret>,
     ) {
-        if self.saved_id.as_deref() != Some(saved.id.as_str()) {
+        if self.saved_id.as_deref() != Some(saved.id()) {
             return;
         }
         let fresh = ProfileDraft::from(saved);
