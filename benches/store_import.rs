@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use certconnect::core::draft::ProfileDraft;
-use certconnect::store::{ProfileStore, export_profiles, import_file};
+use certconnect::profile_store::{ProfileStore, export_profiles, import_file};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn export_of(dir: &std::path::Path, count: usize) -> std::path::PathBuf {

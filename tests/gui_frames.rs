@@ -12,7 +12,9 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use certconnect::secrets::{CredentialStoreError, MemoryStore, SecretStore, Vault};
+use certconnect::credential_store::{
+    CredentialBackend, CredentialStoreError, CredentialVault, MemoryBackend,
+};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
 use gui_harness::{Gui, gui_with_vault};
@@ -21,7 +23,7 @@ use support::probe_env::{Env, PASSWORD};
 /// A credential store that takes its time, like one waiting behind an unlock prompt, and notes
 /// every call made from the UI thread (the thread that steps the frames: the test's own).
 struct SlowStore {
-    inner: MemoryStore,
+    inner: MemoryBackend,
     delay: Duration,
     ui_thread: std::thread::ThreadId,
     calls_on_ui_thread: std::sync::Mutex<Vec<&'static str>>,
@@ -36,7 +38,7 @@ impl SlowStore {
     }
 }
 
-impl SecretStore for SlowStore {
+impl CredentialBackend for SlowStore {
     fn name(&self) -> &str {
         "slow store"
     }
@@ -74,13 +76,13 @@ fn longest_frame_until_idle(g: &mut Gui<'_>) -> Duration {
 fn a_slow_credential_store_is_never_called_on_the_ui_thread() {
     let env = Env::new();
     let slow = Arc::new(SlowStore {
-        inner: MemoryStore::default(),
+        inner: MemoryBackend::default(),
         delay: Duration::from_millis(400),
         ui_thread: std::thread::current().id(),
         calls_on_ui_thread: std::sync::Mutex::default(),
     });
-    let store: Arc<dyn SecretStore> = slow.clone();
-    let vault = Arc::new(Vault::at(env.ws.path("slow-vault"), store));
+    let store: Arc<dyn CredentialBackend> = slow.clone();
+    let vault = Arc::new(CredentialVault::at(env.ws.path("slow-vault"), store));
     let mut g = gui_with_vault(&env, Some(env.profile()), Ok(vault.clone()));
     // One untimed run first: the first drawing of a text rasterises its glyphs, which is the
     // renderer's one-off work, not the app waiting on anything.

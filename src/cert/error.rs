@@ -18,9 +18,9 @@ pub enum CertError {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// Not a regular file, or larger than any certificate file (see [`crate::limits`]).
+    /// Not a regular file, or larger than any certificate file (see [`crate::bounded_read`]).
     #[error("{0}")]
-    Refused(crate::limits::ReadError),
+    Refused(crate::bounded_read::ReadError),
     /// The file is empty.
     #[error("the file is empty")]
     Empty,

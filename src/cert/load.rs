@@ -11,7 +11,7 @@ use super::detect::{FileFormat, Sniffed, sniff};
 use super::error::{CertError, reasons};
 use super::legacy;
 use super::select::select;
-use crate::limits::{self, ReadError};
+use crate::bounded_read::{self, ReadError};
 use crate::secret::Secret;
 use zeroize::Zeroizing;
 
@@ -72,7 +72,7 @@ pub struct LoadOptions<'a> {
 
 /// Loads a certificate file (and optionally a separate key file).
 pub fn load_file(path: &Path, options: LoadOptions<'_>) -> Result<Credential, CertError> {
-    crate::blocking::forbid_on_ui_thread("cert::load_file");
+    crate::ui_thread_guard::forbid_on_ui_thread("cert::load_file");
     let bytes = read(path)?;
     let key_bytes = options.key_path.map(read).transpose()?;
     load_bytes(
@@ -84,11 +84,11 @@ pub fn load_file(path: &Path, options: LoadOptions<'_>) -> Result<Credential, Ce
 }
 
 /// Reads a certificate or key file: a regular file of at most
-/// [`limits::CERTIFICATE_FILE_MAX`] bytes, wiped from memory when dropped (it may hold a key).
+/// [`bounded_read::CERTIFICATE_FILE_MAX`] bytes, wiped from memory when dropped (it may hold a key).
 fn read(path: &Path) -> Result<Zeroizing<Vec<u8>>, CertError> {
-    limits::read_regular(
+    bounded_read::read_regular(
         path,
-        limits::CERTIFICATE_FILE_MAX,
+        bounded_read::CERTIFICATE_FILE_MAX,
         "certificate or key file",
     )
     .map_err(|error| match error {
@@ -110,7 +110,7 @@ pub fn load_bytes(
     password: Option<&Secret>,
     alias: Option<&str>,
 ) -> Result<Credential, CertError> {
-    crate::blocking::forbid_on_ui_thread("cert::load_bytes");
+    crate::ui_thread_guard::forbid_on_ui_thread("cert::load_bytes");
     let password = password.map(Secret::expose).filter(|p| !p.is_empty());
     let (format, certs, key) = match sniff(bytes) {
         _ if bytes.is_empty() => return Err(CertError::Empty),

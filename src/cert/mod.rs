@@ -14,8 +14,8 @@ pub(crate) use names::{subject_entries, unix_seconds};
 mod pkcs12_bounds;
 mod select;
 mod store_credential;
-pub mod windows_store;
-pub use windows_store::StoreEntry;
+pub mod windows_cert_store;
+pub use windows_cert_store::StoreEntry;
 
 pub use detect::FileFormat;
 pub use error::CertError;

@@ -13,7 +13,7 @@
 //! constructed value and into OCTET STRINGs that hold DER themselves (the authenticated safe, the
 //! safe contents, the certificate bags); encrypted contents are opaque and skipped. BER indefinite
 //! lengths (old Windows exports) are followed. The walk is linear in the file, whose size is
-//! already capped by [`crate::limits::CERTIFICATE_FILE_MAX`], and its depth is bounded.
+//! already capped by [`crate::bounded_read::CERTIFICATE_FILE_MAX`], and its depth is bounded.
 
 use super::error::CertError;
 

@@ -1,12 +1,12 @@
 //! The Windows certificate store as the rest of certconnect sees it: a certificate opened as a
 //! [`Credential`] whose key signs in place, the store's listing, and PFX import. The platform
-//! calls are in `windows_store`; this file turns its results and errors into certconnect's.
+//! calls are in `windows_cert_store`; this file turns its results and errors into certconnect's.
 
 use std::sync::Arc;
 
 use openssl::x509::X509;
 
-use super::windows_store::{self, PlatformKey, SignAlgorithm, StoreEntry, WinStoreError};
+use super::windows_cert_store::{self, PlatformKey, SignAlgorithm, StoreEntry, WinStoreError};
 use crate::cert::{Credential, FileFormat, InPlaceKey};
 use crate::core::event::Failure;
 use crate::core::profile::{AssertionAlgorithm, StoreLocation};
@@ -26,7 +26,7 @@ pub fn open_windows_store(
     location: StoreLocation,
     thumbprint: &str,
 ) -> Result<Credential, Failure> {
-    let opened = windows_store::open(location, thumbprint).map_err(|e| failure(&e))?;
+    let opened = windows_cert_store::open(location, thumbprint).map_err(|e| failure(&e))?;
     let certificate = X509::from_der(&opened.der).map_err(|_| Failure {
         code: "windows_store_bad_certificate".into(),
         message: format!(
@@ -49,7 +49,7 @@ pub fn open_windows_store(
 
 /// Every certificate in `Cert:\<location>\My`.
 pub fn list_windows_store(location: StoreLocation) -> Result<Vec<StoreEntry>, Failure> {
-    windows_store::list(location).map_err(|e| failure(&e))
+    windows_cert_store::list(location).map_err(|e| failure(&e))
 }
 
 /// Imports a PFX (already checked by certconnect's own loader) into `Cert:\<location>\My`;
@@ -60,7 +60,7 @@ pub fn import_into_windows_store(
     password: &str,
     exportable: bool,
 ) -> Result<String, Failure> {
-    windows_store::import_pfx(location, pfx, password, exportable).map_err(|e| failure(&e))
+    windows_cert_store::import_pfx(location, pfx, password, exportable).map_err(|e| failure(&e))
 }
 
 /// A store key as the signer sees it.

@@ -5,10 +5,10 @@ use std::path::Path;
 use super::args::PasswordArgs;
 use super::term::{clean, outln};
 use super::{Outcome, password};
+use crate::credential_store::open_os_vault;
 use crate::ops::{CertificateExport, OpsError};
+use crate::profile_store::ProfileStore;
 use crate::secret::Secret;
-use crate::secrets::open_os_vault;
-use crate::store::ProfileStore;
 
 fn passphrase(var: Option<&str>) -> Result<Secret, String> {
     let var = var.ok_or("this needs the bundle's passphrase: --passphrase-env VAR")?;
@@ -61,7 +61,7 @@ pub(crate) fn export(
             outln!(
                 "exported {count} profile(s) with their certificates to {}, encrypted under the passphrase (PBKDF2, {} iterations)",
                 clean(&out.display().to_string()),
-                crate::secrets::PBKDF2_ITERATIONS
+                crate::credential_store::PBKDF2_ITERATIONS
             );
             Outcome::Ok
         }

@@ -39,7 +39,7 @@ fn make(args: &NewCertArgs) -> Result<(), String> {
     })?;
     print_summary(args, &made, days);
     if let Some(name) = &args.store_as {
-        let vault = crate::secrets::open_os_vault().map_err(|e| e.to_string())?;
+        let vault = crate::credential_store::open_os_vault().map_err(|e| e.to_string())?;
         let stored = vault
             .import(name, &made.pair.credential())
             .map_err(|e| e.to_string())?;

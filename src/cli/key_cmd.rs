@@ -16,7 +16,7 @@ use crate::core::profile::Profile;
 use crate::core::retry::RetryTiming;
 use crate::ops::{KeyJob, RotateJob};
 use crate::probe::{KeyChange, KeyChanged, ProbeError};
-use crate::store::ProfileStore;
+use crate::profile_store::ProfileStore;
 
 /// Runs `cert upload`.
 pub(crate) fn upload(args: &UploadArgs) -> Outcome {

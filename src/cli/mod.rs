@@ -7,20 +7,20 @@ mod args;
 mod bundle_cmd;
 mod cert_cmd;
 mod cert_new;
-mod cert_store_cmd;
 mod completions_cmd;
+mod credential_store_cmd;
 mod key_cmd;
 mod password;
 mod print;
 mod profile_cmd;
 mod sandbox_cmd;
-mod store_cmd;
 pub(crate) mod term;
 mod test_all;
 mod test_cmd;
 mod test_print;
 mod timings;
 mod version;
+mod windows_cert_store_cmd;
 
 use std::process::ExitCode;
 
@@ -67,10 +67,10 @@ pub fn run() -> ExitCode {
         }) => cert_new::run(&args),
         Some(Command::Cert {
             command: CertCommand::List(args),
-        }) => cert_store_cmd::list(&args),
+        }) => windows_cert_store_cmd::list(&args),
         Some(Command::Cert {
             command: CertCommand::Import(args),
-        }) => cert_store_cmd::import(&args),
+        }) => windows_cert_store_cmd::import(&args),
         Some(Command::Cert {
             command: CertCommand::Upload(args),
         }) => key_cmd::upload(&args),
@@ -87,7 +87,7 @@ pub fn run() -> ExitCode {
             Ok(faults) => open_app(crate::gui::Start::Demo { faults }),
             Err(message) => print::usage_error(false, &message),
         },
-        Some(Command::Store { command }) => store_cmd::run(command),
+        Some(Command::Store { command }) => credential_store_cmd::run(command),
         Some(Command::Completions { shell }) => completions_cmd::completions(shell),
         Some(Command::Man { out }) => completions_cmd::man(out.as_deref()),
         None => open_app(crate::gui::Start::Normal),

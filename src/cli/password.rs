@@ -19,7 +19,7 @@ pub(crate) fn read(args: &PasswordArgs) -> Result<Option<Secret>, String> {
     if args.password_stdin {
         // One line of at most PASSWORD_MAX bytes: `< /dev/zero` or a pipe that never ends gives
         // an error, not an allocation of gigabytes. The bytes read are wiped when dropped.
-        let line = crate::limits::read_stdin_line(crate::limits::PASSWORD_MAX)?;
+        let line = crate::bounded_read::read_stdin_line(crate::bounded_read::PASSWORD_MAX)?;
         return Ok(Some(Secret::new(line.as_str())));
     }
     Ok(None)

@@ -6,7 +6,7 @@ use super::Outcome;
 use super::args::ProfileCommand;
 use super::term::{clean, outln};
 use crate::core::profile::{CertificateSource, Profile};
-use crate::store::{ProfileStore, StoreError};
+use crate::profile_store::{ProfileStore, StoreError};
 
 /// Runs a profile command against the user's profile store.
 pub(crate) fn run(command: ProfileCommand) -> Outcome {

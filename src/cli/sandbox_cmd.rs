@@ -3,8 +3,8 @@
 use super::Outcome;
 use super::args::SandboxArgs;
 use super::term::outln;
+use crate::profile_store::{ProfileStore, export_profiles};
 use crate::sandbox::{SandboxConfig, parse_faults, start_demo};
-use crate::store::{ProfileStore, export_profiles};
 
 /// Runs the sandbox until Ctrl+C.
 pub(crate) fn run(args: &SandboxArgs) -> Outcome {

@@ -19,11 +19,11 @@ use crate::core::profile::Profile;
 use crate::core::retry::RetryTiming;
 use crate::core::time_fmt::days_between;
 use crate::core::trust::{GivenHere, unconfirmed};
+use crate::credential_store::CredentialVault;
 use crate::net::ClientCache;
 use crate::probe::{self, ProbeError, ProbeJob};
+use crate::profile_store::ProfileStore;
 use crate::secret::Secret;
-use crate::secrets::Vault;
-use crate::store::ProfileStore;
 
 /// How one profile ended.
 struct Checked {
@@ -58,7 +58,7 @@ impl Verdict {
 #[derive(Clone)]
 struct Shared {
     password: Option<Secret>,
-    vault: Option<Result<Arc<Vault>, String>>,
+    vault: Option<Result<Arc<CredentialVault>, String>>,
     clients: Arc<ClientCache>,
     cancel: CancellationToken,
     token_only: bool,

@@ -12,10 +12,10 @@ use crate::core::event::{Step, TestEvent};
 use crate::core::profile::{AssertionAlgorithm, PasswordSource, Profile};
 use crate::core::retry::{RetryMode, RetryTiming};
 use crate::core::trust::{GivenHere, unconfirmed};
+use crate::credential_store::{CredentialVault, open_os_vault};
 use crate::probe::{self, ProbeJob};
+use crate::profile_store::ProfileStore;
 use crate::secret::Secret;
-use crate::secrets::{Vault, open_os_vault};
-use crate::store::ProfileStore;
 
 /// Runs `certconnect test`.
 pub(crate) fn run(args: &TestArgs) -> Outcome {
@@ -160,12 +160,16 @@ pub(super) fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), Stri
     ))
 }
 
-pub(super) fn open_vault() -> Result<Arc<Vault>, String> {
+pub(super) fn open_vault() -> Result<Arc<CredentialVault>, String> {
     open_os_vault().map(Arc::new).map_err(|e| e.to_string())
 }
 
 /// Keeps the password in the credential store and points the saved profile at it.
-fn remember_password(profile_id: &str, password: &Secret, vault: &Vault) -> Result<(), String> {
+fn remember_password(
+    profile_id: &str,
+    password: &Secret,
+    vault: &CredentialVault,
+) -> Result<(), String> {
     let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
     crate::ops::remember_password(&store, vault.store().as_ref(), profile_id, password)
         .map(drop)

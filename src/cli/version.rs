@@ -16,7 +16,10 @@ pub fn print(verbose: bool) {
     );
     outln!("OpenSSL: {}", openssl::version::version());
     outln!("renderer: {}", crate::gui::renderer::summary());
-    outln!("credential store: {}", crate::secrets::PLATFORM_STORE_NAME);
+    outln!(
+        "credential store: {}",
+        crate::credential_store::PLATFORM_STORE_NAME
+    );
     let windows_store = if cfg!(windows) {
         "available (CurrentUser, LocalMachine)"
     } else {

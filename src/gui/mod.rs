@@ -24,8 +24,8 @@ pub use app::{AppDeps, CertconnectApp};
 pub use files::{FilePicker, QueuedPicker, RfdPicker};
 
 use crate::core::retry::RetryTiming;
+use crate::profile_store::ProfileStore;
 use crate::sandbox::{SandboxConfig, start_demo};
-use crate::store::ProfileStore;
 
 /// How the app starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,7 +96,7 @@ pub fn run(start: Start) -> Result<(), String> {
         initial: demo.as_ref().map(|d| d.profile.clone()),
         timing: RetryTiming::default(),
         // Only shown (why remembering and stored certificates are off), never matched.
-        vault: crate::secrets::open_os_vault()
+        vault: crate::credential_store::open_os_vault()
             .map(Arc::new)
             .map_err(|e| e.to_string()),
     };

@@ -6,7 +6,7 @@ use egui::RichText;
 
 use super::widgets::{ERROR, OK, WARN, danger};
 use crate::core::profile::ExpiryLevel;
-use crate::store::StoredProfile;
+use crate::profile_store::StoredProfile;
 
 /// What the user asked for in the list.
 #[must_use]

@@ -8,9 +8,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hyper_util::client::proxy::matcher::Matcher;
 
+use crate::bounded_read;
 use crate::core::event::Failure;
 use crate::core::url_rules::is_loopback;
-use crate::limits;
 
 /// Builds the client for one test connection.
 ///
@@ -38,7 +38,7 @@ pub fn build_client(
         .no_proxy()
         .proxy(system_proxy_except_loopback());
     if let Some(path) = ca_file {
-        let pem = limits::read_regular(path, limits::CERTIFICATE_FILE_MAX, "CA file")
+        let pem = bounded_read::read_regular(path, bounded_read::CERTIFICATE_FILE_MAX, "CA file")
             .map_err(|e| ca_failure(path, &e.to_string()))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|e| ca_failure(path, &e.to_string()))?;

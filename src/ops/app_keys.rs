@@ -21,7 +21,7 @@ pub struct KeyJob {
     /// The current certificate's password, when one is needed.
     pub password: Option<Secret>,
     /// The credential store, for remembered passwords and stored certificates.
-    pub vault: Option<std::sync::Arc<crate::secrets::Vault>>,
+    pub vault: Option<std::sync::Arc<crate::credential_store::CredentialVault>>,
     /// Retry waits (the defaults for real use; tests shorten them).
     pub timing: RetryTiming,
 }

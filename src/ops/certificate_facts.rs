@@ -3,7 +3,7 @@
 
 use super::OpsError;
 use crate::core::profile::{CertificateInfo, Profile};
-use crate::store::ProfileStore;
+use crate::profile_store::ProfileStore;
 
 /// Saves `info` as the facts of the saved profile with this id, changing nothing else of it (read
 /// and written under one lock). Returns the profile as saved.

@@ -3,8 +3,8 @@
 use super::OpsError;
 use super::profile_secrets::others_naming;
 use crate::core::profile::PasswordSource;
-use crate::secrets::SecretStore;
-use crate::store::ProfileStore;
+use crate::credential_store::CredentialBackend;
+use crate::profile_store::ProfileStore;
 
 /// Deletes the saved profile with this id, then the remembered-password entry it named unless
 /// another saved profile names it. A certificate kept in the credential store is not deleted: other
@@ -13,7 +13,7 @@ use crate::store::ProfileStore;
 /// Without a reachable credential store (`secrets` is `None`) only the file is deleted.
 pub fn delete_profile(
     store: &ProfileStore,
-    secrets: Option<&dyn SecretStore>,
+    secrets: Option<&dyn CredentialBackend>,
     id: &str,
 ) -> Result<(), OpsError> {
     let mut locked = store.lock()?;

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use crate::secrets::BundleError;
-use crate::store::StoreError;
+use crate::credential_store::BundleError;
+use crate::profile_store::StoreError;
 
 /// A use case that stopped. Unless a variant says otherwise, nothing was changed.
 #[derive(Debug, thiserror::Error)]
@@ -123,10 +123,10 @@ pub enum OpsError {
     Bundle(BundleError),
     /// The OS credential store failed (or is not reachable).
     #[error(transparent)]
-    CredentialStore(#[from] crate::secrets::CredentialStoreError),
+    CredentialStore(#[from] crate::credential_store::CredentialStoreError),
     /// A certificate kept in the credential store could not be kept, read or removed.
     #[error(transparent)]
-    StoredCertificate(#[from] crate::secrets::VaultError),
+    StoredCertificate(#[from] crate::credential_store::CredentialVaultError),
 }
 
 impl From<StoreError> for OpsError {

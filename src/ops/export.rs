@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use super::OpsError;
 use super::open::{Owner, open_certificate};
 use crate::core::profile::Profile;
+use crate::credential_store::CredentialVault;
+use crate::profile_store::ProfileStore;
 use crate::secret::Secret;
-use crate::secrets::Vault;
-use crate::store::ProfileStore;
 
 /// Writes the named saved profiles to `out`, without any password or key. An existing file is
 /// replaced only with `replace`; never a FIFO, a device or a file in the profile directory.
@@ -20,7 +20,7 @@ pub fn export_profiles(
     out: &Path,
     replace: bool,
 ) -> Result<usize, OpsError> {
-    Ok(crate::store::export_profiles_to(
+    Ok(crate::profile_store::export_profiles_to(
         store, names, out, replace,
     )?)
 }
@@ -28,7 +28,11 @@ pub fn export_profiles(
 /// Whether an export may be written to `out` (see [`export_profiles`]): the check both exports
 /// make first, also before any password is read.
 pub fn check_destination(store: &ProfileStore, out: &Path, replace: bool) -> Result<(), OpsError> {
-    Ok(crate::store::check_output(out, replace, Some(store.dir()))?)
+    Ok(crate::profile_store::check_output(
+        out,
+        replace,
+        Some(store.dir()),
+    )?)
 }
 
 /// An export with certificates.
@@ -48,16 +52,16 @@ pub struct CertificateExport {
 }
 
 /// Writes the named saved profiles with their certificates, re-encrypted under the passphrase, to
-/// `export.out` (see [`crate::secrets::export_bundle_to`]); returns how many were exported. The
+/// `export.out` (see [`crate::credential_store::export_bundle_to`]); returns how many were exported. The
 /// destination and passphrase are checked before any certificate is opened; a certificate whose
 /// password is missing or wrong is [`OpsError::NeedsPassword`], naming its profile. `vault` opens
 /// certificates and passwords kept in the credential store.
 pub fn export_with_certificates(
     store: &ProfileStore,
-    vault: Option<&Vault>,
+    vault: Option<&CredentialVault>,
     export: &CertificateExport,
 ) -> Result<usize, OpsError> {
-    crate::secrets::check_passphrase(&export.passphrase)?;
+    crate::credential_store::check_passphrase(&export.passphrase)?;
     check_destination(store, &export.out, export.replace)?;
     let profiles = export
         .names
@@ -68,7 +72,7 @@ pub fn export_with_certificates(
         .iter()
         .map(|profile| open(profile, export, vault))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(crate::secrets::export_bundle_to(
+    Ok(crate::credential_store::export_bundle_to(
         &profiles,
         &credentials,
         &export.passphrase,
@@ -82,7 +86,7 @@ pub fn export_with_certificates(
 fn open(
     profile: &Profile,
     export: &CertificateExport,
-    vault: Option<&Vault>,
+    vault: Option<&CredentialVault>,
 ) -> Result<crate::cert::Credential, OpsError> {
     let password = export
         .passwords

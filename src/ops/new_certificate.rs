@@ -13,8 +13,8 @@ use super::OpsError;
 use crate::cert::generate::{KeyPair, self_signed_with_subject, to_pfx};
 use crate::core::thumbprint::to_hex;
 pub use crate::core::validity::DAYS_RANGE;
+use crate::profile_store::{StoreError, write_atomic, write_new};
 use crate::secret::Secret;
-use crate::store::{StoreError, write_atomic, write_new};
 
 /// RSA key sizes offered.
 pub const KEY_SIZES: [u32; 3] = [2048, 3072, 4096];
@@ -143,7 +143,7 @@ fn check(request: &NewCertificateRequest) -> Result<(), OpsError> {
     }
     // An existing file is replaced only when asked; a FIFO, a device or a directory never is.
     for output in &outputs {
-        crate::store::check_output(output, request.overwrite, None)
+        crate::profile_store::check_output(output, request.overwrite, None)
             .map_err(|error| write_error(output, error))?;
     }
     Ok(())

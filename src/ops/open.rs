@@ -4,8 +4,8 @@
 use super::OpsError;
 use crate::cert::Credential;
 use crate::core::profile::CertificateSource;
+use crate::credential_store::CredentialVault;
 use crate::secret::Secret;
-use crate::secrets::Vault;
 
 /// Whose certificate is opened, for the error.
 pub(super) struct Owner<'a> {
@@ -22,7 +22,7 @@ pub(super) fn open_certificate(
     owner: &Owner<'_>,
     source: &CertificateSource,
     password: Option<Secret>,
-    vault: Option<&Vault>,
+    vault: Option<&CredentialVault>,
 ) -> Result<Credential, OpsError> {
     crate::probe::open_certificate(source, password, vault).map_err(|(failure, _)| {
         if failure.is_password_failure() {

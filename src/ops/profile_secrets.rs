@@ -7,9 +7,9 @@
 
 use super::OpsError;
 use crate::core::profile::{CertificateSource, PasswordSource, Profile};
+use crate::credential_store::{CredentialBackend, password_entry};
+use crate::profile_store::{LockedStore, ProfileStore};
 use crate::secret::Secret;
-use crate::secrets::{SecretStore, password_entry};
-use crate::store::{LockedStore, ProfileStore};
 
 /// Keeps `password` in the credential store under `pfx-password/<id>` and points the saved profile
 /// with this id at it. Returns the profile as saved.
@@ -20,7 +20,7 @@ use crate::store::{LockedStore, ProfileStore};
 /// profile names it too.
 pub fn remember_password(
     store: &ProfileStore,
-    secrets: &dyn SecretStore,
+    secrets: &dyn CredentialBackend,
     id: &str,
     password: &Secret,
 ) -> Result<Profile, OpsError> {
@@ -42,7 +42,7 @@ pub struct Saved {
 pub fn save_profile(
     store: &ProfileStore,
     profile: &Profile,
-    remember: Option<(&dyn SecretStore, &Secret)>,
+    remember: Option<(&dyn CredentialBackend, &Secret)>,
 ) -> Result<Saved, OpsError> {
     let mut locked = store.lock()?;
     let saved = locked.save(profile)?;
@@ -68,7 +68,7 @@ pub fn save_profile(
 
 fn remember_locked(
     locked: &mut LockedStore<'_>,
-    secrets: &dyn SecretStore,
+    secrets: &dyn CredentialBackend,
     id: &str,
     password: &Secret,
 ) -> Result<Profile, OpsError> {
@@ -130,7 +130,7 @@ fn remember_locked(
 /// remembers no password is returned unchanged.
 pub fn forget_password(
     store: &ProfileStore,
-    secrets: &dyn SecretStore,
+    secrets: &dyn CredentialBackend,
     id: &str,
 ) -> Result<Profile, OpsError> {
     let mut locked = store.lock()?;

@@ -2,7 +2,7 @@
 
 use super::OpsError;
 use crate::core::profile::Profile;
-use crate::store::ProfileStore;
+use crate::profile_store::ProfileStore;
 
 /// The name a profile would be renamed to, checked: trimmed, and a valid profile name.
 pub fn checked_name(new_name: &str) -> Result<String, OpsError> {

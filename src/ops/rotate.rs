@@ -30,8 +30,8 @@ use crate::probe::{
     cancelled_before, key_client, object_id, remembered_password, signing_certificate, system_now,
     wait_for_entra,
 };
+use crate::profile_store::ProfileStore;
 use crate::secret::Secret;
-use crate::store::ProfileStore;
 
 /// One rotation of a saved profile's certificate.
 pub struct RotateJob {
@@ -48,7 +48,7 @@ pub struct RotateJob {
     /// Also remove this key (the old certificate's key ID) once the profile is switched.
     pub remove_key_id: Option<String>,
     /// The credential store, for remembered passwords.
-    pub vault: Option<std::sync::Arc<crate::secrets::Vault>>,
+    pub vault: Option<std::sync::Arc<crate::credential_store::CredentialVault>>,
     /// Retry waits, and the first wait for Entra (the defaults for real use; tests shorten them).
     pub timing: RetryTiming,
 }
@@ -599,7 +599,7 @@ fn save_switched(
     let name = saved.name().to_owned();
     let switched = saved
         .with_certificate(switched.certificate().clone())
-        .map_err(|error| crate::store::StoreError::InvalidProfile {
+        .map_err(|error| crate::profile_store::StoreError::InvalidProfile {
             name,
             errors: vec![error],
         })?

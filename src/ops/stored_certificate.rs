@@ -5,9 +5,9 @@ use super::OpsError;
 use super::open::{Owner, open_certificate};
 use crate::core::profile::CertificateSource;
 use crate::core::stored_certificate::stored_certificate_name;
+use crate::credential_store::{CredentialVault, StoredCertificate};
+use crate::profile_store::{ProfileStore, StoredProfile};
 use crate::secret::Secret;
-use crate::secrets::{StoredCertificate, Vault};
-use crate::store::{ProfileStore, StoredProfile};
 
 /// The names of the profiles whose certificate is the stored certificate `entry`.
 pub fn profiles_using_certificate(profiles: &[StoredProfile], entry: &str) -> Vec<String> {
@@ -25,7 +25,7 @@ pub fn profiles_using_certificate(profiles: &[StoredProfile], entry: &str) -> Ve
 /// is set. The profile directory stays locked meanwhile, so no save starts using it in between.
 pub fn remove_stored_certificate(
     store: &ProfileStore,
-    vault: &Vault,
+    vault: &CredentialVault,
     name: &str,
     force: bool,
 ) -> Result<(), OpsError> {
@@ -44,7 +44,7 @@ pub fn remove_stored_certificate(
 /// the credential store, under the name [`stored_certificate_name`] gives the profile named
 /// `profile_name`. A password that is missing or wrong is [`OpsError::NeedsPassword`].
 pub fn keep_in_credential_store(
-    vault: &Vault,
+    vault: &CredentialVault,
     profile_id: &str,
     profile_name: &str,
     source: &CertificateSource,

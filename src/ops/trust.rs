@@ -2,7 +2,7 @@
 
 use super::OpsError;
 use crate::core::profile::{Origin, Profile};
-use crate::store::ProfileStore;
+use crate::profile_store::ProfileStore;
 
 /// Marks the saved profile with this name (or, failing that, this id) as confirmed here: its origin
 /// becomes [`Origin::Local`], so its hosts and credential-store entries are trusted from now on.

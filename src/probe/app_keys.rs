@@ -83,7 +83,7 @@ pub(crate) fn key_client(profile: &Profile) -> Result<reqwest::Client, Failure> 
 pub(crate) async fn signing_certificate(
     profile: &Profile,
     password: Option<Secret>,
-    vault: Option<std::sync::Arc<crate::secrets::Vault>>,
+    vault: Option<std::sync::Arc<crate::credential_store::CredentialVault>>,
     deadline: Instant,
     cancel: &CancellationToken,
     report: &mut (dyn FnMut(TestEvent) + Send),

@@ -9,8 +9,8 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::core::profile::{CertificateSource, PasswordSource, Profile};
+use crate::credential_store::CredentialVault;
 use crate::secret::Secret;
-use crate::secrets::Vault;
 
 /// A loaded, checked certificate: the credential, the step's details and warnings, and when it
 /// expires (Unix seconds).
@@ -30,7 +30,7 @@ pub(super) struct Loaded {
 pub(super) async fn load(
     profile: &Profile,
     password: Option<Secret>,
-    vault: Option<Arc<Vault>>,
+    vault: Option<Arc<CredentialVault>>,
     now: i64,
     deadline: Instant,
     cancel: &CancellationToken,
@@ -82,7 +82,7 @@ pub(super) async fn load(
 /// The password remembered in the credential store, when the profile says it is there.
 pub(crate) fn remembered_password(
     source: &PasswordSource,
-    vault: Option<&Vault>,
+    vault: Option<&CredentialVault>,
 ) -> Result<Option<Secret>, (Failure, bool)> {
     let PasswordSource::CredentialStore { entry } = source else {
         return Ok(None);
@@ -120,7 +120,7 @@ pub(crate) fn remembered_password(
 pub fn open_certificate(
     source: &CertificateSource,
     password: Option<Secret>,
-    vault: Option<&Vault>,
+    vault: Option<&CredentialVault>,
 ) -> Result<Credential, (Failure, bool)> {
     let password = match password {
         Some(password) => Some(password),

@@ -41,7 +41,7 @@ pub struct ProbeJob {
     /// Retry waits (the defaults for real use; tests shorten them).
     pub timing: RetryTiming,
     /// The credential store and its certificates, for remembered passwords and stored certificates.
-    pub vault: Option<std::sync::Arc<crate::secrets::Vault>>,
+    pub vault: Option<std::sync::Arc<crate::credential_store::CredentialVault>>,
     /// Clients shared with other runs of this process; `None` builds one for this run.
     pub clients: Option<std::sync::Arc<crate::net::ClientCache>>,
 }

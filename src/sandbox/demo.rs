@@ -51,7 +51,7 @@ pub async fn start_demo(
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let pfx_path = dir.join("sandbox.pfx");
     let write = |path: &std::path::Path, bytes: &[u8]| {
-        crate::store::write_atomic(path, bytes).map_err(|e| e.to_string())
+        crate::profile_store::write_atomic(path, bytes).map_err(|e| e.to_string())
     };
     write(&pfx_path, &demo.to_pfx().map_err(text)?)?;
     write(

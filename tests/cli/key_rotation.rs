@@ -7,7 +7,7 @@ use crate::support;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use certconnect::core::profile::{CertificateSource, PasswordSource};
-use certconnect::store::ProfileStore;
+use certconnect::profile_store::ProfileStore;
 use serde_json::Value;
 use support::probe_env::{Env, OBJECT_ID, PASSWORD, failure_code, pem_draft, read_cert};
 use support::{certconnect, s, stderr, stdout};

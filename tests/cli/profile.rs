@@ -3,7 +3,7 @@
 use crate::support;
 
 use certconnect::core::draft::ProfileDraft;
-use certconnect::store::ProfileStore;
+use certconnect::profile_store::ProfileStore;
 use support::{Workspace, certconnect, stderr, stdout};
 
 fn seed(ws: &Workspace, names: &[&str]) -> ProfileStore {

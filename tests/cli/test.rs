@@ -222,7 +222,8 @@ fn retries_are_printed_and_headers_sent() {
 #[test]
 fn a_saved_profile_is_tested_with_flag_overrides() {
     let env = Env::new();
-    let store = certconnect::store::ProfileStore::at(env.ws.path("config").join("profiles"));
+    let store =
+        certconnect::profile_store::ProfileStore::at(env.ws.path("config").join("profiles"));
     let mut draft = env.draft();
     draft.name = "Sandbox".into();
     draft.site_id = "no-such-site".into();

@@ -4,7 +4,7 @@
 use crate::support;
 
 use certconnect::core::profile::{Origin, PasswordSource};
-use certconnect::store::ProfileStore;
+use certconnect::profile_store::ProfileStore;
 use serde_json::Value;
 use support::probe_env::{Env, PASSWORD, pem_draft};
 use support::{certconnect, stderr, stdout};

@@ -4,7 +4,7 @@
 use crate::support;
 
 use certconnect::core::profile::Origin;
-use certconnect::store::ProfileStore;
+use certconnect::profile_store::ProfileStore;
 use support::probe_env::{Env, PASSWORD};
 use support::{certconnect, stderr};
 

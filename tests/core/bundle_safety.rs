@@ -10,9 +10,11 @@ use certconnect::cert::generate::{KeyPair, self_signed, to_pfx};
 use certconnect::cert::{Credential, FileFormat};
 use certconnect::core::draft::ProfileDraft;
 use certconnect::core::profile::{CertificateSource, Origin, Profile};
+use certconnect::credential_store::{
+    CredentialVault, MemoryBackend, PBKDF2_ITERATIONS, export_bundle, import_bundle,
+};
+use certconnect::profile_store::ProfileStore;
 use certconnect::secret::Secret;
-use certconnect::secrets::{MemoryStore, PBKDF2_ITERATIONS, Vault, export_bundle, import_bundle};
-use certconnect::store::ProfileStore;
 
 const PASSPHRASE: &str = "correct horse battery staple";
 
@@ -45,12 +47,12 @@ fn credential(pair: &KeyPair) -> Credential {
     }
 }
 
-fn machine(dir: &Path, name: &str) -> (ProfileStore, Vault) {
+fn machine(dir: &Path, name: &str) -> (ProfileStore, CredentialVault) {
     (
         ProfileStore::at(dir.join(format!("{name}-profiles"))),
-        Vault::at(
+        CredentialVault::at(
             dir.join(format!("{name}-vault")),
-            Arc::new(MemoryStore::default()),
+            Arc::new(MemoryBackend::default()),
         ),
     )
 }

@@ -218,7 +218,7 @@ proptest! {
         let _ = certconnect::core::url_rules::parse_endpoint(&input);
         let _ = certconnect::core::guid::normalize_guid(&input);
         let _ = certconnect::core::thumbprint::parse_pasted(&input);
-        let name = certconnect::store::imported_name(&input, n);
+        let name = certconnect::profile_store::imported_name(&input, n);
         prop_assert!(n < 2 || name.chars().count() <= 100 || input.chars().count() > 100);
     }
 

@@ -6,8 +6,8 @@
 use crate::support;
 
 use certconnect::cert::load_bytes;
+use certconnect::profile_store::{ProfileStore, import_file};
 use certconnect::secret::Secret;
-use certconnect::store::{ProfileStore, import_file};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use support::Workspace;
@@ -202,7 +202,7 @@ fn random_and_truncated_ron_imports_never_panic() {
     draft.refresh_token_url();
     store.save(&draft.parse().unwrap()).unwrap();
     let export = ws.path("export.ron");
-    certconnect::store::export_profiles(&store, &["Contoso".to_owned()], &export).unwrap();
+    certconnect::profile_store::export_profiles(&store, &["Contoso".to_owned()], &export).unwrap();
     let real = std::fs::read_to_string(&export).unwrap();
     let target = ProfileStore::at(ws.path("target"));
     let file = ws.path("import.ron");

@@ -226,13 +226,13 @@ fn r004_password_stdin_from_dev_zero_stops_at_the_limit() {
 
 #[test]
 fn r001_r002_a_stored_certificate_file_that_is_dev_zero_or_a_fifo_is_refused() {
-    use certconnect::secrets::{MemoryStore, Vault, VaultError};
+    use certconnect::credential_store::{CredentialVault, CredentialVaultError, MemoryBackend};
     let ws = Workspace::new();
     let dir = ws.path("certificates");
     std::fs::create_dir_all(&dir).unwrap();
     std::os::unix::fs::symlink("/dev/zero", dir.join("zero.ccert")).unwrap();
     mkfifo(&dir.join("pipe.ccert"));
-    let vault = Vault::at(&dir, std::sync::Arc::new(MemoryStore::default()));
+    let vault = CredentialVault::at(&dir, std::sync::Arc::new(MemoryBackend::default()));
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("vault".into())
@@ -248,7 +248,10 @@ fn r001_r002_a_stored_certificate_file_that_is_dev_zero_or_a_fifo_is_refused() {
         .recv_timeout(std::time::Duration::from_secs(LIMIT_SECS))
         .expect("the vault answers in time");
     let (zero, pipe) = (zero.unwrap_err(), pipe.unwrap_err());
-    assert!(matches!(zero, VaultError::Unreadable(_)), "{zero:?}");
+    assert!(
+        matches!(zero, CredentialVaultError::Unreadable(_)),
+        "{zero:?}"
+    );
     assert!(zero.to_string().contains("not a regular file (a device)"));
     assert!(pipe.to_string().contains("named pipe"));
     assert!(list.is_empty());

@@ -10,13 +10,15 @@ use std::sync::Arc;
 use certconnect::cert::{LoadOptions, load_file};
 use certconnect::core::draft::CertKind;
 use certconnect::core::profile::{PasswordSource, Profile};
+use certconnect::credential_store::{
+    CredentialBackend, CredentialVault, MemoryBackend, password_entry,
+};
 use certconnect::ops::{
     delete_profile, forget_password, profiles_using_certificate, remember_password,
     remove_stored_certificate,
 };
+use certconnect::profile_store::ProfileStore;
 use certconnect::secret::Secret;
-use certconnect::secrets::{MemoryStore, SecretStore, Vault, password_entry};
-use certconnect::store::ProfileStore;
 use support::probe_env::{Env, PASSWORD};
 
 /// A sandbox with a PFX, a profile directory in its workspace, and the in-memory store of its vault.
@@ -32,7 +34,7 @@ impl Setup {
         Self { env, profiles }
     }
 
-    fn secrets(&self) -> &dyn SecretStore {
+    fn secrets(&self) -> &dyn CredentialBackend {
         self.env.vault.store().as_ref()
     }
 
@@ -316,9 +318,9 @@ fn remember_needs_a_saved_profile_whose_certificate_takes_a_password() {
 #[test]
 fn a_stored_certificate_in_use_is_only_removed_when_forced() {
     let setup = Setup::new();
-    let vault = Vault::at(
+    let vault = CredentialVault::at(
         setup.env.ws.path("vault2"),
-        Arc::new(MemoryStore::default()),
+        Arc::new(MemoryBackend::default()),
     );
     vault.import("shared-cert", &load_pfx(&setup.env)).unwrap();
     for name in ["Prod", "Test"] {

@@ -321,14 +321,14 @@ fn a_cancelled_run_stops_at_once() {
 /// A credential store that takes 30 s to answer (a store waiting for the user to unlock it).
 struct StuckStore;
 
-impl certconnect::secrets::SecretStore for StuckStore {
+impl certconnect::credential_store::CredentialBackend for StuckStore {
     fn name(&self) -> &str {
         "stuck store"
     }
     fn get(
         &self,
         _entry: &str,
-    ) -> Result<Option<Vec<u8>>, certconnect::secrets::CredentialStoreError> {
+    ) -> Result<Option<Vec<u8>>, certconnect::credential_store::CredentialStoreError> {
         std::thread::sleep(Duration::from_secs(30));
         Ok(None)
     }
@@ -336,10 +336,13 @@ impl certconnect::secrets::SecretStore for StuckStore {
         &self,
         _entry: &str,
         _secret: &[u8],
-    ) -> Result<(), certconnect::secrets::CredentialStoreError> {
+    ) -> Result<(), certconnect::credential_store::CredentialStoreError> {
         Ok(())
     }
-    fn delete(&self, _entry: &str) -> Result<(), certconnect::secrets::CredentialStoreError> {
+    fn delete(
+        &self,
+        _entry: &str,
+    ) -> Result<(), certconnect::credential_store::CredentialStoreError> {
         Ok(())
     }
 }
@@ -357,7 +360,7 @@ fn r002_the_timeout_bounds_the_certificate_step_too() {
             draft.store_entry = "stuck".into();
         })
         .unwrap();
-    let vault = std::sync::Arc::new(certconnect::secrets::Vault::at(
+    let vault = std::sync::Arc::new(certconnect::credential_store::CredentialVault::at(
         env.ws.path("stuck-vault"),
         std::sync::Arc::new(StuckStore),
     ));

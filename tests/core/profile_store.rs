@@ -2,7 +2,7 @@
 
 use certconnect::core::draft::{Field, ProfileDraft};
 use certconnect::core::profile::Profile;
-use certconnect::store::{
+use certconnect::profile_store::{
     FORMAT_VERSION, ProfileStore, StoreError, export_profiles, import_file, new_profile_id,
 };
 

@@ -5,15 +5,15 @@
 use crate::support;
 
 use certconnect::core::draft::CertKind;
-use certconnect::secrets::open_os_store;
-use certconnect::store::ProfileStore;
+use certconnect::credential_store::open_os_backend;
+use certconnect::profile_store::ProfileStore;
 use support::probe_env::{Env, PASSWORD};
 use support::{certconnect, s, stderr, stdout};
 
 #[test]
 #[ignore = "needs a Secret Service: run through scripts/test.sh"]
 fn the_os_store_is_the_secret_service_and_round_trips() {
-    let store = open_os_store().expect("a credential store");
+    let store = open_os_backend().expect("a credential store");
     assert_eq!(store.name(), "Secret Service");
     let entry = format!("test/{}", uuid::Uuid::new_v4());
     assert_eq!(store.get(&entry).unwrap(), None);
@@ -303,9 +303,11 @@ fn passwords_and_certificates_live_in_the_store_and_nowhere_else() {
     let removed = run(&["store", "remove", &name, "--force"], &[]);
     assert_eq!(removed.status.code(), Some(0), "{}", stderr(&removed));
     assert!(!stdout(&run(&["store", "list"], &[])).contains(&name));
-    let store = open_os_store().unwrap();
+    let store = open_os_backend().unwrap();
     let remembered_id = profiles.get("Remembered").unwrap().profile.id().to_owned();
     store
-        .delete(&certconnect::secrets::password_entry(&remembered_id))
+        .delete(&certconnect::credential_store::password_entry(
+            &remembered_id,
+        ))
         .unwrap();
 }

@@ -8,8 +8,10 @@ use std::sync::Arc;
 use certconnect::cert::{LoadOptions, load_file};
 use certconnect::core::draft::CertKind;
 use certconnect::core::profile::PasswordSource;
+use certconnect::credential_store::{
+    CredentialBackend, CredentialVault, CredentialVaultError, MemoryBackend, password_entry,
+};
 use certconnect::secret::Secret;
-use certconnect::secrets::{MemoryStore, SecretStore, Vault, VaultError, password_entry};
 use support::probe_env::{Env, PASSWORD};
 
 fn load_pfx(env: &Env) -> certconnect::cert::Credential {
@@ -28,8 +30,8 @@ fn load_pfx(env: &Env) -> certconnect::cert::Credential {
 #[test]
 fn a_stored_certificate_round_trips_and_its_file_holds_no_key() {
     let env = Env::new();
-    let store = Arc::new(MemoryStore::default());
-    let vault = Vault::at(env.ws.path("vault"), store.clone());
+    let store = Arc::new(MemoryBackend::default());
+    let vault = CredentialVault::at(env.ws.path("vault"), store.clone());
     let credential = load_pfx(&env);
     let stored = vault.import("Contoso prod", &credential).unwrap();
     assert_eq!(
@@ -76,18 +78,18 @@ fn a_stored_certificate_round_trips_and_its_file_holds_no_key() {
 
     let taken = vault.import("Contoso prod", &credential).unwrap_err();
     assert!(
-        matches!(&taken, VaultError::NameTaken(name) if name == "Contoso prod"),
+        matches!(&taken, CredentialVaultError::NameTaken(name) if name == "Contoso prod"),
         "{taken:?}"
     );
     assert!(taken.to_string().contains("already"), "{taken}");
     vault.remove("Contoso prod").unwrap();
     assert!(matches!(
         vault.remove("Contoso prod"),
-        Err(VaultError::NotFound(name)) if name == "Contoso prod"
+        Err(CredentialVaultError::NotFound(name)) if name == "Contoso prod"
     ));
     assert!(matches!(
         vault.load("Contoso prod"),
-        Err(VaultError::NotFound(_))
+        Err(CredentialVaultError::NotFound(_))
     ));
     assert!(vault.list().is_empty());
     assert_eq!(store.get("certificate/Contoso prod").unwrap(), None);
@@ -96,8 +98,8 @@ fn a_stored_certificate_round_trips_and_its_file_holds_no_key() {
 #[test]
 fn a_tampered_file_or_a_lost_key_is_a_clear_error() {
     let env = Env::new();
-    let store = Arc::new(MemoryStore::default());
-    let vault = Vault::at(env.ws.path("vault"), store.clone());
+    let store = Arc::new(MemoryBackend::default());
+    let vault = CredentialVault::at(env.ws.path("vault"), store.clone());
     vault.import("prod", &load_pfx(&env)).unwrap();
     let path = vault.dir().join("prod.ccert");
     let original = std::fs::read_to_string(&path).unwrap();
@@ -108,7 +110,7 @@ fn a_tampered_file_or_a_lost_key_is_a_clear_error() {
     std::fs::write(&path, original.replace(ciphertext_line, &flipped)).unwrap();
     let tampered = vault.load("prod").unwrap_err();
     assert!(
-        matches!(&tampered, VaultError::Tampered(name) if name == "prod"),
+        matches!(&tampered, CredentialVaultError::Tampered(name) if name == "prod"),
         "{tampered:?}"
     );
     assert!(tampered.to_string().contains("cannot be decrypted"));
@@ -116,12 +118,15 @@ fn a_tampered_file_or_a_lost_key_is_a_clear_error() {
     store.delete("certificate/prod").unwrap();
     let lost = vault.load("prod").unwrap_err();
     assert!(
-        matches!(&lost, VaultError::KeyMissing { name, store } if name == "prod" && store == "memory"),
+        matches!(&lost, CredentialVaultError::KeyMissing { name, store } if name == "prod" && store == "memory"),
         "{lost:?}"
     );
     assert!(lost.to_string().contains("missing"));
     let evil = vault.import("../evil", &load_pfx(&env)).unwrap_err();
-    assert!(matches!(&evil, VaultError::InvalidName(_)), "{evil:?}");
+    assert!(
+        matches!(&evil, CredentialVaultError::InvalidName(_)),
+        "{evil:?}"
+    );
     assert!(evil.to_string().contains("not a valid name"));
 }
 
@@ -157,8 +162,8 @@ fn the_probe_uses_a_stored_certificate_and_a_remembered_password() {
 
 #[test]
 fn a_bundle_moves_profiles_with_their_certificates_under_a_passphrase() {
-    use certconnect::secrets::{export_bundle, import_bundle, is_bundle};
-    use certconnect::store::ProfileStore;
+    use certconnect::credential_store::{export_bundle, import_bundle, is_bundle};
+    use certconnect::profile_store::ProfileStore;
     let env = Env::new();
     let profile = env.draft().parse().unwrap();
     let credential = load_pfx(&env);
@@ -190,7 +195,10 @@ fn a_bundle_moves_profiles_with_their_certificates_under_a_passphrase() {
 
     // Another machine: its own profiles and credential store.
     let profiles = ProfileStore::at(env.ws.path("other-profiles"));
-    let vault = Vault::at(env.ws.path("other-vault"), Arc::new(MemoryStore::default()));
+    let vault = CredentialVault::at(
+        env.ws.path("other-vault"),
+        Arc::new(MemoryBackend::default()),
+    );
     let wrong = import_bundle(&out, &Secret::new("not the passphrase!"), &profiles, &vault)
         .unwrap_err()
         .to_string();
@@ -231,6 +239,6 @@ fn a_bundle_moves_profiles_with_their_certificates_under_a_passphrase() {
     assert!(connected.is_ok(), "{:?}", connected.err());
 
     let plain = env.ws.path("plain.ron");
-    certconnect::store::export_profiles(&profiles, &["test".into()], &plain).unwrap();
+    certconnect::profile_store::export_profiles(&profiles, &["test".into()], &plain).unwrap();
     assert!(!is_bundle(&std::fs::read_to_string(&plain).unwrap()));
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use certconnect::core::draft::ProfileDraft;
 use certconnect::core::profile::{Origin, Profile};
-use certconnect::store::{ProfileStore, export_profiles};
+use certconnect::profile_store::{ProfileStore, export_profiles};
 use support::{Workspace, certconnect, s, stderr, stdout};
 
 fn profile(name: &str) -> Profile {

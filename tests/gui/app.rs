@@ -9,8 +9,8 @@ use std::time::Duration;
 use certconnect::core::draft::ProfileDraft;
 use certconnect::core::profile::PasswordSource;
 use certconnect::gui::CertconnectApp;
+use certconnect::profile_store::ProfileStore;
 use certconnect::sandbox::{Fault, FaultKind, FaultTarget};
-use certconnect::store::ProfileStore;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::{MemoryStorage, gui, gui_with_vault, saved};
@@ -453,7 +453,7 @@ fn a_remembered_password_goes_to_the_credential_store_not_the_profile() {
         text.contains("CredentialStore") && !text.contains(PASSWORD),
         "{text}"
     );
-    let entry = certconnect::secrets::password_entry(saved.profile.id());
+    let entry = certconnect::credential_store::password_entry(saved.profile.id());
     assert_eq!(
         env.vault.store().get(&entry).unwrap().unwrap(),
         PASSWORD.as_bytes()
@@ -516,7 +516,7 @@ fn a_bundle_carries_the_certificate_under_a_passphrase() {
             && !app.is_busy()
     });
     let text = std::fs::read_to_string(&bundle).unwrap();
-    assert!(certconnect::secrets::is_bundle(&text) && !text.contains(PASSWORD));
+    assert!(certconnect::credential_store::is_bundle(&text) && !text.contains(PASSWORD));
 
     g.button("Import…");
     g.field("File", s(&bundle));

@@ -4,7 +4,7 @@
 use crate::gui_harness;
 use crate::support;
 
-use certconnect::store::ProfileStore;
+use certconnect::profile_store::ProfileStore;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::{Gui, gui, saved};

@@ -24,7 +24,7 @@ fn export_boxes(g: &gui_harness::Gui<'_>) -> usize {
 #[test]
 fn a_thousand_profiles_lay_out_only_the_visible_rows_and_search_finds_the_last() {
     let env = Env::new();
-    let store = certconnect::store::ProfileStore::at(env.ws.path("profiles"));
+    let store = certconnect::profile_store::ProfileStore::at(env.ws.path("profiles"));
     // One lock, one directory scan, a thousand saves (as an import does).
     let mut locked = store.lock().unwrap();
     for i in 0..PROFILES {

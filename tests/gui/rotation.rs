@@ -12,7 +12,12 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::gui;
 use support::probe_env::{Env, OBJECT_ID, PASSWORD};
 
-fn save(env: &Env, g_store: &certconnect::store::ProfileStore, object_id: &str, site: &str) {
+fn save(
+    env: &Env,
+    g_store: &certconnect::profile_store::ProfileStore,
+    object_id: &str,
+    site: &str,
+) {
     let mut draft = env.draft();
     draft.name = "Connector".into();
     draft.object_id = object_id.into();
@@ -34,7 +39,7 @@ fn rotate_button_disabled(g: &gui_harness::Gui<'_>) -> bool {
 }
 
 fn open_connector(env: &Env, object_id: &str, site: &str) -> gui_harness::Gui<'static> {
-    let store = certconnect::store::ProfileStore::at(env.ws.path("profiles"));
+    let store = certconnect::profile_store::ProfileStore::at(env.ws.path("profiles"));
     save(env, &store, object_id, site);
     let mut g = gui(env, None);
     g.click("Connector");
@@ -57,7 +62,7 @@ fn open_unlocked(env: &Env) -> gui_harness::Gui<'static> {
 fn rotating_with_another_profile(env: &Env) -> gui_harness::Gui<'static> {
     let mut other = env.draft();
     other.name = "Other".into();
-    certconnect::store::ProfileStore::at(env.ws.path("profiles"))
+    certconnect::profile_store::ProfileStore::at(env.ws.path("profiles"))
         .save(&other.parse().unwrap())
         .unwrap();
     let mut g = open_connector(env, OBJECT_ID, "root");
@@ -201,7 +206,7 @@ fn a_certificate_about_to_expire_wears_a_badge_that_offers_the_rotation() {
     let key = env.ws.rsa_key("soon.key", 2048);
     let cert = env.ws.self_signed("soon.pem", &key, "/CN=Connector", 10);
     let pfx = env.ws.pfx("soon.pfx", &key, &cert, PASSWORD, &[]);
-    let store = certconnect::store::ProfileStore::at(env.ws.path("profiles"));
+    let store = certconnect::profile_store::ProfileStore::at(env.ws.path("profiles"));
     let mut draft = env.draft();
     draft.name = "Connector".into();
     draft.object_id = OBJECT_ID.into();

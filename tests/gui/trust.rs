@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use certconnect::core::draft::ProfileDraft;
 use certconnect::core::profile::{CertificateSource, PasswordSource};
+use certconnect::credential_store::password_entry;
 use certconnect::gui::CertconnectApp;
+use certconnect::profile_store::ProfileStore;
 use certconnect::sandbox::{Fault, FaultKind, FaultTarget};
 use certconnect::secret::Secret;
-use certconnect::secrets::password_entry;
-use certconnect::store::ProfileStore;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::{Gui, MemoryStorage, gui, saved};

@@ -8,7 +8,7 @@ use std::time::Duration;
 use certconnect::core::profile::Profile;
 use certconnect::core::retry::RetryTiming;
 use certconnect::gui::{AppDeps, CertconnectApp, QueuedPicker};
-use certconnect::store::ProfileStore;
+use certconnect::profile_store::ProfileStore;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -28,7 +28,7 @@ pub fn gui(env: &Env, initial: Option<Profile>) -> Gui<'static> {
 pub fn gui_with_vault(
     env: &Env,
     initial: Option<Profile>,
-    vault: Result<Arc<certconnect::secrets::Vault>, String>,
+    vault: Result<Arc<certconnect::credential_store::CredentialVault>, String>,
 ) -> Gui<'static> {
     gui_with(env, initial, vault, egui::vec2(1280.0, 860.0), None)
 }
@@ -47,7 +47,7 @@ pub fn gui_sized(
 fn gui_with(
     env: &Env,
     initial: Option<Profile>,
-    vault: Result<Arc<certconnect::secrets::Vault>, String>,
+    vault: Result<Arc<certconnect::credential_store::CredentialVault>, String>,
     size: egui::Vec2,
     storage: Option<MemoryStorage>,
 ) -> Gui<'static> {

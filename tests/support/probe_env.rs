@@ -25,7 +25,7 @@ pub const PASSWORD: &str = "Pfx-Passw0rd!";
 /// A runtime, a sandbox and a workspace with a registered PFX.
 pub struct Env {
     /// A credential store in memory with its vault directory in the workspace.
-    pub vault: std::sync::Arc<certconnect::secrets::Vault>,
+    pub vault: std::sync::Arc<certconnect::credential_store::CredentialVault>,
     pub rt: tokio::runtime::Runtime,
     pub sandbox: Sandbox,
     pub ws: Workspace,
@@ -75,8 +75,11 @@ impl Env {
         adjust(&mut config);
         let rt = runtime();
         let sandbox = rt.block_on(Sandbox::start(config)).expect("sandbox");
-        let store = std::sync::Arc::new(certconnect::secrets::MemoryStore::default());
-        let vault = std::sync::Arc::new(certconnect::secrets::Vault::at(ws.path("vault"), store));
+        let store = std::sync::Arc::new(certconnect::credential_store::MemoryBackend::default());
+        let vault = std::sync::Arc::new(certconnect::credential_store::CredentialVault::at(
+            ws.path("vault"),
+            store,
+        ));
         Self {
             vault,
             rt,

@@ -9,8 +9,8 @@ use super::password::Purpose;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::ModalState;
 use crate::ops::{CertificateExport, OpsError};
+use crate::profile_store::ImportReport;
 use crate::secret::Secret;
-use crate::store::ImportReport;
 
 impl CertconnectApp {
     fn export_names(&self) -> Vec<String> {

@@ -8,7 +8,7 @@ use super::{AppDeps, CertconnectApp};
 use crate::core::draft::ProfileDraft;
 use crate::core::profile::Profile;
 use crate::gui::QueuedPicker;
-use crate::store::{LoadedProfiles, ProfileStore};
+use crate::profile_store::{LoadedProfiles, ProfileStore};
 
 fn profile(name: &str) -> Profile {
     let mut draft = ProfileDraft {

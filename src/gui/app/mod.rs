@@ -33,9 +33,9 @@ use super::prefs::{PREFS_KEY, UiPrefs};
 use crate::core::draft::ProfileDraft;
 use crate::core::profile::Profile;
 use crate::core::retry::RetryTiming;
+use crate::credential_store::{CredentialVault, StoredCertificate};
+use crate::profile_store::{LoadedProfiles, ProfileStore};
 use crate::report::RunView;
-use crate::secrets::{StoredCertificate, Vault};
-use crate::store::{LoadedProfiles, ProfileStore};
 pub use frame::{LayoutRects, THREE_COLUMNS_MIN_WIDTH};
 
 /// What the app is given: the runtime for background work, the profile store, file dialogs.
@@ -51,7 +51,7 @@ pub struct AppDeps {
     /// Retry waits (tests shorten them).
     pub timing: RetryTiming,
     /// The OS credential store and the certificates kept there, or why it is not reachable.
-    pub vault: Result<Arc<Vault>, String>,
+    pub vault: Result<Arc<CredentialVault>, String>,
 }
 
 /// A line under the dialog telling what just happened, for the draft as it was then.
@@ -385,7 +385,7 @@ impl CertconnectApp {
 
 impl eframe::App for CertconnectApp {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
-        let _ui_thread = crate::blocking::UiThread::enter();
+        let _ui_thread = crate::ui_thread_guard::UiThread::enter();
         self.frame_started = Some(std::time::Instant::now());
         self.frame_log.frame_started(frame.info().cpu_usage);
         self.drain_inbox();
@@ -395,7 +395,7 @@ impl eframe::App for CertconnectApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        let _ui_thread = crate::blocking::UiThread::enter();
+        let _ui_thread = crate::ui_thread_guard::UiThread::enter();
         self.frame_ui(ui);
         // What the frame's widgets changed is reflected before the next frame draws.
         self.expire_status();

@@ -8,7 +8,7 @@ use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::{ModalState, Pending};
 use crate::gui::profile_list::ListAction;
 use crate::ops::{OpsError, Saved};
-use crate::store::new_profile_id;
+use crate::profile_store::new_profile_id;
 
 impl CertconnectApp {
     pub(super) fn open(&mut self, name: &str) {

@@ -19,7 +19,7 @@ pub struct StoreView<'a> {
     /// Its name ("Secret Service", "Windows Credential Manager", …).
     pub name: String,
     /// The certificates kept there, as last listed (read in the background).
-    pub certificates: &'a [crate::secrets::StoredCertificate],
+    pub certificates: &'a [crate::credential_store::StoredCertificate],
 }
 
 pub(super) fn ui(
@@ -34,7 +34,7 @@ pub(super) fn ui(
     // certificate store, which it is not.
     let store_name = match store {
         Ok(store) => store.name.clone(),
-        Err(_) => crate::secrets::PLATFORM_STORE_NAME.to_owned(),
+        Err(_) => crate::credential_store::PLATFORM_STORE_NAME.to_owned(),
     };
     source_choice_ui(ui, draft, &store_name);
     match draft.cert_kind {

@@ -26,7 +26,7 @@ pub(super) fn export_ui(
         passphrase_field(ui, passphrase);
         ui.label(format!(
             "At least {} characters; the importer needs it.",
-            crate::secrets::MIN_PASSPHRASE
+            crate::credential_store::MIN_PASSPHRASE
         ));
     }
     ui.horizontal(|ui| {

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use super::{CredentialStoreError, SERVICE};
 
 /// Where secrets are kept. Implemented by the OS stores and by an in-memory store for tests.
-pub trait SecretStore: Send + Sync {
+pub trait CredentialBackend: Send + Sync {
     /// The store's name, for messages ("Secret Service", "Windows Credential Manager", …).
     fn name(&self) -> &str;
     /// The secret of an entry, `None` when there is no such entry. Callers wrap it in
@@ -48,13 +48,13 @@ fn store_error(name: &str, error: &keyring_core::Error) -> CredentialStoreError 
     }
 }
 
-impl SecretStore for KeyringStore {
+impl CredentialBackend for KeyringStore {
     fn name(&self) -> &str {
         self.name
     }
 
     fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, CredentialStoreError> {
-        crate::blocking::forbid_on_ui_thread("SecretStore::get");
+        crate::ui_thread_guard::forbid_on_ui_thread("CredentialBackend::get");
         match self.entry(entry)?.get_secret() {
             Ok(secret) => Ok(Some(secret)),
             Err(keyring_core::Error::NoEntry) => Ok(None),
@@ -63,14 +63,14 @@ impl SecretStore for KeyringStore {
     }
 
     fn set(&self, entry: &str, secret: &[u8]) -> Result<(), CredentialStoreError> {
-        crate::blocking::forbid_on_ui_thread("SecretStore::set");
+        crate::ui_thread_guard::forbid_on_ui_thread("CredentialBackend::set");
         self.entry(entry)?
             .set_secret(secret)
             .map_err(|e| store_error(self.name, &e))
     }
 
     fn delete(&self, entry: &str) -> Result<(), CredentialStoreError> {
-        crate::blocking::forbid_on_ui_thread("SecretStore::delete");
+        crate::ui_thread_guard::forbid_on_ui_thread("CredentialBackend::delete");
         match self.entry(entry)?.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(e) => Err(store_error(self.name, &e)),
@@ -91,9 +91,9 @@ pub const PLATFORM_STORE_NAME: &str = if cfg!(windows) {
 /// The platform's credential store: Windows Credential Manager, the macOS Keychain, or on Linux the
 /// Secret Service (GNOME Keyring, KWallet) with the kernel keyring as a fallback when no Secret
 /// Service is running. An error says plainly that none is reachable; the app then works with files.
-pub fn open_os_store() -> Result<Arc<dyn SecretStore>, CredentialStoreError> {
+pub fn open_os_backend() -> Result<Arc<dyn CredentialBackend>, CredentialStoreError> {
     platform_store()
-        .map(|(name, store)| Arc::new(KeyringStore { name, store }) as Arc<dyn SecretStore>)
+        .map(|(name, store)| Arc::new(KeyringStore { name, store }) as Arc<dyn CredentialBackend>)
 }
 
 #[cfg(target_os = "linux")]
@@ -137,7 +137,7 @@ fn platform_store() -> Result<(&'static str, Arc<CredentialStore>), CredentialSt
 
 /// Secrets in memory only: for tests, and never used by the app.
 #[derive(Default)]
-pub struct MemoryStore {
+pub struct MemoryBackend {
     entries: Mutex<HashMap<String, Zeroizing<Vec<u8>>>>,
 }
 
@@ -149,13 +149,13 @@ fn poisoned<T>(error: std::sync::PoisonError<T>) -> CredentialStoreError {
     }
 }
 
-impl SecretStore for MemoryStore {
+impl CredentialBackend for MemoryBackend {
     fn name(&self) -> &str {
         "memory"
     }
 
     fn get(&self, entry: &str) -> Result<Option<Vec<u8>>, CredentialStoreError> {
-        crate::blocking::forbid_on_ui_thread("SecretStore::get");
+        crate::ui_thread_guard::forbid_on_ui_thread("CredentialBackend::get");
         Ok(self
             .entries
             .lock()
@@ -165,7 +165,7 @@ impl SecretStore for MemoryStore {
     }
 
     fn set(&self, entry: &str, secret: &[u8]) -> Result<(), CredentialStoreError> {
-        crate::blocking::forbid_on_ui_thread("SecretStore::set");
+        crate::ui_thread_guard::forbid_on_ui_thread("CredentialBackend::set");
         self.entries
             .lock()
             .map_err(poisoned)?
@@ -174,7 +174,7 @@ impl SecretStore for MemoryStore {
     }
 
     fn delete(&self, entry: &str) -> Result<(), CredentialStoreError> {
-        crate::blocking::forbid_on_ui_thread("SecretStore::delete");
+        crate::ui_thread_guard::forbid_on_ui_thread("CredentialBackend::delete");
         self.entries.lock().map_err(poisoned)?.remove(entry);
         Ok(())
     }
@@ -282,7 +282,7 @@ mod tests {
 
     #[test]
     fn the_memory_store_keeps_and_forgets_entries() {
-        let store = MemoryStore::default();
+        let store = MemoryBackend::default();
         assert_eq!(store.get("a").unwrap(), None);
         store.set("a", b"secret").unwrap();
         assert_eq!(store.get("a").unwrap().as_deref(), Some(&b"secret"[..]));

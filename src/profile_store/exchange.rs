@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use super::atomic::write_output;
 use super::file_format::{ExportFile, FORMAT_VERSION, ProfileFile, check, to_ron};
 use super::{LockedStore, ProfileStore, StoreError, write_atomic};
+use crate::bounded_read::{EXPORT_FILE_MAX, read_regular_text};
 use crate::core::draft::MAX_NAME_CHARS;
 use crate::core::profile::{Origin, Profile};
-use crate::limits::{EXPORT_FILE_MAX, read_regular_text};
 
 /// Writes the named profiles to one RON file, replacing an existing regular file (the app's save
 /// dialog has asked). Profiles hold no secret, so neither does the export.

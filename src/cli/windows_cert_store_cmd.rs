@@ -70,9 +70,9 @@ pub(crate) fn import(args: &ImportCertArgs) -> Outcome {
         Ok(password) => password,
         Err(message) => return print::usage_error(false, &message),
     };
-    let bytes = match crate::limits::read_regular(
+    let bytes = match crate::bounded_read::read_regular(
         &args.pfx,
-        crate::limits::CERTIFICATE_FILE_MAX,
+        crate::bounded_read::CERTIFICATE_FILE_MAX,
         "certificate file",
     ) {
         Ok(bytes) => bytes,

@@ -83,7 +83,7 @@ impl ProfileStore {
     /// Loads every `*.ron` file; broken files are reported by name and left as they are. Temporary
     /// files left by a save that was killed half-way are removed when no save is running.
     pub fn load_all(&self) -> LoadedProfiles {
-        crate::blocking::forbid_on_ui_thread("ProfileStore::load_all");
+        crate::ui_thread_guard::forbid_on_ui_thread("ProfileStore::load_all");
         let scan = scan_dir(&self.dir);
         if !scan.leftovers.is_empty()
             && let Ok(lock) = self.open_lock_file()
@@ -101,7 +101,7 @@ impl ProfileStore {
     /// [`LoadedProfiles::generation`]): a list read after a write is never replaced by one read
     /// before it. A directory that does not exist yet is not created; its list is empty.
     pub fn load_locked(&self) -> LoadedProfiles {
-        crate::blocking::forbid_on_ui_thread("ProfileStore::load_locked");
+        crate::ui_thread_guard::forbid_on_ui_thread("ProfileStore::load_locked");
         // Taken before looking: a directory created after the look is read by a later generation.
         let generation = next_generation();
         if !self.dir.exists() {
@@ -125,7 +125,7 @@ impl ProfileStore {
     /// then reads it once. Saves through the lock keep that index current, so saving or importing N
     /// profiles reads the directory once, not N times.
     pub fn lock(&self) -> Result<LockedStore<'_>, StoreError> {
-        crate::blocking::forbid_on_ui_thread("ProfileStore::lock");
+        crate::ui_thread_guard::forbid_on_ui_thread("ProfileStore::lock");
         std::fs::create_dir_all(&self.dir).map_err(StoreError::io(&self.dir))?;
         let lock = self.open_lock_file()?;
         lock.lock().map_err(StoreError::io(&self.dir))?;
@@ -190,7 +190,7 @@ impl ProfileStore {
     /// profile the form's rules refuse ([`StoreError::InvalidProfile`]). Safe against concurrent
     /// saves by other processes (see [`ProfileStore::lock`]).
     pub fn save(&self, profile: &Profile) -> Result<Profile, StoreError> {
-        crate::blocking::forbid_on_ui_thread("ProfileStore::save");
+        crate::ui_thread_guard::forbid_on_ui_thread("ProfileStore::save");
         self.lock()?.save(profile)
     }
 
@@ -210,7 +210,7 @@ impl ProfileStore {
 
     /// Deletes the file of the profile with this id and returns the profile it held.
     pub fn delete_by_id(&self, id: &str) -> Result<Profile, StoreError> {
-        crate::blocking::forbid_on_ui_thread("ProfileStore::delete_by_id");
+        crate::ui_thread_guard::forbid_on_ui_thread("ProfileStore::delete_by_id");
         self.lock()?.delete_by_id(id)
     }
 }
@@ -235,9 +235,12 @@ pub(super) fn with_file_id(profile: Profile, path: &Path) -> Profile {
 }
 
 pub(super) fn read_profile_file(path: &Path) -> Result<Profile, ProfileFileError> {
-    let text =
-        crate::limits::read_regular_text(path, crate::limits::PROFILE_FILE_MAX, "profile file")
-            .map_err(ProfileFileError::Unreadable)?;
+    let text = crate::bounded_read::read_regular_text(
+        path,
+        crate::bounded_read::PROFILE_FILE_MAX,
+        "profile file",
+    )
+    .map_err(ProfileFileError::Unreadable)?;
     let file: ProfileFile =
         ron::from_str(&text).map_err(|e| ProfileFileError::NotAProfile(e.to_string()))?;
     check(file.format_version, file.profile)

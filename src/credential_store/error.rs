@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
+use crate::bounded_read::ReadError;
 use crate::cert::CertError;
-use crate::limits::ReadError;
-use crate::store::StoreError;
+use crate::profile_store::StoreError;
 
 /// A credential-store request that failed. Every message names the store as its users know it
 /// ("Secret Service", "Windows Credential Manager", …) and keeps the platform's own words in
@@ -84,9 +84,9 @@ fn unreachable_text(store: &str, detail: &str) -> String {
     format!("{reason} ({detail})")
 }
 
-/// A stored-certificate operation that failed (see [`super::Vault`]).
+/// A stored-certificate operation that failed (see [`super::CredentialVault`]).
 #[derive(Debug, thiserror::Error)]
-pub enum VaultError {
+pub enum CredentialVaultError {
     /// No data directory could be determined for this user.
     #[error("no data directory for this user")]
     NoDataDir,

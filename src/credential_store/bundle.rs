@@ -17,16 +17,16 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
-use super::Vault;
+use super::CredentialVault;
+use crate::bounded_read::{EXPORT_FILE_MAX, ReadError, read_regular_text};
 use crate::cert::{self, Credential};
 use crate::core::profile::{CertificateSource, Origin, Profile};
 use crate::core::stored_certificate::stored_certificate_name;
-use crate::limits::{EXPORT_FILE_MAX, ReadError, read_regular_text};
-use crate::secret::Secret;
-use crate::store::{
+use crate::profile_store::{
     FORMAT_VERSION, ImportedProfile, ProfileStore, StoreError, check_profile, imported_name,
     write_output,
 };
+use crate::secret::Secret;
 
 /// The least passphrase length accepted: the bundle holds private keys.
 pub const MIN_PASSPHRASE: usize = 12;
@@ -98,7 +98,7 @@ pub enum BundleError {
     Store(StoreError),
     /// The credential store failed (what this import added was removed).
     #[error(transparent)]
-    StoredCertificate(super::VaultError),
+    StoredCertificate(super::CredentialVaultError),
 }
 
 impl From<StoreError> for BundleError {
@@ -184,7 +184,7 @@ pub fn export_bundle_to(
     protected_dir: Option<&Path>,
 ) -> Result<usize, BundleError> {
     check_passphrase(passphrase)?;
-    crate::store::check_output(out, replace, protected_dir)?;
+    crate::profile_store::check_output(out, replace, protected_dir)?;
     let mut bundled: Vec<BundledCertificate> = Vec::new();
     // Name → DER of the certificate bundled under it: profiles sharing a certificate carry it once.
     let mut seen: Vec<(String, Vec<u8>)> = Vec::new();
@@ -270,7 +270,7 @@ pub fn import_bundle(
     path: &Path,
     passphrase: &Secret,
     profiles: &ProfileStore,
-    vault: &Vault,
+    vault: &CredentialVault,
 ) -> Result<Vec<ImportedProfile>, BundleError> {
     let text = read_regular_text(path, EXPORT_FILE_MAX, "certconnect bundle")
         .map_err(BundleError::Unreadable)?;

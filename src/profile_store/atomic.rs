@@ -14,7 +14,7 @@ pub(crate) const TEMP_SUFFIX: &str = ".tmp";
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed to disk,
 /// then renamed over the target. A crash or a full disk leaves the previous file untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    crate::blocking::forbid_on_ui_thread("store::write_atomic");
+    crate::ui_thread_guard::forbid_on_ui_thread("store::write_atomic");
     let (dir, tmp) = flushed_temp_file(path, bytes)?;
     tmp.persist(path).map_err(|e| StoreError::Io {
         path: path.to_path_buf(),
@@ -28,7 +28,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// file, even one that appears after the caller checked (the final link fails instead of
 /// overwriting). An existing `path` is [`StoreError::FileExists`].
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    crate::blocking::forbid_on_ui_thread("store::write_new");
+    crate::ui_thread_guard::forbid_on_ui_thread("store::write_new");
     let (dir, tmp) = flushed_temp_file(path, bytes)?;
     tmp.persist_noclobber(path)
         .map_err(|e| match e.error.kind() {

@@ -20,14 +20,14 @@ use windows_sys::Win32::Security::Cryptography::{
 };
 
 use super::{CertContext, Failed, ProvInfo, Store};
-use crate::cert::windows_store::convert::{self, PSS_SALT_LEN};
-use crate::cert::windows_store::{SignAlgorithm, StoreLocation, WinStoreError};
+use crate::cert::windows_cert_store::convert::{self, PSS_SALT_LEN};
+use crate::cert::windows_cert_store::{SignAlgorithm, StoreLocation, WinStoreError};
 
 /// NTE_BAD_ALGID as GetLastError reports it.
 const BAD_ALGID: u32 = NTE_BAD_ALGID as u32;
 
 /// The private key of an opened certificate.
-pub(in crate::cert::windows_store) struct Key {
+pub(in crate::cert::windows_cert_store) struct Key {
     /// The provider handle. Providers do not promise that one handle signs on two threads at
     /// once, so the lock takes turns.
     handle: Mutex<Handle>,
@@ -132,15 +132,15 @@ impl Key {
         })
     }
 
-    pub(in crate::cert::windows_store) fn supports(&self, algorithm: SignAlgorithm) -> bool {
+    pub(in crate::cert::windows_cert_store) fn supports(&self, algorithm: SignAlgorithm) -> bool {
         self.api == Api::Cng || algorithm == SignAlgorithm::Rs256
     }
 
-    pub(in crate::cert::windows_store) fn provider(&self) -> &str {
+    pub(in crate::cert::windows_cert_store) fn provider(&self) -> &str {
         &self.provider
     }
 
-    pub(in crate::cert::windows_store) fn sign(
+    pub(in crate::cert::windows_cert_store) fn sign(
         &self,
         algorithm: SignAlgorithm,
         message: &[u8],

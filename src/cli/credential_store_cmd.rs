@@ -7,9 +7,9 @@ use super::term::{clean, outln};
 use super::{Outcome, now, password, print};
 use crate::cert::{self, LoadOptions};
 use crate::core::time_fmt::{days_between, rfc3339};
+use crate::credential_store::{CredentialVault, open_os_vault};
 use crate::ops::OpsError;
-use crate::secrets::{Vault, open_os_vault};
-use crate::store::ProfileStore;
+use crate::profile_store::ProfileStore;
 
 /// Runs a store command against the OS credential store.
 pub(crate) fn run(command: StoreCommand) -> Outcome {
@@ -46,7 +46,7 @@ pub(crate) fn run(command: StoreCommand) -> Outcome {
     }
 }
 
-fn remove(vault: &Vault, name: &str, force: bool) -> Result<(), String> {
+fn remove(vault: &CredentialVault, name: &str, force: bool) -> Result<(), String> {
     let profiles = ProfileStore::open_default().map_err(|e| e.to_string())?;
     crate::ops::remove_stored_certificate(&profiles, vault, name, force).map_err(|error| {
         match error {
@@ -63,7 +63,7 @@ fn remove(vault: &Vault, name: &str, force: bool) -> Result<(), String> {
     Ok(())
 }
 
-fn list(vault: &Vault, as_json: bool) {
+fn list(vault: &CredentialVault, as_json: bool) {
     let certificates = vault.list();
     if as_json {
         print::json(&json!({ "store": vault.store().name(), "certificates": certificates }));

@@ -15,17 +15,17 @@ pub use bundle::{
     BundleError, MIN_PASSPHRASE, PBKDF2_ITERATIONS, check_passphrase, export_bundle,
     export_bundle_to, import_bundle, is_bundle, is_bundle_file,
 };
-pub use error::{CredentialStoreError, VaultError};
-pub use os_store::{MemoryStore, PLATFORM_STORE_NAME, SecretStore, open_os_store};
-pub use vault::{DATA_DIR_ENV, StoredCertificate, Vault};
+pub use error::{CredentialStoreError, CredentialVaultError};
+pub use os_store::{CredentialBackend, MemoryBackend, PLATFORM_STORE_NAME, open_os_backend};
+pub use vault::{CredentialVault, DATA_DIR_ENV, StoredCertificate};
 
 /// The service name under which certconnect's entries are kept.
 pub const SERVICE: &str = "certconnect";
 
 /// The user's stored certificates with their keys in the platform's credential store (see
-/// [`open_os_store`] and [`Vault::open_default`]).
-pub fn open_os_vault() -> Result<Vault, VaultError> {
-    Vault::open_default(open_os_store()?)
+/// [`open_os_backend`] and [`CredentialVault::open_default`]).
+pub fn open_os_vault() -> Result<CredentialVault, CredentialVaultError> {
+    CredentialVault::open_default(open_os_backend()?)
 }
 
 /// The credential-store entry of a profile's remembered PFX password, keyed by the profile's id so

@@ -10,10 +10,10 @@ use openssl::symm::{Cipher, decrypt_aead, encrypt_aead};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::{SecretStore, VaultError};
+use super::{CredentialBackend, CredentialVaultError};
+use crate::bounded_read;
 use crate::cert::{self, Credential};
-use crate::limits;
-use crate::store::write_atomic;
+use crate::profile_store::write_atomic;
 
 /// Overrides the data directory (portable installs, tests).
 pub const DATA_DIR_ENV: &str = "CERTCONNECT_DATA_DIR";
@@ -41,22 +41,26 @@ struct VaultFile {
 }
 
 /// Reads one `.ccert` file: a regular file (a symlink to `/dev/zero` or a FIFO is refused) of at
-/// most [`limits::VAULT_FILE_MAX`] bytes.
-fn read_vault_file(path: &Path) -> Result<Zeroizing<String>, limits::ReadError> {
-    limits::read_regular_text(path, limits::VAULT_FILE_MAX, "stored certificate file")
+/// most [`bounded_read::VAULT_FILE_MAX`] bytes.
+fn read_vault_file(path: &Path) -> Result<Zeroizing<String>, bounded_read::ReadError> {
+    bounded_read::read_regular_text(
+        path,
+        bounded_read::VAULT_FILE_MAX,
+        "stored certificate file",
+    )
 }
 
 /// The stored certificates.
-pub struct Vault {
+pub struct CredentialVault {
     dir: PathBuf,
-    store: Arc<dyn SecretStore>,
+    store: Arc<dyn CredentialBackend>,
 }
 
 fn key_entry(name: &str) -> String {
     format!("certificate/{name}")
 }
 
-fn check_name(name: &str) -> Result<(), VaultError> {
+fn check_name(name: &str) -> Result<(), CredentialVaultError> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -66,13 +70,13 @@ fn check_name(name: &str) -> Result<(), VaultError> {
     if ok {
         Ok(())
     } else {
-        Err(VaultError::InvalidName(name.to_owned()))
+        Err(CredentialVaultError::InvalidName(name.to_owned()))
     }
 }
 
-impl Vault {
+impl CredentialVault {
     /// The vault in `dir` with keys in `store`.
-    pub fn at(dir: impl Into<PathBuf>, store: Arc<dyn SecretStore>) -> Self {
+    pub fn at(dir: impl Into<PathBuf>, store: Arc<dyn CredentialBackend>) -> Self {
         Self {
             dir: dir.into(),
             store,
@@ -80,12 +84,12 @@ impl Vault {
     }
 
     /// The user's vault: `$CERTCONNECT_DATA_DIR/certificates` or `certificates` under the OS data directory.
-    pub fn open_default(store: Arc<dyn SecretStore>) -> Result<Self, VaultError> {
+    pub fn open_default(store: Arc<dyn CredentialBackend>) -> Result<Self, CredentialVaultError> {
         let base = match std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
             Some(dir) => PathBuf::from(dir),
             None => directories::ProjectDirs::from("", "", "certconnect")
                 .map(|d| d.data_dir().to_path_buf())
-                .ok_or(VaultError::NoDataDir)?,
+                .ok_or(CredentialVaultError::NoDataDir)?,
         };
         Ok(Self::at(base.join("certificates"), store))
     }
@@ -96,7 +100,7 @@ impl Vault {
     }
 
     /// The credential store holding the keys.
-    pub fn store(&self) -> &Arc<dyn SecretStore> {
+    pub fn store(&self) -> &Arc<dyn CredentialBackend> {
         &self.store
     }
 
@@ -109,17 +113,17 @@ impl Vault {
         &self,
         name: &str,
         credential: &Credential,
-    ) -> Result<StoredCertificate, VaultError> {
-        crate::blocking::forbid_on_ui_thread("Vault::import");
+    ) -> Result<StoredCertificate, CredentialVaultError> {
+        crate::ui_thread_guard::forbid_on_ui_thread("CredentialVault::import");
         check_name(name)?;
         let path = self.path(name);
         if path.exists() {
-            return Err(VaultError::NameTaken(name.to_owned()));
+            return Err(CredentialVaultError::NameTaken(name.to_owned()));
         }
         let key_pair = credential
             .private_key
             .as_ref()
-            .ok_or(VaultError::NoPrivateKey)?;
+            .ok_or(CredentialVaultError::NoPrivateKey)?;
         let mut chain = openssl::stack::Stack::new()?;
         for cert in &credential.chain {
             chain.push(cert.clone())?;
@@ -159,19 +163,19 @@ impl Vault {
             ciphertext: STANDARD.encode(ciphertext),
         };
         let ron = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::default())
-            .map_err(|e| VaultError::Serialize(e.to_string()))?;
+            .map_err(|e| CredentialVaultError::Serialize(e.to_string()))?;
         // The key goes first: a file without its key would be useless, a key without its file harmless.
         self.store.set(&key_entry(name), key.as_ref())?;
         if let Err(e) = write_atomic(&path, ron.as_bytes()) {
             self.store.delete(&key_entry(name)).ok();
-            return Err(VaultError::Write(e));
+            return Err(CredentialVaultError::Write(e));
         }
         Ok(certificate)
     }
 
     /// Every stored certificate (unreadable files are skipped).
     pub fn list(&self) -> Vec<StoredCertificate> {
-        crate::blocking::forbid_on_ui_thread("Vault::list");
+        crate::ui_thread_guard::forbid_on_ui_thread("CredentialVault::list");
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
         };
@@ -187,14 +191,14 @@ impl Vault {
     }
 
     /// Decrypts a stored certificate with its key from the credential store.
-    pub fn load(&self, name: &str) -> Result<Credential, VaultError> {
-        crate::blocking::forbid_on_ui_thread("Vault::load");
+    pub fn load(&self, name: &str) -> Result<Credential, CredentialVaultError> {
+        crate::ui_thread_guard::forbid_on_ui_thread("CredentialVault::load");
         let path = self.path(name);
         let text = read_vault_file(&path).map_err(|e| match e.io_kind() {
-            Some(std::io::ErrorKind::NotFound) => VaultError::NotFound(name.to_owned()),
-            _ => VaultError::Unreadable(e),
+            Some(std::io::ErrorKind::NotFound) => CredentialVaultError::NotFound(name.to_owned()),
+            _ => CredentialVaultError::Unreadable(e),
         })?;
-        let corrupt = |detail: String| VaultError::Corrupt {
+        let corrupt = |detail: String| CredentialVaultError::Corrupt {
             path: path.clone(),
             detail,
         };
@@ -203,7 +207,7 @@ impl Vault {
             .store
             .get(&key_entry(name))?
             .map(Zeroizing::new)
-            .ok_or_else(|| VaultError::KeyMissing {
+            .ok_or_else(|| CredentialVaultError::KeyMissing {
                 name: name.to_owned(),
                 store: self.store.name().to_owned(),
             })?;
@@ -217,18 +221,18 @@ impl Vault {
             &decode(&file.tag)?,
         )
         .map(Zeroizing::new)
-        .map_err(|_| VaultError::Tampered(name.to_owned()))?;
-        cert::load_bytes(&plaintext, None, None, None).map_err(VaultError::Certificate)
+        .map_err(|_| CredentialVaultError::Tampered(name.to_owned()))?;
+        cert::load_bytes(&plaintext, None, None, None).map_err(CredentialVaultError::Certificate)
     }
 
     /// Removes a stored certificate and its key.
-    pub fn remove(&self, name: &str) -> Result<(), VaultError> {
-        crate::blocking::forbid_on_ui_thread("Vault::remove");
+    pub fn remove(&self, name: &str) -> Result<(), CredentialVaultError> {
+        crate::ui_thread_guard::forbid_on_ui_thread("CredentialVault::remove");
         let path = self.path(name);
         if !path.exists() {
-            return Err(VaultError::NotFound(name.to_owned()));
+            return Err(CredentialVaultError::NotFound(name.to_owned()));
         }
         self.store.delete(&key_entry(name))?;
-        std::fs::remove_file(&path).map_err(|source| VaultError::Io { path, source })
+        std::fs::remove_file(&path).map_err(|source| CredentialVaultError::Io { path, source })
     }
 }

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::bounded_read::ReadError;
 use crate::core::draft::FieldError;
-use crate::limits::ReadError;
 
 /// A profile file operation that failed. Nothing on disk is changed when one is returned.
 #[derive(Debug, thiserror::Error)]
