@@ -86,12 +86,34 @@ fn scroll_to_once(ui: &egui::Ui, row: &egui::Response, what: &'static str) {
     }
 }
 
-/// The scroll area a run is drawn in. A solid scroll bar keeps its own strip (the default floating
-/// one lies over the ends of long values: key IDs, thumbprints). The run follows its running step
-/// down; when the verdict first shows, the area starts again at the top, where the verdict and
-/// Copy report are. That is an offset set for each pass until one ends there, not a scroll
-/// request: a request made in a pass egui discards (a new grid sizing itself) would be lost.
+/// The scroll area a run is drawn in, in exactly the room the panel gives it. A solid scroll bar
+/// keeps its own strip (the default floating one lies over the ends of long values: key IDs,
+/// thumbprints). The run follows its running step down; when the verdict first shows, the area
+/// starts again at the top, where the verdict and Copy report are. That is an offset set for each
+/// pass until one ends there, not a scroll request: a request made in a pass egui discards (a new
+/// grid sizing itself) would be lost.
+///
+/// The run never sizes its panel: a resizable panel grows to what its content takes and keeps that
+/// size, so content a few pixels too wide for one pass would move the divider for good. That
+/// happens on every run that outgrows the panel's height: the scroll bar appears and takes its
+/// strip, but a findings grid keeps its value column as wide as it was the pass before (egui
+/// grids do), so for that pass the grid, the scroll area and the panel were wider by the bar's
+/// width. The area is therefore drawn in a child confined and clipped to the panel's room, and the
+/// panel is told it took exactly that room.
 pub fn run_scroll_area(ui: &mut egui::Ui, run: Option<&RunView>, body: impl FnOnce(&mut egui::Ui)) {
+    let room = ui.available_rect_before_wrap();
+    let mut area_ui = ui.new_child(
+        egui::UiBuilder::new()
+            .id_salt("run-room")
+            .max_rect(room)
+            .layout(*ui.layout()),
+    );
+    area_ui.shrink_clip_rect(room);
+    scroll_area_ui(&mut area_ui, run, body);
+    ui.advance_cursor_after_rect(room);
+}
+
+fn scroll_area_ui(ui: &mut egui::Ui, run: Option<&RunView>, body: impl FnOnce(&mut egui::Ui)) {
     let finished = run.is_some_and(|run| run.verdict.is_some());
     let key = egui::Id::unique("certconnect-run-verdict-shown");
     let shown = ui.ctx().data(|d| d.get_temp::<bool>(key)).unwrap_or(false);

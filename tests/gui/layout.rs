@@ -5,9 +5,12 @@
 use crate::gui_harness;
 use crate::support;
 
+use certconnect::gui::app::LayoutRects;
+use certconnect::sandbox::{Fault, FaultKind, FaultTarget};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::{Gui, MemoryStorage, gui_sized};
+use std::time::Duration;
 use support::probe_env::{Env, PASSWORD};
 
 /// The narrowest an input may be (issue: at least 160 px at 880×560).
@@ -131,6 +134,106 @@ fn long_messages_wrap_inside_the_form() {
     }
 }
 
+/// How many test runs the sizes must survive: enough for the run to outgrow the panel (its
+/// scroll bar appears) and to start again small, several times.
+const RUNS: usize = 10;
+
+/// The run with this index waits for slow answers, so its steps take four-digit milliseconds.
+const SLOW_RUN: usize = 3;
+
+/// Makes the next token and Graph answers slow (the sandbox answers after the delay).
+fn slow_answers(env: &Env) {
+    for target in [FaultTarget::Token, FaultTarget::Graph] {
+        env.sandbox.push_fault(Fault {
+            target,
+            kind: FaultKind::Slow(Duration::from_millis(1200)),
+        });
+    }
+}
+
+/// Runs `RUNS` test connections (one of them slow) and checks on every frame of every run that
+/// `size_of` the layout stays `expected`.
+fn runs_keep(
+    g: &mut Gui,
+    env: &Env,
+    what: &str,
+    size_of: impl Fn(&LayoutRects) -> (f32, f32),
+    expected: (f32, f32),
+) {
+    for run in 0..RUNS {
+        if run == SLOW_RUN {
+            slow_answers(env);
+        }
+        g.button("Test connection");
+        g.wait_until(|app| {
+            assert_eq!(
+                size_of(&app.layout()),
+                expected,
+                "{what}: run {run} moved a divider"
+            );
+            app.has_verdict()
+        });
+        g.h.get_by_label("Connected");
+        assert_eq!(
+            size_of(&g.h.state().layout()),
+            expected,
+            "{what}: run {run} moved a divider"
+        );
+        if run == SLOW_RUN {
+            assert!(
+                g.h.query_all_by_label_contains(": done in ")
+                    .any(|step| step
+                        .accesskit_node()
+                        .value()
+                        .is_some_and(|spoken| took_a_second(&spoken))),
+                "{what}: the slow run shows a step of a second or more"
+            );
+        }
+    }
+    assert!(
+        env.token_requests() >= RUNS,
+        "{what}: every run asked for a token"
+    );
+}
+
+/// A step's spoken state saying it took a second or more ("Request access token: done in 1204 ms").
+fn took_a_second(label: &str) -> bool {
+    label
+        .split_once(": done in ")
+        .and_then(|(_, rest)| rest.strip_suffix(" ms"))
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .is_some_and(|ms| ms >= 1000)
+}
+
+/// Drags with the mouse from `from` by `dx` pixels sideways.
+fn drag(g: &mut Gui, from: egui::Pos2, dx: f32) {
+    let press = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    let to = from + egui::vec2(dx, 0.0);
+    g.h.event(egui::Event::PointerMoved(from));
+    g.h.run_ok();
+    g.h.event(press(from, true));
+    g.h.run_ok();
+    for step in 1..=4 {
+        let at = from + egui::vec2(dx * step as f32 / 4.0, 0.0);
+        g.h.event(egui::Event::PointerMoved(at));
+        g.h.run_ok();
+    }
+    g.h.event(press(to, false));
+    g.h.run_ok();
+}
+
+/// What the app would keep of its UI preferences now.
+fn kept_prefs(g: &mut Gui) -> String {
+    let mut kept = MemoryStorage::default();
+    eframe::App::save(g.h.state_mut(), &mut kept);
+    kept.0.get("certconnect-ui").cloned().unwrap_or_default()
+}
+
 #[test]
 fn panel_sizes_stay_put_across_test_runs_and_are_remembered() {
     let env = Env::new();
@@ -139,14 +242,25 @@ fn panel_sizes_stay_put_across_test_runs_and_are_remembered() {
     g.click("Certificate");
     g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
     let before = g.h.state().layout();
-    g.test_connection();
-    g.h.get_by_label("Connected");
-    let after = g.h.state().layout();
+    let prefs_before = kept_prefs(&mut g);
+    let widths = |l: &LayoutRects| (l.list.width(), l.test.width());
+    runs_keep(&mut g, &env, "1280×860", widths, widths(&before));
     assert_eq!(
-        (before.list.width(), before.test.width()),
-        (after.list.width(), after.test.width()),
-        "a test run does not move the dividers"
+        kept_prefs(&mut g),
+        prefs_before,
+        "the sizes the app keeps do not change with test runs either"
     );
+    // The admin's drag still sizes the panel, and the next run keeps that size.
+    let test = g.h.state().layout().test;
+    drag(&mut g, egui::pos2(test.left(), test.center().y), -60.0);
+    let dragged = g.h.state().layout();
+    assert!(
+        (dragged.test.width() - (test.width() + 60.0)).abs() <= 1.0,
+        "dragging the divider 60 px left widens the test run by 60 px: {test:?} → {:?}",
+        dragged.test
+    );
+    g.test_connection();
+    assert_eq!(widths(&g.h.state().layout()), widths(&dragged));
 
     // Sizes from an earlier run come back.
     let mut storage = MemoryStorage::default();
@@ -196,4 +310,19 @@ fn in_a_narrow_window_the_test_run_folds_away_and_opens_for_a_test() {
     assert!(g.h.query_by_label("Connected").is_none());
     g.button("Show");
     g.h.get_by_label("Connected");
+}
+
+#[test]
+fn under_the_form_the_test_run_keeps_its_height_across_test_runs() {
+    let env = Env::new();
+    let size = egui::vec2(860.0, 520.0);
+    let mut g = gui_sized(&env, Some(env.profile()), size, None);
+    g.click("Certificate");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    // The first run opens the panel under the form; from then on its height stays.
+    g.test_connection();
+    let opened = g.h.state().layout();
+    assert!(!opened.wide, "{opened:?}");
+    let height = |l: &LayoutRects| (l.test.height(), l.form.height());
+    runs_keep(&mut g, &env, "860×520", height, height(&opened));
 }
