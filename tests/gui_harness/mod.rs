@@ -1,6 +1,9 @@
 //! The real desktop app in egui_kittest against the in-process sandbox: building it, typing,
 //! clicking and waiting for its background work. Shared by the GUI test crates.
-#![allow(dead_code)] // Each GUI test crate uses a different part of this module.
+#![allow(
+    dead_code,
+    reason = "each GUI test binary uses a different part of this module"
+)]
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,6 +1,9 @@
 //! Test support: real certificate files made with the `openssl` and `keytool` command-line tools
 //! in a temporary directory, and a runner for the real `certconnect` binary.
-#![allow(dead_code)] // Each test crate uses a different part of this module.
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this module"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -394,7 +397,6 @@ pub mod tls_server;
 /// Runs the real binary for at most `limit` (killed, and the test failed, after that); returns its
 /// exit code and standard error. With `close_stdout`, its standard output is a pipe whose read end
 /// is closed before it writes (`certconnect … | head`); otherwise it is discarded.
-#[allow(dead_code)] // Each test crate uses a different part of this module.
 pub fn run_within(
     ws: &Workspace,
     args: &[&str],

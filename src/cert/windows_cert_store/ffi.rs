@@ -7,7 +7,10 @@
 //! it is sound.
 
 #![cfg(windows)]
-#![allow(unsafe_code)]
+#![expect(
+    unsafe_code,
+    reason = "the CryptoAPI and CNG calls are the only unsafe code in certconnect"
+)]
 
 mod key;
 

@@ -2,7 +2,10 @@
 //! CryptoAPI provider context. Both sign a SHA-256 digest certconnect computes; the key's bytes
 //! never leave the provider.
 
-#![allow(unsafe_code)]
+#![expect(
+    unsafe_code,
+    reason = "the CryptoAPI and CNG calls are the only unsafe code in certconnect"
+)]
 
 use std::ffi::c_void;
 use std::fmt;
