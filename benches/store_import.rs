@@ -14,15 +14,9 @@ fn export_of(dir: &std::path::Path, count: usize) -> std::path::PathBuf {
     let names: Vec<String> = (0..count).map(|i| format!("Profile {i:05}")).collect();
     let mut locked = source.lock().expect("lock");
     for name in &names {
-        let mut draft = ProfileDraft {
-            name: name.clone(),
-            tenant: "contoso.onmicrosoft.com".into(),
-            client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
-            pfx_path: "private_key.pfx".into(),
-            ..ProfileDraft::default()
-        };
-        draft.refresh_token_url();
-        locked.save(&draft.parse().expect("valid")).expect("save");
+        locked
+            .save(&ProfileDraft::example(name).parse().expect("valid"))
+            .expect("save");
     }
     drop(locked);
     let out = dir.join(format!("export-{count}.ron"));

@@ -236,6 +236,24 @@ impl Default for ProfileDraft {
 }
 
 impl ProfileDraft {
+    /// The client ID of [`ProfileDraft::example`].
+    pub const EXAMPLE_CLIENT_ID: &str = "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b";
+
+    /// A valid draft named `name`: single tenant `contoso.onmicrosoft.com`, a PFX file
+    /// `private_key.pfx` (which need not exist), defaults elsewhere. What tests, benches and
+    /// examples start from, so that each says only what it changes.
+    pub fn example(name: &str) -> Self {
+        let mut draft = Self {
+            name: name.into(),
+            tenant: "contoso.onmicrosoft.com".into(),
+            client_id: Self::EXAMPLE_CLIENT_ID.into(),
+            pfx_path: "private_key.pfx".into(),
+            ..Self::default()
+        };
+        draft.refresh_token_url();
+        draft
+    }
+
     /// Selects a preset: fills the token URL, Graph URL and scope from it (custom keeps them).
     pub fn apply_preset(&mut self, preset: Preset) {
         self.preset = preset;

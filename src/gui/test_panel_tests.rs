@@ -14,15 +14,11 @@ const LONG_URL: &str = "https://contoso.sharepoint.com/sites/HumanResources-Depa
 
 /// A run of a valid profile named `name`, before any step.
 fn new_run(name: &str) -> RunView {
-    let mut draft = ProfileDraft {
-        name: name.into(),
-        tenant: "contoso.onmicrosoft.com".into(),
-        client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
-        pfx_path: "/certs/private_key.pfx".into(),
-        ..ProfileDraft::default()
-    };
-    draft.refresh_token_url();
-    RunView::new(draft.parse().expect("valid profile"), None, 0)
+    RunView::new(
+        ProfileDraft::example(name).parse().expect("valid profile"),
+        None,
+        0,
+    )
 }
 
 fn failed_run() -> RunView {

@@ -53,15 +53,9 @@ mod tests {
     use crate::core::draft::Field;
 
     fn profile() -> Profile {
-        let mut draft = ProfileDraft {
-            name: "Prod".into(),
-            tenant: "contoso.onmicrosoft.com".into(),
-            client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
-            pfx_path: "certs/private_key.pfx".into(),
-            ..ProfileDraft::default()
-        };
-        draft.refresh_token_url();
-        draft.parse().expect("valid profile")
+        ProfileDraft::example("Prod")
+            .parse()
+            .expect("valid profile")
     }
 
     #[test]
@@ -84,7 +78,7 @@ mod tests {
     fn a_hand_edited_value_is_refused_with_its_field() {
         let text = to_ron(&profile())
             .unwrap()
-            .replace("8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b", "not-a-guid");
+            .replace(ProfileDraft::EXAMPLE_CLIENT_ID, "not-a-guid");
         let profile: Profile = ron::from_str(&text).unwrap();
         let error = check(FORMAT_VERSION, profile).unwrap_err();
         let ProfileFileError::Invalid(errors) = &error else {

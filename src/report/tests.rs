@@ -7,15 +7,11 @@ use crate::core::profile::Profile;
 use crate::probe::{ProbeError, ProbeSummary};
 
 fn profile() -> Profile {
-    let mut draft = ProfileDraft {
-        name: "Contoso SharePoint".into(),
-        tenant: "contoso.onmicrosoft.com".into(),
-        client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
+    let draft = ProfileDraft {
         pfx_path: "/certs/private_key.pfx".into(),
         extra_headers: "X-Api-Key:hunter2-secret-value||X-Trace:on".into(),
-        ..ProfileDraft::default()
+        ..ProfileDraft::example("Contoso SharePoint")
     };
-    draft.refresh_token_url();
     draft.parse().expect("valid profile")
 }
 

@@ -67,7 +67,7 @@ fn json_output_has_the_documented_fields() {
         None,
     );
     assert_eq!(output.status.code(), Some(0));
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
+    let json = support::json_stdout(&output);
     for field in [
         "subject",
         "issuer",
@@ -124,7 +124,7 @@ fn the_cer_to_upload_is_usable_with_an_info_finding() {
         None,
     );
     assert_eq!(output.status.code(), Some(0));
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json = support::json_stdout(&output);
     let codes: Vec<&str> = json["findings"]
         .as_array()
         .unwrap()
@@ -175,7 +175,7 @@ fn unreadable_files_exit_2_with_a_plain_reason() {
         None,
     );
     assert_eq!(output.status.code(), Some(2));
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json = support::json_stdout(&output);
     assert_eq!(json["error"]["code"], "wrong_password");
     assert!(json["error"]["fix"].as_str().is_some());
 }

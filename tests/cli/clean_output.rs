@@ -140,7 +140,7 @@ fn json_keeps_hostile_text_as_plain_json_strings() {
     let output = test_against(&ws, port, &pfx, &["--json"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_inert(&output.stdout, "stdout");
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json = support::json_stdout(&output);
     let all = json["error"].to_string();
     // The value round-trips: the JSON string holds the real characters, escaped as JSON does.
     assert!(all.contains("\\u001b]0;pwned\\u0007"), "{all}");

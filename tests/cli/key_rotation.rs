@@ -14,12 +14,8 @@ use support::{certconnect, s, stderr, stdout};
 
 const NEW_PASSWORD: &str = "N3w-Pfx-Passw0rd";
 
-fn json(output: &std::process::Output) -> Value {
-    serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
-}
-
 fn store(env: &Env) -> ProfileStore {
-    ProfileStore::at(env.ws.path("config").join("profiles"))
+    env.ws.profile_store()
 }
 
 /// The connection flags for the sandbox, the current certificate being `app.pfx`.
@@ -127,7 +123,7 @@ fn upload_registers_only_the_public_certificate_and_it_then_connects() {
         stdout(&output),
         stderr(&output)
     );
-    let answer = json(&output);
+    let answer = support::json_stdout(&output);
     assert_eq!(answer["ok"], true);
     let thumbprint = env.ws.openssl_sha1(&cert);
     assert_eq!(answer["thumbprint_sha1"], thumbprint.as_str());
@@ -195,7 +191,7 @@ fn removing_the_old_key_with_the_new_certificate_locks_the_old_one_out() {
     );
     let output = run(&env, &["cert", "remove-key"], &extra);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    assert_eq!(json(&output)["key_id"], old_key_id.as_str());
+    assert_eq!(support::json_stdout(&output)["key_id"], old_key_id.as_str());
     assert!(!key_ids(&env).contains(&old_key_id));
 
     // The old certificate is no longer accepted.
@@ -220,7 +216,7 @@ fn a_wrong_object_id_is_refused_with_the_portal_field_to_check() {
     extra.extend(["--new", s(&cert), "--json"].map(str::to_owned));
     let output = run(&env, &["cert", "upload"], &extra);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    let answer = json(&output);
+    let answer = support::json_stdout(&output);
     assert_eq!(answer["error"]["step"], "upload");
     assert_eq!(answer["error"]["code"], "Request_ResourceNotFound");
     assert!(
@@ -288,7 +284,7 @@ fn rotate_switches_the_profile_after_entra_accepts_and_the_test_passes() {
         stdout(&output),
         stderr(&output)
     );
-    let answer = json(&output);
+    let answer = support::json_stdout(&output);
     let steps: Vec<&str> = answer["steps"]
         .as_array()
         .unwrap()
@@ -456,7 +452,7 @@ fn an_expired_certificate_cannot_rotate_itself_and_the_fix_is_the_portal() {
         &["--json".into()],
     );
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    let answer = json(&output);
+    let answer = support::json_stdout(&output);
     assert_eq!(answer["error"]["step"], "certificate");
     assert_eq!(answer["error"]["code"], "expired");
     assert!(
@@ -553,7 +549,7 @@ fn an_upload_whose_answer_is_lost_says_the_key_may_be_registered() {
     extra.extend(["--new", s(&cert), "--json"].map(str::to_owned));
     let output = run(&env, &["cert", "upload"], &extra);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    let answer = json(&output);
+    let answer = support::json_stdout(&output);
     assert_eq!(answer["error"]["step"], "upload");
     let hint = answer["error"]["hint"].as_str().unwrap();
     assert!(hint.contains("may have been registered"), "{hint}");

@@ -105,12 +105,12 @@ fn the_windows_certificate_store_is_unavailable_here_and_says_so() {
         &[],
         None,
     );
-    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let value = support::json_stdout(&json);
     assert_eq!(value["ok"], false);
     assert_eq!(value["error"]["code"], "windows_store_unavailable");
 
     let test = test_with_store_certificate(&ws, "84E05C1D98BCE3A5421D225B140B36E86A3D5534");
-    let value: serde_json::Value = serde_json::from_str(&stdout(&test)).unwrap();
+    let value = support::json_stdout(&test);
     assert_eq!(
         value["error"]["code"], "windows_store_unavailable",
         "{value}"

@@ -7,7 +7,7 @@ use certconnect::profile_store::ProfileStore;
 use support::{Workspace, certconnect, stderr, stdout};
 
 fn seed(ws: &Workspace, names: &[&str]) -> ProfileStore {
-    let store = ProfileStore::at(ws.path("config").join("profiles"));
+    let store = ws.profile_store();
     for name in names {
         let mut draft = ProfileDraft {
             name: (*name).into(),
@@ -39,7 +39,7 @@ fn list_and_show() {
     assert!(stdout(&output).contains("contoso.onmicrosoft.com/oauth2/v2.0/token"));
 
     let output = certconnect(&ws, &["profile", "show", "Prod", "--json"], &[], None);
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json = support::json_stdout(&output);
     assert_eq!(json["site_id"], "root");
 
     let output = certconnect(&ws, &["profile", "show", "Nope"], &[], None);

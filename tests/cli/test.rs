@@ -68,7 +68,7 @@ fn json_success_and_failure_share_one_shape() {
     let env = Env::new();
     let output = run(&env, &["--json"]);
     assert_eq!(output.status.code(), Some(0));
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json = support::json_stdout(&output);
     assert_eq!(json["ok"], true);
     let steps = json["steps"].as_array().unwrap();
     assert!(
@@ -103,7 +103,7 @@ fn json_success_and_failure_share_one_shape() {
         None,
     );
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json = support::json_stdout(&output);
     assert_eq!(json["ok"], false);
     assert_eq!(json["error"]["code"], "AADSTS700027");
     assert!(
@@ -222,8 +222,7 @@ fn retries_are_printed_and_headers_sent() {
 #[test]
 fn a_saved_profile_is_tested_with_flag_overrides() {
     let env = Env::new();
-    let store =
-        certconnect::profile_store::ProfileStore::at(env.ws.path("config").join("profiles"));
+    let store = env.ws.profile_store();
     let mut draft = env.draft();
     draft.name = "Sandbox".into();
     draft.site_id = "no-such-site".into();
@@ -464,7 +463,7 @@ fn json_failures_keep_their_code_and_gain_the_raw_error() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = certconnect(&env.ws, &args, &[("PFX_PASSWORD", PASSWORD)], None);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json = support::json_stdout(&output);
     assert_eq!(json["error"]["code"], "network");
     assert_eq!(
         json["error"]["message"],

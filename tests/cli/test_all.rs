@@ -5,12 +5,11 @@ use crate::support;
 
 use certconnect::core::profile::{Origin, PasswordSource};
 use certconnect::profile_store::ProfileStore;
-use serde_json::Value;
 use support::probe_env::{Env, PASSWORD, pem_draft};
 use support::{certconnect, stderr, stdout};
 
 fn store(env: &Env) -> ProfileStore {
-    ProfileStore::at(env.ws.path("config").join("profiles"))
+    env.ws.profile_store()
 }
 
 /// A profile for the sandbox with the unencrypted PEM key (no password needed).
@@ -33,10 +32,6 @@ fn test_all(env: &Env, extra: &[&str]) -> std::process::Output {
     certconnect(&env.ws, &args, &[("P", PASSWORD)], None)
 }
 
-fn json(output: &std::process::Output) -> Value {
-    serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
-}
-
 #[test]
 fn every_profile_is_tested_and_one_failure_makes_exit_1() {
     let env = Env::new();
@@ -52,7 +47,7 @@ fn every_profile_is_tested_and_one_failure_makes_exit_1() {
 
     let output = test_all(&env, &["--jobs", "2", "--json", "--password-env", "P"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let report = json(&output);
+    let report = support::json_stdout(&output);
     assert_eq!(report["ok"], false);
     assert_eq!(report["summary"]["profiles"], 4);
     assert_eq!(report["summary"]["connected"], 3);
@@ -154,15 +149,11 @@ fn an_unreadable_profile_file_and_an_unconfirmed_import_fail_without_sending_any
         brought_entries: Vec::new(),
     });
     store(&env).save(&imported).unwrap();
-    std::fs::write(
-        env.ws.path("config").join("profiles").join("broken.ron"),
-        "(not a profile",
-    )
-    .unwrap();
+    std::fs::write(env.ws.profiles_dir().join("broken.ron"), "(not a profile").unwrap();
 
     let output = test_all(&env, &["--json"]);
     assert_eq!(output.status.code(), Some(1));
-    let report = json(&output);
+    let report = support::json_stdout(&output);
     assert_eq!(report["summary"]["profiles"], 3);
     assert_eq!(report["summary"]["connected"], 1);
     assert_eq!(report["summary"]["bad_input"], 2);

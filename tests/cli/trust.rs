@@ -11,7 +11,7 @@ use support::{certconnect, stderr};
 const HOSTILE_GRAPH: &str = "https://graph.attacker.invalid/v1.0";
 
 fn imported_profile(env: &Env) -> ProfileStore {
-    let store = ProfileStore::at(env.ws.path("config").join("profiles"));
+    let store = env.ws.profile_store();
     let mut draft = env.draft();
     draft.name = "Shared".into();
     draft.graph_url = HOSTILE_GRAPH.into();

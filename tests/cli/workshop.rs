@@ -100,7 +100,7 @@ fn a_new_certificate_loads_in_openssl_and_in_certconnect() {
         None,
     );
     assert_eq!(inspect.status.code(), Some(0));
-    let json: serde_json::Value = serde_json::from_str(&stdout(&inspect)).unwrap();
+    let json = support::json_stdout(&inspect);
     assert_eq!(json["subject"], "CN=MyClientAppCert, O=Contoso");
     assert_eq!(json["key"]["bits"], 3072);
     assert_eq!(json["signature_algorithm"], "sha256WithRSAEncryption");
@@ -258,7 +258,7 @@ fn jks_keystores_list_their_aliases_and_load_by_alias() {
         None,
     );
     assert_eq!(chosen.status.code(), Some(0));
-    let json: serde_json::Value = serde_json::from_str(&stdout(&chosen)).unwrap();
+    let json = support::json_stdout(&chosen);
     assert_eq!(
         (json["subject"].as_str(), json["format"].as_str()),
         (Some("CN=Backup"), Some("JKS"))
@@ -294,7 +294,7 @@ fn many_files_make_an_expiry_table_and_fail_within_flags_soon_expiring_ones() {
         None,
     );
     assert_eq!(watch.status.code(), Some(1));
-    let list: serde_json::Value = serde_json::from_str(&stdout(&watch)).unwrap();
+    let list = support::json_stdout(&watch);
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["usable"], true);

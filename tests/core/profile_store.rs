@@ -7,15 +7,10 @@ use certconnect::profile_store::{
 };
 
 fn profile(name: &str) -> Profile {
-    let mut draft = ProfileDraft {
-        name: name.into(),
-        tenant: "contoso.onmicrosoft.com".into(),
-        client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
-        pfx_path: "certs/private_key.pfx".into(),
+    let draft = ProfileDraft {
         extra_headers: "H1:AAA||H2:BBB".into(),
-        ..ProfileDraft::default()
+        ..ProfileDraft::example(name)
     };
-    draft.refresh_token_url();
     draft.parse().expect("valid profile")
 }
 

@@ -6,7 +6,6 @@ use crate::support;
 
 use certconnect::core::draft::CertKind;
 use certconnect::credential_store::open_os_backend;
-use certconnect::profile_store::ProfileStore;
 use support::probe_env::{Env, PASSWORD};
 use support::{certconnect, s, stderr, stdout};
 
@@ -241,7 +240,7 @@ fn passwords_and_certificates_live_in_the_store_and_nowhere_else() {
     assert!(stdout(&imported).contains("Secret Service"));
     let listed = run(&["store", "list", "--json"], &[]);
     assert!(stdout(&listed).contains(&name));
-    let profiles = ProfileStore::at(env.ws.path("config").join("profiles"));
+    let profiles = env.ws.profile_store();
     let mut stored_draft = env.draft();
     stored_draft.name = "From the store".into();
     stored_draft.cert_kind = CertKind::CredentialStore;

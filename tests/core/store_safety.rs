@@ -14,19 +14,11 @@ use certconnect::profile_store::{ProfileStore, export_profiles};
 use support::{Workspace, certconnect, s, stderr, stdout};
 
 fn profile(name: &str) -> Profile {
-    let mut draft = ProfileDraft {
-        name: name.into(),
-        tenant: "contoso.onmicrosoft.com".into(),
-        client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
-        pfx_path: "private_key.pfx".into(),
-        ..ProfileDraft::default()
-    };
-    draft.refresh_token_url();
-    draft.parse().unwrap()
+    ProfileDraft::example(name).parse().unwrap()
 }
 
 fn user_store(ws: &Workspace) -> ProfileStore {
-    ProfileStore::at(ws.path("config").join("profiles"))
+    ws.profile_store()
 }
 
 /// An export file of profiles with these names, made through a scratch store.

@@ -28,6 +28,17 @@ impl Workspace {
         self.dir.path().join(name)
     }
 
+    /// The profile directory the binary uses when run by [`certconnect`] here
+    /// (`CERTCONNECT_CONFIG_DIR` is the workspace's `config`).
+    pub fn profiles_dir(&self) -> PathBuf {
+        self.path("config").join("profiles")
+    }
+
+    /// The profile store the binary uses when run by [`certconnect`] here.
+    pub fn profile_store(&self) -> certconnect::profile_store::ProfileStore {
+        certconnect::profile_store::ProfileStore::at(self.profiles_dir())
+    }
+
     /// Runs a tool in the workspace and panics with its output if it fails.
     pub fn run(&self, program: &str, args: &[&str]) {
         let output = Command::new(program)
@@ -384,6 +395,12 @@ pub fn mkfifo(path: &Path) {
 
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard output as the one JSON document `--json` promises; panics with the output if it is not.
+pub fn json_stdout(output: &Output) -> serde_json::Value {
+    let text = stdout(output);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{text}"))
 }
 
 pub fn stderr(output: &Output) -> String {

@@ -11,15 +11,7 @@ use crate::gui::QueuedPicker;
 use crate::profile_store::{LoadedProfiles, ProfileStore};
 
 fn profile(name: &str) -> Profile {
-    let mut draft = ProfileDraft {
-        name: name.into(),
-        tenant: "contoso.onmicrosoft.com".into(),
-        client_id: "8a2f6a6b-0c1d-4e5f-9a8b-7c6d5e4f3a2b".into(),
-        pfx_path: "/certs/private_key.pfx".into(),
-        ..ProfileDraft::default()
-    };
-    draft.refresh_token_url();
-    draft.parse().expect("valid profile")
+    ProfileDraft::example(name).parse().expect("valid profile")
 }
 
 /// Runs `job` on a thread of its own, as the app's background jobs run, and waits for it.
