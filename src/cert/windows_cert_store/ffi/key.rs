@@ -2,10 +2,7 @@
 //! CryptoAPI provider context. Both sign a SHA-256 digest certconnect computes; the key's bytes
 //! never leave the provider.
 
-#![expect(
-    unsafe_code,
-    reason = "the CryptoAPI and CNG calls are the only unsafe code in certconnect"
-)]
+// The parent module's `expect(unsafe_code)` covers this one: it is the same FFI boundary.
 
 use std::ffi::c_void;
 use std::fmt;
