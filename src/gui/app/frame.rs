@@ -231,6 +231,7 @@ impl CertconnectApp {
     /// The test run: beside the form in a wide window, under it (and foldable) in a narrow one.
     fn test_panel(&mut self, ui: &mut egui::Ui, window: egui::Rect, wide: bool) {
         let stale = self.has_verdict() && self.run_is_stale();
+        let welcome = self.shows_welcome();
         let run = self.run.as_ref();
         let title = run
             .map_or(crate::report::RunKind::Test, |run| run.kind)
@@ -255,6 +256,10 @@ impl CertconnectApp {
             }
             run_scroll_area(ui, run, |ui| match run {
                 Some(run) => test_panel_ui(ui, run, stale),
+                // The welcome screen has no Test connection button to name.
+                None if welcome => {
+                    ui.add(egui::Label::new("Once a profile is open, its test runs here step by step: the certificate, an assertion, a token, the site and drive.").wrap());
+                }
                 None => {
                     ui.add(egui::Label::new("Press Test connection (Ctrl+Enter) to load the certificate, sign an assertion, get a token and read the site and drive.").wrap());
                 }
