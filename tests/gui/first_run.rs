@@ -4,6 +4,7 @@
 use crate::gui_harness;
 use crate::support;
 
+use certconnect::core::profile::Origin;
 use certconnect::gui::CertconnectApp;
 use certconnect::profile_store::ProfileStore;
 use egui::accesskit::Role;
@@ -67,7 +68,7 @@ fn new_after_the_demo_asks_nothing_and_keeps_it(g: &mut Gui<'_>) {
             .is_none(),
         "New asks nothing after the demo"
     );
-    g.h.get_by_label("New connection (unsaved)");
+    g.h.get_by_label("(unnamed, unsaved)");
     g.h.get_by_label("Sandbox demo");
     assert!(g.store.get("Sandbox demo").is_ok());
 }
@@ -124,11 +125,11 @@ fn a_fresh_form_shows_no_errors_until_a_field_is_left_or_save_is_pressed() {
         "a fresh form is not a wall of red"
     );
     assert!(
-        g.h.query_by_label_contains("give the profile a name")
+        g.h.query_by_label_contains("Give the profile a name")
             .is_none()
     );
     // The new draft is listed, marked unsaved.
-    g.h.get_by_label("New connection (unsaved)");
+    g.h.get_by_label("(unnamed, unsaved)");
     // Test connection stays disabled and says why.
     assert!(
         g.h.get_by_role_and_label(Role::Button, "Test connection")
@@ -141,7 +142,7 @@ fn a_fresh_form_shows_no_errors_until_a_field_is_left_or_save_is_pressed() {
     g.h.run_ok();
     g.h.key_press(egui::Key::Tab);
     g.h.run_ok();
-    g.h.get_by_label_contains("give the profile a name");
+    g.h.get_by_label_contains("Give the profile a name");
     assert!(g.h.query_by_label_contains("a GUID like").is_none());
 
     // Save shows every error.
@@ -220,4 +221,42 @@ fn connector_labels_keep_their_names_with_plain_hints_and_the_store_is_named() {
     g.h.get_by_label(&name);
     assert!(g.h.query_by_label("OS credential store").is_none());
     let _: &CertconnectApp = g.h.state();
+}
+
+#[test]
+fn disabled_list_buttons_say_why_and_imported_profiles_awaiting_confirmation_are_marked() {
+    let env = Env::new();
+    let mut g = gui(&env, None);
+    g.button("New connection");
+    // Nothing saved: Duplicate, Rename, Delete and Export are off, and say why.
+    for button in ["Duplicate", "Rename", "Delete", "Export…"] {
+        let node = g.h.get_by_role_and_label(Role::Button, button);
+        assert!(node.accesskit_node().is_disabled(), "{button}");
+        let why = node.accesskit_node().description().unwrap_or_default();
+        assert!(!why.is_empty(), "{button} says why it is off");
+    }
+
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    let imported = env
+        .profile()
+        .renamed("From a file")
+        .unwrap()
+        .with_origin(Origin::Imported {
+            brought_entries: vec![],
+        });
+    store.save(&imported).unwrap();
+    saved(&env, &store, &["Typed here"]);
+    let mut g = gui(&env, None);
+    let marks: Vec<_> = g.h.get_all_by_label("imported").collect();
+    assert_eq!(marks.len(), 1, "only the unconfirmed profile is marked");
+    let why = marks[0]
+        .accesskit_node()
+        .description()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(why.contains("Trust and test"), "{why}");
+    g.click("Typed here");
+    g.settle();
+    let duplicate = g.h.get_by_role_and_label(Role::Button, "Duplicate");
+    assert!(!duplicate.accesskit_node().is_disabled());
 }

@@ -220,12 +220,7 @@ impl CertconnectApp {
         if self.saved_id.is_some() || self.shows_welcome() {
             return None;
         }
-        let name = self.draft.name.trim();
-        Some(if name.is_empty() {
-            "New connection".to_owned()
-        } else {
-            name.to_owned()
-        })
+        Some(self.draft.name.trim().to_owned())
     }
 
     /// The test run: beside the form in a wide window, under it (and foldable) in a narrow one.

@@ -341,8 +341,12 @@ impl CertconnectApp {
         if let Some(problem) = loaded.problems.first() {
             self.set_status(
                 format!(
-                    "{} profile file(s) could not be read, e.g. {}: {}",
-                    loaded.problems.len(),
+                    "{} could not be read, e.g. {}: {}",
+                    crate::core::plural::count(
+                        loaded.problems.len(),
+                        "profile file",
+                        "profile files"
+                    ),
                     problem.path.display(),
                     problem.message
                 ),
