@@ -35,15 +35,13 @@ pub fn gui_with_vault(
 
 /// The app as `certconnect demo` starts it: the demo's profile already saved, opened at start.
 pub fn gui_with_saved_demo(env: &Env, saved_demo: Profile) -> Gui<'static> {
+    gui_with_saved_demo_sized(env, saved_demo, egui::vec2(1280.0, 860.0))
+}
+
+/// [`gui_with_saved_demo`] in a window of `size`.
+pub fn gui_with_saved_demo_sized(env: &Env, saved_demo: Profile, size: egui::Vec2) -> Gui<'static> {
     let vault = Ok(env.vault.clone());
-    gui_with(
-        env,
-        None,
-        vault,
-        egui::vec2(1280.0, 860.0),
-        None,
-        Some(saved_demo),
-    )
+    gui_with(env, None, vault, size, None, Some(saved_demo))
 }
 
 /// The app in a window of `size`, started with what `storage` kept of an earlier run (leaked: it

@@ -310,12 +310,15 @@ fn card_ui(
     };
     match state {
         CardState::Unset(why) => {
+            // The reason comes from the form's rules ("choose the PFX file"): on the card it is
+            // a sentence of its own that says what is missing and where to fix it.
             let text = if why.is_empty() {
-                "Choose a certificate file, or drop a .pfx on the window."
+                "No certificate loaded yet: choose a certificate above, or drop a .pfx on the window."
+                    .to_owned()
             } else {
-                why.as_str()
+                format!("No certificate loaded yet: {why} above.")
             };
-            ui.label(text);
+            ui.add(egui::Label::new(text).wrap());
         }
         CardState::Loading => {
             ui.horizontal(|ui| {
