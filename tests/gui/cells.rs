@@ -75,7 +75,10 @@ fn a_long_status_line_stops_before_the_theme_switch() {
             status.right() <= theme.left() || status.top() >= theme.bottom(),
             "the status line runs under the theme switch at {w}x{h}: {status:?} vs {theme:?}"
         );
-        assert!(status.right() <= w + 0.5, "inside the window at {w}x{h}");
+        assert!(
+            status.right() <= w + 0.5 && status.bottom() <= h + 0.5,
+            "inside the window at {w}x{h}: {status:?}"
+        );
     }
     drop(demo);
 }

@@ -327,7 +327,11 @@ impl CertconnectApp {
         let welcome = self.shows_welcome();
         // The theme switch takes its room at the right first; the rest wraps in what is left, so
         // a long status line never runs under it.
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        // One row high to start with (as `horizontal`): a layout given the panel's whole height
+        // would centre the row in it.
+        let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+        let right_to_left = egui::Layout::right_to_left(egui::Align::Center);
+        ui.allocate_ui_with_layout(row, right_to_left, |ui| {
             let mut theme = self.prefs.theme;
             egui::ComboBox::from_id_salt("theme")
                 .selected_text(theme.label())
