@@ -59,7 +59,8 @@ pub(crate) fn export(
     match run() {
         Ok(count) => {
             outln!(
-                "exported {count} profile(s) with their certificates to {}, encrypted under the passphrase (PBKDF2, {} iterations)",
+                "exported {} with their certificates to {}, encrypted under the passphrase (PBKDF2, {} iterations)",
+                crate::core::plural::count(count, "profile", "profiles"),
                 clean(&out.display().to_string()),
                 crate::credential_store::PBKDF2_ITERATIONS
             );

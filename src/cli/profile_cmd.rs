@@ -43,7 +43,8 @@ pub(crate) fn run(command: ProfileCommand) -> Outcome {
         } => match crate::ops::export_profiles(&store, &names, &out, force) {
             Ok(count) => {
                 outln!(
-                    "exported {count} profile(s) to {} (no passwords or keys inside)",
+                    "exported {} to {} (no passwords or keys inside)",
+                    crate::core::plural::count(count, "profile", "profiles"),
                     clean(&out.display().to_string())
                 );
                 Outcome::Ok

@@ -64,3 +64,12 @@ pub fn hint_for(label: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// What the status line says once the sandbox demo's profile is open, whichever way the demo was
+/// started (the welcome screen or `certconnect demo`). It names the footer's Test connection button.
+pub fn demo_hint(profile_name: &str) -> String {
+    format!(
+        "The sandbox runs on this computer until certconnect closes; its profile is saved as \
+         \"{profile_name}\". Press Test connection."
+    )
+}

@@ -74,11 +74,8 @@ pub fn run(start: Start) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
-    // The demo's certificate lives in a temporary directory that is removed on exit.
-    let demo_dir = tempfile::Builder::new()
-        .prefix("certconnect-demo-")
-        .tempdir()
-        .map_err(|e| e.to_string())?;
+    // The demo's certificate is kept beside the profiles and its profile saved as an ordinary
+    // one; the sandbox runs until the window closes.
     let demo = match start {
         Start::Normal => None,
         Start::Demo { faults } => {
@@ -86,14 +83,18 @@ pub fn run(start: Start) -> Result<(), String> {
                 faults,
                 ..SandboxConfig::default()
             };
-            Some(runtime.block_on(start_demo(demo_dir.path(), config))?)
+            let demo = runtime.block_on(start_demo(&crate::ops::demo_dir(&store), config))?;
+            let saved =
+                crate::ops::save_demo_profile(&store, &demo.profile).map_err(|e| e.to_string())?;
+            Some((demo, saved))
         }
     };
     let deps = AppDeps {
         runtime: runtime.handle().clone(),
         store,
         picker: Arc::new(RfdPicker),
-        initial: demo.as_ref().map(|d| d.profile.clone()),
+        initial: None,
+        saved_demo: demo.as_ref().map(|(_, saved)| saved.clone()),
         timing: RetryTiming::default(),
         // Only shown (why remembering and stored certificates are off), never matched.
         vault: crate::credential_store::open_os_vault()

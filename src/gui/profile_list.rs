@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use egui::RichText;
 
-use super::widgets::{ERROR, OK, WARN, danger};
+use super::widgets::{ERROR, OK, WARN, danger, describe, why_disabled};
 use crate::core::profile::ExpiryLevel;
 use crate::profile_store::StoredProfile;
 
@@ -72,21 +72,23 @@ pub fn profile_list_ui(
         if ui.button("New").on_hover_text("Ctrl+N").clicked() {
             action = ListAction::New;
         }
-        if ui
-            .add_enabled(view.selected.is_some(), egui::Button::new("Duplicate"))
-            .clicked()
-        {
+        let saved = view.selected.is_some();
+        let duplicate = ui.add_enabled(saved, egui::Button::new("Duplicate"));
+        if why_disabled(duplicate, NOT_SAVED).clicked() {
             action = ListAction::Duplicate;
         }
-        if ui
-            .add_enabled(view.selected.is_some(), egui::Button::new("Rename"))
+        let rename = ui.add_enabled(saved, egui::Button::new("Rename"));
+        if why_disabled(rename, NOT_SAVED)
             .on_hover_text("F2")
             .clicked()
         {
             action = ListAction::Rename;
         }
-        let delete = ui.add_enabled(view.selected.is_some(), danger("Delete"));
-        if delete.on_hover_text("Del (asks first)").clicked() {
+        let delete = ui.add_enabled(saved, danger("Delete"));
+        if why_disabled(delete, NOT_SAVED)
+            .on_hover_text("Del (asks first)")
+            .clicked()
+        {
             action = ListAction::Delete;
         }
     });
@@ -94,8 +96,9 @@ pub fn profile_list_ui(
         if ui.button("Import…").clicked() {
             action = ListAction::Import;
         }
-        if ui
-            .add_enabled(!view.profiles.is_empty(), egui::Button::new("Export…"))
+        let any = !view.profiles.is_empty();
+        let export = ui.add_enabled(any, egui::Button::new("Export…"));
+        if why_disabled(export, "No profile is saved yet: save one to export it.")
             .on_hover_text("Export the ticked profiles, or the open one")
             .clicked()
         {
@@ -136,13 +139,30 @@ pub fn profile_list_ui(
     action
 }
 
-/// A new or duplicated draft is listed until it is saved or discarded.
+/// A new or duplicated draft is listed until it is saved or discarded; with its Name still empty it
+/// is listed as unnamed, as the form shows it.
 fn unsaved_row_ui(ui: &mut egui::Ui, name: &str) {
+    let text = if name.is_empty() {
+        UNNAMED.to_owned()
+    } else {
+        format!("{name} (unsaved)")
+    };
     ui.horizontal(|ui| {
         ui.add_space(ui.spacing().icon_width + ui.spacing().item_spacing.x);
-        let _ = ui.selectable_label(true, RichText::new(format!("{name} (unsaved)")).italics());
+        let _ = ui.selectable_label(true, RichText::new(text).italics());
     });
 }
+
+/// Why Duplicate, Rename and Delete are off.
+const NOT_SAVED: &str = "Open a saved profile first: this one is not saved yet.";
+
+/// How the list shows a new profile whose Name is still empty.
+pub const UNNAMED: &str = "(unnamed, unsaved)";
+
+/// The mark of an imported profile that was not yet confirmed here, and what confirming does.
+const IMPORTED_MARK: &str = "imported";
+const IMPORTED_WHY: &str = "Imported and not yet confirmed on this computer: its first Test connection \
+     shows what the file's author chose and asks first (Trust and test); then the mark goes.";
 
 /// One saved profile: its export tick box, its name and its certificate's expiry badge. Returns
 /// the name when the user opens it.
@@ -179,23 +199,40 @@ fn profile_row_ui(
         } else {
             name.to_owned()
         };
-        if ui.selectable_label(is_open, text).clicked() && !is_open {
-            opened = Some(name.to_owned());
-        }
-        if let Some(info) = stored.profile.certificate_info() {
-            let (days, level) = info.expiry(view.now);
-            let (color, text) = match level {
-                ExpiryLevel::Fine => (OK, format!("{days} d")),
-                ExpiryLevel::Soon => (WARN, format!("{days} d")),
-                ExpiryLevel::Expired => (ERROR, "expired".to_owned()),
-            };
-            ui.label(RichText::new(text).color(color).small())
-                .on_hover_text(format!(
-                    "Certificate {} expires {}",
-                    info.thumbprint_sha1,
-                    crate::core::time_fmt::rfc3339(info.not_after)
-                ));
-        }
+        // Right to left: the badges keep their room at the row's end and the name takes what is
+        // left, shortened with "…" (its full text on hover), so a badge is never cut off.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(info) = stored.profile.certificate_info() {
+                let (days, level) = info.expiry(view.now);
+                let (color, text) = match level {
+                    ExpiryLevel::Fine => (OK, format!("{days} d")),
+                    ExpiryLevel::Soon => (WARN, format!("{days} d")),
+                    ExpiryLevel::Expired => (ERROR, "expired".to_owned()),
+                };
+                ui.add(egui::Label::new(RichText::new(text).color(color).small()).extend())
+                    .on_hover_text(format!(
+                        "Certificate {} expires {}",
+                        info.thumbprint_sha1,
+                        crate::core::time_fmt::rfc3339(info.not_after)
+                    ));
+            }
+            if !stored.profile.origin().is_local() {
+                let mark = ui
+                    .add(
+                        egui::Label::new(RichText::new(IMPORTED_MARK).color(WARN).small()).extend(),
+                    )
+                    .on_hover_text(IMPORTED_WHY);
+                describe(&mark, IMPORTED_WHY);
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                let row = ui
+                    .add(egui::Button::selectable(is_open, text.as_str()).truncate())
+                    .on_hover_text(text.as_str());
+                if row.clicked() && !is_open {
+                    opened = Some(name.to_owned());
+                }
+            });
+        });
     });
     opened
 }

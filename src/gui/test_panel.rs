@@ -244,15 +244,21 @@ fn failed_ui(ui: &mut egui::Ui, step: Step, failure: &Failure) {
         wrapped(ui, format!("HTTP status: {status}"));
     }
     for detail in &failure.details {
-        ui.horizontal_wrapped(|ui| {
-            ui.add(
-                egui::Label::new(format!("{}: {}", detail.label, detail.value)).selectable(true),
-            );
+        // The Copy button keeps its place at the row's end and the value wraps beside it, so the
+        // button never lands alone on a line of its own.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
             // Support asks for the ids: each has its own Copy button.
             if detail.label.to_ascii_lowercase().ends_with("id") {
                 let hover = format!("Copy the {}", detail.label);
                 copy_button(ui, "Copy", &hover, &detail.value);
             }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::TOP), |ui| {
+                ui.add(
+                    egui::Label::new(format!("{}: {}", detail.label, detail.value))
+                        .wrap()
+                        .selectable(true),
+                );
+            });
         });
     }
     if let Some(raw) = &failure.raw {

@@ -87,12 +87,22 @@ fn with_hint(response: egui::Response, label: &str) -> egui::Response {
     }
 }
 
-/// The red line under a field with a problem; it wraps within the form.
+/// The red line under a field with a problem; it wraps within the form. The message starts with a
+/// capital here: core words its messages in lowercase for the command line's "error: …".
 pub fn error_line(ui: &mut egui::Ui, error: Option<&str>) {
     if let Some(error) = error {
         indented(ui, |ui| {
-            ui.add(egui::Label::new(RichText::new(error).color(ERROR)).wrap());
+            ui.add(egui::Label::new(RichText::new(capitalised(error)).color(ERROR)).wrap());
         });
+    }
+}
+
+/// The text with its first letter in upper case, as a message on its own line starts.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -210,6 +220,15 @@ pub fn copy_button_with(
         ui.ctx()
             .request_repaint_after(std::time::Duration::from_secs_f64(COPIED_FOR - (now - at)));
     }
+}
+
+/// A control that may be disabled says why while it is: on hover and to screen readers.
+pub fn why_disabled(response: egui::Response, why: &str) -> egui::Response {
+    if response.enabled() {
+        return response;
+    }
+    describe(&response, why);
+    response.on_disabled_hover_text(why)
 }
 
 /// Gives a widget an accessible description, which a screen reader reads after its name. For why

@@ -151,12 +151,15 @@ impl From<BundleError> for OpsError {
     }
 }
 
-/// `profile(s) 'A', 'B'`.
+/// `profile 'A'`, `profiles 'A', 'B'`.
 pub(crate) fn quoted_profiles(names: &[String]) -> String {
     let list = names
         .iter()
         .map(|n| format!("'{n}'"))
         .collect::<Vec<_>>()
         .join(", ");
-    format!("profile(s) {list}")
+    format!(
+        "{} {list}",
+        crate::core::plural::noun(names.len(), "profile", "profiles")
+    )
 }

@@ -14,6 +14,7 @@
 pub mod app_keys;
 pub mod certificate_facts;
 pub mod delete;
+pub mod demo;
 mod error;
 pub mod export;
 pub mod import;
@@ -28,6 +29,7 @@ pub mod trust;
 pub use app_keys::{KeyJob, change_key};
 pub use certificate_facts::record_certificate_facts;
 pub use delete::delete_profile;
+pub use demo::{demo_dir, is_demo_profile, save_demo_profile};
 pub use error::OpsError;
 pub use export::{CertificateExport, check_destination, export_profiles, export_with_certificates};
 pub use import::{import_bundle, import_profiles, is_bundle_file};

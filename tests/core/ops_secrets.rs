@@ -340,7 +340,7 @@ fn a_stored_certificate_in_use_is_only_removed_when_forced() {
         .unwrap_err()
         .to_string();
     assert!(
-        error.contains("'shared-cert' is used by profile(s) 'Prod', 'Test'"),
+        error.contains("'shared-cert' is used by profiles 'Prod', 'Test'"),
         "{error}"
     );
     assert_eq!(vault.list().len(), 1, "still there");

@@ -208,7 +208,7 @@ fn export_then_import_gives_the_same_profile() {
     g.field("File", s(&export));
     g.button("Import");
     g.settle();
-    g.h.get_by_label_contains("Imported 1 profile(s) ('Prod' as 'Prod (imported)')");
+    g.h.get_by_label_contains("Imported 1 profile ('Prod' as 'Prod (imported)')");
     let original = store.get("Prod").unwrap().profile;
     let imported = store.get("Prod (imported)").unwrap().profile;
     assert_ne!(

@@ -133,7 +133,7 @@ fn keyboard_shortcuts_reach_new_rename_delete_tabs_and_search() {
     g.h.key_press(egui::Key::Escape);
     g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
     g.h.run_ok();
-    g.h.get_by_label("New connection (unsaved)");
+    g.h.get_by_label("(unnamed, unsaved)");
 }
 
 #[test]
@@ -253,7 +253,7 @@ fn the_object_id_field_refuses_the_client_id_and_saves_a_guid() {
     // Its error shows once the field is left.
     g.h.key_press(egui::Key::Tab);
     g.h.run_ok();
-    g.h.get_by_label_contains("this is the Client ID");
+    g.h.get_by_label_contains("This is the Client ID");
     assert!(
         test_disabled(&g),
         "what the window shows is what would be used"
@@ -261,7 +261,7 @@ fn the_object_id_field_refuses_the_client_id_and_saves_a_guid() {
 
     g.field("Application object ID", support::probe_env::OBJECT_ID);
     assert!(
-        g.h.query_by_label_contains("this is the Client ID")
+        g.h.query_by_label_contains("This is the Client ID")
             .is_none()
     );
     assert!(!test_disabled(&g));

@@ -125,7 +125,7 @@ fn long_messages_wrap_inside_the_form() {
     g.h.key_press(egui::Key::Tab);
     g.h.run_ok();
     let form = g.h.state().layout().form;
-    for label in ["enter the Directory (tenant) ID", "a GUID like"] {
+    for label in ["Enter the Directory (tenant) ID", "a GUID like"] {
         let message = g.h.get_by_label_contains(label).rect();
         assert!(
             message.right() <= form.right() + 0.5,

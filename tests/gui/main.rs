@@ -11,6 +11,7 @@ mod gui_harness;
 mod support;
 
 mod app;
+mod cells;
 mod editor;
 mod first_run;
 mod icon;

@@ -33,7 +33,18 @@ pub fn gui_with_vault(
     initial: Option<Profile>,
     vault: Result<Arc<certconnect::credential_store::CredentialVault>, String>,
 ) -> Gui<'static> {
-    gui_with(env, initial, vault, egui::vec2(1280.0, 860.0), None)
+    gui_with(env, initial, vault, egui::vec2(1280.0, 860.0), None, None)
+}
+
+/// The app as `certconnect demo` starts it: the demo's profile already saved, opened at start.
+pub fn gui_with_saved_demo(env: &Env, saved_demo: Profile) -> Gui<'static> {
+    gui_with_saved_demo_sized(env, saved_demo, egui::vec2(1280.0, 860.0))
+}
+
+/// [`gui_with_saved_demo`] in a window of `size`.
+pub fn gui_with_saved_demo_sized(env: &Env, saved_demo: Profile, size: egui::Vec2) -> Gui<'static> {
+    let vault = Ok(env.vault.clone());
+    gui_with(env, None, vault, size, None, Some(saved_demo))
 }
 
 /// The app in a window of `size`, started with what `storage` kept of an earlier run (leaked: it
@@ -44,7 +55,7 @@ pub fn gui_sized(
     size: egui::Vec2,
     storage: Option<MemoryStorage>,
 ) -> Gui<'static> {
-    gui_with(env, initial, Ok(env.vault.clone()), size, storage)
+    gui_with(env, initial, Ok(env.vault.clone()), size, storage, None)
 }
 
 fn gui_with(
@@ -53,6 +64,7 @@ fn gui_with(
     vault: Result<Arc<certconnect::credential_store::CredentialVault>, String>,
     size: egui::Vec2,
     storage: Option<MemoryStorage>,
+    saved_demo: Option<Profile>,
 ) -> Gui<'static> {
     let store = ProfileStore::at(env.ws.path("profiles"));
     let picker = Arc::new(QueuedPicker::default());
@@ -61,6 +73,7 @@ fn gui_with(
         store: store.clone(),
         picker: picker.clone(),
         initial,
+        saved_demo,
         timing: RetryTiming {
             base: Duration::from_millis(20),
             cap: Duration::from_secs(2),

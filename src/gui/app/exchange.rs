@@ -49,7 +49,8 @@ impl CertconnectApp {
                 Box::new(move |app: &mut Self, _| match result {
                     Ok(count) => app.set_status(
                         format!(
-                            "Exported {count} profile(s) to {} (no passwords or keys inside)",
+                            "Exported {} to {} (no passwords or keys inside)",
+                            crate::core::plural::count(count, "profile", "profiles"),
                             path.display()
                         ),
                         false,
@@ -83,7 +84,8 @@ impl CertconnectApp {
             Box::new(move |app: &mut Self, _| match result {
                 Ok(count) => app.set_status(
                     format!(
-                        "Exported {count} profile(s) with their certificates to {}, encrypted under the passphrase",
+                        "Exported {} with their certificates to {}, encrypted under the passphrase",
+                        crate::core::plural::count(count, "profile", "profiles"),
                         export.out.display()
                     ),
                     false,
@@ -184,7 +186,10 @@ fn import_summary(report: &ImportReport) -> (String, bool) {
         .filter(|i| i.saved_as != i.original_name)
         .map(|i| format!("'{}' as '{}'", i.original_name, i.saved_as))
         .collect();
-    let mut text = format!("Imported {} profile(s)", report.imported.len());
+    let mut text = format!(
+        "Imported {}",
+        crate::core::plural::count(report.imported.len(), "profile", "profiles")
+    );
     if !renamed.is_empty() {
         text.push_str(&format!(" ({})", renamed.join(", ")));
     }

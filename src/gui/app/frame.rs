@@ -46,6 +46,10 @@ impl Default for LayoutRects {
     }
 }
 
+/// The footer's line while a rotation of a profile no longer open runs.
+const ROTATION_IN_BACKGROUND: &str =
+    "A certificate rotation runs in the background; its result will show here.";
+
 /// What the footer asks for.
 #[must_use]
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -220,17 +224,13 @@ impl CertconnectApp {
         if self.saved_id.is_some() || self.shows_welcome() {
             return None;
         }
-        let name = self.draft.name.trim();
-        Some(if name.is_empty() {
-            "New connection".to_owned()
-        } else {
-            name.to_owned()
-        })
+        Some(self.draft.name.trim().to_owned())
     }
 
     /// The test run: beside the form in a wide window, under it (and foldable) in a narrow one.
     fn test_panel(&mut self, ui: &mut egui::Ui, window: egui::Rect, wide: bool) {
         let stale = self.has_verdict() && self.run_is_stale();
+        let welcome = self.shows_welcome();
         let run = self.run.as_ref();
         let title = run
             .map_or(crate::report::RunKind::Test, |run| run.kind)
@@ -255,6 +255,10 @@ impl CertconnectApp {
             }
             run_scroll_area(ui, run, |ui| match run {
                 Some(run) => test_panel_ui(ui, run, stale),
+                // The welcome screen has no Test connection button to name.
+                None if welcome => {
+                    ui.add(egui::Label::new("Once a profile is open, its test runs here step by step: the certificate, an assertion, a token, the site and drive.").wrap());
+                }
                 None => {
                     ui.add(egui::Label::new("Press Test connection (Ctrl+Enter) to load the certificate, sign an assertion, get a token and read the site and drive.").wrap());
                 }
@@ -321,57 +325,68 @@ impl CertconnectApp {
     fn footer_ui(&self, ui: &mut egui::Ui, can_test: bool, testing: bool, why_not: &str) -> Footer {
         let mut footer = Footer::None;
         let welcome = self.shows_welcome();
-        ui.horizontal_wrapped(|ui| {
-            if welcome {
-                // Nothing to save or test yet.
-            } else if ui.button("Save").on_hover_text("Ctrl+S").clicked() {
-                footer = Footer::Save;
+        // The theme switch takes its room at the right first; the rest wraps in what is left, so
+        // a long status line never runs under it.
+        // One row high to start with (as `horizontal`): a layout given the panel's whole height
+        // would centre the row in it.
+        let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+        let right_to_left = egui::Layout::right_to_left(egui::Align::Center);
+        ui.allocate_ui_with_layout(row, right_to_left, |ui| {
+            let mut theme = self.prefs.theme;
+            egui::ComboBox::from_id_salt("theme")
+                .selected_text(theme.label())
+                .show_ui(ui, |ui| {
+                    for choice in crate::gui::prefs::ThemeChoice::ALL {
+                        ui.selectable_value(&mut theme, choice, choice.label());
+                    }
+                })
+                .response
+                .on_hover_text("Light, dark, or as the system is")
+                // Named "Theme" for screen readers (the hover text would be read instead).
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Theme"));
+            if theme != self.prefs.theme {
+                footer = Footer::Theme(theme);
             }
-            if !welcome {
-                let test = ui
-                    .add_enabled(can_test, egui::Button::new("Test connection"))
-                    .on_hover_text("Ctrl+Enter")
-                    .on_disabled_hover_text(why_not);
-                if !can_test {
-                    crate::gui::widgets::describe(&test, why_not);
-                }
-                if test.clicked() {
-                    footer = Footer::Test;
-                }
-            }
-            if (testing || self.rotation_cancellable()) && ui.button("Cancel").clicked() {
-                footer = Footer::Cancel;
-            }
-            if self.is_dirty() {
-                ui.label("• unsaved changes");
-            }
-            if self.rotates_out_of_sight() {
-                ui.spinner();
-                ui.label(
-                    "A certificate rotation runs in the background; its result will show here.",
-                );
-            }
-            if let Some(status) = &self.status {
-                let color = if status.error { ERROR } else { OK };
-                ui.add(egui::Label::new(egui::RichText::new(&status.text).color(color)).wrap());
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let mut theme = self.prefs.theme;
-                egui::ComboBox::from_id_salt("theme")
-                    .selected_text(theme.label())
-                    .show_ui(ui, |ui| {
-                        for choice in crate::gui::prefs::ThemeChoice::ALL {
-                            ui.selectable_value(&mut theme, choice, choice.label());
+            ui.with_layout(
+                egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true),
+                |ui| {
+                    if welcome {
+                        // Nothing to save or test yet.
+                    } else if ui.button("Save").on_hover_text("Ctrl+S").clicked() {
+                        footer = Footer::Save;
+                    }
+                    if !welcome {
+                        let test = ui
+                            .add_enabled(can_test, egui::Button::new("Test connection"))
+                            .on_hover_text("Ctrl+Enter")
+                            .on_disabled_hover_text(why_not);
+                        if !can_test {
+                            crate::gui::widgets::describe(&test, why_not);
                         }
-                    })
-                    .response
-                    .on_hover_text("Light, dark, or as the system is")
-                    // Named "Theme" for screen readers (the hover text would be read instead).
-                    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Theme"));
-                if theme != self.prefs.theme {
-                    footer = Footer::Theme(theme);
-                }
-            });
+                        if test.clicked() {
+                            footer = Footer::Test;
+                        }
+                    }
+                    if (testing || self.rotation_cancellable()) && ui.button("Cancel").clicked() {
+                        footer = Footer::Cancel;
+                    }
+                    if self.is_dirty() {
+                        ui.label("• unsaved changes");
+                    }
+                    if self.rotates_out_of_sight() {
+                        ui.spinner();
+                        ui.label(ROTATION_IN_BACKGROUND);
+                    }
+                    if let Some(status) = &self.status {
+                        // One line that ends in "…" where it would reach the theme switch; all of it
+                        // on hover.
+                        let color = if status.error { ERROR } else { OK };
+                        let text = egui::RichText::new(&status.text).color(color);
+                        ui.add(egui::Label::new(text).truncate())
+                            .on_hover_text(&status.text);
+                    }
+                },
+            );
         });
         footer
     }

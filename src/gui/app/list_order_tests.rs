@@ -42,6 +42,7 @@ fn a_list_read_before_a_write_never_replaces_one_read_after_it() {
         store: store.clone(),
         picker: Arc::new(QueuedPicker::default()),
         initial: None,
+        saved_demo: None,
         timing: Default::default(),
         vault: Err("no credential store in this test".into()),
     };

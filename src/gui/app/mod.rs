@@ -46,8 +46,11 @@ pub struct AppDeps {
     pub store: ProfileStore,
     /// File dialogs.
     pub picker: Arc<dyn FilePicker>,
-    /// A profile to open as new and unsaved at start (the sandbox demo).
+    /// A profile to open as new and unsaved at start.
     pub initial: Option<Profile>,
+    /// The sandbox demo's profile, already saved (`certconnect demo`), to open at start with the
+    /// demo's hint.
+    pub saved_demo: Option<Profile>,
     /// Retry waits (tests shorten them).
     pub timing: RetryTiming,
     /// The OS credential store and the certificates kept there, or why it is not reachable.
@@ -107,7 +110,9 @@ pub struct CertconnectApp {
     /// shows it rather than the welcome screen.
     started_draft: bool,
     /// The sandbox demo started from the welcome screen, running as long as the app.
-    demo: Option<(crate::sandbox::Demo, tempfile::TempDir)>,
+    demo: Option<crate::sandbox::Demo>,
+    /// The demo's profile (by name) that opens once the list is read: it opens with the demo's hint.
+    demo_opening: Option<String>,
 }
 
 impl CertconnectApp {
@@ -121,6 +126,7 @@ impl CertconnectApp {
         cc.egui_ctx.set_theme(prefs.theme.preference());
         let inbox = Inbox::new(deps.runtime.clone(), cc.egui_ctx.clone());
         let initial = deps.initial.take();
+        let saved_demo = deps.saved_demo.take();
         let mut app = Self {
             deps,
             inbox,
@@ -150,13 +156,17 @@ impl CertconnectApp {
             loaded_once: false,
             started_draft: false,
             demo: None,
+            demo_opening: None,
         };
-        match initial {
-            Some(profile) => app.open_new(ProfileDraft::from(&profile)),
-            None => {
+        match (initial, saved_demo) {
+            (Some(profile), _) => app.open_new(ProfileDraft::from(&profile)),
+            (None, demo) => {
                 app.open_new(ProfileDraft::default());
                 app.started_draft = false;
-                app.open_when_loaded = prefs.last_profile;
+                match demo {
+                    Some(demo) => app.open_demo_when_loaded(&demo),
+                    None => app.open_when_loaded = prefs.last_profile,
+                }
             }
         }
         app.reload();
@@ -331,8 +341,12 @@ impl CertconnectApp {
         if let Some(problem) = loaded.problems.first() {
             self.set_status(
                 format!(
-                    "{} profile file(s) could not be read, e.g. {}: {}",
-                    loaded.problems.len(),
+                    "{} could not be read, e.g. {}: {}",
+                    crate::core::plural::count(
+                        loaded.problems.len(),
+                        "profile file",
+                        "profile files"
+                    ),
                     problem.path.display(),
                     problem.message
                 ),
@@ -353,6 +367,9 @@ impl CertconnectApp {
             && self.find(&name).is_some()
         {
             self.open(&name);
+            if self.demo_opening.take().as_deref() == Some(name.as_str()) {
+                self.set_status(crate::gui::hints::demo_hint(&name), false);
+            }
         }
     }
 

@@ -117,16 +117,18 @@ fn source_choice_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, store_name: &st
         let here = super::windows_store::unavailable_reason().is_none()
             || draft.cert_kind == CertKind::WindowsStore;
         ui.add_enabled_ui(here, |ui| {
-            ui.radio_value(
-                &mut draft.cert_kind,
-                CertKind::WindowsStore,
-                "Windows certificate store",
-            )
-            .on_hover_text(
-                "A certificate in Cert:\\CurrentUser\\My or Cert:\\LocalMachine\\My; its key signs \
-                 where it is kept, so non-exportable keys work",
-            )
-            .on_disabled_hover_text(super::windows_store::unavailable_reason().unwrap_or_default());
+            let radio = ui
+                .radio_value(
+                    &mut draft.cert_kind,
+                    CertKind::WindowsStore,
+                    "Windows certificate store",
+                )
+                .on_hover_text(
+                    "A certificate in Cert:\\CurrentUser\\My or Cert:\\LocalMachine\\My; its key signs \
+                     where it is kept, so non-exportable keys work",
+                );
+            let why = super::windows_store::unavailable_reason().unwrap_or_default();
+            let _ = crate::gui::widgets::why_disabled(radio, why);
         });
     });
 }
@@ -262,11 +264,15 @@ fn password_ui(
     action
 }
 
+/// Why a Browse… button is off.
+pub(crate) const BROWSING: &str = "A file dialog is open: finish or close it first.";
+
 /// A Browse… button under a path field; disabled while a file dialog is open (it runs in the
 /// background and fills the field when it closes).
 pub(super) fn browse(ui: &mut egui::Ui, name: &str, browsing: bool) -> bool {
     row(ui, "", |ui, _| {
-        ui.add_enabled(!browsing, egui::Button::new("Browse…"))
+        let button = ui.add_enabled(!browsing, egui::Button::new("Browse…"));
+        crate::gui::widgets::why_disabled(button, BROWSING)
             .on_hover_text(name)
             .clicked()
     })
@@ -304,12 +310,15 @@ fn card_ui(
     };
     match state {
         CardState::Unset(why) => {
+            // The reason comes from the form's rules ("choose the PFX file"): on the card it is
+            // a sentence of its own that says what is missing and where to fix it.
             let text = if why.is_empty() {
-                "Choose a certificate file, or drop a .pfx on the window."
+                "No certificate loaded yet: choose a certificate above, or drop a .pfx on the window."
+                    .to_owned()
             } else {
-                why.as_str()
+                format!("No certificate loaded yet: {why} above.")
             };
-            ui.label(text);
+            ui.add(egui::Label::new(text).wrap());
         }
         CardState::Loading => {
             ui.horizontal(|ui| {

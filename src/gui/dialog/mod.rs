@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 
 use crate::core::draft::{Field, FieldError, ProfileDraft};
 
+pub(crate) use cert_tab::BROWSING;
 pub use cert_tab::StoreView;
 pub use windows_store::WindowsStoreView;
 

@@ -61,7 +61,8 @@ pub(super) fn ui(
     }
     let location = draft.windows_location;
     let refresh = row(ui, "", |ui, _| {
-        ui.add_enabled(!view.loading, egui::Button::new("Refresh list"))
+        let button = ui.add_enabled(!view.loading, egui::Button::new("Refresh list"));
+        crate::gui::widgets::why_disabled(button, "The list is being read.")
             .on_hover_text(format!("List {} again", location.path()))
             .clicked()
     });

@@ -27,7 +27,9 @@ pub(super) fn choose_file_ui(
     ui.horizontal(|ui| {
         let enter = field.lost_focus() && enter_pressed(ui);
         let ready = !path.trim().is_empty();
-        if (ui.add_enabled(ready, egui::Button::new(button)).clicked() || enter) && ready {
+        let button = ui.add_enabled(ready, egui::Button::new(button));
+        let button = crate::gui::widgets::why_disabled(button, "Type or choose a path first.");
+        if (button.clicked() || enter) && ready {
             action = ModalAction::FileChosen(use_, PathBuf::from(path.trim()));
         }
         if ui.button("Cancel").clicked() {

@@ -254,8 +254,8 @@ fn path_row(
                 )
                 .labelled_by(label.id);
             let mut action = ModalAction::None;
-            if ui
-                .add_enabled(!browsing, egui::Button::new("Browse…"))
+            let button = ui.add_enabled(!browsing, egui::Button::new("Browse…"));
+            if crate::gui::widgets::why_disabled(button, crate::gui::dialog::BROWSING)
                 .on_hover_text("Open the system's file dialog")
                 .clicked()
             {
