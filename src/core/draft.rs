@@ -118,6 +118,13 @@ impl CertKind {
     }
 }
 
+/// The file(s) a typed password is for (see [`ProfileDraft::password_target`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasswordTarget {
+    kind: CertKind,
+    files: [String; 2],
+}
+
 /// The connection form as strings, exactly as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProfileDraft {
@@ -451,7 +458,33 @@ impl ProfileDraft {
         Ok(Some(object_id))
     }
 
+    /// What a password typed in the form would open: the chosen file(s), while the form asks for
+    /// a password (`None` when the file has no password, or the source is not a file). A password
+    /// typed for one target is never used for another: the app wipes it when this changes.
+    pub fn password_target(&self) -> Option<PasswordTarget> {
+        if self.password == PasswordSource::None {
+            return None;
+        }
+        let files = match self.cert_kind {
+            CertKind::PfxFile => [self.pfx_path.trim().to_owned(), String::new()],
+            CertKind::PemFiles => [
+                self.pem_cert_path.trim().to_owned(),
+                self.pem_key_path.trim().to_owned(),
+            ],
+            CertKind::CredentialStore | CertKind::WindowsStore => return None,
+        };
+        Some(PasswordTarget {
+            kind: self.cert_kind,
+            files,
+        })
+    }
+
     /// The certificate source as the form describes it, or why the choice is incomplete.
+    ///
+    /// Only the chosen kind's fields are read. The others (a credential-store entry while a file
+    /// is chosen, a keystore alias while PEM files are, a Windows thumbprint) are ignored while
+    /// hidden rather than cleared: none is a secret, and switching back shows them again as they
+    /// were, so what is used is always what the form shows.
     pub fn certificate_source(&self) -> Result<CertificateSource, String> {
         let path = |text: &str, what: &str| -> Result<PathBuf, String> {
             let text = text.trim();

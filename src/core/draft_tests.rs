@@ -318,3 +318,42 @@ fn the_application_object_id_is_optional_a_guid_and_never_the_client_id() {
         errors[0].message
     );
 }
+
+#[test]
+fn inputs_of_a_source_not_chosen_are_never_used() {
+    let chosen = valid();
+    let mut hidden = valid();
+    hidden.store_entry = "certconnect-cert-other".into();
+    hidden.windows_thumbprint = "0".repeat(40);
+    hidden.pem_cert_path = "/elsewhere/cert.pem".into();
+    hidden.pem_key_path = "/elsewhere/key.pem".into();
+    assert_eq!(hidden.certificate_source(), chosen.certificate_source());
+    assert_eq!(hidden.password_target(), chosen.password_target());
+
+    let mut pem = valid();
+    pem.cert_kind = CertKind::PemFiles;
+    pem.pem_cert_path = "/c.pem".into();
+    pem.pem_key_path = "/k.pem".into();
+    let mut pem_with_alias = pem.clone();
+    pem_with_alias.keystore_alias = "an-alias".into();
+    pem_with_alias.pfx_path = "/other.pfx".into();
+    assert_eq!(
+        pem_with_alias.certificate_source(),
+        pem.certificate_source()
+    );
+}
+
+#[test]
+fn a_typed_password_is_for_the_chosen_files_only_while_one_is_asked_for() {
+    let mut draft = valid();
+    draft.password = PasswordSource::Ask;
+    let pfx = draft.password_target();
+    assert!(pfx.is_some());
+    draft.pfx_path = "/another.pfx".into();
+    assert_ne!(draft.password_target(), pfx, "another file");
+    draft.password = PasswordSource::None;
+    assert_eq!(draft.password_target(), None, "no password");
+    draft.password = PasswordSource::Ask;
+    draft.cert_kind = CertKind::CredentialStore;
+    assert_eq!(draft.password_target(), None, "not a file");
+}

@@ -14,6 +14,7 @@ pub mod guid;
 pub mod headers;
 pub mod jwt;
 pub mod name_pattern;
+pub mod password_ask;
 pub mod plural;
 pub mod profile;
 pub mod retry;

@@ -5,6 +5,7 @@
 
 use crate::cert::CertReport;
 use crate::core::event::Failure;
+use crate::core::password_ask::PasswordAsk;
 use crate::core::profile::{CertificateInfo, CertificateSource};
 use crate::secret::Secret;
 
@@ -30,6 +31,8 @@ pub enum CardState {
     NeedsPassword {
         /// Why, in the loader's words.
         reason: String,
+        /// Why, told apart: none given, the typed one refused, the remembered one failed.
+        ask: PasswordAsk,
     },
     /// It cannot be loaded.
     Failed(Failure),
@@ -100,5 +103,13 @@ impl CardView {
     /// Whether the certificate needs a password the app does not have.
     pub fn needs_password(&self) -> bool {
         matches!(self.state, CardState::NeedsPassword { .. })
+    }
+
+    /// Why the card found that the certificate needs a password, if it did.
+    pub fn password_ask(&self) -> Option<PasswordAsk> {
+        match self.state {
+            CardState::NeedsPassword { ask, .. } => Some(ask),
+            _ => None,
+        }
     }
 }

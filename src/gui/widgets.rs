@@ -183,10 +183,39 @@ pub fn danger_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
 }
 
 /// The destructive button itself, for `ui.add_enabled`.
-pub fn danger(text: &str) -> egui::Button<'static> {
-    egui::Button::new(RichText::new(text).color(ERROR))
-        .wrap_mode(egui::TextWrapMode::Extend)
-        .stroke(egui::Stroke::new(1.0, ERROR.gamma_multiply(0.8)))
+pub fn danger(text: &str) -> Danger {
+    Danger(text.to_owned())
+}
+
+/// A destructive button: red text while it can be pressed, greyed like any other button when
+/// disabled. It has no outline of its own, so the outline egui draws on hover and on keyboard
+/// focus shows on it as on every button; a focused one also gets a ring in the selection colour,
+/// which a red outline never hides.
+pub struct Danger(String);
+
+/// Width of the ring round a focused destructive button.
+pub const FOCUS_RING_WIDTH: f32 = 2.0;
+
+impl egui::Widget for Danger {
+    fn ui(self, ui: &mut egui::Ui) -> egui::Response {
+        let text = RichText::new(self.0);
+        let text = if ui.is_enabled() {
+            text.color(ERROR)
+        } else {
+            text
+        };
+        let response = ui.add(egui::Button::new(text).wrap_mode(egui::TextWrapMode::Extend));
+        if response.has_focus() {
+            let ring = egui::Stroke::new(FOCUS_RING_WIDTH, ui.visuals().selection.stroke.color);
+            ui.painter().rect_stroke(
+                response.rect,
+                ui.visuals().widgets.active.corner_radius,
+                ring,
+                egui::StrokeKind::Outside,
+            );
+        }
+        response
+    }
 }
 
 /// How long a Copy button says "Copied", in seconds.
@@ -239,5 +268,67 @@ pub fn describe(response: &egui::Response, description: &str) {
         response.ctx.accesskit_node_builder(response.id, |node| {
             node.set_description(description);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shapes one frame paints with a destructive button, enabled or not, focused or not.
+    fn paint_danger(enabled: bool, focused: bool) -> Vec<egui::epaint::ClippedShape> {
+        let ctx = egui::Context::default();
+        let mut shapes = Vec::new();
+        // Two frames: a focus request takes effect in the frame after it is made.
+        for _ in 0..2 {
+            let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+                let response = ui.add_enabled(enabled, danger("Delete"));
+                if focused {
+                    response.request_focus();
+                }
+            });
+            // No renderer here to take the font atlas.
+            output.textures_delta.clear();
+            shapes = output.shapes;
+        }
+        shapes
+    }
+
+    fn text_colours(shapes: &[egui::epaint::ClippedShape]) -> Vec<Color32> {
+        shapes
+            .iter()
+            .filter_map(|s| match &s.shape {
+                egui::Shape::Text(text) => text.galley.job.sections.first().map(|s| s.format.color),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn focus_rings(shapes: &[egui::epaint::ClippedShape]) -> usize {
+        shapes
+            .iter()
+            .filter(
+                |s| matches!(&s.shape, egui::Shape::Rect(r) if r.stroke.width == FOCUS_RING_WIDTH),
+            )
+            .count()
+    }
+
+    #[test]
+    fn a_disabled_danger_button_is_not_red() {
+        assert_eq!(text_colours(&paint_danger(true, false)), vec![ERROR]);
+        let disabled = text_colours(&paint_danger(false, false));
+        assert_eq!(disabled.len(), 1);
+        assert_ne!(disabled[0], ERROR);
+    }
+
+    #[test]
+    fn a_focused_danger_button_shows_a_ring_and_an_unfocused_one_no_outline_of_its_own() {
+        assert_eq!(focus_rings(&paint_danger(true, true)), 1);
+        assert_eq!(focus_rings(&paint_danger(true, false)), 0);
+        let red_outlines = paint_danger(true, false)
+            .iter()
+            .filter(|s| matches!(&s.shape, egui::Shape::Rect(r) if r.stroke.color == ERROR || r.stroke.color == ERROR.gamma_multiply(0.8)))
+            .count();
+        assert_eq!(red_outlines, 0);
     }
 }

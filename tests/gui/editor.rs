@@ -114,6 +114,8 @@ fn keyboard_shortcuts_reach_new_rename_delete_tabs_and_search() {
         g.h.query_by_role_and_label(Role::Dialog, "Delete profile")
             .is_none()
     );
+    // Whatever Del took from the name is put back, so Ctrl+N below meets no unsaved edit.
+    g.field("Name", "Alpha");
 
     // Ctrl+F goes to the search field.
     g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);

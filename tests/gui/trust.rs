@@ -134,6 +134,10 @@ fn changing_the_file_clears_the_card_and_the_test_signs_with_what_it_shows() {
         assert!(g.h.query_by_label("CN=Connector").is_none());
     }
     g.settle();
+    // The password typed for the old file went with it: the new file asks for its own.
+    g.h.get_by_label_contains("Not loaded:");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
     assert_eq!(
         g.h.state().card_certificate().unwrap(),
         ("CN=Other".to_owned(), other_sha1.clone())

@@ -5,6 +5,7 @@ use super::CertconnectApp;
 use super::password::Purpose;
 use crate::cert::CertReport;
 use crate::core::event::Failure;
+use crate::core::password_ask::PasswordAsk;
 use crate::core::profile::CertificateInfo;
 use crate::gui::card::{CardState, CertInputs};
 use crate::gui::inbox::{JobKind, Reach};
@@ -21,6 +22,8 @@ impl CertconnectApp {
 
     /// Reloads the card when what a test would use differs from what the card was made for.
     pub(super) fn refresh_card(&mut self) {
+        // A path set by Browse… or a dropped file: the password typed for the old file goes.
+        self.dialog.forget_stale_password(&self.draft);
         let inputs = self.cert_inputs();
         if self.card.inputs.as_ref() == Some(&inputs) {
             return;
@@ -62,12 +65,14 @@ impl CertconnectApp {
                 }
             }
             Err(failure) if failure.is_password_failure() => {
-                let reason = failure.message.clone();
+                let ask = PasswordAsk::of(&failure, inputs.password.is_some())
+                    .unwrap_or(PasswordAsk::NoneGiven);
                 self.card.state = CardState::NeedsPassword {
-                    reason: reason.clone(),
+                    reason: failure.message,
+                    ask,
                 };
                 if std::mem::take(&mut self.dialog.card_prompted) {
-                    self.ask_password(Purpose::Card, Some(reason));
+                    self.ask_password_because(Purpose::Card, ask);
                 }
             }
             Err(failure) => self.card.state = CardState::Failed(failure),

@@ -172,8 +172,9 @@ impl CertconnectApp {
             ctx.memory_mut(|m| m.request_focus(crate::gui::profile_list::search_id()));
         }
         // F2 and Del act on the profile only while no text field has the keyboard: Del in a
-        // field deletes a character, never a profile.
-        if self.saved_id.is_some() && !ctx.egui_wants_keyboard_input() {
+        // field deletes a character, never a profile. (A focused button, such as the open tab
+        // after a profile is opened, leaves them to the profile.)
+        if self.saved_id.is_some() && !ctx.text_edit_focused() {
             if pressed(Modifiers::NONE, Key::F2) {
                 self.handle_list(crate::gui::profile_list::ListAction::Rename);
             }
@@ -316,7 +317,10 @@ impl CertconnectApp {
     fn handle_welcome(&mut self, action: WelcomeAction) {
         match action {
             WelcomeAction::None => {}
-            WelcomeAction::New => self.started_draft = true,
+            WelcomeAction::New => {
+                self.started_draft = true;
+                self.dialog.focus = Some(crate::gui::dialog::FormFocus::Name);
+            }
             WelcomeAction::Demo => self.start_demo(),
             WelcomeAction::Import => self.handle_list(crate::gui::profile_list::ListAction::Import),
         }

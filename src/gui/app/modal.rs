@@ -24,7 +24,13 @@ impl CertconnectApp {
     fn apply_modal_action(&mut self, mut modal: ModalState, action: ModalAction) {
         match action {
             ModalAction::None => self.modal = Some(modal),
-            ModalAction::Cancel => {}
+            ModalAction::Cancel => {
+                if let ModalState::Password(prompt) = &modal
+                    && matches!(prompt.purpose, super::Purpose::Test)
+                {
+                    self.test_password_prompt_closed();
+                }
+            }
             ModalAction::Browse(use_) => {
                 self.modal = Some(modal);
                 self.browse(use_);

@@ -1,9 +1,10 @@
 //! Passwords in the app: the typed one, the prompt when a job needs one the app does not have, and
 //! remembering it in the credential store once it has worked.
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
 use super::CertconnectApp;
+use crate::core::password_ask::PasswordAsk;
 use crate::core::profile::PasswordSource;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::{ModalState, PasswordPrompt};
@@ -33,14 +34,36 @@ pub enum Purpose {
 
 impl CertconnectApp {
     /// The password typed for the open profile's certificate, if any. It is used over a remembered
-    /// one, so a wrong remembered password can be corrected by typing.
+    /// one, so a wrong remembered password can be corrected by typing. None while the form asks
+    /// for no password: a password it does not show is never used (it is wiped as the box is
+    /// ticked; this holds even before that).
     pub(super) fn typed_password(&self) -> Option<Secret> {
-        (self.draft.cert_kind.is_file() && !self.dialog.password.is_empty())
+        (self.draft.password_target().is_some() && !self.dialog.password.is_empty())
             .then(|| Secret::new(self.dialog.password.as_str()))
     }
 
-    /// Opens the password prompt for `purpose`, saying why when a password was refused.
+    /// Opens the password prompt for `purpose`, saying why: `reason` is a use case's words for a
+    /// refused password; without them a test or the card says what the card found, and a
+    /// rotation asks because no password was typed.
     pub(super) fn ask_password(&mut self, purpose: Purpose, reason: Option<String>) {
+        let why = match (&purpose, &reason) {
+            (_, Some(_)) => None,
+            (Purpose::Test | Purpose::Card, None) => self
+                .card
+                .password_ask()
+                .filter(|_| self.card.inputs.as_ref() == Some(&self.cert_inputs())),
+            (Purpose::Rotate(_), None) => Some(PasswordAsk::NoneGiven),
+            _ => None,
+        };
+        self.open_prompt(purpose, why, reason);
+    }
+
+    /// Opens the password prompt for `purpose` because of `ask`.
+    pub(super) fn ask_password_because(&mut self, purpose: Purpose, ask: PasswordAsk) {
+        self.open_prompt(purpose, Some(ask), None);
+    }
+
+    fn open_prompt(&mut self, purpose: Purpose, why: Option<PasswordAsk>, reason: Option<String>) {
         let whose = match &purpose {
             Purpose::Export { profile_name, .. } => profile_name.clone(),
             _ => self.draft.name.trim().to_owned(),
@@ -49,6 +72,7 @@ impl CertconnectApp {
         self.modal = Some(ModalState::Password(PasswordPrompt {
             purpose,
             whose,
+            why,
             reason,
             typed: Zeroizing::new(String::new()),
             remember: false,
@@ -135,7 +159,7 @@ impl CertconnectApp {
                             let source = saved.certificate().password().clone();
                             app.draft.password = source.clone();
                             app.baseline.password = source;
-                            app.dialog.password.clear();
+                            app.dialog.password.zeroize();
                             app.set_status(
                                 format!("The password is remembered in the {name}"),
                                 false,

@@ -4,11 +4,13 @@
 use super::CertconnectApp;
 use crate::core::draft::ProfileDraft;
 use crate::gui::card::CardView;
+use crate::gui::dialog::FormFocus;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::{ModalState, Pending};
 use crate::gui::profile_list::ListAction;
 use crate::ops::{OpsError, Saved};
 use crate::profile_store::new_profile_id;
+use zeroize::Zeroize as _;
 
 impl CertconnectApp {
     pub(super) fn open(&mut self, name: &str) {
@@ -21,6 +23,9 @@ impl CertconnectApp {
         self.after_switch();
         // A saved profile was valid when saved: whatever is wrong with it now shows at once.
         self.dialog.reveal_all = true;
+        // The keyboard goes to the form (one Tab from the open tab's first field), not a text
+        // field: F2 and Del still act on the profile just opened.
+        self.dialog.focus = Some(FormFocus::OpenTab);
     }
 
     /// Opens an unsaved draft (new, duplicate, the demo); it gets an id of its own at once.
@@ -34,6 +39,8 @@ impl CertconnectApp {
         self.saved_id = None;
         self.started_draft = true;
         self.after_switch();
+        // A new profile starts at its name: what is typed next lands there.
+        self.dialog.focus = Some(FormFocus::Name);
     }
 
     /// A new generation: the old draft's test is cancelled, its other jobs are detached (their
@@ -141,7 +148,7 @@ impl CertconnectApp {
         self.saved_id = Some(profile.id().to_owned());
         if remember_error.is_none() && std::mem::take(&mut self.dialog.remember) {
             // From now on the remembered password is the one used, as it will be next time.
-            self.dialog.password.clear();
+            self.dialog.password.zeroize();
         }
         match remember_error {
             Some(e) => self.set_status(

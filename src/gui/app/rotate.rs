@@ -246,8 +246,10 @@ impl CertconnectApp {
             self.draft = fresh.clone();
             self.baseline = fresh;
         }
-        if let Some(password) = new_password {
-            self.dialog.password = Zeroizing::new(password.expose().to_owned());
+        match new_password {
+            Some(password) => self.dialog.set_password_for(&self.draft, password.expose()),
+            // The new certificate keeps the current password: the typed one stays, for it.
+            None => self.dialog.keep_password_for(&self.draft),
         }
         self.card.inputs = None;
     }

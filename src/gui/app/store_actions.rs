@@ -193,6 +193,8 @@ impl CertconnectApp {
                         app.draft.pfx_path = pfx.display().to_string();
                         app.draft.keystore_alias.clear();
                         app.draft.password = PasswordSource::Ask;
+                        // Made with the typed password: it stays, now for the new file.
+                        app.dialog.keep_password_for(&app.draft);
                     }
                     app.set_status(
                         format!(

@@ -6,14 +6,39 @@ use tokio_util::sync::CancellationToken;
 use super::CertconnectApp;
 use super::password::Purpose;
 use crate::core::event::Step;
+use crate::core::password_ask::PasswordAsk;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::ModalState;
 use crate::probe::{self, ProbeError, ProbeJob, ProbeSummary};
 use crate::report::RunView;
 
+/// The fix a run that needs the password shows while the password prompt is open.
+const PROMPT_OPEN: &str = "Enter the certificate's password in the prompt that is open.";
+/// The fix it shows once the prompt was cancelled.
+const PROMPT_CLOSED: &str =
+    "Press Test connection and enter the certificate's password when asked.";
+
 impl CertconnectApp {
+    /// The password prompt a test opened was cancelled: the verdict's fix no longer speaks of an
+    /// open prompt.
+    pub(super) fn test_password_prompt_closed(&mut self) {
+        if let Some(crate::report::Verdict::Failed {
+            step: Step::Certificate,
+            failure,
+        }) = self.run.as_mut().and_then(|run| run.verdict.as_mut())
+            && failure.is_password_failure()
+        {
+            failure.hint = PROMPT_CLOSED.into();
+        }
+    }
+
     pub(super) fn start_test(&mut self) {
         if self.is_testing() || self.is_rotating() {
+            return;
+        }
+        // A header row that cannot be written holds the draft back at the last valid headers,
+        // which may include a removed row's: the draft alone would look valid.
+        if self.dialog.headers.problem.is_some() {
             return;
         }
         let Ok(profile) = self.draft.parse() else {
@@ -29,6 +54,7 @@ impl CertconnectApp {
             return self.ask_password(Purpose::Test, None);
         }
         let password = self.typed_password();
+        let typed = password.is_some();
         let job = ProbeJob {
             profile: profile.clone(),
             password: password.clone(),
@@ -59,11 +85,12 @@ impl CertconnectApp {
                 probe::run(job, &mut report, &cancel).await
             });
             let result = run.await.ok();
-            reporter.finish(move |app: &mut Self, _| app.test_finished(result));
+            reporter.finish(move |app: &mut Self, _| app.test_finished(result, typed));
         });
     }
 
-    fn test_finished(&mut self, result: Option<Result<ProbeSummary, ProbeError>>) {
+    /// The run ended; `typed` says whether it used a password typed in the app.
+    fn test_finished(&mut self, result: Option<Result<ProbeSummary, ProbeError>>, typed: bool) {
         self.test_cancel = None;
         let Some(run) = &mut self.run else { return };
         let Some(mut result) = result else {
@@ -73,17 +100,17 @@ impl CertconnectApp {
         let mut password_failure = None;
         if let Err(error) = &mut result
             && error.step == Step::Certificate
-            && error.failure.is_password_failure()
+            && let Some(ask) = PasswordAsk::of(&error.failure, typed)
         {
-            // The loader's fix speaks of command-line flags; in the app the answer is the prompt.
-            error.failure.hint =
-                "Press Test connection and enter the certificate's password when asked.".into();
-            password_failure = Some(error.failure.message.clone());
+            // The loader's fix speaks of command-line flags; in the app the answer is the prompt,
+            // which opens now: the verdict points there instead of repeating what it asks.
+            error.failure.hint = PROMPT_OPEN.into();
+            password_failure = Some(ask);
         }
         let succeeded = result.is_ok();
         run.finish(result);
-        if let Some(reason) = password_failure {
-            self.ask_password(Purpose::Test, Some(reason));
+        if let Some(ask) = password_failure {
+            self.ask_password_because(Purpose::Test, ask);
         } else if succeeded {
             self.password_worked();
         }

@@ -67,6 +67,8 @@ pub(super) fn ui(
             action = super::windows_store::ui(ui, draft, cx.windows, cx.now);
         }
     }
+    // Another storage mode or path: the password typed for the old file goes, in this frame.
+    state.forget_stale_password(draft);
     error_line(ui, errors.get(Field::Certificate));
     if draft.cert_kind.is_file() {
         if let Some(asked) = password_ui(ui, draft, state, store, &store_name) {
@@ -226,6 +228,8 @@ fn password_ui(
         } else {
             PasswordSource::Ask
         };
+        // Ticked: the hidden password is wiped now, so the card below and Test use none.
+        state.forget_stale_password(draft);
     }
     match (&draft.password, store) {
         (PasswordSource::None, _) => {}
@@ -359,7 +363,7 @@ fn card_ui(
             }
             return action;
         }
-        CardState::NeedsPassword { reason } => {
+        CardState::NeedsPassword { reason, .. } => {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("Not loaded: {reason}")).color(WARN));
                 if ui.button("Enter password…").clicked() {

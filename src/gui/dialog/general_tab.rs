@@ -7,8 +7,12 @@ use crate::core::authority::{MULTI_TENANT_WARNING, Preset};
 use crate::core::draft::{Field, ProfileDraft};
 use crate::gui::widgets::{WARN, choice, note, text_field, text_field_enabled};
 
-pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
+/// `focus_name`: the keyboard goes to Name (a profile was just made).
+pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors, focus_name: bool) {
     let name = text_field(ui, "Name", &mut draft.name, errors.get(Field::Name));
+    if focus_name {
+        name.request_focus();
+    }
     errors.left(Field::Name, &name);
     let before = draft.preset;
     choice(

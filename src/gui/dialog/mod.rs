@@ -12,9 +12,9 @@ mod workshop;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
-use crate::core::draft::{Field, FieldError, ProfileDraft};
+use crate::core::draft::{Field, FieldError, PasswordTarget, ProfileDraft};
 
 pub(crate) use cert_tab::BROWSING;
 pub use cert_tab::StoreView;
@@ -90,12 +90,27 @@ impl Tab {
     }
 }
 
+/// Where the keyboard goes when the form is next drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormFocus {
+    /// The open tab's name in the tab bar: one Tab press from the tab's first field, and no
+    /// text field takes the keys (F2 and Del still act on the profile).
+    OpenTab,
+    /// The Name field on the General tab (a new profile: typed text lands there).
+    Name,
+}
+
 /// Dialog state that is not part of the profile.
 pub struct DialogState {
     /// The open tab.
     pub tab: Tab,
-    /// The PFX / key password as typed; never saved, wiped on drop.
+    /// Where the keyboard goes in the next frame (set when a profile is opened or made).
+    pub focus: Option<FormFocus>,
+    /// The PFX / key password as typed; never saved, wiped on drop and whenever the file(s) it
+    /// was typed for change (see [`DialogState::forget_stale_password`]).
     pub password: Zeroizing<String>,
+    /// What the typed password is for: the draft's password target when it was last checked.
+    password_for: Option<PasswordTarget>,
     /// The extra headers as the rows being edited.
     pub headers: headers::HeaderRows,
     /// New certificate: subject.
@@ -122,7 +137,9 @@ impl Default for DialogState {
     fn default() -> Self {
         Self {
             tab: Tab::default(),
+            focus: None,
             password: Zeroizing::new(String::new()),
+            password_for: None,
             headers: headers::HeaderRows::default(),
             new_subject: "CN=MyClientAppCert".into(),
             new_key_bits: 2048,
@@ -139,8 +156,9 @@ impl Default for DialogState {
 
 impl DialogState {
     /// Forgets what belonged to the previous draft: the typed password, the comparison, the ticks.
-    pub fn reset_for(&mut self, _draft: &ProfileDraft) {
-        self.password = Zeroizing::new(String::new());
+    pub fn reset_for(&mut self, draft: &ProfileDraft) {
+        self.password.zeroize();
+        self.password_for = draft.password_target();
         self.compare.clear();
         self.remember = false;
         self.remember_after_success = false;
@@ -148,6 +166,33 @@ impl DialogState {
         self.headers = headers::HeaderRows::default();
         self.touched.clear();
         self.reveal_all = false;
+    }
+}
+
+impl DialogState {
+    /// Wipes the typed password when the form no longer asks for it for the same file(s): "The
+    /// file has no password" ticked, another storage mode, another path. Called as soon as such an
+    /// edit is made (in the same frame), and before each frame for edits made elsewhere (Browse…,
+    /// a dropped file), so the card and Test never use a password the form does not show.
+    pub fn forget_stale_password(&mut self, draft: &ProfileDraft) {
+        let target = draft.password_target();
+        if target != self.password_for {
+            self.password.zeroize();
+            self.password_for = target;
+        }
+    }
+
+    /// Takes `password` as typed for the draft's current file(s) (a rotation switching the
+    /// profile to its new certificate sets both at once).
+    pub fn set_password_for(&mut self, draft: &ProfileDraft, password: &str) {
+        self.password = Zeroizing::new(password.to_owned());
+        self.password_for = draft.password_target();
+    }
+
+    /// Keeps the typed password for the draft's new file(s): the app itself wrote them with it
+    /// (a new certificate, a rotation that keeps the password).
+    pub fn keep_password_for(&mut self, draft: &ProfileDraft) {
+        self.password_for = draft.password_target();
     }
 }
 
@@ -262,6 +307,28 @@ pub fn dialog_ui(
     cx: &DialogContext<'_>,
 ) -> DialogAction {
     let errors = cx.errors;
+    let focus = state.focus.take();
+    if focus == Some(FormFocus::Name) {
+        state.tab = Tab::General;
+    }
+    tab_bar_ui(ui, state, errors, focus == Some(FormFocus::OpenTab));
+    ui.separator();
+    let mut action = DialogAction::None;
+    egui::ScrollArea::vertical()
+        .id_salt("dialog")
+        .show(ui, |ui| match state.tab {
+            Tab::General => general_tab::ui(ui, draft, errors, focus == Some(FormFocus::Name)),
+            Tab::Certificate => action = cert_tab::ui(ui, draft, state, cx),
+            Tab::Graph => graph_tab::ui(ui, draft, errors),
+            Tab::RetryHeaders => retry_tab::ui(ui, draft, state, errors),
+            Tab::Advanced => action = advanced_tab::ui(ui, draft, errors, cx),
+        });
+    action
+}
+
+/// The tab bar, as a tab list: only the open tab is in the Tab order (so one Tab press goes from
+/// it to the tab's first field); Left and Right on it open the tab beside, Ctrl+Tab anywhere.
+fn tab_bar_ui(ui: &mut egui::Ui, state: &mut DialogState, errors: &Errors, focus_open: bool) {
     ui.horizontal_wrapped(|ui| {
         for tab in Tab::ALL {
             let flagged = tab.fields().iter().any(|f| errors.get(*f).is_some());
@@ -272,19 +339,45 @@ pub fn dialog_ui(
             } else {
                 text
             };
-            ui.selectable_value(&mut state.tab, tab, text);
+            let open = state.tab == tab;
+            let button = egui::Button::selectable(open, text);
+            // The other tabs are clicked, not tabbed through: Tab goes on into the form.
+            let button = if open {
+                button
+            } else {
+                button.sense(egui::Sense::CLICK)
+            };
+            let response = ui.add(button);
+            if response.clicked() {
+                state.tab = tab;
+            }
+            if open && focus_open {
+                response.request_focus();
+            }
+            if open && response.has_focus() {
+                // Left and Right are the tab list's, not a move to the widget beside.
+                ui.memory_mut(|m| {
+                    m.set_focus_lock_filter(
+                        response.id,
+                        egui::EventFilter {
+                            horizontal_arrows: true,
+                            ..Default::default()
+                        },
+                    );
+                });
+                let (left, right) = ui.input_mut(|i| {
+                    (
+                        i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowLeft),
+                        i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowRight),
+                    )
+                });
+                if left || right {
+                    state.tab = if left { tab.previous() } else { tab.next() };
+                    // The newly open tab takes the focus in the next frame.
+                    state.focus = Some(FormFocus::OpenTab);
+                    ui.ctx().request_repaint();
+                }
+            }
         }
     });
-    ui.separator();
-    let mut action = DialogAction::None;
-    egui::ScrollArea::vertical()
-        .id_salt("dialog")
-        .show(ui, |ui| match state.tab {
-            Tab::General => general_tab::ui(ui, draft, errors),
-            Tab::Certificate => action = cert_tab::ui(ui, draft, state, cx),
-            Tab::Graph => graph_tab::ui(ui, draft, errors),
-            Tab::RetryHeaders => retry_tab::ui(ui, draft, state, errors),
-            Tab::Advanced => action = advanced_tab::ui(ui, draft, errors, cx),
-        });
-    action
 }

@@ -3,6 +3,7 @@
 use zeroize::Zeroizing;
 
 use super::{ModalAction, enter_pressed, focused_field};
+use crate::core::password_ask::PasswordAsk;
 use crate::gui::app::Purpose;
 use crate::gui::widgets::ERROR;
 
@@ -12,7 +13,9 @@ pub struct PasswordPrompt {
     pub purpose: Purpose,
     /// The profile whose certificate it opens.
     pub whose: String,
-    /// Why it is asked (again): the loader's words for a missing or refused password.
+    /// Why it is asked: no password given, the given one refused, the remembered one failed.
+    pub why: Option<PasswordAsk>,
+    /// Why it is asked, in a use case's words, when `why` is not known.
     pub reason: Option<String>,
     /// As typed; wiped on drop.
     pub typed: Zeroizing<String>,
@@ -32,8 +35,17 @@ pub(super) fn password_ui(ui: &mut egui::Ui, prompt: &mut PasswordPrompt) -> Mod
         "The certificate of '{}' needs its password.",
         prompt.whose
     ));
-    if let Some(reason) = &prompt.reason {
-        ui.label(egui::RichText::new(reason.as_str()).color(ERROR));
+    match (prompt.why, &prompt.reason) {
+        (Some(why), _) if why.is_refusal() => {
+            ui.label(egui::RichText::new(why.sentence()).color(ERROR));
+        }
+        (Some(why), _) => {
+            ui.label(why.sentence());
+        }
+        (None, Some(reason)) => {
+            ui.label(egui::RichText::new(reason.as_str()).color(ERROR));
+        }
+        (None, None) => {}
     }
     let field = focused_field(ui, "Password", &mut prompt.typed, true, &mut prompt.focused);
     if prompt.can_remember {

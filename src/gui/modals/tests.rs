@@ -94,6 +94,7 @@ fn password_prompt() -> ModalState {
     ModalState::Password(PasswordPrompt {
         purpose: Purpose::Test,
         whose: "Contoso".into(),
+        why: None,
         reason: None,
         typed: Zeroizing::new(String::new()),
         remember: false,
