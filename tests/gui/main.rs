@@ -12,6 +12,7 @@ mod support;
 
 mod app;
 mod editor;
+mod field_messages;
 mod first_run;
 mod icon;
 mod layout;
