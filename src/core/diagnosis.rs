@@ -87,7 +87,7 @@ const HINTS: &[Hint] = &[
     Hint {
         code: 500011,
         meaning: "the resource principal was not found in the tenant",
-        fix: "The scope names a resource that is not in this tenant; check the scope and the cloud.",
+        fix: "The scope names a resource this tenant's cloud does not have: set the Graph URL on the Graph tab to the Graph of the Token URL's cloud (https://graph.microsoft.com/v1.0 for login.microsoftonline.com, the sandbox's own address for the sandbox); the Scope on the Advanced tab follows it (<Graph address>/.default).",
     },
     Hint {
         code: 50049,
@@ -141,6 +141,13 @@ mod tests {
         ] {
             assert!(hint(code).is_some(), "{code}");
         }
+    }
+
+    #[test]
+    fn a_missing_resource_names_the_fields_to_fix() {
+        let fix = fix_for(500011);
+        assert!(fix.contains("the Graph URL on the Graph tab"), "{fix}");
+        assert!(fix.contains("the Scope on the Advanced tab"), "{fix}");
     }
 
     #[test]

@@ -8,7 +8,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::authority::{Preset, default_scope, is_plausible_tenant};
+use super::authority::{
+    GraphMismatch, MatchingSettings, Preset, check_graph_url, default_scope, is_plausible_tenant,
+    settings_for_token_url, tenant_in_token_url,
+};
 use super::guid::normalize_guid;
 use super::headers::{format_headers, parse_headers};
 use super::profile::{
@@ -282,6 +285,53 @@ impl ProfileDraft {
     pub fn refresh_scope(&mut self) {
         if let Ok(url) = url::Url::parse(self.graph_url.trim()) {
             self.scope = default_scope(&url);
+        }
+    }
+
+    /// Under Custom the Tenant field shows the tenant the token URL names (its first path
+    /// segment, when it is a GUID or a domain), so the greyed field never shows another one.
+    /// Other presets keep the typed tenant, from which they build the URL.
+    pub fn show_custom_tenant(&mut self) {
+        if self.preset == Preset::Custom {
+            let tenant = tenant_in_token_url(&self.token_url).unwrap_or_default();
+            if self.tenant != tenant {
+                self.tenant = tenant;
+            }
+        }
+    }
+
+    /// Whether the token URL and the Graph URL disagree, as far as both are valid URLs.
+    pub fn graph_mismatch(&self) -> Option<GraphMismatch> {
+        let token_url = parse_endpoint(&self.token_url).ok()?;
+        let graph_url = parse_endpoint(&self.graph_url).ok()?;
+        check_graph_url(&token_url, &graph_url, &self.scope)
+    }
+
+    /// The settings that go with the token URL, offered when the Graph URL does not (or is not
+    /// a valid URL): empty when it does, or when certconnect knows no Graph for that server.
+    pub fn graph_offers(&self) -> Vec<MatchingSettings> {
+        let Ok(token_url) = parse_endpoint(&self.token_url) else {
+            return Vec::new();
+        };
+        let agrees = parse_endpoint(&self.graph_url)
+            .is_ok_and(|graph_url| check_graph_url(&token_url, &graph_url, &self.scope).is_none());
+        if agrees {
+            return Vec::new();
+        }
+        settings_for_token_url(&token_url)
+    }
+
+    /// Takes an offer from [`graph_offers`](Self::graph_offers): the tenant, the Graph URL (and
+    /// the scope that follows it) and, when the URL is exactly a preset's, that preset.
+    pub fn apply_matching(&mut self, settings: &MatchingSettings) {
+        if let Some(tenant) = &settings.tenant {
+            self.tenant.clone_from(tenant);
+        }
+        if settings.preset == Preset::Custom {
+            self.graph_url.clone_from(&settings.graph_url);
+            self.refresh_scope();
+        } else {
+            self.apply_preset(settings.preset);
         }
     }
 
@@ -594,7 +644,7 @@ impl From<&Profile> for ProfileDraft {
             } => (*location, thumbprint.clone()),
             _ => (StoreLocation::default(), String::new()),
         };
-        Self {
+        let mut draft = Self {
             id: profile.id.clone(),
             name: profile.name.clone(),
             preset: profile.authority.preset,
@@ -628,7 +678,9 @@ impl From<&Profile> for ProfileDraft {
             ca_file: profile.ca_file.as_deref().map(display).unwrap_or_default(),
             certificate_info: profile.certificate_info.clone(),
             origin: profile.origin.clone(),
-        }
+        };
+        draft.show_custom_tenant();
+        draft
     }
 }
 

@@ -357,3 +357,77 @@ fn a_typed_password_is_for_the_chosen_files_only_while_one_is_asked_for() {
     draft.cert_kind = CertKind::CredentialStore;
     assert_eq!(draft.password_target(), None, "not a file");
 }
+
+const SANDBOX_TOKEN: &str =
+    "http://127.0.0.1:8400/11111111-2222-3333-4444-555555555555/oauth2/v2.0/token";
+
+#[test]
+fn a_pasted_sandbox_token_url_offers_its_graph_and_tenant() {
+    let mut draft = valid();
+    draft.preset = Preset::Custom;
+    draft.token_url = SANDBOX_TOKEN.into();
+    draft.show_custom_tenant();
+    assert_eq!(draft.tenant, "11111111-2222-3333-4444-555555555555");
+    assert!(draft.graph_mismatch().unwrap().certain);
+    let offers = draft.graph_offers();
+    assert_eq!(offers.len(), 1);
+    draft.apply_matching(&offers[0]);
+    assert_eq!(draft.graph_url, "http://127.0.0.1:8400/v1.0");
+    assert_eq!(draft.scope, "http://127.0.0.1:8400/.default");
+    assert_eq!(draft.token_url, SANDBOX_TOKEN, "the pasted URL stays");
+    assert!(draft.graph_offers().is_empty(), "nothing more to offer");
+    let profile = draft.parse().unwrap();
+    assert!(profile.graph_mismatch().is_none());
+    assert!(profile.warnings().is_empty());
+}
+
+#[test]
+fn a_pasted_cloud_token_url_selects_its_preset_and_tenant() {
+    let mut draft = valid();
+    draft.preset = Preset::Custom;
+    draft.token_url =
+        "https://login.microsoftonline.us/fabrikam.onmicrosoft.us/oauth2/v2.0/token".into();
+    let offers = draft.graph_offers();
+    assert_eq!(offers.len(), 2, "GCC High and DoD share the login host");
+    draft.apply_matching(&offers[0]);
+    assert_eq!(draft.preset, Preset::UsGovernment);
+    assert_eq!(draft.tenant, "fabrikam.onmicrosoft.us");
+    assert_eq!(
+        draft.token_url,
+        "https://login.microsoftonline.us/fabrikam.onmicrosoft.us/oauth2/v2.0/token"
+    );
+    assert_eq!(draft.graph_url, "https://graph.microsoft.us/v1.0");
+    assert_eq!(draft.scope, "https://graph.microsoft.us/.default");
+}
+
+#[test]
+fn a_graph_url_that_only_looks_wrong_is_a_warning_on_the_graph_url() {
+    let mut draft = valid();
+    draft.graph_url = "https://graph-gateway.contoso.com/v1.0".into();
+    let profile = draft.parse().unwrap();
+    let warnings = profile.warnings();
+    assert_eq!(warnings[0].field, Field::GraphUrl);
+    assert!(
+        warnings[0]
+            .message
+            .contains("the Graph URL on the Graph tab"),
+        "{}",
+        warnings[0].message
+    );
+    assert!(!profile.graph_mismatch().unwrap().certain);
+}
+
+#[test]
+fn a_custom_profile_shows_the_tenant_its_url_names() {
+    let mut draft = valid();
+    draft.apply_preset(Preset::Custom);
+    draft.token_url = SANDBOX_TOKEN.into();
+    draft.graph_url = "http://127.0.0.1:8400/v1.0".into();
+    draft.tenant = String::new();
+    let profile = draft.parse().unwrap();
+    assert_eq!(
+        ProfileDraft::from(&profile).tenant,
+        "11111111-2222-3333-4444-555555555555"
+    );
+    assert_eq!(ProfileDraft::from(&profile).parse().unwrap(), profile);
+}

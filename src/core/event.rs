@@ -154,6 +154,8 @@ pub mod codes {
     pub const EXPIRED: &str = "expired";
     /// The run was cancelled.
     pub const CANCELLED: &str = "cancelled";
+    /// The token URL and the Graph URL belong to different servers: the token would be refused.
+    pub const SETTINGS_DISAGREE: &str = "settings_disagree";
 }
 
 /// Entra's AADSTS number for "the assertion's certificate is not registered on the app".

@@ -42,6 +42,16 @@ pub fn check_header(name: &str, value: &str) -> Result<ExtraHeader, String> {
         return Err("a header needs a name".into());
     }
     if !is_token(name) {
+        // "X-Foo AAA": a value typed after the name. Say where it goes.
+        if let Some((first, rest)) = name.split_once(char::is_whitespace)
+            && is_token(first)
+        {
+            return Err(format!(
+                "'{}' is not a valid header name: a name is one word, without spaces. If '{}' is the value, put the value in Value and keep '{first}' as the name",
+                name.escape_debug(),
+                rest.trim().escape_debug(),
+            ));
+        }
         return Err(format!(
             "'{}' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)",
             name.escape_debug()
@@ -152,6 +162,19 @@ mod tests {
                 .unwrap_err()
                 .contains("control character")
         );
+    }
+
+    #[test]
+    fn a_value_typed_after_the_name_is_pointed_to_value() {
+        let message = check_header("X-Foo AAA", "").unwrap_err();
+        assert!(message.contains("put the value in Value"), "{message}");
+        assert!(
+            message.contains("'AAA' is the value") && message.contains("keep 'X-Foo'"),
+            "{message}"
+        );
+        // A name that is wrong for another reason gets the general rule.
+        let message = check_header("X\u{e9}", "").unwrap_err();
+        assert!(message.contains("letters, digits"), "{message}");
     }
 
     #[test]

@@ -557,7 +557,15 @@ impl Profile {
 }
 
 impl Profile {
-    /// Warnings about a valid profile (multi-tenant authority, unusual scope).
+    /// Whether the token URL and the Graph URL disagree (see
+    /// [`check_graph_url`](super::authority::check_graph_url)); a certain mismatch stops a test
+    /// at *Check settings*, a doubtful one is among the [`warnings`](Self::warnings).
+    pub fn graph_mismatch(&self) -> Option<super::authority::GraphMismatch> {
+        super::authority::check_graph_url(&self.authority.token_url, &self.graph_url, &self.scope)
+    }
+
+    /// Warnings about a valid profile (multi-tenant authority, a Graph URL that looks like
+    /// another server's than the token URL's, unusual scope).
     pub fn warnings(&self) -> Vec<ProfileWarning> {
         use super::draft::Field;
         let mut warnings = Vec::new();
@@ -572,6 +580,12 @@ impl Profile {
             warnings.push(ProfileWarning {
                 field: Field::TokenUrl,
                 message: super::authority::MULTI_TENANT_WARNING.into(),
+            });
+        }
+        if let Some(mismatch) = self.graph_mismatch().filter(|m| !m.certain) {
+            warnings.push(ProfileWarning {
+                field: Field::GraphUrl,
+                message: format!("{} {}", mismatch.message, mismatch.fix()),
             });
         }
         if !self.scope.ends_with("/.default") {

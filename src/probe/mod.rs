@@ -103,6 +103,28 @@ pub async fn run(
     }
 }
 
+/// The Profile step's checks before anything is sent: the profile's warnings are reported, and
+/// settings that certainly disagree are the failure that stops the run, since the token would be
+/// refused (or useless) whatever the certificate.
+fn check_settings(
+    profile: &Profile,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+) -> Option<Failure> {
+    for warning in profile.warnings() {
+        report(TestEvent::Warning {
+            step: Step::Profile,
+            message: warning.message,
+        });
+    }
+    let mismatch = profile.graph_mismatch().filter(|m| m.certain)?;
+    Some(Failure {
+        code: crate::core::event::codes::SETTINGS_DISAGREE.into(),
+        hint: mismatch.fix(),
+        message: mismatch.message,
+        ..Failure::default()
+    })
+}
+
 async fn run_steps(
     job: ProbeJob,
     report: &mut (dyn FnMut(TestEvent) + Send),
@@ -114,11 +136,8 @@ async fn run_steps(
     let now: &(dyn Fn() -> i64 + Send + Sync) = &system_now;
 
     let clock = StepClock::start(Step::Profile, report);
-    for warning in profile.warnings() {
-        report(TestEvent::Warning {
-            step: Step::Profile,
-            message: warning.message,
-        });
+    if let Some(failure) = check_settings(profile, report) {
+        return Err(clock.fail(report, failure, true));
     }
     let only_loopback = crate::core::url_rules::is_loopback(&profile.authority().token_url)
         && (job.token_only || crate::core::url_rules::is_loopback(profile.graph_url()));

@@ -151,6 +151,8 @@ fn test_with_store_certificate(ws: &Workspace, thumbprint: &str) -> std::process
             "test",
             "--token-url",
             "http://127.0.0.1:9/t/oauth2/v2.0/token",
+            "--graph-url",
+            "http://127.0.0.1:9/v1.0",
             "--client-id",
             "3f6d0c6e-6a4b-4c1e-9d7a-5e2b8c0a1f42",
             "--windows-cert",

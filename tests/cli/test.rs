@@ -145,6 +145,31 @@ fn a_refused_connection_exits_1_and_shows_code_and_fix() {
 }
 
 #[test]
+fn a_graph_url_of_another_cloud_is_refused_at_check_settings_with_exit_2() {
+    let env = Env::new();
+    let mut args = base_args(&env);
+    let at = args.iter().position(|a| a == "--graph-url").unwrap() + 1;
+    args[at] = "https://graph.microsoft.com/v1.0".into();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = certconnect(&env.ws, &args, &[("PFX_PASSWORD", PASSWORD)], None);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}{}", stderr(&output));
+    assert!(text.contains("[FAIL] Check settings"), "{text}");
+    assert!(
+        text.contains("the Graph URL on the Graph tab (the scope follows it)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&env.sandbox.graph_url()),
+        "the fix names the Graph URL that goes with the token URL: {text}"
+    );
+    assert!(
+        !text.contains("Request access token"),
+        "nothing was sent: {text}"
+    );
+}
+
+#[test]
 fn bad_input_exits_2() {
     let env = Env::new();
     let cases: Vec<Vec<&str>> = vec![

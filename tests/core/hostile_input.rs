@@ -49,7 +49,16 @@ fn assert_refused(output: &Output, expected: &str) {
 }
 
 fn test_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec!["test", "--token-url", TOKEN_URL, "--client-id", CLIENT_ID];
+    // The Graph URL that goes with the token URL, so the settings pass and the file is read.
+    let mut args = vec![
+        "test",
+        "--token-url",
+        TOKEN_URL,
+        "--graph-url",
+        "http://127.0.0.1:9/v1.0",
+        "--client-id",
+        CLIENT_ID,
+    ];
     args.extend_from_slice(extra);
     args.extend_from_slice(&["--timeout-secs", "5", "--token-only"]);
     args

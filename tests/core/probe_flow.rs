@@ -204,6 +204,32 @@ fn wrong_client_tenant_and_scope_get_entras_codes() {
 }
 
 #[test]
+fn a_graph_elsewhere_than_the_loopback_token_server_stops_at_check_settings() {
+    let env = Env::new();
+    let mut draft = env.draft();
+    draft.graph_url = "https://graph.microsoft.com/v1.0".into();
+    draft.refresh_scope();
+    let (result, events) = env.run(draft.parse().unwrap());
+    let error = result.unwrap_err();
+    assert_eq!(error.step, Step::Profile);
+    assert_eq!(error.failure.code, "settings_disagree");
+    assert!(error.input_error, "the settings are at fault");
+    assert!(
+        error
+            .failure
+            .hint
+            .contains("the Graph URL on the Graph tab")
+            && error.failure.hint.contains(&env.sandbox.graph_url()),
+        "{}",
+        error.failure.hint
+    );
+    assert!(
+        !events.iter().any(|e| e.step() == Step::Token),
+        "nothing was sent"
+    );
+}
+
+#[test]
 fn an_assertion_outside_its_time_is_700024_with_both_clocks() {
     // The sandbox's clock runs an hour ahead: our assertion looks expired to it.
     let env = Env::with(|config| config.clock_offset_secs = 3600);

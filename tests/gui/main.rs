@@ -13,6 +13,7 @@ mod support;
 mod app;
 mod cells;
 mod editor;
+mod field_messages;
 mod first_run;
 mod hidden_inputs;
 mod icon;

@@ -5,7 +5,7 @@ use egui::RichText;
 use super::Errors;
 use crate::core::authority::{MULTI_TENANT_WARNING, Preset};
 use crate::core::draft::{Field, ProfileDraft};
-use crate::gui::widgets::{WARN, choice, note, text_field, text_field_enabled};
+use crate::gui::widgets::{WARN, choice, describe, indented, note, text_field, text_field_enabled};
 
 /// `focus_name`: the keyboard goes to Name (a profile was just made).
 pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors, focus_name: bool) {
@@ -27,10 +27,16 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors, f
         draft.apply_preset(preset);
     }
     // The Tenant row is always there (disabled when the preset has no tenant), so typing in the
-    // Token URL, which makes the preset Custom, never moves the rows under the cursor.
+    // Token URL, which makes the preset Custom, never moves the rows under the cursor. Under
+    // Custom it shows the tenant the URL names, never a stale one.
+    draft.show_custom_tenant();
     let needs_tenant = draft.preset.needs_tenant();
     let error = errors.get(Field::Tenant).filter(|_| needs_tenant);
     let tenant = text_field_enabled(ui, "Tenant", &mut draft.tenant, error, needs_tenant);
+    if let Some(why) = draft.preset.why_no_tenant() {
+        describe(&tenant, why);
+    }
+    let tenant = tenant.on_disabled_hover_text(draft.preset.why_no_tenant().unwrap_or_default());
     errors.left(Field::Tenant, &tenant);
     if tenant.changed() {
         draft.refresh_token_url();
@@ -47,7 +53,13 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors, f
     {
         // Editing the URL by hand makes it a custom one.
         draft.preset = Preset::Custom;
+        draft.show_custom_tenant();
     }
+    // What is about the token URL sits under it: 'common', and the settings that go with it.
+    if draft.preset == Preset::MultiTenant {
+        note(ui, RichText::new(MULTI_TENANT_WARNING).color(WARN));
+    }
+    graph_offers_ui(ui, draft);
     let client_id = text_field(
         ui,
         "Client ID",
@@ -62,7 +74,28 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors, f
         errors.get(Field::ObjectId),
     );
     errors.left(Field::ObjectId, &object_id);
-    if draft.preset == Preset::MultiTenant {
-        note(ui, RichText::new(MULTI_TENANT_WARNING).color(WARN));
+}
+
+/// Under the Token URL, when the Graph URL does not go with it: what disagrees and a button per
+/// Graph that does (two for the US Government cloud), which sets the Graph URL (the scope
+/// follows) and the tenant the URL names.
+fn graph_offers_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft) {
+    let offers = draft.graph_offers();
+    if offers.is_empty() {
+        return;
+    }
+    if let Some(mismatch) = draft.graph_mismatch() {
+        note(ui, RichText::new(mismatch.message).color(WARN));
+    }
+    let mut chosen = None;
+    indented(ui, |ui| {
+        for (index, offer) in offers.iter().enumerate() {
+            if ui.add(egui::Button::new(offer.offer()).wrap()).clicked() {
+                chosen = Some(index);
+            }
+        }
+    });
+    if let Some(index) = chosen {
+        draft.apply_matching(&offers[index]);
     }
 }

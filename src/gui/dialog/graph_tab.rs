@@ -2,7 +2,9 @@
 
 use super::Errors;
 use crate::core::draft::{Field, ProfileDraft};
-use crate::gui::widgets::{note, text_field};
+use egui::RichText;
+
+use crate::gui::widgets::{WARN, note, text_field};
 
 pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
     let url = text_field(
@@ -14,6 +16,13 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors) {
     errors.left(Field::GraphUrl, &url);
     if url.changed() {
         draft.refresh_scope();
+    }
+    // The field to fix is this one: say so here too, not only under the Token URL.
+    if let Some(mismatch) = draft.graph_mismatch() {
+        note(
+            ui,
+            RichText::new(format!("{} {}", mismatch.message, mismatch.fix())).color(WARN),
+        );
     }
     let site = text_field(
         ui,

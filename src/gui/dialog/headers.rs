@@ -1,6 +1,7 @@
 //! The extra-header rows being edited, and what is wrong with each in plain words.
 
-use crate::core::headers::check_header;
+use crate::core::headers::is_token;
+use crate::core::headers::{check_header, format_headers, parse_headers};
 
 /// One name/value row.
 #[derive(Clone, Debug, Default)]
@@ -28,11 +29,20 @@ impl HeaderRow {
         if self.is_blank() {
             return None;
         }
-        if self.name.contains(':') {
-            return Some(format!(
+        if let Some((name, value)) = self.name.split_once(':') {
+            let mut text = format!(
                 "A header name cannot contain ':' ('{}'): the colon separates the name from the value.",
                 self.name.trim()
-            ));
+            );
+            // "X-Foo:AAA" pasted whole into Name: say where each part goes.
+            if is_token(name.trim()) && !value.trim().is_empty() {
+                text.push_str(&format!(
+                    " Put '{}' in Value and keep '{}' as the name.",
+                    value.trim(),
+                    name.trim()
+                ));
+            }
+            return Some(text);
         }
         if self.value.contains("||") {
             return Some(format!(
@@ -98,18 +108,78 @@ impl HeaderRows {
         });
     }
 
-    /// The rows as the connector's text; blank rows are left out.
+    /// The rows as the connector's text, each as it is checked and stored (name and value
+    /// trimmed); blank rows are left out.
     pub fn text(&self) -> String {
         self.rows
             .iter()
             .filter(|r| !r.is_blank())
-            .map(|r| format!("{}:{}", r.name, r.value))
+            .map(|r| format!("{}:{}", r.name.trim(), r.value.trim()))
             .collect::<Vec<_>>()
             .join("||")
+    }
+
+    /// What the profile will store for `draft_text`, exactly: the headers as checked and written
+    /// back. `None` while a row cannot be stored (its error says why; the draft still holds the
+    /// last good text, which is not what is on screen) or when there is nothing to store.
+    pub fn stored_as(&self, draft_text: &str) -> Option<String> {
+        if self.problem.is_some() {
+            return None;
+        }
+        let text = format_headers(&parse_headers(draft_text).ok()?);
+        (!text.is_empty()).then_some(text)
     }
 
     fn key(&mut self) -> u64 {
         self.next_key += 1;
         self.next_key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(pairs: &[(&str, &str)]) -> HeaderRows {
+        let mut rows = HeaderRows::default();
+        for (name, value) in pairs {
+            rows.add();
+            let row = rows.rows.last_mut().unwrap();
+            row.name = (*name).into();
+            row.value = (*value).into();
+        }
+        rows.problem = rows.rows.iter().find_map(HeaderRow::problem);
+        rows
+    }
+
+    #[test]
+    fn the_preview_is_what_is_stored_or_nothing() {
+        let good = rows(&[(" X-Good ", " BBB ")]);
+        assert_eq!(good.text(), "X-Good:BBB");
+        assert_eq!(good.stored_as(&good.text()).as_deref(), Some("X-Good:BBB"));
+        // The draft still holds the last good text; the preview does not show it as current.
+        let spaced = rows(&[("X-Good AAA", "BBB")]);
+        assert!(
+            spaced
+                .problem
+                .as_deref()
+                .unwrap()
+                .contains("put the value in Value"),
+            "{:?}",
+            spaced.problem
+        );
+        assert_eq!(spaced.stored_as("X-Good:BBB"), None);
+        let colon = rows(&[("X-Foo:AAA", "BBB")]);
+        assert!(
+            colon
+                .problem
+                .as_deref()
+                .unwrap()
+                .contains("Put 'AAA' in Value"),
+            "{:?}",
+            colon.problem
+        );
+        assert_eq!(colon.stored_as("X-F:BBB"), None);
+        assert_eq!(rows(&[]).stored_as(""), None);
     }
 }

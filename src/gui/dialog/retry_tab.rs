@@ -53,10 +53,11 @@ pub(super) fn ui(
     if state.headers.problem.is_none() {
         error_line(ui, errors.get(Field::ExtraHeaders));
     }
-    if !draft.extra_headers.is_empty() {
+    // Exactly what will be stored; nothing while a row cannot be (its error says why).
+    if let Some(stored) = state.headers.stored_as(&draft.extra_headers) {
         note(
             ui,
-            egui::RichText::new(format!("Stored as: {}", draft.extra_headers)).weak(),
+            egui::RichText::new(format!("Stored as: {stored}")).weak(),
         );
     }
 }
