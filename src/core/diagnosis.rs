@@ -77,7 +77,7 @@ const HINTS: &[Hint] = &[
     Hint {
         code: 7000112,
         meaning: "the application is disabled",
-        fix: "Enable the app registration's service principal (Enterprise applications → Properties → Enabled for users to sign in).",
+        fix: "Enable the app registration's service principal (Enterprise applications > Properties > Enabled for users to sign in).",
     },
     Hint {
         code: 700025,

@@ -9,11 +9,11 @@ pub fn hint_for(label: &str) -> Option<&'static str> {
             "Which Microsoft cloud the token comes from; it fills in the Token URL and Graph URL."
         }
         "Tenant" => {
-            "Your Directory (tenant) ID or a verified domain (contoso.onmicrosoft.com): Entra ID → Overview."
+            "Your Directory (tenant) ID or a verified domain (contoso.onmicrosoft.com): Entra ID > Overview."
         }
         "Token URL" => "Where the token is requested. Typing here makes the preset Custom.",
         "Client ID" => {
-            "The Application (client) ID of the app registration: Entra ID → App registrations → Overview."
+            "The Application (client) ID of the app registration: Entra ID > App registrations > Overview."
         }
         "Application object ID" => {
             "Optional, for rotating the certificate: the \"Object ID\" on the app registration's Overview page (not the client ID)."

@@ -33,7 +33,7 @@ impl RotatePrompt {
             return Err("The current certificate has no password: give the new PFX one (it holds the private key).".into());
         }
         if self.remove_old && crate::core::guid::normalize_guid(&self.old_key_id).is_none() {
-            return Err("The old key ID is a GUID: the portal shows it under Certificates & secrets → Certificates as 'Certificate ID'.".into());
+            return Err("The old key ID is a GUID: the portal shows it under Certificates & secrets > Certificates as 'Certificate ID'.".into());
         }
         Ok(())
     }

@@ -60,7 +60,7 @@ pub fn failure(cause: &Cause, target: &Target<'_>, step: Step) -> Failure {
             format!(
                 "the certificate of {host} is not trusted: it is self-signed or signed by a CA this machine does not know"
             ),
-            "If your network inspects TLS, add the CA that signed the server's certificate in Advanced → CA file (--ca-file).".into(),
+            "If your network inspects TLS, add the CA that signed the server's certificate in Advanced > CA file (--ca-file).".into(),
         ),
         Cause::TlsHostname(names) => (
             "tls",

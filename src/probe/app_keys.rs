@@ -66,7 +66,7 @@ fn key_call_retries() -> RetrySettings {
 }
 
 /// What to do when the current certificate has expired.
-const EXPIRED_HINT: &str = "An expired certificate cannot sign the proof Graph asks for, so the app cannot rotate it itself. Make a certificate (Certificate tab → New certificate, or `certconnect cert new`), upload its .cer once in the portal (App registrations → Certificates & secrets → Upload certificate) and point the profile at it; rotate from then on.";
+const EXPIRED_HINT: &str = "An expired certificate cannot sign the proof Graph asks for, so the app cannot rotate it itself. Make a certificate (Certificate tab > New certificate, or `certconnect cert new`), upload its .cer once in the portal (App registrations > Certificates & secrets > Upload certificate) and point the profile at it; rotate from then on.";
 
 /// The client for key calls: only a `ca_file` is trusted when every host is this machine.
 pub(crate) fn key_client(profile: &Profile) -> Result<reqwest::Client, Failure> {
@@ -324,7 +324,7 @@ fn explain(action: KeyAction, mut failure: Failure) -> Failure {
     let message = failure.message.to_ascii_lowercase();
     let hint = match (failure.status, failure.code.as_str()) {
         (Some(404), _) if action == KeyAction::Remove && message.contains("keyid") => {
-            "No certificate with that key ID is registered on the app. The portal shows it under Certificates & secrets → Certificates as 'Certificate ID'."
+            "No certificate with that key ID is registered on the app. The portal shows it under Certificates & secrets > Certificates as 'Certificate ID'."
         }
         (Some(404), _) => {
             "The Application object ID is wrong: copy 'Object ID' from the app registration's Overview page (not the Application (client) ID, and not the enterprise application's object ID)."
@@ -336,7 +336,7 @@ fn explain(action: KeyAction, mut failure: Failure) -> Failure {
             "A certificate cannot remove itself: sign with another current certificate of the app (rotate removes the old key with the new one)."
         }
         (Some(400), _) if message.contains("expired") => {
-            "The app has no valid certificate left to sign the proof: add the new certificate in the portal (Certificates & secrets → Upload certificate) once; from then on this tool can rotate it."
+            "The app has no valid certificate left to sign the proof: add the new certificate in the portal (Certificates & secrets > Upload certificate) once; from then on this tool can rotate it."
         }
         (Some(400), _) if message.contains("proof") => {
             "Graph refused the proof of possession: it must be signed by a certificate that is registered on this app and still valid, for this object ID. Check the certificate and the Application object ID."

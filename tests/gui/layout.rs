@@ -326,3 +326,33 @@ fn under_the_form_the_test_run_keeps_its_height_across_test_runs() {
     let height = |l: &LayoutRects| (l.test.height(), l.form.height());
     runs_keep(&mut g, &env, "860×520", height, height(&opened));
 }
+
+#[test]
+fn storage_mode_choices_never_break_inside_a_word() {
+    let env = Env::new();
+    for size in [
+        egui::vec2(860.0, 520.0),
+        egui::vec2(880.0, 560.0),
+        egui::vec2(1100.0, 700.0),
+        egui::vec2(1280.0, 800.0),
+    ] {
+        let mut g = gui_sized(&env, Some(env.profile()), size, None);
+        g.click("Certificate");
+        let line =
+            g.h.get_by_role_and_label(Role::RadioButton, "Local PFX file")
+                .rect()
+                .height();
+        for label in ["Local PFX file", "PEM files", "Windows certificate store"] {
+            let radio = g.h.get_by_role_and_label(Role::RadioButton, label).rect();
+            // One line of text: a label broken inside its words is several lines tall.
+            assert!(
+                radio.height() <= line + 0.5,
+                "at {size:?} '{label}' takes {radio:?}, more than one line ({line})"
+            );
+            assert!(
+                radio.right() <= g.h.state().layout().form.right() + 0.5,
+                "at {size:?} '{label}' runs past the form: {radio:?}"
+            );
+        }
+    }
+}

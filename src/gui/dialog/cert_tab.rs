@@ -108,6 +108,9 @@ pub(super) fn ui(
 /// The storage mode: PFX, PEM, the OS credential store, the Windows certificate store.
 fn source_choice_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, store_name: &str) {
     row(ui, "Storage mode", |ui, _| {
+        // A choice that does not fit moves to the next line whole: its label never breaks inside
+        // a word ("Windo / ws / certific / ate").
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.radio_value(&mut draft.cert_kind, CertKind::PfxFile, "Local PFX file");
         ui.radio_value(&mut draft.cert_kind, CertKind::PemFiles, "PEM files");
         ui.radio_value(&mut draft.cert_kind, CertKind::CredentialStore, store_name)
@@ -115,23 +118,26 @@ fn source_choice_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, store_name: &st
                 "A certificate and key kept in the {store_name} (imported from a PFX), not in a file"
             ));
         // Off Windows the choice stays visible (a profile made on Windows shows what it uses) but
-        // cannot be picked anew.
+        // cannot be picked anew. Added to this row itself (not a child Ui), so it wraps as a whole.
         let here = super::windows_store::unavailable_reason().is_none()
             || draft.cert_kind == CertKind::WindowsStore;
-        ui.add_enabled_ui(here, |ui| {
-            let radio = ui
-                .radio_value(
-                    &mut draft.cert_kind,
-                    CertKind::WindowsStore,
+        let radio = ui
+            .add_enabled(
+                here,
+                egui::RadioButton::new(
+                    draft.cert_kind == CertKind::WindowsStore,
                     "Windows certificate store",
-                )
-                .on_hover_text(
-                    "A certificate in Cert:\\CurrentUser\\My or Cert:\\LocalMachine\\My; its key signs \
-                     where it is kept, so non-exportable keys work",
-                );
-            let why = super::windows_store::unavailable_reason().unwrap_or_default();
-            let _ = crate::gui::widgets::why_disabled(radio, why);
-        });
+                ),
+            )
+            .on_hover_text(
+                "A certificate in Cert:\\CurrentUser\\My or Cert:\\LocalMachine\\My; its key signs \
+                 where it is kept, so non-exportable keys work",
+            );
+        if radio.clicked() {
+            draft.cert_kind = CertKind::WindowsStore;
+        }
+        let why = super::windows_store::unavailable_reason().unwrap_or_default();
+        let _ = crate::gui::widgets::why_disabled(radio, why);
     });
 }
 
