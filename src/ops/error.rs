@@ -37,6 +37,8 @@ pub enum OpsError {
         profile_name: String,
         /// Why, in the certificate loader's words.
         reason: String,
+        /// Why, for the prompt: none given, the given one refused, or the remembered one failed.
+        ask: crate::core::password_ask::PasswordAsk,
     },
     /// The passphrase does not open the bundle.
     #[error("the passphrase does not open this bundle")]

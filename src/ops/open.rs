@@ -3,6 +3,7 @@
 
 use super::OpsError;
 use crate::cert::Credential;
+use crate::core::password_ask::PasswordAsk;
 use crate::core::profile::CertificateSource;
 use crate::credential_store::CredentialVault;
 use crate::secret::Secret;
@@ -24,12 +25,14 @@ pub(super) fn open_certificate(
     password: Option<Secret>,
     vault: Option<&CredentialVault>,
 ) -> Result<Credential, OpsError> {
+    let typed = password.is_some();
     crate::probe::open_certificate(source, password, vault).map_err(|(failure, _)| {
-        if failure.is_password_failure() {
+        if let Some(ask) = PasswordAsk::of(&failure, typed) {
             OpsError::NeedsPassword {
                 profile_id: owner.id.to_owned(),
                 profile_name: owner.name.to_owned(),
                 reason: failure.message,
+                ask,
             }
         } else {
             OpsError::Certificate {

@@ -99,3 +99,22 @@ fn while_the_prompt_is_open_the_run_panel_does_not_send_the_admin_back_to_test()
             .is_none()
     );
 }
+
+#[test]
+fn importing_into_the_credential_store_asks_why_the_first_time() {
+    let env = Env::new();
+    let mut g = gui(&env, Some(env.profile()));
+    g.field("Name", "Kept");
+    g.click("Certificate");
+    // No password typed: the prompt says none was given.
+    g.button("Import into credential store");
+    g.wait_until(|app| !app.is_busy());
+    g.h.run_ok();
+    g.h.get_by_label("No password was given, and this file is protected by one.");
+    g.set_text(Role::PasswordInput, "Password", "not the password");
+    g.h.key_press(egui::Key::Enter);
+    g.wait_until(|app| !app.is_busy());
+    g.h.run_ok();
+    // A wrong one: the prompt says so the first time it asks again.
+    g.h.get_by_label("The password given does not open this file.");
+}

@@ -93,14 +93,15 @@ impl CertconnectApp {
                 Err(OpsError::NeedsPassword {
                     profile_id,
                     profile_name,
-                    reason,
+                    ask,
+                    ..
                 }) => {
                     let purpose = Purpose::Export {
                         export,
                         profile_id,
                         profile_name,
                     };
-                    app.ask_password(purpose, Some(reason));
+                    app.ask_password_because(purpose, ask);
                 }
                 Err(error) => app.set_status(format!("Not exported: {error}"), true),
             })

@@ -70,8 +70,8 @@ impl CertconnectApp {
                         format!("'{}' is now kept in the {store_name}", stored.name),
                         false,
                     ),
-                    Err(OpsError::NeedsPassword { reason, .. }) if current => {
-                        app.ask_password(Purpose::StoreImport, Some(reason));
+                    Err(OpsError::NeedsPassword { ask, .. }) if current => {
+                        app.ask_password_because(Purpose::StoreImport, ask);
                     }
                     // The loader's words alone: the form shows whose certificate it is.
                     Err(
