@@ -92,7 +92,7 @@ fn an_untrusted_certificate_asks_for_the_ca_file() {
         "the certificate of 127.0.0.1 is not trusted: it is self-signed or signed by a CA this machine does not know"
     );
     assert!(
-        failure.hint.contains("Advanced → CA file"),
+        failure.hint.contains("Advanced > CA file"),
         "{}",
         failure.hint
     );
