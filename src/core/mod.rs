@@ -18,6 +18,7 @@ pub mod password_ask;
 pub mod plural;
 pub mod profile;
 pub mod retry;
+pub mod signin;
 pub mod stored_certificate;
 pub mod subject;
 pub mod thumbprint;
