@@ -101,8 +101,7 @@ impl CurrentKeys {
     /// The key ID of the entry holding `certificate`, if any: the same DER, or the same SHA-1
     /// thumbprint in `customKeyIdentifier` (hex as Graph shows it, or base64 of the digest).
     pub fn find(&self, certificate: &NewCertificate) -> Option<&str> {
-        let thumbprint_hex = to_hex(certificate.sha1_thumbprint);
-        let thumbprint_b64 = STANDARD.encode(certificate.sha1_thumbprint);
+        let thumbprint = to_hex(certificate.sha1_thumbprint);
         self.0
             .iter()
             .find(|entry| {
@@ -114,9 +113,8 @@ impl CurrentKeys {
                 let same_thumbprint = entry
                     .get("customKeyIdentifier")
                     .and_then(Value::as_str)
-                    .is_some_and(|id| {
-                        id.eq_ignore_ascii_case(&thumbprint_hex) || id == thumbprint_b64
-                    });
+                    .and_then(thumbprint_hex)
+                    .is_some_and(|hex| hex == thumbprint);
                 same_der || same_thumbprint
             })
             .map(|entry| key_id(entry).unwrap_or(""))
@@ -133,6 +131,53 @@ impl CurrentKeys {
         collection.push(certificate.key_credential());
         KeyMerge::Patch(json!({ "keyCredentials": collection }))
     }
+}
+
+/// One of an app's certificates, as `app show` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeySummary {
+    /// The key's `keyId` (what `removeKey` and the portal name it by).
+    pub key_id: String,
+    /// The name shown in the portal, if any.
+    pub display_name: Option<String>,
+    /// The SHA-1 thumbprint in uppercase hex, as the portal shows it.
+    pub thumbprint: Option<String>,
+    /// `endDateTime` as Graph gives it (RFC 3339).
+    pub expires: Option<String>,
+}
+
+impl CurrentKeys {
+    /// The app's certificates, in Graph's order.
+    pub fn summaries(&self) -> Vec<KeySummary> {
+        let text = |entry: &Map<String, Value>, name: &str| {
+            entry.get(name).and_then(Value::as_str).map(str::to_owned)
+        };
+        self.0
+            .iter()
+            .map(|entry| KeySummary {
+                key_id: key_id(entry).unwrap_or_default().to_owned(),
+                display_name: text(entry, "displayName"),
+                thumbprint: entry
+                    .get("customKeyIdentifier")
+                    .and_then(Value::as_str)
+                    .and_then(thumbprint_hex),
+                expires: text(entry, "endDateTime"),
+            })
+            .collect()
+    }
+}
+
+/// A `customKeyIdentifier` as a SHA-1 thumbprint in hex: Graph gives the hex itself, or base64
+/// of the 20 digest bytes, depending on how the key was added.
+fn thumbprint_hex(id: &str) -> Option<String> {
+    if id.len() == 40 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Some(id.to_ascii_uppercase());
+    }
+    STANDARD
+        .decode(id)
+        .ok()
+        .filter(|bytes| bytes.len() == 20)
+        .map(|bytes| to_hex(&bytes))
 }
 
 fn key_id(entry: &Map<String, Value>) -> Option<&str> {

@@ -133,3 +133,23 @@ fn keys_read_without_their_certificate_are_refused_so_none_is_dropped() {
         Err(KeyCredentialsError::NotAnObject(1))
     );
 }
+
+#[test]
+fn summaries_show_key_id_thumbprint_and_expiry() {
+    let mut current = two_keys();
+    current["keyCredentials"][1]["customKeyIdentifier"] = json!(STANDARD.encode(NEW_SHA1));
+    let summaries = parse(&current).unwrap().summaries();
+    assert_eq!(
+        summaries[0],
+        KeySummary {
+            key_id: "aaaaaaaa-0000-0000-0000-000000000001".into(),
+            display_name: Some("CN=old".into()),
+            thumbprint: Some("1111111111111111111111111111111111111111".into()),
+            expires: Some("2027-01-01T00:00:00Z".into()),
+        }
+    );
+    assert_eq!(
+        summaries[1].thumbprint.as_deref(),
+        Some("ABABABABABABABABABABABABABABABABABABABAB")
+    );
+}
