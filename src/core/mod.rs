@@ -3,6 +3,7 @@
 //! Everything that decides something — is this profile valid, is this certificate usable for Entra,
 //! how long to wait before a retry — lives here and takes its inputs (including `now`) as arguments.
 
+pub mod app_registration;
 pub mod authority;
 pub mod diagnosis;
 pub mod draft;
@@ -18,6 +19,7 @@ pub mod password_ask;
 pub mod plural;
 pub mod profile;
 pub mod retry;
+pub mod signin;
 pub mod stored_certificate;
 pub mod subject;
 pub mod thumbprint;
