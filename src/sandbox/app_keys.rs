@@ -94,6 +94,52 @@ impl AppRegistry {
         Some((certificates, app.roles.clone()))
     }
 
+    /// Puts an app the admin manages through Graph into the registry, or brings its certificates
+    /// and roles up to date once they have replicated: keys it still has keep their id, new ones
+    /// are accepted at once (the replication delay was the directory's).
+    pub fn publish(
+        &self,
+        client_id: &str,
+        object_id: &str,
+        certificates: &[X509],
+        roles: &[String],
+    ) {
+        let Ok(mut apps) = self.apps.lock() else {
+            return;
+        };
+        let index = match apps.iter().position(|a| a.client_id == client_id) {
+            Some(index) => index,
+            None => {
+                apps.push(AppRecord {
+                    client_id: client_id.to_owned(),
+                    object_id: object_id.to_owned(),
+                    roles: Vec::new(),
+                    keys: Vec::new(),
+                });
+                apps.len() - 1
+            }
+        };
+        let app = &mut apps[index];
+        let der = |c: &X509| c.to_der().unwrap_or_default();
+        let now = std::time::Instant::now();
+        let old = std::mem::take(&mut app.keys);
+        app.keys = certificates
+            .iter()
+            .map(|certificate| {
+                old.iter()
+                    .find(|k| der(&k.certificate) == der(certificate))
+                    .cloned()
+                    .unwrap_or_else(|| KeyCredential {
+                        key_id: uuid::Uuid::new_v4().to_string(),
+                        certificate: certificate.clone(),
+                        display_name: String::new(),
+                        accepted_from: now,
+                    })
+            })
+            .collect();
+        app.roles = roles.to_vec();
+    }
+
     /// The keys of the app with this object id.
     pub fn keys(&self, object_id: &str) -> Vec<KeyCredential> {
         let object_id = object_id.to_ascii_lowercase();

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use openssl::x509::X509;
 
+use super::admin_config::AdminSandboxConfig;
+
 /// An app registration in the sandbox tenant.
 #[derive(Clone)]
 pub struct RegisteredApp {
@@ -81,6 +83,8 @@ pub struct SandboxConfig {
     /// How long a key added with addKey stays unknown to the token endpoint (AADSTS700027), as
     /// Entra's replication takes a moment after an upload.
     pub key_propagation: Duration,
+    /// The admin who signs in with a delegated flow, and how Graph's app management behaves.
+    pub admin: AdminSandboxConfig,
 }
 
 /// The largest clock offset the sandbox accepts, either way: 50 years. Far enough for any skew
@@ -116,6 +120,7 @@ impl Default for SandboxConfig {
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             key_propagation: Duration::ZERO,
+            admin: AdminSandboxConfig::default(),
         }
     }
 }

@@ -49,7 +49,7 @@ pub(super) fn handle(state: &State, path: &str, authorization: Option<&str>) -> 
     }
 }
 
-fn known_site(site: &str) -> bool {
+pub(super) fn known_site(site: &str) -> bool {
     site == "root" || site == SITE_ID || site.eq_ignore_ascii_case(SITE_PATH)
 }
 

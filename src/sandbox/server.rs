@@ -12,10 +12,12 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use super::app_directory::Directory;
 use super::app_keys::{self, AppRegistry, KeyCredential};
 use super::config::{Fault, FaultKind, FaultTarget, SandboxConfig};
+use super::delegated_sign_in::{self, AuthorizeAnswer, SignInState};
 use super::idle::IdleTimeout;
-use super::{graph_mock, tls, token_endpoint};
+use super::{app_management, graph_mock, tls, token_endpoint};
 
 /// The largest request body the sandbox reads; a larger one is answered 413 unread.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -55,6 +57,10 @@ pub(super) struct State {
     pub token_key: Vec<u8>,
     pub used_jtis: Mutex<HashSet<String>>,
     pub apps: AppRegistry,
+    /// Authorization codes and device codes of the delegated sign-in.
+    pub sign_in: SignInState,
+    /// Applications, service principals and grants an admin manages through Graph.
+    pub directory: Directory,
     faults: Mutex<VecDeque<Fault>>,
     requests: Mutex<VecDeque<RecordedRequest>>,
 }
@@ -74,7 +80,7 @@ impl State {
 
 /// A running sandbox; it stops when dropped.
 pub struct Sandbox {
-    state: Arc<State>,
+    pub(super) state: Arc<State>,
     addr: SocketAddr,
     ca_pem: Option<String>,
     stop: CancellationToken,
@@ -109,9 +115,13 @@ impl Sandbox {
         let scheme = if config.tls { "https" } else { "http" };
         let mut token_key = vec![0u8; 32];
         openssl::rand::rand_bytes(&mut token_key).map_err(|e| e.to_string())?;
+        let apps = AppRegistry::new(&config.apps, config.key_propagation);
+        let directory = Directory::new(&config.apps, &apps, config.admin.replication_delay);
         let state = Arc::new(State {
             base_url: format!("{scheme}://{addr}"),
-            apps: AppRegistry::new(&config.apps, config.key_propagation),
+            apps,
+            sign_in: SignInState::default(),
+            directory,
             faults: Mutex::new(config.faults.iter().cloned().collect()),
             config,
             token_key,
@@ -264,6 +274,7 @@ async fn handle(
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or_default().to_owned();
     let path_and_query = request
         .uri()
         .path_and_query()
@@ -313,8 +324,11 @@ async fn handle(
     {
         return Ok(json_response(200, &discovery(scheme, &host, tenant), None));
     }
+    if let Some(page) = sign_in_page(&state, &method, &segments, &query) {
+        return Ok(page);
+    }
     let target = match segments.as_slice() {
-        [_, "oauth2", "v2.0", "token"] => FaultTarget::Token,
+        [_, "oauth2", "v2.0", "token" | "devicecode"] => FaultTarget::Token,
         ["v1.0", ..] => FaultTarget::Graph,
         _ => return Ok(json_response(404, &json!({ "error": "not_found" }), None)),
     };
@@ -347,14 +361,20 @@ async fn handle(
         }
     }
 
+    let managed = app_management::handle(
+        &state,
+        &method,
+        &segments,
+        &query,
+        authorization.as_deref(),
+        &body,
+    );
     let (status, body) = match (target, &method, segments.as_slice()) {
-        (FaultTarget::Token, &Method::POST, [tenant, ..]) => {
+        _ if let Some(answer) = managed => answer,
+        (FaultTarget::Token, &Method::POST, [tenant, _, _, endpoint]) => {
             // The audience Entra expects is the URL the client posted to.
             let aud = format!("{scheme}://{host}{path}");
-            match token_endpoint::handle(&state, tenant, &aud, &body) {
-                Ok(grant) => (200, grant),
-                Err(refusal) => (refusal.status, refusal.body),
-            }
+            token_answer(&state, tenant, endpoint, &aud, &body)
         }
         (FaultTarget::Graph, &Method::POST, [_, "applications", object_id, action]) => {
             app_keys::handle(&state, object_id, action, authorization.as_deref(), &body)
@@ -377,6 +397,53 @@ async fn handle(
         response.headers_mut().insert("date", date);
     }
     Ok(response)
+}
+
+/// The delegated sign-in's browser pages (authorize, device login): no faults, answered at once.
+fn sign_in_page(
+    state: &State,
+    method: &Method,
+    segments: &[&str],
+    query: &str,
+) -> Option<Response<Full<Bytes>>> {
+    let text = |status: u16, text: String| {
+        raw_response(status, "text/plain; charset=utf-8", text.into_bytes(), None)
+    };
+    match (method, segments) {
+        (&Method::GET, [tenant, "oauth2", "v2.0", "authorize"]) => {
+            Some(match delegated_sign_in::authorize(state, tenant, query) {
+                AuthorizeAnswer::Redirect(location) => redirect(&location),
+                AuthorizeAnswer::Page(status, page) => text(status, page),
+            })
+        }
+        (&Method::GET, ["devicelogin"]) => {
+            Some(text(200, delegated_sign_in::device_login_page(state)))
+        }
+        _ => None,
+    }
+}
+
+/// Answers `POST /{tenant}/oauth2/v2.0/{token|devicecode}`.
+fn token_answer(
+    state: &State,
+    tenant: &str,
+    endpoint: &str,
+    aud: &str,
+    body: &[u8],
+) -> (u16, Value) {
+    let answer = if endpoint == "devicecode" {
+        delegated_sign_in::device_code(state, tenant, body)
+    } else if delegated_sign_in::is_delegated_grant(body) {
+        delegated_sign_in::token(state, tenant, body)
+    } else {
+        // What the admin wrote through Graph and has replicated reaches the token endpoint.
+        state.directory.publish(&state.apps);
+        token_endpoint::handle(state, tenant, aud, body)
+    };
+    match answer {
+        Ok(answer) => (200, answer),
+        Err(refusal) => (refusal.status, refusal.body),
+    }
 }
 
 /// The discovery document's fields that clients read (MSAL: the endpoints and the issuer).
@@ -445,6 +512,14 @@ fn record(state: &State, method: &Method, path: &str, headers: &hyper::HeaderMap
             form_body,
         });
     }
+}
+
+fn redirect(location: &str) -> Response<Full<Bytes>> {
+    let mut response = raw_response(302, "text/html; charset=utf-8", Vec::new(), None);
+    if let Ok(value) = hyper::header::HeaderValue::from_str(location) {
+        response.headers_mut().insert("location", value);
+    }
+    response
 }
 
 fn json_response(status: u16, body: &Value, retry_after: Option<&str>) -> Response<Full<Bytes>> {

@@ -25,6 +25,7 @@ mod probe_flow;
 mod profile_store;
 mod sandbox_abuse;
 mod sandbox_app_keys;
+mod sandbox_app_registration;
 mod secret_store_real;
 mod secrets_vault;
 mod store_safety;

@@ -1,0 +1,28 @@
+//! What a test (or the demo) does in place of the admin at a sign-in page and of Entra's clock:
+//! approve or decline a device code, count its polls, end the replication wait.
+
+use super::server::Sandbox;
+
+impl Sandbox {
+    /// Approves the device code with this user code, as the admin would on the sign-in page;
+    /// false when the sandbox issued none (or it has ended).
+    pub fn approve_device_code(&self, user_code: &str) -> bool {
+        self.state.sign_in.decide(user_code, true)
+    }
+
+    /// Declines the device code with this user code: its next poll gets `authorization_declined`.
+    pub fn decline_device_code(&self, user_code: &str) -> bool {
+        self.state.sign_in.decide(user_code, false)
+    }
+
+    /// How many polls of this device code were answered (a `slow_down` is not counted).
+    pub fn device_code_polls(&self, user_code: &str) -> u32 {
+        self.state.sign_in.polls(user_code)
+    }
+
+    /// Ends the replication delay of every application, key, service principal and role
+    /// assignment written so far: the token endpoint knows them from its next request.
+    pub fn replicate_now(&self) {
+        self.state.directory.replicate_now();
+    }
+}

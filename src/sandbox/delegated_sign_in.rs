@@ -1,0 +1,579 @@
+//! Delegated admin sign-in as Entra answers a public client: `GET /{tenant}/oauth2/v2.0/authorize`
+//! (authorization code with PKCE S256, loopback redirect), `POST …/devicecode`, and the token
+//! endpoint's `authorization_code` and device code grants. The configured admin is signed in at
+//! once: there is no page. Tokens carry `scp`, `tid`, `oid`, `upn` and `name`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{EncodingKey, Header};
+use serde_json::{Value, json};
+
+use super::entra_error::{EntraRefusal, refuse};
+use super::server::State;
+
+/// The device code grant's `grant_type` (RFC 8628).
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// Lifetime of the delegated tokens the sandbox issues.
+const TOKEN_LIFETIME_SECS: i64 = 3599;
+
+/// Delegated Graph permissions the sign-in client may be granted (`scp`).
+pub const DELEGATED_SCOPES: [&str; 7] = [
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
+    "Sites.FullControl.All",
+    "Sites.Read.All",
+    "Directory.Read.All",
+    "User.Read",
+];
+
+/// OpenID Connect scopes: accepted, never in `scp`.
+const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+
+/// What the authorize endpoint answers.
+pub(super) enum AuthorizeAnswer {
+    /// 302 to this URL (the redirect URI with `code` and `state`, or `error`).
+    Redirect(String),
+    /// No redirect is safe (unknown client, unregistered redirect URI): a page with this status.
+    Page(u16, String),
+}
+
+struct IssuedCode {
+    client_id: String,
+    redirect_uri: String,
+    code_challenge: String,
+    scopes: Vec<String>,
+    expires: Instant,
+    redeemed: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    Pending,
+    Approved,
+    Declined,
+}
+
+struct DeviceGrant {
+    device_code: String,
+    user_code: String,
+    client_id: String,
+    scopes: Vec<String>,
+    expires: Instant,
+    interval: Duration,
+    last_poll: Option<Instant>,
+    polls: u32,
+    decision: Decision,
+}
+
+/// Codes and device codes issued and not yet forgotten.
+#[derive(Default)]
+pub(super) struct SignInState {
+    codes: Mutex<HashMap<String, IssuedCode>>,
+    device_grants: Mutex<Vec<DeviceGrant>>,
+}
+
+impl SignInState {
+    /// Approves (or declines) the device code with this user code; false when there is none.
+    pub fn decide(&self, user_code: &str, approve: bool) -> bool {
+        let Ok(mut grants) = self.device_grants.lock() else {
+            return false;
+        };
+        let Some(grant) = grants.iter_mut().find(|g| g.user_code == user_code) else {
+            return false;
+        };
+        grant.decision = if approve {
+            Decision::Approved
+        } else {
+            Decision::Declined
+        };
+        true
+    }
+
+    /// How many times the device code with this user code has been polled (slowed-down polls
+    /// excluded).
+    pub fn polls(&self, user_code: &str) -> u32 {
+        self.device_grants
+            .lock()
+            .ok()
+            .and_then(|grants| {
+                grants
+                    .iter()
+                    .find(|g| g.user_code == user_code)
+                    .map(|g| g.polls)
+            })
+            .unwrap_or(0)
+    }
+}
+
+/// Entra's refusal with the OAuth `error` this flow defines (RFC 6749 / RFC 8628), which
+/// `refuse` does not map from the code alone.
+fn refuse_as(error: &str, code: u32, message: &str, now: i64) -> EntraRefusal {
+    let mut refusal = refuse(code, message, now);
+    refusal.status = 400;
+    refusal.body["error"] = json!(error);
+    refusal
+}
+
+fn tenant_is_ours(state: &State, tenant: &str) -> bool {
+    let tenant = tenant.to_ascii_lowercase();
+    tenant == state.config.tenant_id || tenant == state.config.tenant_domain
+}
+
+fn tenant_not_found(tenant: &str) -> String {
+    format!(
+        "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+    )
+}
+
+fn unknown_client(state: &State, client_id: &str) -> String {
+    format!(
+        "Application with identifier '{client_id}' was not found in the directory '{}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+        state.config.tenant_domain
+    )
+}
+
+fn is_public_client(state: &State, client_id: &str) -> bool {
+    state
+        .config
+        .admin
+        .public_client_ids
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case(client_id))
+}
+
+/// A redirect URI Entra accepts for a public client here: `http://localhost[:port]/…` or
+/// `http://127.0.0.1[:port]/…` (the port is not compared, RFC 8252 §7.3), no fragment.
+fn is_loopback_redirect(redirect_uri: &str) -> bool {
+    url::Url::parse(redirect_uri).is_ok_and(|url| {
+        url.scheme() == "http"
+            && matches!(url.host_str(), Some("localhost" | "127.0.0.1"))
+            && url.fragment().is_none()
+            && url.username().is_empty()
+            && url.password().is_none()
+    })
+}
+
+/// The delegated scopes a `scope` parameter asks for, or the one that is not valid. Scopes name
+/// the sandbox's Graph (`{base}/Sites.FullControl.All`) or are bare (Graph's, as Entra reads them);
+/// `{base}/.default` asks for every delegated scope the sign-in client may have.
+fn granted_scopes(state: &State, scope: &str) -> Result<Vec<String>, String> {
+    let mut granted: Vec<String> = Vec::new();
+    let prefix = format!("{}/", state.base_url);
+    for requested in scope.split_whitespace() {
+        if OIDC_SCOPES.contains(&requested) {
+            continue;
+        }
+        let name = requested.strip_prefix(&prefix).unwrap_or(requested);
+        let names: Vec<&str> = if name == ".default" {
+            DELEGATED_SCOPES.to_vec()
+        } else if let Some(known) = DELEGATED_SCOPES
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(name))
+        {
+            vec![known]
+        } else {
+            return Err(requested.to_owned());
+        };
+        for name in names {
+            if !granted.iter().any(|g| g == name) {
+                granted.push(name.to_owned());
+            }
+        }
+    }
+    if granted.is_empty() {
+        return Err(scope.to_owned());
+    }
+    Ok(granted)
+}
+
+fn invalid_scope_message(scope: &str) -> String {
+    format!(
+        "The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope '{scope}' is not valid."
+    )
+}
+
+fn random_code(prefix: &str) -> String {
+    format!(
+        "{prefix}{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// A user code as Entra shows it: nine letters and digits, upper case.
+fn user_code() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..9].to_ascii_uppercase()
+}
+
+/// Answers `GET /{tenant}/oauth2/v2.0/authorize?{query}`.
+pub(super) fn authorize(state: &State, tenant: &str, query: &str) -> AuthorizeAnswer {
+    let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let param = |name: &str| params.get(name).map(String::as_str).unwrap_or_default();
+    if !tenant_is_ours(state, tenant) {
+        return AuthorizeAnswer::Page(400, format!("AADSTS90002: {}", tenant_not_found(tenant)));
+    }
+    let client_id = param("client_id");
+    if !is_public_client(state, client_id) {
+        return AuthorizeAnswer::Page(
+            400,
+            format!("AADSTS700016: {}", unknown_client(state, client_id)),
+        );
+    }
+    let redirect_uri = param("redirect_uri");
+    if !is_loopback_redirect(redirect_uri) {
+        return AuthorizeAnswer::Page(
+            400,
+            format!(
+                "AADSTS50011: The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'."
+            ),
+        );
+    }
+    // From here errors go back to the client at its redirect URI (RFC 6749 §4.1.2.1).
+    let state_param = params.get("state").cloned();
+    let back = |pairs: &[(&str, &str)]| {
+        let mut url = url::Url::parse(redirect_uri).expect("checked above");
+        {
+            let mut query = url.query_pairs_mut();
+            for (name, value) in pairs {
+                query.append_pair(name, value);
+            }
+            if let Some(value) = &state_param {
+                query.append_pair("state", value);
+            }
+        }
+        AuthorizeAnswer::Redirect(url.to_string())
+    };
+    let error = |error: &str, description: &str| {
+        back(&[("error", error), ("error_description", description)])
+    };
+    if param("response_type") != "code" {
+        return error(
+            "unsupported_response_type",
+            &format!(
+                "AADSTS700054: response_type '{}' is not enabled for the application.",
+                param("response_type")
+            ),
+        );
+    }
+    let challenge = param("code_challenge");
+    if challenge.is_empty() {
+        return error(
+            "invalid_request",
+            "AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.",
+        );
+    }
+    if param("code_challenge_method") != "S256" {
+        return error(
+            "invalid_request",
+            "The code_challenge_method must be 'S256' (RFC 7636 §4.3).",
+        );
+    }
+    if challenge.len() != 43 || URL_SAFE_NO_PAD.decode(challenge).is_err() {
+        return error(
+            "invalid_request",
+            "The code_challenge must be the base64url SHA-256 of the code verifier (43 characters).",
+        );
+    }
+    let scopes = match granted_scopes(state, param("scope")) {
+        Ok(scopes) => scopes,
+        Err(scope) => {
+            return error(
+                "invalid_scope",
+                &format!("AADSTS70011: {}", invalid_scope_message(&scope)),
+            );
+        }
+    };
+    let code = random_code("1.A");
+    if let Ok(mut codes) = state.sign_in.codes.lock() {
+        codes.insert(
+            code.clone(),
+            IssuedCode {
+                client_id: client_id.to_ascii_lowercase(),
+                redirect_uri: redirect_uri.to_owned(),
+                code_challenge: challenge.to_owned(),
+                scopes,
+                expires: Instant::now() + state.config.admin.authorization_code_lifetime,
+                redeemed: false,
+            },
+        );
+    }
+    back(&[("code", &code)])
+}
+
+/// Answers `POST /{tenant}/oauth2/v2.0/devicecode`.
+pub(super) fn device_code(state: &State, tenant: &str, body: &[u8]) -> Result<Value, EntraRefusal> {
+    let now = state.now();
+    let form: HashMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    if !tenant_is_ours(state, tenant) {
+        return Err(refuse(90002, &tenant_not_found(tenant), now));
+    }
+    let client_id = field("client_id");
+    if !is_public_client(state, client_id) {
+        return Err(refuse(700016, &unknown_client(state, client_id), now));
+    }
+    let scopes = granted_scopes(state, field("scope"))
+        .map_err(|scope| refuse(70011, &invalid_scope_message(&scope), now))?;
+    let admin = &state.config.admin;
+    let grant = DeviceGrant {
+        device_code: random_code("DAQABIQEAAA"),
+        user_code: user_code(),
+        client_id: client_id.to_ascii_lowercase(),
+        scopes,
+        expires: Instant::now() + admin.device_code_lifetime,
+        interval: Duration::from_secs(admin.device_code_interval_secs),
+        last_poll: None,
+        polls: 0,
+        decision: Decision::Pending,
+    };
+    let verification_uri = format!("{}/devicelogin", state.base_url);
+    let answer = json!({
+        "user_code": grant.user_code,
+        "device_code": grant.device_code,
+        "verification_uri": verification_uri,
+        "expires_in": admin.device_code_lifetime.as_secs(),
+        "interval": admin.device_code_interval_secs,
+        "message": format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {} to authenticate.", grant.user_code),
+    });
+    if let Ok(mut grants) = state.sign_in.device_grants.lock() {
+        grants.push(grant);
+    }
+    Ok(answer)
+}
+
+/// The page at the device code's `verification_uri`.
+pub(super) fn device_login_page(state: &State) -> String {
+    match state.config.admin.device_code_approve_on_poll {
+        Some(poll) => format!(
+            "certconnect sandbox: there is no sign-in page; a device code is approved for {} on poll {poll}.",
+            state.config.admin.admin.upn
+        ),
+        None => "certconnect sandbox: there is no sign-in page; device codes are approved by the sandbox's test hook.".into(),
+    }
+}
+
+/// Whether a token request's form asks for a grant this module answers.
+pub(super) fn is_delegated_grant(body: &[u8]) -> bool {
+    url::form_urlencoded::parse(body).any(|(name, value)| {
+        name == "grant_type" && (value == "authorization_code" || value == DEVICE_CODE_GRANT)
+    })
+}
+
+/// Answers `POST /{tenant}/oauth2/v2.0/token` with `grant_type=authorization_code` or the device
+/// code grant.
+pub(super) fn token(state: &State, tenant: &str, body: &[u8]) -> Result<Value, EntraRefusal> {
+    let now = state.now();
+    let form: HashMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    if !tenant_is_ours(state, tenant) {
+        return Err(refuse(90002, &tenant_not_found(tenant), now));
+    }
+    let client_id = field("client_id").to_ascii_lowercase();
+    if !is_public_client(state, &client_id) {
+        return Err(refuse(700016, &unknown_client(state, &client_id), now));
+    }
+    if form.contains_key("client_secret") || form.contains_key("client_assertion") {
+        return Err(refuse_as(
+            "invalid_client",
+            700025,
+            "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+            now,
+        ));
+    }
+    let scopes = if field("grant_type") == "authorization_code" {
+        redeem_code(state, &client_id, &form, now)?
+    } else {
+        poll_device_code(state, &client_id, field("device_code"), now)?
+    };
+    Ok(issue_delegated_token(state, &client_id, &scopes, now))
+}
+
+fn redeem_code(
+    state: &State,
+    client_id: &str,
+    form: &HashMap<String, String>,
+    now: i64,
+) -> Result<Vec<String>, EntraRefusal> {
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    let grant = |code: u32, message: &str| refuse_as("invalid_grant", code, message, now);
+    let verifier = field("code_verifier");
+    let Ok(mut codes) = state.sign_in.codes.lock() else {
+        return Err(grant(
+            90033,
+            "A transient error has occurred. Please try again.",
+        ));
+    };
+    let Some(issued) = codes.get_mut(field("code")) else {
+        return Err(grant(
+            9002313,
+            "Invalid request. Request is malformed or invalid. The authorization code is not valid.",
+        ));
+    };
+    if issued.redeemed {
+        return Err(grant(
+            54005,
+            "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+        ));
+    }
+    // A code is spent by any attempt to redeem it, as a stolen code must not be retried.
+    issued.redeemed = true;
+    if Instant::now() >= issued.expires {
+        return Err(grant(
+            70008,
+            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+        ));
+    }
+    if issued.client_id != client_id {
+        return Err(grant(
+            70000,
+            "The provided authorization code was issued to another client.",
+        ));
+    }
+    if issued.redirect_uri != field("redirect_uri") {
+        return Err(grant(
+            500112,
+            &format!(
+                "The reply address '{}' does not match the reply address '{}' provided when requesting Authorization code.",
+                field("redirect_uri"),
+                issued.redirect_uri
+            ),
+        ));
+    }
+    if verifier.is_empty() {
+        return Err(refuse_as(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'code_verifier'.",
+            now,
+        ));
+    }
+    let computed = URL_SAFE_NO_PAD.encode(openssl::sha::sha256(verifier.as_bytes()));
+    if !(43..=128).contains(&verifier.len()) || computed != issued.code_challenge {
+        return Err(grant(
+            501481,
+            "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+        ));
+    }
+    Ok(issued.scopes.clone())
+}
+
+fn poll_device_code(
+    state: &State,
+    client_id: &str,
+    device_code: &str,
+    now: i64,
+) -> Result<Vec<String>, EntraRefusal> {
+    let Ok(mut grants) = state.sign_in.device_grants.lock() else {
+        return Err(refuse_as(
+            "temporarily_unavailable",
+            90033,
+            "A transient error has occurred. Please try again.",
+            now,
+        ));
+    };
+    let Some(index) = grants
+        .iter()
+        .position(|g| g.device_code == device_code && g.client_id == client_id)
+    else {
+        return Err(refuse_as(
+            "bad_verification_code",
+            70019,
+            "The provided value for the input parameter 'device_code' is not valid.",
+            now,
+        ));
+    };
+    let grant = &mut grants[index];
+    let at = Instant::now();
+    if at >= grant.expires {
+        grants.remove(index);
+        return Err(refuse_as(
+            "expired_token",
+            70020,
+            "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+            now,
+        ));
+    }
+    if grant.decision == Decision::Declined {
+        grants.remove(index);
+        return Err(refuse_as(
+            "authorization_declined",
+            70000,
+            "The user declined the sign-in request.",
+            now,
+        ));
+    }
+    let too_soon = grant
+        .last_poll
+        .is_some_and(|last| at.duration_since(last) < grant.interval);
+    grant.last_poll = Some(at);
+    if too_soon {
+        // RFC 8628 §3.5: the client must add 5 seconds to its interval from now on.
+        grant.interval += Duration::from_secs(5);
+        return Err(refuse_as(
+            "slow_down",
+            70016,
+            "The client is polling too quickly; add 5 seconds to the polling interval.",
+            now,
+        ));
+    }
+    grant.polls = grant.polls.saturating_add(1);
+    if state
+        .config
+        .admin
+        .device_code_approve_on_poll
+        .is_some_and(|n| grant.polls >= n)
+    {
+        grant.decision = Decision::Approved;
+    }
+    if grant.decision == Decision::Approved {
+        let scopes = grant.scopes.clone();
+        grants.remove(index);
+        return Ok(scopes);
+    }
+    Err(refuse_as(
+        "authorization_pending",
+        70016,
+        "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+        now,
+    ))
+}
+
+fn issue_delegated_token(state: &State, client_id: &str, scopes: &[String], now: i64) -> Value {
+    let admin = &state.config.admin.admin;
+    let scp = scopes.join(" ");
+    let claims = json!({
+        "aud": state.base_url,
+        "iss": format!("{}/{}/v2.0", state.base_url, state.config.tenant_id),
+        "iat": now,
+        "nbf": now,
+        "exp": now.saturating_add(TOKEN_LIFETIME_SECS),
+        "tid": state.config.tenant_id,
+        "appid": client_id,
+        "scp": scp,
+        "oid": admin.object_id,
+        "upn": admin.upn,
+        "name": admin.name,
+        "jti": uuid::Uuid::new_v4().to_string(),
+    });
+    let token = jsonwebtoken::encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(&state.token_key),
+    )
+    .unwrap_or_default();
+    json!({
+        "token_type": "Bearer",
+        "scope": scopes.iter().map(|s| format!("{}/{s}", state.base_url)).collect::<Vec<_>>().join(" "),
+        "expires_in": TOKEN_LIFETIME_SECS,
+        "ext_expires_in": TOKEN_LIFETIME_SECS,
+        "access_token": token,
+    })
+}
