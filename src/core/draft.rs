@@ -536,14 +536,7 @@ impl ProfileDraft {
     /// hidden rather than cleared: none is a secret, and switching back shows them again as they
     /// were, so what is used is always what the form shows.
     pub fn certificate_source(&self) -> Result<CertificateSource, String> {
-        let path = |text: &str, what: &str| -> Result<PathBuf, String> {
-            let text = text.trim();
-            if text.is_empty() {
-                return Err(format!("choose the {what}"));
-            }
-            check_no_control(text)?;
-            Ok(PathBuf::from(text))
-        };
+        let path = file_path;
         match self.cert_kind {
             CertKind::PfxFile => Ok(CertificateSource::PfxFile {
                 path: path(&self.pfx_path, "PFX file")?,
@@ -698,6 +691,43 @@ struct GraphTarget {
     url: url::Url,
     site_id: String,
     drive_id: Option<String>,
+}
+
+/// A certificate source's file path as typed: required, with no control character.
+fn file_path(text: &str, what: &str) -> Result<PathBuf, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!("choose the {what}"));
+    }
+    check_no_control(text)?;
+    Ok(PathBuf::from(text))
+}
+
+/// One of the two files of the PEM source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PemFile {
+    /// The certificate file.
+    Certificate,
+    /// The private key file.
+    PrivateKey,
+}
+
+impl ProfileDraft {
+    /// Which PEM file the Certificate field's problem is about (the certificate is checked first),
+    /// so the form shows the message under that file's field; `None` when both are fine or the
+    /// source is not PEM files.
+    pub fn pem_file_at_fault(&self) -> Option<PemFile> {
+        if self.cert_kind != CertKind::PemFiles {
+            return None;
+        }
+        if file_path(&self.pem_cert_path, "certificate file").is_err() {
+            Some(PemFile::Certificate)
+        } else if file_path(&self.pem_key_path, "private key file").is_err() {
+            Some(PemFile::PrivateKey)
+        } else {
+            None
+        }
+    }
 }
 
 /// Collects field errors while parsing, so every bad field is reported at once.

@@ -1,7 +1,7 @@
 //! Form input → checked profile: every field's rule, and the round trip back to the form.
 
 use super::authority::Preset;
-use super::draft::{CertKind, Field, ProfileDraft};
+use super::draft::{CertKind, Field, PemFile, ProfileDraft};
 use super::profile::{CertificateSource, PasswordSource};
 use super::retry::RetryMode;
 
@@ -430,4 +430,18 @@ fn a_custom_profile_shows_the_tenant_its_url_names() {
         "11111111-2222-3333-4444-555555555555"
     );
     assert_eq!(ProfileDraft::from(&profile).parse().unwrap(), profile);
+}
+
+#[test]
+fn a_pem_problem_is_about_the_first_file_that_fails() {
+    let mut draft = valid();
+    assert_eq!(draft.pem_file_at_fault(), None, "not PEM files");
+    draft.cert_kind = CertKind::PemFiles;
+    assert_eq!(draft.pem_file_at_fault(), Some(PemFile::Certificate));
+    draft.pem_cert_path = "/c.pem".into();
+    assert_eq!(draft.pem_file_at_fault(), Some(PemFile::PrivateKey));
+    draft.pem_key_path = "/k\u{7}.pem".into();
+    assert_eq!(draft.pem_file_at_fault(), Some(PemFile::PrivateKey));
+    draft.pem_key_path = "/k.pem".into();
+    assert_eq!(draft.pem_file_at_fault(), None);
 }

@@ -115,6 +115,36 @@ pub fn run(start: Start) -> Result<(), String> {
     result
 }
 
+/// Where eframe keeps the window's state (sizes, theme, last profile): beside the stored
+/// certificates when `CERTCONNECT_DATA_DIR` moves them, so a run with its own data directory (a
+/// second instance, a test, a demo) neither reads nor overwrites the usual one; eframe's default
+/// place otherwise.
+fn window_state_dir() -> Option<std::path::PathBuf> {
+    state_dir_from(std::env::var_os(crate::credential_store::DATA_DIR_ENV))
+}
+
+/// The window's state directory for this value of `CERTCONNECT_DATA_DIR` (unset or empty: eframe's).
+fn state_dir_from(data_dir: Option<std::ffi::OsString>) -> Option<std::path::PathBuf> {
+    data_dir
+        .filter(|dir| !dir.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+#[cfg(test)]
+mod state_dir_tests {
+    use super::state_dir_from;
+
+    #[test]
+    fn a_data_dir_of_its_own_keeps_the_window_state_too() {
+        assert_eq!(
+            state_dir_from(Some("/tmp/run-1/data".into())),
+            Some(std::path::PathBuf::from("/tmp/run-1/data"))
+        );
+        assert_eq!(state_dir_from(Some("".into())), None);
+        assert_eq!(state_dir_from(None), None);
+    }
+}
+
 /// Opens the window with the first renderer that starts. A renderer that fails before the app
 /// was created is reported on stderr and the next one is tried; a failure after that ends the run.
 fn open_window(
@@ -128,6 +158,7 @@ fn open_window(
         let options = eframe::NativeOptions {
             viewport: viewport.clone(),
             renderer: renderer.to_eframe(),
+            persistence_path: window_state_dir(),
             ..Default::default()
         };
         let slot = std::rc::Rc::clone(&deps);

@@ -172,3 +172,43 @@ fn header_rows_suggest_the_fix_and_preview_only_what_is_stored() {
     g.h.get_by_label("Stored as: X-Foo:AAA");
     assert_eq!(g.h.state().draft().extra_headers, "X-Foo:AAA");
 }
+
+#[test]
+fn a_missing_pem_file_is_named_under_its_own_field_and_the_key_password_is_the_keys() {
+    let env = Env::new();
+    let mut g = gui(&env, Some(env.profile()));
+    g.click("Certificate");
+    g.click("PEM files");
+    // Leave the certificate file empty: its message sits under it, above the key file.
+    g.field("Certificate file", "");
+    g.h.key_press(egui::Key::Tab);
+    g.h.run_ok();
+    let message =
+        g.h.get_by_label_contains("Choose the certificate file")
+            .rect();
+    let certificate =
+        g.h.get_by_role_and_label(Role::TextInput, "Certificate file")
+            .rect();
+    let key =
+        g.h.get_by_role_and_label(Role::TextInput, "Private key file")
+            .rect();
+    assert!(
+        message.top() >= certificate.bottom() && message.bottom() <= key.top(),
+        "{message:?} between {certificate:?} and {key:?}"
+    );
+    // With a certificate file and no key file, the message moves under the key file.
+    g.field("Certificate file", s(&env.ws.path("app.pem")));
+    g.field("Private key file", "");
+    g.h.key_press(egui::Key::Tab);
+    g.h.run_ok();
+    let message =
+        g.h.get_by_label_contains("Choose the private key file")
+            .rect();
+    let key =
+        g.h.get_by_role_and_label(Role::TextInput, "Private key file")
+            .rect();
+    assert!(message.top() >= key.bottom(), "{message:?} under {key:?}");
+    // The password of PEM files is the private key's.
+    g.h.get_by_label("The key file has no password");
+    assert!(g.h.query_by_label("The file has no password").is_none());
+}

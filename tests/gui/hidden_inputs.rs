@@ -116,11 +116,11 @@ fn a_pem_key_password_hidden_by_the_box_is_not_used() {
     draft.password = PasswordSource::Ask;
     let mut g = gui(&env, Some(draft.parse().unwrap()));
     g.click("Certificate");
-    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.set_text(Role::PasswordInput, "Private key password", PASSWORD);
     g.settle();
     assert!(card_loaded(g.h.state()));
     // Ticked, the key is opened with no password: it is protected, so the card cannot load.
-    g.click("The file has no password");
+    g.click("The key file has no password");
     g.settle();
     assert!(!card_loaded(g.h.state()), "the hidden key password is used");
 }
@@ -134,7 +134,7 @@ fn an_alias_left_from_a_pfx_is_not_used_for_pem_files() {
     g.click("PEM files");
     g.field("Certificate file", s(&env.ws.path("app.pem")));
     g.field("Private key file", s(&env.ws.path("app.key")));
-    g.click("The file has no password");
+    g.click("The key file has no password");
     g.settle();
     assert!(card_loaded(g.h.state()));
     g.test_connection();

@@ -4,7 +4,7 @@
 use egui::RichText;
 
 use super::{DialogAction, DialogContext, DialogState};
-use crate::core::draft::{CertKind, Field, ProfileDraft};
+use crate::core::draft::{CertKind, Field, PemFile, ProfileDraft};
 use crate::core::expiry::{ExpiryLevel, expiry};
 use crate::core::findings::Severity;
 use crate::core::profile::PasswordSource;
@@ -47,13 +47,21 @@ pub(super) fn ui(
             }
         }
         CertKind::PemFiles => {
+            // Each file's problem shows under its own field (core says which file it is about).
+            let at_fault = draft.pem_file_at_fault();
             let path = text_field(ui, "Certificate file", &mut draft.pem_cert_path, None);
             errors.left(Field::Certificate, &path);
+            if at_fault == Some(PemFile::Certificate) {
+                error_line(ui, errors.get(Field::Certificate));
+            }
             if browse(ui, "Browse for certificate file", cx.browsing) {
                 action = DialogAction::Browse(FileUse::PemCertificate);
             }
             let path = text_field(ui, "Private key file", &mut draft.pem_key_path, None);
             errors.left(Field::Certificate, &path);
+            if at_fault == Some(PemFile::PrivateKey) {
+                error_line(ui, errors.get(Field::Certificate));
+            }
             if browse(ui, "Browse for private key file", cx.browsing) {
                 action = DialogAction::Browse(FileUse::PemKey);
             }
@@ -69,7 +77,9 @@ pub(super) fn ui(
     }
     // Another storage mode or path: the password typed for the old file goes, in this frame.
     state.forget_stale_password(draft);
-    error_line(ui, errors.get(Field::Certificate));
+    if draft.cert_kind != CertKind::PemFiles {
+        error_line(ui, errors.get(Field::Certificate));
+    }
     if draft.cert_kind.is_file() {
         if let Some(asked) = password_ui(ui, draft, state, store, &store_name) {
             action = asked;
@@ -223,9 +233,15 @@ fn password_ui(
     store_name: &str,
 ) -> Option<DialogAction> {
     let mut action = None;
+    // PEM files: the password is the private key's, and only the key file can have one.
+    let (password_label, no_password_label) = if draft.cert_kind == CertKind::PemFiles {
+        ("Private key password", "The key file has no password")
+    } else {
+        ("Certificate password", "The file has no password")
+    };
     let mut no_password = draft.password == PasswordSource::None;
     if row(ui, "", |ui, _| {
-        ui.checkbox(&mut no_password, "The file has no password")
+        ui.checkbox(&mut no_password, no_password_label)
     })
     .changed()
     {
@@ -249,10 +265,10 @@ fn password_ui(
         }
         (PasswordSource::CredentialStore { .. }, Err(reason)) => {
             note(ui, RichText::new(format!("The password is remembered in the {store_name}, which is not reachable: {reason}")).color(ERROR));
-            password_field(ui, "Certificate password", &mut state.password);
+            password_field(ui, password_label, &mut state.password);
         }
         (PasswordSource::Ask, _) => {
-            password_field(ui, "Certificate password", &mut state.password);
+            password_field(ui, password_label, &mut state.password);
             match store {
                 Ok(store) => {
                     row(ui, "", |ui, _| {
