@@ -14,6 +14,9 @@
 //!   client assertion), [`bounded_read`] (every read bounded, so a FIFO or a huge file is an error,
 //!   not a hang) and [`ui_thread_guard`] (a blocking adapter call inside a frame panics in debug
 //!   builds).
+//! - [`admin_signin`] signs an administrator in, delegated (authorization code with PKCE through
+//!   the system browser and a loopback redirect, or the device code flow), for setting up an app
+//!   registration; the session's tokens stay in memory.
 //! - [`probe`] is a test connection as steps reported to a sink, and the protocol steps of key
 //!   changes; [`report`] is the run as both front ends show it, and its plain-text report.
 //! - [`ops`] holds every use case both front ends offer (export, import, trust, rename, delete,
@@ -26,6 +29,7 @@
 //! Secrets (passwords, private keys) only ever live in [`secret::Secret`], which cannot be printed
 //! or serialized, so they cannot end up in a profile file, an export or a log line by accident.
 
+pub mod admin_signin;
 pub mod assertion;
 pub mod bounded_read;
 pub mod cert;

@@ -1,5 +1,6 @@
 //! What a test (or the demo) does in place of the admin at a sign-in page and of Entra's clock:
-//! approve or decline a device code, count its polls, end the replication wait.
+//! approve or decline a device code, slow its polling down, count its polls, end the replication
+//! wait.
 
 use super::server::Sandbox;
 
@@ -13,6 +14,12 @@ impl Sandbox {
     /// Declines the device code with this user code: its next poll gets `authorization_declined`.
     pub fn decline_device_code(&self, user_code: &str) -> bool {
         self.state.sign_in.decide(user_code, false)
+    }
+
+    /// Answers the next poll of the device code with this user code `slow_down` (RFC 8628), as
+    /// Entra does when a client polls too fast; false when the sandbox issued none.
+    pub fn slow_down_device_code(&self, user_code: &str) -> bool {
+        self.state.sign_in.slow_down_next(user_code)
     }
 
     /// How many polls of this device code were answered (a `slow_down` is not counted).

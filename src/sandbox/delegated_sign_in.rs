@@ -69,6 +69,7 @@ struct DeviceGrant {
     last_poll: Option<Instant>,
     polls: u32,
     decision: Decision,
+    slow_down_next: bool,
 }
 
 /// Codes and device codes issued and not yet forgotten.
@@ -92,6 +93,19 @@ impl SignInState {
         } else {
             Decision::Declined
         };
+        true
+    }
+
+    /// Answers the next poll of the device code with this user code `slow_down`, as Entra does
+    /// when it judges a client too fast; false when there is none.
+    pub fn slow_down_next(&self, user_code: &str) -> bool {
+        let Ok(mut grants) = self.device_grants.lock() else {
+            return false;
+        };
+        let Some(grant) = grants.iter_mut().find(|g| g.user_code == user_code) else {
+            return false;
+        };
+        grant.slow_down_next = true;
         true
     }
 
@@ -333,6 +347,7 @@ pub(super) fn device_code(state: &State, tenant: &str, body: &[u8]) -> Result<Va
         last_poll: None,
         polls: 0,
         decision: Decision::Pending,
+        slow_down_next: false,
     };
     let verification_uri = format!("{}/devicelogin", state.base_url);
     let answer = json!({
@@ -514,6 +529,17 @@ fn poll_device_code(
         .last_poll
         .is_some_and(|last| at.duration_since(last) < grant.interval);
     grant.last_poll = Some(at);
+    // A slow-down asked for by the test hook leaves the interval as configured: the client adds
+    // its 5 s, and the sandbox does not hold it to more than it asked.
+    let forced = std::mem::take(&mut grant.slow_down_next);
+    if forced {
+        return Err(refuse_as(
+            "slow_down",
+            70016,
+            "The client is polling too quickly; add 5 seconds to the polling interval.",
+            now,
+        ));
+    }
     if too_soon {
         // RFC 8628 §3.5: the client must add 5 seconds to its interval from now on.
         grant.interval += Duration::from_secs(5);
