@@ -281,11 +281,23 @@ fn load_key(bytes: &[u8], password: Option<&str>) -> Result<PKey<Private>, CertE
         // OpenSSL's reason text, read at the adapter's edge (see `parse_pkcs12`).
         let why = reasons(&e);
         match encrypted {
-            true if why.contains("unsupported") => CertError::LegacyAlgorithm(why),
+            true if is_unsupported_cipher(&why) => CertError::LegacyAlgorithm(why),
             true => CertError::WrongPassword,
             _ => CertError::Corrupt(format!("the private key could not be read ({why})")),
         }
     })
+}
+
+/// Whether OpenSSL refused an encrypted key's cipher, rather than the password. A wrong password
+/// usually fails the padding check, but about one time in 256 the padding of the garbage it
+/// decrypts to looks right: the decoders then find no key in it and say "unsupported" too, with
+/// ASN.1 errors beside it. A cipher that is not available fails before anything is decoded. (OpenSSL's
+/// reason text, read at the adapter's edge.)
+fn is_unsupported_cipher(why: &str) -> bool {
+    why.contains("unsupported")
+        && !why.contains("asn1")
+        && !why.contains("wrong tag")
+        && !why.contains("decode error")
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

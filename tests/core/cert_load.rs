@@ -420,3 +420,28 @@ fn damaged_and_foreign_files_get_distinct_errors() {
 fn now() -> i64 {
     certconnect::probe::system_now()
 }
+
+/// A wrong password for an encrypted key is a wrong password however its garbage decrypts: about
+/// one wrong password in 256 passes the padding check and fails later in the decoders, which once
+/// read as an unsupported algorithm. Three thousand tries meet such a password with near certainty.
+#[test]
+fn every_wrong_password_of_an_encrypted_key_is_a_wrong_password() {
+    let ws = Workspace::new();
+    let (key, cert) = key_and_cert(&ws);
+    let encrypted = ws.encrypted_pkcs8(&key, PASSWORD, "enc.key");
+    for n in 0..3000 {
+        let wrong = Secret::new(format!("wrong-{n}"));
+        let error = load_file(
+            &cert,
+            LoadOptions {
+                key_path: Some(&encrypted),
+                password: Some(&wrong),
+                alias: None,
+            },
+        );
+        assert!(
+            matches!(error, Err(CertError::WrongPassword)),
+            "try {n}: {error:?}"
+        );
+    }
+}
