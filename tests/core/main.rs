@@ -9,6 +9,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod app_registration;
 mod assertion_in_place;
 mod bundle_safety;
 mod cert_inspect;
