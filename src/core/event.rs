@@ -32,6 +32,22 @@ pub enum Step {
     SwitchProfile,
     /// Key rotation: unregister a certificate from the app (Graph `removeKey`).
     RemoveKey,
+    /// App setup: read Microsoft Graph's application roles, to resolve the chosen ones' IDs.
+    ReadGraphRoles,
+    /// App setup: create the app registration with the certificate (`POST /applications`).
+    CreateApp,
+    /// App setup: create the app's service principal (`POST /servicePrincipals`).
+    CreateServicePrincipal,
+    /// App setup: grant the Graph application roles (admin consent, `appRoleAssignedTo`).
+    GrantRoles,
+    /// App setup: grant a Sites.Selected app the site (`POST /sites/{id}/permissions`).
+    GrantSite,
+    /// App setup: save the connected profile.
+    SaveProfile,
+    /// App setup: read an existing app's certificates (and roles).
+    ReadApp,
+    /// App setup: add a certificate to an existing app, keeping its keys.
+    AddCertificate,
 }
 
 impl Step {
@@ -60,6 +76,23 @@ impl Step {
         Self::RemoveKey,
     ];
 
+    /// The steps of registering a new app, in run order (the site grant only for Sites.Selected
+    /// with a site; saving only when asked).
+    pub const REGISTRATION: [Step; 9] = [
+        Self::Profile,
+        Self::ReadGraphRoles,
+        Self::CreateApp,
+        Self::CreateServicePrincipal,
+        Self::GrantRoles,
+        Self::GrantSite,
+        Self::WaitForEntra,
+        Self::TestNew,
+        Self::SaveProfile,
+    ];
+
+    /// The steps of adding a certificate to an existing app.
+    pub const ADD_CERTIFICATE: [Step; 2] = [Self::ReadApp, Self::AddCertificate];
+
     /// A stable machine name (`token`, `graph_site`, …).
     pub fn name(self) -> &'static str {
         match self {
@@ -76,6 +109,14 @@ impl Step {
             Self::TestNew => "test_new",
             Self::SwitchProfile => "switch_profile",
             Self::RemoveKey => "remove_key",
+            Self::ReadGraphRoles => "read_graph_roles",
+            Self::CreateApp => "create_app",
+            Self::CreateServicePrincipal => "create_service_principal",
+            Self::GrantRoles => "grant_roles",
+            Self::GrantSite => "grant_site",
+            Self::SaveProfile => "save_profile",
+            Self::ReadApp => "read_app",
+            Self::AddCertificate => "add_certificate",
         }
     }
 
@@ -95,6 +136,14 @@ impl Step {
             Self::TestNew => "Test with the new certificate",
             Self::SwitchProfile => "Switch profile to the new certificate",
             Self::RemoveKey => "Remove the old key",
+            Self::ReadGraphRoles => "Read Microsoft Graph's permissions",
+            Self::CreateApp => "Create the app registration",
+            Self::CreateServicePrincipal => "Create its service principal",
+            Self::GrantRoles => "Grant admin consent",
+            Self::GrantSite => "Grant the site",
+            Self::SaveProfile => "Save the profile",
+            Self::ReadApp => "Read the app registration",
+            Self::AddCertificate => "Add the certificate",
         }
     }
 }

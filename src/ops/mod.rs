@@ -12,6 +12,7 @@
 //! `probe` and `net`; they never call back into this module.
 
 pub mod app_keys;
+pub mod app_registration;
 pub mod certificate_facts;
 pub mod delete;
 pub mod demo;
@@ -27,6 +28,10 @@ pub mod stored_certificate;
 pub mod trust;
 
 pub use app_keys::{KeyJob, change_key};
+pub use app_registration::{
+    AddCertificateJob, AdminGraph, AppSetupError, AppView, CertificateAdded, RegisterJob,
+    Registration, SetupFailed, ShowJob, add_certificate, register, show,
+};
 pub use certificate_facts::record_certificate_facts;
 pub use delete::delete_profile;
 pub use demo::{demo_dir, is_demo_profile, save_demo_profile};

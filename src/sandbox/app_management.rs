@@ -1,6 +1,7 @@
 //! Graph v1.0 for an admin managing apps with a delegated token: `/applications` (create, get and
 //! filter with `$select`, patch replacing `keyCredentials`), `/servicePrincipals` (create, get by
-//! `appId` with Graph's application roles), `appRoleAssignedTo` and `/sites/{id}/permissions`.
+//! `appId` with Graph's application roles), `appRoleAssignedTo`, an app's `appRoleAssignments` and
+//! `/sites/{id}/permissions`.
 //! Each write checks the token's `scp` and the admin's directory roles, as Graph does.
 
 use std::collections::HashMap;
@@ -95,7 +96,10 @@ pub(super) fn handle(
         Route::CreateApp | Route::PatchApp(_) | Route::CreateServicePrincipal => {
             (&WRITE_APPS, Some(&APP_WRITERS))
         }
-        Route::GetApp(_) | Route::ListApps | Route::GetServicePrincipal(_) => (&READ_APPS, None),
+        Route::GetApp(_)
+        | Route::ListApps
+        | Route::GetServicePrincipal(_)
+        | Route::ListAssignments(_) => (&READ_APPS, None),
         Route::AssignRole(_) => (&ASSIGN_ROLES, Some(&GRAPH_ROLE_GRANTERS)),
         Route::GrantSite(_) => (&GRANT_SITES, Some(&SITE_GRANTERS)),
     };
@@ -148,6 +152,7 @@ pub(super) fn handle(
             get_service_principal(&data, &app_id, select.as_deref())
         }
         Route::AssignRole(resource) => assign_role(state, &mut data, &resource, &request),
+        Route::ListAssignments(principal) => list_assignments(&data, &principal),
         Route::GrantSite(site) => grant_site(&mut data, &site, &request),
     })
 }
@@ -160,6 +165,7 @@ enum Route {
     CreateServicePrincipal,
     GetServicePrincipal(String),
     AssignRole(String),
+    ListAssignments(String),
     GrantSite(String),
 }
 
@@ -181,6 +187,9 @@ impl Route {
             (&Method::GET, [segment]) => Self::GetServicePrincipal(by_app_id(segment)?),
             (&Method::POST, ["servicePrincipals", id, "appRoleAssignedTo"]) => {
                 Self::AssignRole(id.to_ascii_lowercase())
+            }
+            (&Method::GET, ["servicePrincipals", id, "appRoleAssignments"]) => {
+                Self::ListAssignments(id.to_ascii_lowercase())
             }
             (&Method::POST, ["sites", site, "permissions"]) => Self::GrantSite((*site).to_owned()),
             _ => return None,
@@ -527,6 +536,35 @@ fn assign_role(state: &State, data: &mut DirectoryData, resource: &str, request:
     });
     data.assignments.push(assignment);
     (201, body)
+}
+
+/// `GET /servicePrincipals/{id}/appRoleAssignments`: the roles granted to an app.
+fn list_assignments(data: &DirectoryData, principal_id: &str) -> Answer {
+    let Some(principal) = data
+        .service_principals
+        .iter()
+        .find(|sp| sp.id == principal_id)
+    else {
+        return not_found(principal_id);
+    };
+    let value: Vec<Value> = data
+        .assignments
+        .iter()
+        .filter(|a| a.principal_id == principal_id)
+        .map(|a| {
+            json!({
+                "id": a.id,
+                "appRoleId": a.app_role_id,
+                "createdDateTime": a.created,
+                "principalDisplayName": principal.display_name,
+                "principalId": a.principal_id,
+                "principalType": "ServicePrincipal",
+                "resourceDisplayName": "Microsoft Graph",
+                "resourceId": super::graph_app_roles::GRAPH_SERVICE_PRINCIPAL_ID,
+            })
+        })
+        .collect();
+    (200, json!({ "value": value }))
 }
 
 fn grant_site(data: &mut DirectoryData, site: &str, request: &Value) -> Answer {

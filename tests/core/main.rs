@@ -10,6 +10,7 @@
 mod support;
 
 mod admin_signin;
+mod app_registration;
 mod assertion_in_place;
 mod bundle_safety;
 mod cert_inspect;
