@@ -170,7 +170,8 @@ pub const UNNAMED: &str = "(unnamed, unsaved)";
 /// The mark of an imported profile that was not yet confirmed here, and what confirming does.
 const IMPORTED_MARK: &str = "imported";
 const IMPORTED_WHY: &str = "Imported and not yet confirmed on this computer: its first Test connection \
-     shows what the file's author chose and asks first (Trust and test); then the mark goes.";
+     confirms it, and asks first (Trust and test) when it would do something the file's author chose \
+     (another sign-in or Graph host, a credential-store entry, a CA file); then the mark goes.";
 
 /// A click on a profile's row.
 enum RowClick {
@@ -245,6 +246,10 @@ fn profile_row_ui(
                 let row = ui
                     .add(egui::Button::selectable(is_open, text.as_str()).truncate())
                     .on_hover_text(text.as_str());
+                if !stored.profile.origin().is_local() {
+                    // The mark itself takes no focus: tabbing through the rows hears it here.
+                    describe(&row, IMPORTED_WHY);
+                }
                 if row.clicked() {
                     opened = if is_open {
                         RowClick::Open
