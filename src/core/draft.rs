@@ -288,11 +288,12 @@ impl ProfileDraft {
         }
     }
 
-    /// Under Custom the Tenant field shows the tenant the token URL names (its first path
-    /// segment, when it is a GUID or a domain), so the greyed field never shows another one.
-    /// Other presets keep the typed tenant, from which they build the URL.
-    pub fn show_custom_tenant(&mut self) {
-        if self.preset == Preset::Custom {
+    /// Under a preset without a tenant of its own (Custom, Multi tenant) the greyed Tenant field
+    /// shows the tenant the token URL names (its first path segment, when it is a GUID or a
+    /// domain; nothing for `common`), never a stale one the profile does not use. Other presets
+    /// keep the typed tenant, from which they build the URL.
+    pub fn show_url_tenant(&mut self) {
+        if !self.preset.needs_tenant() {
             let tenant = tenant_in_token_url(&self.token_url).unwrap_or_default();
             if self.tenant != tenant {
                 self.tenant = tenant;
@@ -672,7 +673,7 @@ impl From<&Profile> for ProfileDraft {
             certificate_info: profile.certificate_info.clone(),
             origin: profile.origin.clone(),
         };
-        draft.show_custom_tenant();
+        draft.show_url_tenant();
         draft
     }
 }

@@ -366,7 +366,7 @@ fn a_pasted_sandbox_token_url_offers_its_graph_and_tenant() {
     let mut draft = valid();
     draft.preset = Preset::Custom;
     draft.token_url = SANDBOX_TOKEN.into();
-    draft.show_custom_tenant();
+    draft.show_url_tenant();
     assert_eq!(draft.tenant, "11111111-2222-3333-4444-555555555555");
     assert!(draft.graph_mismatch().unwrap().certain);
     let offers = draft.graph_offers();

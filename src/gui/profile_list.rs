@@ -16,6 +16,8 @@ pub enum ListAction {
     None,
     /// Open this profile.
     Select(String),
+    /// The open profile's row was clicked: the keyboard goes to its form.
+    FocusOpen,
     /// Start a new profile.
     New,
     /// Copy the open profile.
@@ -126,12 +128,16 @@ pub fn profile_list_ui(
         .show_rows(ui, row_height, first_row + shown.len(), |ui, rows| {
             for row in rows {
                 match (row.checked_sub(first_row), view.unsaved) {
-                    (None, Some(name)) => unsaved_row_ui(ui, name),
-                    (Some(index), _) => {
-                        if let Some(selected) = profile_row_ui(ui, view, shown[index], ticked) {
-                            action = ListAction::Select(selected);
+                    (None, Some(name)) => {
+                        if unsaved_row_ui(ui, name) {
+                            action = ListAction::FocusOpen;
                         }
                     }
+                    (Some(index), _) => match profile_row_ui(ui, view, shown[index], ticked) {
+                        RowClick::None => {}
+                        RowClick::Open => action = ListAction::FocusOpen,
+                        RowClick::Other(name) => action = ListAction::Select(name),
+                    },
                     (None, None) => {}
                 }
             }
@@ -140,8 +146,8 @@ pub fn profile_list_ui(
 }
 
 /// A new or duplicated draft is listed until it is saved or discarded; with its Name still empty it
-/// is listed as unnamed, as the form shows it.
-fn unsaved_row_ui(ui: &mut egui::Ui, name: &str) {
+/// is listed as unnamed, as the form shows it. Returns whether it was clicked.
+fn unsaved_row_ui(ui: &mut egui::Ui, name: &str) -> bool {
     let text = if name.is_empty() {
         UNNAMED.to_owned()
     } else {
@@ -149,8 +155,10 @@ fn unsaved_row_ui(ui: &mut egui::Ui, name: &str) {
     };
     ui.horizontal(|ui| {
         ui.add_space(ui.spacing().icon_width + ui.spacing().item_spacing.x);
-        let _ = ui.selectable_label(true, RichText::new(text).italics());
-    });
+        ui.selectable_label(true, RichText::new(text).italics())
+            .clicked()
+    })
+    .inner
 }
 
 /// Why Duplicate, Rename and Delete are off.
@@ -162,18 +170,28 @@ pub const UNNAMED: &str = "(unnamed, unsaved)";
 /// The mark of an imported profile that was not yet confirmed here, and what confirming does.
 const IMPORTED_MARK: &str = "imported";
 const IMPORTED_WHY: &str = "Imported and not yet confirmed on this computer: its first Test connection \
-     shows what the file's author chose and asks first (Trust and test); then the mark goes.";
+     confirms it, and asks first (Trust and test) when it would do something the file's author chose \
+     (another sign-in or Graph host, a credential-store entry, a CA file); then the mark goes.";
+
+/// A click on a profile's row.
+enum RowClick {
+    None,
+    /// The open profile's own row.
+    Open,
+    /// Another profile's row: its name.
+    Other(String),
+}
 
 /// One saved profile: its export tick box, its name and its certificate's expiry badge. Returns
-/// the name when the user opens it.
+/// which row the user clicked.
 fn profile_row_ui(
     ui: &mut egui::Ui,
     view: &ListView<'_>,
     stored: &StoredProfile,
     ticked: &mut BTreeSet<String>,
-) -> Option<String> {
+) -> RowClick {
     let name = stored.profile.name();
-    let mut opened = None;
+    let mut opened = RowClick::None;
     ui.horizontal(|ui| {
         let mut tick = ticked.contains(name);
         let checkbox = ui.checkbox(&mut tick, "");
@@ -228,8 +246,16 @@ fn profile_row_ui(
                 let row = ui
                     .add(egui::Button::selectable(is_open, text.as_str()).truncate())
                     .on_hover_text(text.as_str());
-                if row.clicked() && !is_open {
-                    opened = Some(name.to_owned());
+                if !stored.profile.origin().is_local() {
+                    // The mark itself takes no focus: tabbing through the rows hears it here.
+                    describe(&row, IMPORTED_WHY);
+                }
+                if row.clicked() {
+                    opened = if is_open {
+                        RowClick::Open
+                    } else {
+                        RowClick::Other(name.to_owned())
+                    };
                 }
             });
         });

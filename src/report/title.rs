@@ -47,6 +47,8 @@ const TITLES: &[(&str, &str)] = &[
     ("crypto_error", "key could not be used"),
     ("signing_failed", "signing failed"),
     ("internal", "internal error"),
+    // Settings checked before sending (src/probe).
+    ("settings_disagree", "token URL and Graph URL disagree"),
 ];
 
 /// The title to show for a failure code: certconnect's own codes in words, `http_502` as
@@ -71,6 +73,10 @@ mod tests {
     fn own_codes_become_words_and_server_codes_stay() {
         assert_eq!(failure_title("wrong_password"), "wrong password");
         assert_eq!(failure_title("network"), "server not reachable");
+        assert_eq!(
+            failure_title("settings_disagree"),
+            "token URL and Graph URL disagree"
+        );
         assert_eq!(failure_title("http_502"), "unexpected HTTP 502 answer");
         assert_eq!(failure_title("AADSTS700027"), "AADSTS700027");
         assert_eq!(failure_title("accessDenied"), "accessDenied");

@@ -274,3 +274,45 @@ fn the_object_id_field_refuses_the_client_id_and_saves_a_guid() {
     let saved = g.store.get("With object id").unwrap().profile;
     assert_eq!(saved.object_id(), Some(support::probe_env::OBJECT_ID));
 }
+
+#[test]
+fn an_imported_profile_with_nothing_to_question_is_confirmed_by_its_first_test() {
+    use certconnect::core::profile::Origin;
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    // The sandbox's loopback hosts and a certificate file: nothing its author chose to question.
+    let profile = env
+        .profile()
+        .renamed("Shared")
+        .unwrap()
+        .with_origin(Origin::Imported {
+            brought_entries: Vec::new(),
+        });
+    store.save(&profile).unwrap();
+    let mut g = gui(&env, None);
+    g.h.get_by_label("imported");
+    g.click("Shared");
+    g.settle();
+    g.click("Certificate");
+    g.set_text(
+        Role::PasswordInput,
+        "Certificate password",
+        support::probe_env::PASSWORD,
+    );
+    g.button("Test connection");
+    assert!(
+        g.h.query_by_role_and_label(Role::Dialog, "Imported profile")
+            .is_none(),
+        "nothing to ask"
+    );
+    g.wait_until(|app| app.has_verdict() && !app.is_busy());
+    assert!(!env.sandbox.requests().is_empty(), "the test ran");
+    // The first test confirmed it, as its mark promised: saved as this machine's, the mark gone,
+    // and nothing left unsaved.
+    assert_eq!(
+        *store.get("Shared").unwrap().profile.origin(),
+        Origin::Local
+    );
+    assert!(g.h.query_by_label("imported").is_none());
+    assert!(!g.h.state().is_dirty());
+}

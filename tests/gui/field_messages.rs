@@ -124,6 +124,36 @@ fn a_greyed_tenant_says_why_on_hover_and_to_a_screen_reader() {
 }
 
 #[test]
+fn multi_tenant_shows_no_stale_tenant_and_saves_what_it_shows() {
+    let env = Env::new();
+    let store = certconnect::profile_store::ProfileStore::at(env.ws.path("profiles"));
+    let mut g = gui(&env, Some(env.profile()));
+    let tenant = |g: &Gui<'_>| {
+        g.h.get_by_role_and_label(Role::TextInput, "Tenant")
+            .value()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        tenant(&g),
+        env.sandbox.tenant_id(),
+        "Custom shows the URL's tenant"
+    );
+    g.h.get_by_label("Token URL preset").click();
+    g.h.run_ok();
+    g.click("Multi tenant");
+    // 'common' names no tenant: the greyed field shows none, as the profile uses none.
+    assert_eq!(tenant(&g), "");
+    assert_eq!(g.h.state().draft().tenant, "");
+    g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    g.h.run_ok();
+    g.settle();
+    let saved = store.get("test").unwrap().profile;
+    assert!(saved.authority().token_url.as_str().contains("/common/"));
+    assert_eq!(saved.authority().tenant, tenant(&g));
+    assert!(!g.h.state().is_dirty());
+}
+
+#[test]
 fn the_multi_tenant_warning_sits_under_the_token_url() {
     let env = Env::new();
     let mut g = gui(&env, None);

@@ -255,6 +255,22 @@ fn disabled_list_buttons_say_why_and_imported_profiles_awaiting_confirmation_are
         .unwrap_or_default()
         .to_owned();
     assert!(why.contains("Trust and test"), "{why}");
+    // The mark takes no focus; the row, which does, carries it for a screen reader.
+    let row =
+        g.h.get_by_label("From a file")
+            .accesskit_node()
+            .description()
+            .unwrap_or_default()
+            .to_owned();
+    assert!(row.starts_with("Imported and not yet confirmed"), "{row}");
+    let typed =
+        g.h.get_by_label("Typed here")
+            .accesskit_node()
+            .description();
+    assert!(
+        !typed.clone().unwrap_or_default().contains("Imported"),
+        "{typed:?}"
+    );
     g.click("Typed here");
     g.settle();
     let duplicate = g.h.get_by_role_and_label(Role::Button, "Duplicate");

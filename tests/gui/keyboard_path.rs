@@ -72,3 +72,59 @@ fn one_tab_press_after_opening_a_profile_reaches_name() {
     g.h.run_ok();
     g.h.get_by_role_and_label(Role::Dialog, "Delete profile");
 }
+
+#[test]
+fn clicking_the_open_profiles_row_puts_the_keyboard_on_the_open_tab() {
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    saved(&env, &store, &["Alpha", "Beta"]);
+    let mut g = gui(&env, None);
+    g.click("Beta");
+    g.settle();
+    // The keyboard elsewhere first (Search), then the open profile's row again.
+    g.h.get_by_role_and_label(Role::TextInput, "Search").focus();
+    g.h.run_ok();
+    g.click("Beta");
+    g.settle();
+    assert!(focused(&g, Role::Button, "General"), "the open tab");
+    g.h.key_press(egui::Key::Tab);
+    g.h.run_ok();
+    assert!(focused(&g, Role::TextInput, "Name"), "one Tab reaches Name");
+}
+
+#[test]
+fn clicking_a_new_profiles_row_puts_the_keyboard_on_the_open_tab() {
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    saved(&env, &store, &["Alpha"]);
+    let mut g = gui(&env, None);
+    g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    g.h.run_ok();
+    g.h.event(egui::Event::Text("Gamma".into()));
+    g.h.run_ok();
+    g.click("Gamma (unsaved)");
+    assert!(focused(&g, Role::Button, "General"), "the open tab");
+}
+
+#[test]
+fn ctrl_s_with_the_keyboard_nowhere_puts_it_on_the_open_tab() {
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    saved(&env, &store, &["Alpha"]);
+    let mut g = gui(&env, None);
+    g.click("Alpha");
+    g.settle();
+    g.field("Name", "Alpha 2");
+    // Escape leaves the field: the keyboard is nowhere.
+    g.h.key_press(egui::Key::Escape);
+    g.h.run_ok();
+    assert!(!focused(&g, Role::TextInput, "Name"));
+    g.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    g.h.run_ok();
+    g.settle();
+    assert_eq!(store.get("Alpha 2").unwrap().profile.name(), "Alpha 2");
+    assert!(focused(&g, Role::Button, "General"), "the open tab");
+    g.h.key_press(egui::Key::Tab);
+    g.h.run_ok();
+    assert!(focused(&g, Role::TextInput, "Name"), "one Tab reaches Name");
+}

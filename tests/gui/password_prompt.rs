@@ -8,7 +8,7 @@ use crate::support;
 use certconnect::core::profile::PasswordSource;
 use certconnect::secret::Secret;
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::{Gui, gui};
 use support::probe_env::Env;
 
@@ -117,4 +117,24 @@ fn importing_into_the_credential_store_asks_why_the_first_time() {
     g.h.run_ok();
     // A wrong one: the prompt says so the first time it asks again.
     g.h.get_by_label("The password given does not open this file.");
+}
+
+#[test]
+fn a_screen_reader_hears_why_the_prompt_opened_on_its_focused_field() {
+    let env = Env::new();
+    let mut g = gui(&env, Some(env.profile()));
+    g.click("Certificate");
+    g.set_text(
+        Role::PasswordInput,
+        "Certificate password",
+        "wrong-password",
+    );
+    g.settle();
+    press_test(&mut g);
+    let field = g.h.get_by_role_and_label(Role::PasswordInput, "Password");
+    assert!(field.accesskit_node().is_focused());
+    assert_eq!(
+        field.accesskit_node().description().as_deref(),
+        Some("The password given does not open this file.")
+    );
 }

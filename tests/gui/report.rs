@@ -170,3 +170,29 @@ fn a_retry_shows_under_its_own_step() {
     );
     assert!(note < top(&g, "Read site: done in"), "above the next step");
 }
+
+#[test]
+fn settings_that_disagree_read_as_words_in_the_verdict() {
+    let env = Env::new();
+    let mut draft = draft(&env, "Mixed");
+    draft.graph_url = "https://graph.microsoft.com/v1.0".into();
+    draft.refresh_scope();
+    let mut g = gui(&env, Some(draft.parse().unwrap()));
+    g.test_connection();
+    g.h.get_by_label_contains("token URL and Graph URL disagree");
+    assert!(
+        g.h.query_by_label_contains("settings_disagree").is_none(),
+        "no raw code in the window"
+    );
+}
+
+#[test]
+fn the_certificate_cards_findings_start_with_a_capital() {
+    let env = Env::new();
+    let mut g = gui(&env, Some(env.profile()));
+    g.click("Certificate");
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.settle();
+    g.h.get_by_label_contains("Info: Self-signed");
+    assert!(g.h.query_by_label_contains("info: ").is_none());
+}

@@ -155,6 +155,10 @@ impl CertconnectApp {
             |modifiers: Modifiers, key: Key| ctx.input_mut(|i| i.consume_key(modifiers, key));
         if pressed(Modifiers::COMMAND, Key::S) {
             self.save(None);
+            // With the keyboard nowhere, it goes to the open tab, one Tab from the form's fields.
+            if ctx.memory(|m| m.focused().is_none()) {
+                self.dialog.focus = Some(crate::gui::dialog::FormFocus::OpenTab);
+            }
         }
         if can_test && pressed(Modifiers::COMMAND, Key::Enter) {
             self.start_test_shown();

@@ -257,6 +257,8 @@ impl CertconnectApp {
         match action {
             ListAction::None => {}
             ListAction::Select(name) => self.guard(Pending::Select(name)),
+            // As opening a profile does: one Tab from the open tab reaches the form's first field.
+            ListAction::FocusOpen => self.dialog.focus = Some(FormFocus::OpenTab),
             ListAction::New => self.guard(Pending::New),
             ListAction::Duplicate => self.duplicate(),
             ListAction::Rename => {

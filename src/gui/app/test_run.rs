@@ -7,6 +7,7 @@ use super::CertconnectApp;
 use super::password::Purpose;
 use crate::core::event::Step;
 use crate::core::password_ask::PasswordAsk;
+use crate::core::profile::Origin;
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::ModalState;
 use crate::probe::{self, ProbeError, ProbeJob, ProbeSummary};
@@ -53,6 +54,14 @@ impl CertconnectApp {
             // The card already found that the certificate needs a password the app does not have.
             return self.ask_password(Purpose::Test, None);
         }
+        let profile = if profile.origin().is_local() {
+            profile
+        } else {
+            // An imported profile with nothing to question: its first test is the confirmation
+            // its mark promises, the same use case as Trust and test.
+            self.confirm_open_profile();
+            profile.with_origin(Origin::Local)
+        };
         let password = self.typed_password();
         let typed = password.is_some();
         let job = ProbeJob {

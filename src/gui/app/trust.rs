@@ -1,6 +1,7 @@
 //! Confirming an imported profile (see `core::trust`): the app shows what the profile would do,
 //! and only the admin's confirmation — saved with the profile, so it is asked once — lets a test
-//! go ahead. Saving it is `ops::trust_profile`, as `certconnect profile trust` does.
+//! go ahead. An imported profile with nothing to question is confirmed by starting its first test.
+//! Saving the confirmation is `ops::trust_profile`, as `certconnect profile trust` does.
 
 use super::CertconnectApp;
 use crate::core::profile::Origin;
@@ -9,6 +10,13 @@ use crate::gui::inbox::{JobKind, Reach};
 impl CertconnectApp {
     /// The admin confirmed the open (imported) profile: it is saved as confirmed, then tested.
     pub(super) fn trust_and_test(&mut self) {
+        self.confirm_open_profile();
+        self.start_test();
+    }
+
+    /// The open profile becomes this machine's own (its "imported" mark goes): the draft and its
+    /// baseline at once, the saved profile through `ops::trust_profile`.
+    pub(super) fn confirm_open_profile(&mut self) {
         self.draft.origin = Origin::Local;
         self.baseline.origin = Origin::Local;
         if let Some(id) = self.saved_id.clone() {
@@ -24,6 +32,5 @@ impl CertconnectApp {
                 })
             });
         }
-        self.start_test();
     }
 }

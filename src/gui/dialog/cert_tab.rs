@@ -456,10 +456,15 @@ fn report_ui(
                 Severity::Warning => WARN,
                 Severity::Info => ui.visuals().text_color(),
             };
-            ui.label(
-                RichText::new(format!("{}: {}", finding.severity.label(), finding.message))
-                    .color(color),
-            );
+            // The severity's label is lowercase for reports and scripts; a line on the card
+            // starts with a capital, as every other line of the window does.
+            let label = finding.severity.label();
+            let mut first = label.chars();
+            let label: String = first
+                .next()
+                .map(|c| c.to_uppercase().chain(first).collect())
+                .unwrap_or_default();
+            ui.label(RichText::new(format!("{label}: {}", finding.message)).color(color));
         }
     });
 }

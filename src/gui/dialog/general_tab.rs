@@ -28,8 +28,8 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors, f
     }
     // The Tenant row is always there (disabled when the preset has no tenant), so typing in the
     // Token URL, which makes the preset Custom, never moves the rows under the cursor. Under
-    // Custom it shows the tenant the URL names, never a stale one.
-    draft.show_custom_tenant();
+    // Custom and Multi tenant it shows the tenant the URL names, never a stale one.
+    draft.show_url_tenant();
     let needs_tenant = draft.preset.needs_tenant();
     let error = errors.get(Field::Tenant).filter(|_| needs_tenant);
     let tenant = text_field_enabled(ui, "Tenant", &mut draft.tenant, error, needs_tenant);
@@ -53,7 +53,7 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors, f
     {
         // Editing the URL by hand makes it a custom one.
         draft.preset = Preset::Custom;
-        draft.show_custom_tenant();
+        draft.show_url_tenant();
     }
     // What is about the token URL sits under it: 'common', and the settings that go with it.
     if draft.preset == Preset::MultiTenant {

@@ -5,7 +5,7 @@ use zeroize::Zeroizing;
 use super::{ModalAction, enter_pressed, focused_field};
 use crate::core::password_ask::PasswordAsk;
 use crate::gui::app::Purpose;
-use crate::gui::widgets::ERROR;
+use crate::gui::widgets::{ERROR, describe};
 
 /// The password prompt.
 pub struct PasswordPrompt {
@@ -31,23 +31,27 @@ pub struct PasswordPrompt {
 /// reachable, "Remember". Enter in the field submits.
 pub(super) fn password_ui(ui: &mut egui::Ui, prompt: &mut PasswordPrompt) -> ModalAction {
     let mut action = ModalAction::None;
-    ui.label(format!(
-        "The certificate of '{}' needs its password.",
-        prompt.whose
-    ));
-    match (prompt.why, &prompt.reason) {
+    let needs = format!("The certificate of '{}' needs its password.", prompt.whose);
+    ui.label(needs.as_str());
+    let reason = match (prompt.why, &prompt.reason) {
         (Some(why), _) if why.is_refusal() => {
             ui.label(egui::RichText::new(why.sentence()).color(ERROR));
+            Some(why.sentence().to_owned())
         }
         (Some(why), _) => {
             ui.label(why.sentence());
+            Some(why.sentence().to_owned())
         }
         (None, Some(reason)) => {
             ui.label(egui::RichText::new(reason.as_str()).color(ERROR));
+            Some(reason.clone())
         }
-        (None, None) => {}
-    }
+        (None, None) => None,
+    };
     let field = focused_field(ui, "Password", &mut prompt.typed, true, &mut prompt.focused);
+    // The field opens focused: a screen reader announces why it is asked with it, not only as a
+    // label the reader never reaches.
+    describe(&field, reason.as_deref().unwrap_or(&needs));
     if prompt.can_remember {
         ui.checkbox(
             &mut prompt.remember,
