@@ -68,8 +68,9 @@ pub fn hint_for(label: &str) -> Option<&'static str> {
 /// What the status line says once the sandbox demo's profile is open, whichever way the demo was
 /// started (the welcome screen or `certconnect demo`). It names the footer's Test connection button.
 pub fn demo_hint(profile_name: &str) -> String {
+    // The action first: a narrow footer shortens the line from its end (the whole is its hover).
     format!(
-        "The sandbox runs on this computer until certconnect closes; its profile is saved as \
-         \"{profile_name}\". Press Test connection."
+        "Press Test connection: the sandbox runs on this computer until certconnect closes; its \
+         profile is saved as \"{profile_name}\"."
     )
 }
