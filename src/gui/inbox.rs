@@ -29,6 +29,10 @@ pub enum JobKind {
     Test,
     /// A certificate rotation.
     Rotate,
+    /// An administrator's sign-in for setting up an app registration.
+    SignIn,
+    /// Registering a new app (Set up in Entra).
+    Register,
     /// Loading the certificate for the summary card.
     Card,
     /// Reading a `.cer` to compare thumbprints.

@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 pub use app::{AppDeps, CertconnectApp};
 pub use files::{FilePicker, QueuedPicker, RfdPicker};
+pub use modals::SignInState;
 
 use crate::core::retry::RetryTiming;
 use crate::profile_store::ProfileStore;

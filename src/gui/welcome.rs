@@ -1,4 +1,4 @@
-//! The first screen, while no profile is saved: what the app does, and the three ways to start.
+//! The first screen, while no profile is saved: what the app does, and the ways to start.
 
 /// What the welcome screen asks for.
 #[must_use]
@@ -12,6 +12,8 @@ pub enum WelcomeAction {
     Demo,
     /// Import profiles from an export.
     Import,
+    /// Register a new app in Entra (the wizard).
+    SetupEntra,
 }
 
 /// Draws the welcome screen.
@@ -36,6 +38,13 @@ pub fn welcome_ui(ui: &mut egui::Ui) -> WelcomeAction {
             .clicked()
         {
             action = WelcomeAction::New;
+        }
+        if ui
+            .button("Set up in Entra…")
+            .on_hover_text("Sign in as an administrator and let certconnect register the app, upload the certificate and grant the permissions")
+            .clicked()
+        {
+            action = WelcomeAction::SetupEntra;
         }
         if ui
             .button("Try the sandbox demo")

@@ -80,6 +80,8 @@ pub enum RunKind {
     Test,
     /// A certificate rotation.
     Rotation,
+    /// Setting up a new app registration in Entra.
+    Registration,
 }
 
 impl RunKind {
@@ -88,6 +90,7 @@ impl RunKind {
         match self {
             Self::Test => "Test connection",
             Self::Rotation => "Rotate certificate",
+            Self::Registration => "Set up in Entra",
         }
     }
 }
@@ -131,6 +134,16 @@ impl RunView {
         Self::of(RunKind::Rotation, &steps, profile, password, started_at)
     }
 
+    /// A registration of a new app for `profile` (its settings, without the app's IDs yet) about
+    /// to start; the site grant is listed only when one was asked for.
+    pub fn registration(profile: Profile, started_at: i64, grants_site: bool) -> Self {
+        let steps: Vec<Step> = Step::REGISTRATION
+            .into_iter()
+            .filter(|step| grants_site || *step != Step::GrantSite)
+            .collect();
+        Self::of(RunKind::Registration, &steps, profile, None, started_at)
+    }
+
     fn of(
         kind: RunKind,
         steps: &[Step],
@@ -170,7 +183,7 @@ impl RunView {
     /// the certificate aside, which a test does not use).
     /// A rotation changes the profile itself, so it is never stale.
     pub fn is_stale(&self, draft: &ProfileDraft, password: Option<&Secret>) -> bool {
-        if self.kind == RunKind::Rotation {
+        if matches!(self.kind, RunKind::Rotation | RunKind::Registration) {
             return false;
         }
         let Ok(now) = draft.parse() else {
@@ -233,6 +246,29 @@ impl RunView {
                 Ok(Verdict::Rotated(Box::new(failed.done)))
             }
             Err(failed) => Err(failed.error),
+        });
+    }
+
+    /// Records the end of a registration: Connected with the roles granted, or the step that
+    /// stopped it (what was created is listed under that step, as the run reported it).
+    pub fn finish_registration(
+        &mut self,
+        result: Result<
+            crate::ops::app_registration::Registration,
+            crate::ops::app_registration::SetupFailed<crate::ops::app_registration::Registration>,
+        >,
+    ) {
+        self.end(match result {
+            Ok(registration) => Ok(Verdict::Connected(ProbeSummary {
+                roles: registration.roles,
+                ..ProbeSummary::default()
+            })),
+            Err(failed) => Err(ProbeError {
+                step: failed.step,
+                failure: failed.failure(),
+                input_error: failed.error.is_input_error(),
+                certificate_not_after: None,
+            }),
         });
     }
 

@@ -33,6 +33,7 @@ pub fn render_text(run: &RunView, context: &ReportContext) -> String {
     let mut out = String::from(match run.kind {
         super::RunKind::Test => "certconnect connection test report\n",
         super::RunKind::Rotation => "certconnect certificate rotation report\n",
+        super::RunKind::Registration => "certconnect app registration report\n",
     });
     let profile = run.profile();
     let header = [

@@ -23,6 +23,7 @@ mod many_profiles;
 mod password_prompt;
 mod report;
 mod rotation;
+mod setup_entra;
 mod trust;
 #[cfg(not(windows))]
 mod windows_store;

@@ -96,6 +96,7 @@ impl CertconnectApp {
                     cancel.cancel();
                 }
                 self.cancel_rotation();
+                self.cancel_setup();
             }
             Footer::Theme(theme) => {
                 self.prefs.theme = theme;
@@ -315,6 +316,7 @@ impl CertconnectApp {
             DialogAction::Browse(use_) => self.browse(use_),
             DialogAction::ListWindowsStore(location) => self.list_windows_store(location),
             DialogAction::Rotate => self.ask_rotation(),
+            DialogAction::SetupEntra => self.open_setup_entra(false),
         }
     }
 
@@ -327,6 +329,7 @@ impl CertconnectApp {
             }
             WelcomeAction::Demo => self.start_demo(),
             WelcomeAction::Import => self.handle_list(crate::gui::profile_list::ListAction::Import),
+            WelcomeAction::SetupEntra => self.open_setup_entra(true),
         }
     }
 
@@ -375,7 +378,9 @@ impl CertconnectApp {
                             footer = Footer::Test;
                         }
                     }
-                    if (testing || self.rotation_cancellable()) && ui.button("Cancel").clicked() {
+                    if (testing || self.rotation_cancellable() || self.is_registering())
+                        && ui.button("Cancel").clicked()
+                    {
                         footer = Footer::Cancel;
                     }
                     if self.is_dirty() {

@@ -13,6 +13,7 @@ mod modal;
 mod password;
 mod profile_actions;
 mod rotate;
+mod setup_entra;
 mod store_actions;
 mod test_run;
 mod trust;
@@ -113,6 +114,8 @@ pub struct CertconnectApp {
     demo: Option<crate::sandbox::Demo>,
     /// The demo's profile (by name) that opens once the list is read: it opens with the demo's hint.
     demo_opening: Option<String>,
+    /// Set up in Entra: the signed-in admin and what Cancel stops.
+    setup: setup_entra::SetupJobs,
 }
 
 impl CertconnectApp {
@@ -157,6 +160,7 @@ impl CertconnectApp {
             started_draft: false,
             demo: None,
             demo_opening: None,
+            setup: setup_entra::SetupJobs::default(),
         };
         match (initial, saved_demo) {
             (Some(profile), _) => app.open_new(ProfileDraft::from(&profile)),

@@ -30,6 +30,9 @@ impl CertconnectApp {
                 {
                     self.test_password_prompt_closed();
                 }
+                if let ModalState::SetupEntra(_) = &modal {
+                    self.setup_closed();
+                }
             }
             ModalAction::Browse(use_) => {
                 self.modal = Some(modal);
@@ -69,6 +72,22 @@ impl CertconnectApp {
             }
             ModalAction::TrustAndTest => self.trust_and_test(),
             ModalAction::RemoveStored { name, anyway } => self.remove_stored(name, anyway),
+            ModalAction::SetupWhere(target) => self.setup_where(target),
+            ModalAction::SignIn(method) => {
+                self.modal = Some(modal);
+                self.setup_sign_in(method);
+            }
+            ModalAction::StartSetup => {
+                if let ModalState::SetupEntra(mut setup) = modal {
+                    match setup.check() {
+                        Ok(()) => self.start_setup(*setup),
+                        Err(message) => {
+                            setup.error = Some(message);
+                            self.modal = Some(ModalState::SetupEntra(setup));
+                        }
+                    }
+                }
+            }
         }
     }
 }

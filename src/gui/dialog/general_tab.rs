@@ -7,8 +7,15 @@ use crate::core::authority::{MULTI_TENANT_WARNING, Preset};
 use crate::core::draft::{Field, ProfileDraft};
 use crate::gui::widgets::{WARN, choice, describe, indented, note, text_field, text_field_enabled};
 
-/// `focus_name`: the keyboard goes to Name (a profile was just made).
-pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors, focus_name: bool) {
+/// `focus_name`: the keyboard goes to Name (a profile was just made). Returns whether "Set up in
+/// Entra…" was pressed.
+#[must_use]
+pub(super) fn ui(
+    ui: &mut egui::Ui,
+    draft: &mut ProfileDraft,
+    errors: &Errors,
+    focus_name: bool,
+) -> bool {
     let name = text_field(ui, "Name", &mut draft.name, errors.get(Field::Name));
     if focus_name {
         name.request_focus();
@@ -67,6 +74,11 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors, f
         errors.get(Field::ClientId),
     );
     errors.left(Field::ClientId, &client_id);
+    let setup = indented(ui, |ui| {
+        ui.button("Set up in Entra…")
+            .on_hover_text("No app registration yet? Sign in as an administrator: certconnect registers one with this certificate, grants its permissions and fills in the IDs")
+            .clicked()
+    });
     let object_id = text_field(
         ui,
         "Application object ID",
@@ -74,6 +86,7 @@ pub(super) fn ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &Errors, f
         errors.get(Field::ObjectId),
     );
     errors.left(Field::ObjectId, &object_id);
+    setup
 }
 
 /// Under the Token URL, when the Graph URL does not go with it: what disagrees and a button per

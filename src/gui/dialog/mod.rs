@@ -277,6 +277,8 @@ pub enum DialogAction {
     ListWindowsStore(crate::core::profile::StoreLocation),
     /// Rotate the saved profile's certificate (asks for the options first).
     Rotate,
+    /// Register a new app in Entra for this profile (the wizard).
+    SetupEntra,
 }
 
 /// What the dialog shows besides the draft.
@@ -317,7 +319,11 @@ pub fn dialog_ui(
     egui::ScrollArea::vertical()
         .id_salt("dialog")
         .show(ui, |ui| match state.tab {
-            Tab::General => general_tab::ui(ui, draft, errors, focus == Some(FormFocus::Name)),
+            Tab::General => {
+                if general_tab::ui(ui, draft, errors, focus == Some(FormFocus::Name)) {
+                    action = DialogAction::SetupEntra;
+                }
+            }
             Tab::Certificate => action = cert_tab::ui(ui, draft, state, cx),
             Tab::Graph => graph_tab::ui(ui, draft, errors),
             Tab::RetryHeaders => retry_tab::ui(ui, draft, state, errors),

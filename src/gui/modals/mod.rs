@@ -14,6 +14,7 @@ mod import_bundle;
 mod password;
 mod remove_stored;
 mod rename;
+mod setup_entra;
 mod unsaved;
 
 #[cfg(test)]
@@ -26,6 +27,7 @@ use zeroize::Zeroizing;
 use super::files::FileUse;
 use crate::secret::Secret;
 pub use password::PasswordPrompt;
+pub use setup_entra::{SetupEntra, SetupTarget, SignInMethod, SignInState};
 pub use unsaved::Pending;
 
 /// The open modal, if any. No `Debug`: some hold typed secrets.
@@ -84,6 +86,8 @@ pub enum ModalState {
         /// Profiles that use it.
         users: Vec<String>,
     },
+    /// Set up a new app registration in Entra for the open profile.
+    SetupEntra(Box<SetupEntra>),
 }
 
 impl ModalState {
@@ -104,6 +108,7 @@ impl ModalState {
             Self::RemoveStored { .. } => "Remove from credential store",
             Self::Rotate(_) => "Rotate certificate",
             Self::ConfirmTrust { .. } => "Imported profile",
+            Self::SetupEntra(_) => "Set up in Entra",
         }
     }
 }
@@ -155,6 +160,12 @@ pub enum ModalAction {
         /// Even though saved profiles use it.
         anyway: bool,
     },
+    /// Set up the app registration there.
+    SetupWhere(SetupTarget),
+    /// Sign the administrator in this way.
+    SignIn(SignInMethod),
+    /// Register the app as set up.
+    StartSetup,
 }
 
 /// What the modals show of the app, read-only.
@@ -212,6 +223,7 @@ fn modal_ui(ui: &mut egui::Ui, modal: &mut ModalState, facts: &ModalFacts<'_>) -
         ModalState::RemoveStored { name, users } => {
             remove_stored::remove_stored_ui(ui, name, users)
         }
+        ModalState::SetupEntra(setup) => setup_entra::setup_entra_ui(ui, setup),
     }
 }
 

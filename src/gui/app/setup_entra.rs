@@ -1,0 +1,440 @@
+//! "Set up in Entra…" in the app: the wizard's answers applied. The administrator's sign-in and
+//! `ops::app_registration::register` run as background jobs with the open draft's ticket; the
+//! registration's steps show on the run ladder with Cancel, and it ends on the profile saved with
+//! the new app's client ID and object ID. The admin's tokens stay in memory, in this app only.
+
+use std::path::PathBuf;
+
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use super::CertconnectApp;
+use crate::admin_signin::{
+    AdminSession, DeviceCodeEvent, PollTiming, SignInSettings, SystemBrowser, sign_in_with_browser,
+    sign_in_with_device_code,
+};
+use crate::core::authority::tenant_in_token_url;
+use crate::core::draft::ProfileDraft;
+use crate::core::event::TestEvent;
+use crate::core::signin::scopes::{SetupStep, scopes_for};
+use crate::gui::inbox::{JobKind, Reach};
+use crate::gui::modals::{ModalState, SetupEntra, SetupTarget, SignInMethod, SignInState};
+use crate::ops::app_registration::{
+    AdminGraph, AppSetupError, DEFAULT_ENTRA_WAIT, RegisterJob, Registration, SetupFailed,
+};
+use crate::report::RunView;
+use crate::sandbox::{SandboxConfig, start_demo};
+
+/// A client ID that only lets the form be checked before the app exists (the wizard fills in
+/// the real one).
+const PLACEHOLDER_CLIENT_ID: &str = "11111111-1111-4111-8111-111111111111";
+
+/// The sandbox's device code asks for a poll every second, so the demo does not keep the admin
+/// waiting the 5 s Entra asks for.
+const SANDBOX_POLL_SECS: u64 = 1;
+
+/// The wizard's background state: the signed-in admin (for the sign-in host and tenant it was
+/// for) and what Cancel stops.
+#[derive(Default)]
+pub(super) struct SetupJobs {
+    session: Option<(String, AdminSession)>,
+    cancel: Option<CancellationToken>,
+}
+
+/// Where the open draft's admin signs in.
+struct Target {
+    authority: Url,
+    tenant: String,
+    graph_url: Url,
+    ca_file: Option<PathBuf>,
+}
+
+impl Target {
+    fn of(draft: &ProfileDraft) -> Result<Self, String> {
+        let token_url = Url::parse(draft.token_url.trim())
+            .map_err(|_| "Enter the tenant (or the token URL) on the General tab first.")?;
+        let tenant = tenant_in_token_url(draft.token_url.trim())
+            .ok_or("The token URL names no tenant: choose the tenant on the General tab first.")?;
+        let mut authority = token_url.clone();
+        authority.set_path("");
+        authority.set_query(None);
+        let graph_url = Url::parse(draft.graph_url.trim())
+            .map_err(|_| "Enter the Graph URL on the Graph tab first.")?;
+        let ca_file = Some(draft.ca_file.trim())
+            .filter(|path| !path.is_empty())
+            .map(PathBuf::from);
+        Ok(Self {
+            authority,
+            tenant,
+            graph_url,
+            ca_file,
+        })
+    }
+
+    fn key(&self) -> String {
+        format!("{} {}", self.authority, self.tenant)
+    }
+}
+
+impl CertconnectApp {
+    /// Whether the open draft's registration is running.
+    pub fn is_registering(&self) -> bool {
+        self.is_running(JobKind::Register)
+    }
+
+    /// The sandbox the app started (the demo, or the wizard's), while it runs.
+    pub fn sandbox(&self) -> Option<&crate::sandbox::Sandbox> {
+        self.demo.as_ref().map(|demo| &demo.sandbox)
+    }
+
+    /// Where the open wizard's sign-in is, when the wizard is open.
+    pub fn setup_sign_in_state(&self) -> Option<&SignInState> {
+        match &self.modal {
+            Some(ModalState::SetupEntra(setup)) => Some(&setup.sign_in),
+            _ => None,
+        }
+    }
+
+    /// The run on the ladder, if any.
+    pub fn run_view(&self) -> Option<&RunView> {
+        self.run.as_ref()
+    }
+
+    /// Opens the wizard: asking where first from the welcome screen, else for the open draft.
+    pub(super) fn open_setup_entra(&mut self, from_welcome: bool) {
+        if from_welcome {
+            let mut setup = SetupEntra::new("", "", "");
+            setup.ask_target = true;
+            self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
+            return;
+        }
+        if self.is_testing() || self.is_rotating() || self.is_registering() {
+            return self.set_status(
+                "Wait for the running test, rotation or setup to finish.",
+                true,
+            );
+        }
+        let target = match Target::of(&self.draft) {
+            Ok(target) => target,
+            Err(why) => return self.set_status(why, true),
+        };
+        let certificate = match self.draft.certificate_source() {
+            Ok(source) => describe_certificate(&source),
+            Err(why) => {
+                return self.set_status(
+                    format!("Choose the certificate on the Certificate tab first: {why}"),
+                    true,
+                );
+            }
+        };
+        let name = match self.draft.name.trim() {
+            "" => "certconnect connector".to_owned(),
+            name => name.to_owned(),
+        };
+        let mut setup = SetupEntra::new(&name, &target.tenant, &certificate);
+        if let Some((key, session)) = &self.setup.session
+            && *key == target.key()
+        {
+            setup.sign_in = signed_in(session);
+        }
+        self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
+    }
+
+    /// Applies the welcome screen's choice of where to register.
+    pub(super) fn setup_where(&mut self, target: SetupTarget) {
+        match target {
+            SetupTarget::MyTenant => {
+                self.started_draft = true;
+                self.dialog.focus = Some(crate::gui::dialog::FormFocus::Name);
+                self.set_status(
+                    "Fill in the tenant and choose the certificate, then press Set up in Entra… under Client ID.",
+                    false,
+                );
+            }
+            SetupTarget::Sandbox => self.setup_in_sandbox(),
+        }
+    }
+
+    /// Starts the sandbox (unless it runs), then opens a new profile pointed at it, without an
+    /// app yet, and the wizard for it.
+    fn setup_in_sandbox(&mut self) {
+        if let Some(demo) = &self.demo {
+            let profile = demo.profile.clone();
+            return self.open_sandbox_setup(&profile);
+        }
+        if self.is_running(JobKind::Demo) {
+            return;
+        }
+        self.set_status("Starting the sandbox…", false);
+        let dir = crate::ops::demo_dir(&self.deps.store);
+        self.spawn(JobKind::Demo, Reach::Anywhere, move || {
+            let mut config = SandboxConfig::default();
+            config.admin.device_code_interval_secs = SANDBOX_POLL_SECS;
+            let started = tokio::runtime::Handle::current().block_on(start_demo(&dir, config));
+            Box::new(move |app: &mut Self, _| match started {
+                Ok(demo) => {
+                    let profile = demo.profile.clone();
+                    app.demo = Some(demo);
+                    app.open_sandbox_setup(&profile);
+                }
+                Err(e) => app.set_status(format!("The sandbox did not start: {e}"), true),
+            })
+        });
+    }
+
+    fn open_sandbox_setup(&mut self, demo: &crate::core::profile::Profile) {
+        let mut draft = ProfileDraft::from(demo);
+        draft.name = "Sandbox app".into();
+        draft.client_id.clear();
+        draft.object_id.clear();
+        self.open_new(draft);
+        self.open_setup_entra(false);
+    }
+
+    /// Signs the administrator in for the open draft's tenant, in the background; the wizard
+    /// shows the device code as it comes and who signed in.
+    pub(super) fn setup_sign_in(&mut self, method: SignInMethod) {
+        let Some(ModalState::SetupEntra(setup)) = &mut self.modal else {
+            return;
+        };
+        let target = match Target::of(&self.draft) {
+            Ok(target) => target,
+            Err(why) => {
+                setup.sign_in = SignInState::Failed(why);
+                return;
+            }
+        };
+        setup.sign_in = SignInState::Waiting(None);
+        let mut settings = SignInSettings::new(
+            target.authority.clone(),
+            &target.tenant,
+            target.graph_url.clone(),
+            scopes_for(&[SetupStep::Register, SetupStep::Consent]),
+        );
+        settings.ca_file = target.ca_file.clone();
+        let key = target.key();
+        let cancel = CancellationToken::new();
+        self.setup.cancel = Some(cancel.clone());
+        let reporter = self.inbox.reporter(self.ticket(), Reach::OpenDraft);
+        self.running
+            .insert(reporter.job(), (JobKind::SignIn, self.ticket()));
+        self.inbox.runtime().spawn(async move {
+            let prompts = reporter.clone();
+            let mut report = move |event: DeviceCodeEvent| {
+                if let DeviceCodeEvent::Prompt(prompt) = event {
+                    prompts.send(move |app: &mut Self, _| {
+                        if let Some(ModalState::SetupEntra(setup)) = &mut app.modal {
+                            setup.sign_in = SignInState::Waiting(Some(prompt));
+                        }
+                    });
+                }
+            };
+            let result = match method {
+                SignInMethod::Browser => {
+                    sign_in_with_browser(&settings, &SystemBrowser, &cancel).await
+                }
+                SignInMethod::DeviceCode => {
+                    sign_in_with_device_code(&settings, PollTiming::default(), &mut report, &cancel)
+                        .await
+                }
+            };
+            reporter.finish(move |app: &mut Self, _| {
+                let Some(ModalState::SetupEntra(setup)) = &mut app.modal else {
+                    return;
+                };
+                match result {
+                    Ok(session) => {
+                        setup.sign_in = signed_in(&session);
+                        app.setup.session = Some((key, session));
+                    }
+                    Err(error) => setup.sign_in = SignInState::Failed(error.to_string()),
+                }
+            });
+        });
+    }
+
+    /// The wizard was closed: a sign-in under way stops.
+    pub(super) fn setup_closed(&mut self) {
+        if let Some(cancel) = self.setup.cancel.take() {
+            cancel.cancel();
+        }
+    }
+
+    /// Cancels the open draft's registration (what was created stays listed on the ladder).
+    pub(super) fn cancel_setup(&mut self) {
+        if self.is_registering()
+            && let Some(cancel) = &self.setup.cancel
+        {
+            cancel.cancel();
+        }
+    }
+
+    /// Starts the registration the wizard set up; its steps show on the run ladder.
+    pub(super) fn start_setup(&mut self, setup: SetupEntra) {
+        let Some((_, session)) = &self.setup.session else {
+            return;
+        };
+        let target = match Target::of(&self.draft) {
+            Ok(target) => target,
+            Err(why) => return self.set_status(why, true),
+        };
+        let mut checked = self.draft.clone();
+        checked.client_id = PLACEHOLDER_CLIENT_ID.into();
+        let (profile, source) = match (checked.parse(), self.draft.certificate_source()) {
+            (Ok(profile), Ok(source)) => (profile, source),
+            (Err(errors), _) => {
+                let first = errors.first().map(ToString::to_string).unwrap_or_default();
+                return self.set_status(format!("Fix the form first — {first}"), true);
+            }
+            (_, Err(why)) => return self.set_status(why, true),
+        };
+        let password = self.typed_password();
+        let vault = self.deps.vault.as_ref().ok().cloned();
+        let admin = AdminGraph {
+            token: session.access_token.clone(),
+            graph_url: target
+                .graph_url
+                .to_string()
+                .trim_end_matches('/')
+                .to_owned(),
+            ca_file: target.ca_file,
+            timing: self.deps.timing,
+        };
+        let mut connection = self.draft.clone();
+        connection.client_id.clear();
+        let display_name = setup.display_name.trim().to_owned();
+        let roles = setup.roles();
+        let store = self.deps.store.clone();
+        self.run = Some(RunView::registration(
+            profile,
+            crate::probe::system_now(),
+            false,
+        ));
+        let cancel = CancellationToken::new();
+        self.setup.cancel = Some(cancel.clone());
+        let ticket = self.ticket();
+        let reporter = self.inbox.reporter(ticket.clone(), Reach::Anywhere);
+        self.running
+            .insert(reporter.job(), (JobKind::Register, ticket));
+        self.inbox.runtime().spawn(async move {
+            let events = reporter.clone();
+            let run = tokio::spawn(async move {
+                let loaded = tokio::task::spawn_blocking({
+                    let (password, vault) = (password.clone(), vault.clone());
+                    move || crate::probe::open_certificate(&source, password, vault.as_deref())
+                })
+                .await;
+                let certificate = match loaded {
+                    Ok(Ok(certificate)) => certificate,
+                    Ok(Err((failure, _))) => return Err(not_loaded(failure.message)),
+                    Err(_) => return Err(not_loaded("the certificate could not be read".into())),
+                };
+                let job = RegisterJob {
+                    admin,
+                    display_name,
+                    certificate,
+                    roles,
+                    site: None,
+                    connection,
+                    password,
+                    vault,
+                    wait_max: DEFAULT_ENTRA_WAIT,
+                    save_to: Some(store),
+                };
+                let mut report = move |event: TestEvent| {
+                    events.send(move |app: &mut Self, current| {
+                        if let (true, Some(run)) = (current, &mut app.run) {
+                            run.apply(event);
+                        }
+                    });
+                };
+                crate::ops::app_registration::register(job, &mut report, &cancel).await
+            });
+            let result = run.await.ok();
+            reporter.finish(move |app: &mut Self, current| app.setup_finished(result, current));
+        });
+    }
+
+    fn setup_finished(
+        &mut self,
+        result: Option<Result<Registration, SetupFailed<Registration>>>,
+        current: bool,
+    ) {
+        self.reload();
+        let saved = match &result {
+            Some(Ok(registration)) => registration.profile.clone(),
+            _ => None,
+        };
+        if !current {
+            let text = match (&result, &saved) {
+                (Some(Ok(_)), Some(profile)) => {
+                    format!(
+                        "Set up in Entra: '{}' is connected and saved.",
+                        profile.name()
+                    )
+                }
+                (Some(Err(failed)), _) => format!(
+                    "Set up in Entra stopped at '{}': {}",
+                    failed.step.label(),
+                    failed.failure().message
+                ),
+                _ => "Set up in Entra stopped unexpectedly.".into(),
+            };
+            return self.set_status(text, !matches!(result, Some(Ok(_))));
+        }
+        self.setup.cancel = None;
+        if let Some(profile) = &saved {
+            let draft = ProfileDraft::from(profile);
+            self.draft = draft.clone();
+            self.baseline = draft;
+            self.saved_id = Some(profile.id().to_owned());
+            self.set_status(
+                format!(
+                    "Registered the app and saved '{}' with client ID {}.",
+                    profile.name(),
+                    profile.client_id()
+                ),
+                false,
+            );
+        }
+        match (result, &mut self.run) {
+            (Some(result), Some(run)) => run.finish_registration(result),
+            (None, Some(run)) => run.abandon(),
+            _ => {}
+        }
+    }
+}
+
+/// The certificate as the wizard names it: its file, or where it is kept.
+fn describe_certificate(source: &crate::core::profile::CertificateSource) -> String {
+    use crate::core::profile::CertificateSource;
+    match source {
+        CertificateSource::PfxFile { path, .. } => path.display().to_string(),
+        CertificateSource::PemFiles { certificate, .. } => certificate.display().to_string(),
+        CertificateSource::CredentialStore { entry } => {
+            format!("'{entry}' in the credential store")
+        }
+        CertificateSource::WindowsStore { thumbprint, .. } => {
+            format!("{thumbprint} in the Windows certificate store")
+        }
+    }
+}
+
+/// The wizard's line about who signed in.
+fn signed_in(session: &AdminSession) -> SignInState {
+    SignInState::SignedIn {
+        name: session.name.clone(),
+        upn: session.upn.clone(),
+        tenant_id: session.tenant_id.clone(),
+    }
+}
+
+/// A registration stopped before its first rung: the certificate could not be loaded.
+fn not_loaded(message: String) -> SetupFailed<Registration> {
+    SetupFailed {
+        step: crate::core::event::Step::Profile,
+        error: AppSetupError::Invalid(format!("the certificate could not be loaded: {message}")),
+        done: Registration::default(),
+        next_steps: Vec::new(),
+    }
+}
