@@ -474,3 +474,78 @@ fn bad_input_exits_2_before_anything_is_sent() {
         "nothing is sent for bad input"
     );
 }
+
+#[test]
+fn register_with_new_cert_makes_the_pfx_and_cer_through_the_new_certificate_use_case() {
+    let env = env_with(|_| {});
+    let pfx = env.ws.path("made.pfx");
+    let output = app(
+        &env,
+        "register",
+        &[
+            "--name",
+            "Made connector",
+            "--new-cert",
+            s(&pfx),
+            "--password-env",
+            "PFX_PASSWORD",
+            "--role",
+            "Sites.Read.All",
+            "--wait-secs",
+            "60",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&output), Some(0), "{}", show_output(&output));
+    let json = json_stdout(&output);
+    assert_eq!(json["ok"], true);
+    // The public certificate beside the PFX is the one registered on the new app.
+    let cer = env.ws.path("made.cer");
+    assert!(pfx.is_file() && cer.is_file());
+    let certificate = read_cert(&cer);
+    let shown = json_stdout(&app(
+        &env,
+        "show",
+        &[
+            "--client-id",
+            json["client_id"].as_str().unwrap(),
+            "--cert-pem",
+            s(&cer),
+            "--json",
+        ],
+    ));
+    assert_eq!(shown["registered"], true, "{shown:#}");
+    let subject = certificate
+        .subject_name()
+        .entries()
+        .map(|e| e.data().to_string().unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(subject, ["Made connector"]);
+    // Made again over existing files: refused before anything is sent.
+    let requests = env.sandbox.requests().len();
+    let again = app_again(&env, &pfx);
+    assert_eq!(code(&again), Some(2), "{}", show_output(&again));
+    assert!(
+        stderr(&again).contains("--new-cert"),
+        "{}",
+        show_output(&again)
+    );
+    assert_eq!(env.sandbox.requests().len(), requests);
+}
+
+fn app_again(env: &Env, pfx: &std::path::Path) -> std::process::Output {
+    app(
+        env,
+        "register",
+        &[
+            "--name",
+            "Made connector",
+            "--new-cert",
+            s(pfx),
+            "--password-env",
+            "PFX_PASSWORD",
+            "--role",
+            "Sites.Read.All",
+        ],
+    )
+}
