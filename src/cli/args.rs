@@ -40,6 +40,13 @@ pub enum Command {
     ///
     /// Exit status: 0 connected, 1 the connection failed, 2 bad input or usage.
     Test(Box<TestArgs>),
+    /// Set up an app registration as an administrator: register a new app, add a certificate to
+    /// one, or show one.
+    App {
+        /// The app registration command.
+        #[command(subcommand)]
+        command: super::app_args::AppCommand,
+    },
     /// Run the local sandbox: an Entra-like token endpoint and Graph mock on 127.0.0.1.
     Sandbox(SandboxArgs),
     /// Open the desktop app with a local sandbox and a profile for it: press Test connection.

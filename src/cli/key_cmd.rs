@@ -126,7 +126,7 @@ fn outcome(error: Option<&ProbeError>) -> Outcome {
 
 /// Runs `future` on a one-thread runtime, cancelled by Ctrl+C; `None` (after printing why) when
 /// the runtime cannot start.
-fn run_async<F, T>(json: bool, future: impl FnOnce(CancellationToken) -> F) -> Option<T>
+pub(super) fn run_async<F, T>(json: bool, future: impl FnOnce(CancellationToken) -> F) -> Option<T>
 where
     F: std::future::Future<Output = T>,
 {

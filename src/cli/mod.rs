@@ -3,6 +3,9 @@
 //! Exit codes are part of the contract for scripts: 0 success, 1 the checked thing is not usable
 //! (blocking finding, failed connection), 2 bad input or a file that cannot be read.
 
+mod app_args;
+mod app_cmd;
+mod app_sign_in;
 mod args;
 mod bundle_cmd;
 mod cert_cmd;
@@ -82,6 +85,7 @@ pub fn run() -> ExitCode {
         }) => key_cmd::rotate(&args),
         Some(Command::Profile { command }) => profile_cmd::run(command),
         Some(Command::Test(args)) => test_cmd::run(&args),
+        Some(Command::App { command }) => app_cmd::run(command),
         Some(Command::Sandbox(args)) => sandbox_cmd::run(&args),
         Some(Command::Demo(args)) => match crate::sandbox::parse_faults(&args.fault) {
             Ok(faults) => open_app(crate::gui::Start::Demo { faults }),

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
-use crate::core::event::{Detail, Failure, TestEvent};
+use crate::core::event::{Detail, Failure, Step, TestEvent};
 use crate::core::profile::Profile;
 use crate::probe::{ProbeError, ProbeSummary};
 use crate::report::{ReportContext, RunView, render_text};
@@ -80,6 +80,15 @@ impl Printer {
     /// Ends a run printed with [`Printer::titled`]: the JSON object with `fields` added (and the
     /// error, if any), or the closing line.
     pub fn finish_task(self, fields: Value, error: Option<&ProbeError>, closing: &str) {
+        self.finish_with(
+            fields,
+            error.map(|error| (error.step, &error.failure)),
+            closing,
+        );
+    }
+
+    /// Like [`Printer::finish_task`], for a run that stopped at `error`'s step with its failure.
+    pub fn finish_with(self, fields: Value, error: Option<(Step, &Failure)>, closing: &str) {
         if self.json {
             let mut object = self.json_object(error);
             if let (Value::Object(object), Value::Object(fields)) = (&mut object, fields) {
@@ -91,7 +100,7 @@ impl Printer {
         }
     }
 
-    fn json_object(&self, error: Option<&ProbeError>) -> Value {
+    fn json_object(&self, error: Option<(Step, &Failure)>) -> Value {
         let mut object = json!({
             "ok": error.is_none(),
             "profile": self.profile,
@@ -99,16 +108,16 @@ impl Printer {
             "retries": self.retries,
             "warnings": self.warnings,
         });
-        if let Some(error) = error {
+        if let Some((step, failure)) = error {
             object["error"] = json!({
-                "step": error.step.name(),
-                "code": error.failure.code,
-                "message": error.failure.message,
-                "hint": error.failure.hint,
-                "status": error.failure.status,
-                "details": details_object(&error.failure.details),
+                "step": step.name(),
+                "code": failure.code,
+                "message": failure.message,
+                "hint": failure.hint,
+                "status": failure.status,
+                "details": details_object(&failure.details),
             });
-            if let Some(raw) = &error.failure.raw {
+            if let Some(raw) = &failure.raw {
                 object["error"]["raw"] = json!(raw);
             }
         }
@@ -179,7 +188,7 @@ impl Printer {
             return;
         }
         if self.json {
-            let mut object = self.json_object(result.as_ref().err());
+            let mut object = self.json_object(result.as_ref().err().map(|e| (e.step, &e.failure)));
             if let Ok(summary) = result {
                 object["summary"] = json!(summary);
             }

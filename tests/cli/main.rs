@@ -8,6 +8,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod app;
 mod cert;
 mod clean_output;
 mod completions;
