@@ -40,6 +40,14 @@ fn with_no_profiles_the_welcome_offers_new_the_demo_and_import() {
     demo_is_open_saved_with_its_hint(&mut g, "Sandbox demo");
     g.test_connection();
     g.h.get_by_label("Connected");
+    // The hint said what to do next; once done, it goes.
+    assert!(
+        !g.h.state()
+            .status()
+            .is_some_and(|s| s.contains("Press Test connection")),
+        "{:?}",
+        g.h.state().status()
+    );
     new_after_the_demo_asks_nothing_and_keeps_it(&mut g);
 }
 

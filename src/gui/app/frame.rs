@@ -391,12 +391,11 @@ impl CertconnectApp {
                         ui.label(ROTATION_IN_BACKGROUND);
                     }
                     if let Some(status) = &self.status {
-                        // One line that ends in "…" where it would reach the theme switch; all of it
-                        // on hover.
+                        // One line that ends in "…" where it would reach the theme switch; egui shows
+                        // all of a shortened label on hover (a second hover text would repeat it).
                         let color = if status.error { ERROR } else { OK };
                         let text = egui::RichText::new(&status.text).color(color);
-                        ui.add(egui::Label::new(text).truncate())
-                            .on_hover_text(&status.text);
+                        ui.add(egui::Label::new(text).truncate());
                     }
                 },
             );

@@ -62,6 +62,11 @@ impl CertconnectApp {
             self.confirm_open_profile();
             profile.with_origin(Origin::Local)
         };
+        // A line that said what to do next (the demo's "Press Test connection…") is done with; an
+        // error stays until the form changes.
+        if self.status.as_ref().is_some_and(|status| !status.error) {
+            self.status = None;
+        }
         let password = self.typed_password();
         let typed = password.is_some();
         let job = ProbeJob {
