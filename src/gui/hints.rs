@@ -29,6 +29,9 @@ pub fn hint_for(label: &str) -> Option<&'static str> {
         "Certificate password" => {
             "The password of the file. Never saved in the profile: asked for, or remembered in the credential store."
         }
+        "Private key password" => {
+            "The password of the private key file. Never saved in the profile: asked for, or remembered in the credential store."
+        }
         "Stored certificate" => "A certificate and key kept in the credential store.",
         "Certificate Storage" => {
             "Which Windows certificate store: the user's (certmgr.msc) or the machine's (certlm.msc), Personal folder."

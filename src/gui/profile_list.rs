@@ -162,7 +162,7 @@ fn unsaved_row_ui(ui: &mut egui::Ui, name: &str) -> bool {
 }
 
 /// Why Duplicate, Rename and Delete are off.
-const NOT_SAVED: &str = "Open a saved profile first: this one is not saved yet.";
+const NOT_SAVED: &str = "This needs a saved profile: open one, or save the one being edited.";
 
 /// How the list shows a new profile whose Name is still empty.
 pub const UNNAMED: &str = "(unnamed, unsaved)";

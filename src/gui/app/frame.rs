@@ -89,7 +89,12 @@ impl CertconnectApp {
             .show(ui, |ui| self.footer_ui(ui, can_test, testing, &why_not))
             .inner;
         match footer {
-            Footer::Save => self.save(None),
+            Footer::Save => {
+                self.save(None);
+                // A click leaves the keyboard nowhere: it goes to the open tab, one Tab from the
+                // form's fields, as after Ctrl+S.
+                self.dialog.focus = Some(crate::gui::dialog::FormFocus::OpenTab);
+            }
             Footer::Test => self.start_test_shown(),
             Footer::Cancel => {
                 if let Some(cancel) = &self.test_cancel {
@@ -254,7 +259,9 @@ impl CertconnectApp {
                 }
             });
             if !open {
-                if run.is_none() {
+                if run.is_none() && welcome {
+                    ui.label("Once a profile is open, its test runs here.");
+                } else if run.is_none() {
                     ui.label("Ctrl+Enter runs it; the steps appear here.");
                 }
                 return;
@@ -415,6 +422,9 @@ impl CertconnectApp {
                 self.draft.cert_kind = CertKind::PfxFile;
                 self.draft.pfx_path = path.display().to_string();
                 self.dialog.tab = crate::gui::dialog::Tab::Certificate;
+                // The keyboard goes to that tab; a pending "focus Name" (from the draft opened
+                // at start, behind the welcome screen) would switch back to General.
+                self.dialog.focus = Some(crate::gui::dialog::FormFocus::OpenTab);
             } else {
                 self.set_status(
                     format!("{} is not a .pfx or .p12 file", path.display()),
