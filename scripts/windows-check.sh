@@ -126,7 +126,7 @@ else
     || fail "PS256 with a CryptoAPI key is not refused clearly: $(cat "$work/test-ps256.json")"
   echo "PS256 refused clearly (a CryptoAPI key)"
 fi
-missing=$(win test --token-url "$token_url" --client-id "$client_id" \
+missing=$(win test --token-url "$token_url" --client-id "$client_id" --graph-url "$graph_url" \
   --windows-cert 0000000000000000000000000000000000000000 --json || true)
 grep -q '"code": *"windows_store_not_found"' <<<"$missing" || fail "an unknown thumbprint: $missing"
 

@@ -66,6 +66,20 @@ impl Default for RetrySettings {
     }
 }
 
+impl RetrySettings {
+    /// Retries only a throttled (429) or busy (503) answer, three times with doubling waits: for
+    /// calls certconnect makes on its own account (key changes, app management, waiting for Entra),
+    /// where any other refusal is an answer to report, not to repeat.
+    pub fn throttling_only() -> Self {
+        Self {
+            mode: RetryMode::RetryWhenStatusCodeMatch,
+            status_codes: vec![429, 503],
+            max_count: 3,
+            multiply_wait: true,
+        }
+    }
+}
+
 /// 429 throttled, 503 busy, 423 locked — the connector's default list.
 pub const DEFAULT_STATUS_CODES: [u16; 3] = [429, 503, 423];
 /// The connector's default retry count.

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::send::{Answer, RetryContext, send};
 use crate::core::event::{Detail, Failure, Step, TestEvent};
-use crate::core::retry::{RetryMode, RetrySettings, RetryTiming};
+use crate::core::retry::{RetrySettings, RetryTiming};
 use crate::core::token_response::snippet;
 use crate::secret::Secret;
 
@@ -124,12 +124,11 @@ pub struct GraphAdmin<'a> {
 }
 
 fn settings(resend: Resend) -> RetrySettings {
-    RetrySettings {
-        mode: RetryMode::RetryWhenStatusCodeMatch,
-        status_codes: vec![429, 503],
-        max_count: if resend == Resend::Never { 0 } else { 3 },
-        multiply_wait: true,
+    let mut settings = RetrySettings::throttling_only();
+    if resend == Resend::Never {
+        settings.max_count = 0;
     }
+    settings
 }
 
 impl GraphAdmin<'_> {

@@ -17,7 +17,7 @@ use crate::cert::unix_seconds;
 use crate::core::event::{Detail, Failure, Step, TestEvent};
 use crate::core::jwt::ProofClaims;
 use crate::core::profile::Profile;
-use crate::core::retry::{RetryMode, RetrySettings, RetryTiming};
+use crate::core::retry::{RetrySettings, RetryTiming};
 use crate::core::thumbprint::to_hex;
 use crate::core::time_fmt::rfc3339;
 use crate::core::token_response::AccessToken;
@@ -57,12 +57,7 @@ pub struct KeyChanged {
 /// busy). A dropped connection or a timeout is never retried: the key may have been added, and
 /// a second addKey would register it twice.
 fn key_call_retries() -> RetrySettings {
-    RetrySettings {
-        mode: RetryMode::RetryWhenStatusCodeMatch,
-        status_codes: vec![429, 503],
-        max_count: 3,
-        multiply_wait: true,
-    }
+    RetrySettings::throttling_only()
 }
 
 /// What to do when the current certificate has expired.

@@ -11,7 +11,7 @@ use super::app_keys::Connection;
 use super::step_clock::StepClock;
 use crate::assertion::Signer;
 use crate::core::event::{Detail, Failure, Step, TestEvent};
-use crate::core::retry::{RetryMode, RetrySettings};
+use crate::core::retry::RetrySettings;
 use crate::core::token_response::AccessToken;
 
 /// How long Entra may take to accept a new key before the rotation gives up waiting.
@@ -37,12 +37,7 @@ pub(crate) async fn wait_for_entra(
 ) -> Result<AccessToken, ProbeError> {
     let clock = StepClock::start(Step::WaitForEntra, report);
     let started = Instant::now();
-    let throttling = RetrySettings {
-        mode: RetryMode::RetryWhenStatusCodeMatch,
-        status_codes: vec![429, 503],
-        max_count: 3,
-        multiply_wait: true,
-    };
+    let throttling = RetrySettings::throttling_only();
     let mut retry: u32 = 0;
     loop {
         match connection

@@ -12,7 +12,7 @@ use crate::assertion::Signer;
 use crate::core::app_registration::requests::service_principal_body;
 use crate::core::event::{Detail, Step, TestEvent};
 use crate::core::jwt::{AccessTokenClaims, decode_unverified};
-use crate::core::retry::{RetryMode, RetrySettings, RetryTiming};
+use crate::core::retry::{RetrySettings, RetryTiming};
 use crate::net::{GraphAdmin, GraphAdminError, GraphError, Resend};
 use crate::probe::{Connection, StepClock};
 
@@ -117,12 +117,7 @@ pub(super) async fn until_usable(
     let step = Step::WaitForEntra;
     let clock = StepClock::start(step, report);
     let started = Instant::now();
-    let throttling = RetrySettings {
-        mode: RetryMode::RetryWhenStatusCodeMatch,
-        status_codes: vec![429, 503],
-        max_count: 3,
-        multiply_wait: true,
-    };
+    let throttling = RetrySettings::throttling_only();
     let mut retry = 0;
     loop {
         let still = match connection
