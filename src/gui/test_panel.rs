@@ -4,17 +4,32 @@
 //!
 //! Everything wraps to the width the panel is given (it may sit beside the form or under it), and
 //! every value can be selected and copied.
+//!
+//! A test that failed where "Set up in Entra…" can help (the app unknown, the certificate not on
+//! it, a permission missing) offers that fix as a button; pressing it is returned, not applied.
 
 use egui::{Color32, RichText};
 
 use super::widgets::{ERROR, OK, WARN, copy_button, copy_button_with};
+use crate::core::app_registration::setup_fix::{SetupFix, setup_fix};
 use crate::core::event::{Detail, Failure, Step};
 use crate::probe::ProbeSummary;
-use crate::report::{NoteKind, ReportContext, RunView, StepState, StepView, Verdict};
+use crate::report::{NoteKind, ReportContext, RunKind, RunView, StepState, StepView, Verdict};
 use crate::report::{failure_title, render_text};
 
+/// What the admin asked for in the test panel.
+#[must_use]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestPanelAction {
+    /// Nothing.
+    None,
+    /// Open "Set up in Entra…" for this fix.
+    SetupFix(SetupFix),
+}
+
 /// Draws a run; `stale` when the settings changed since it ran.
-pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
+pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) -> TestPanelAction {
+    let mut action = TestPanelAction::None;
     if run.verdict.is_some() {
         ui.horizontal_wrapped(|ui| {
             copy_button_with(
@@ -53,7 +68,19 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
                     .selectable(true),
             );
         }
-        Some(Verdict::Failed { step, failure }) => failed_ui(ui, *step, failure),
+        Some(Verdict::Failed { step, failure }) => {
+            failed_ui(ui, *step, failure);
+            // Only a test's verdict: a setup's own failure already is the wizard's run.
+            let fix = setup_fix(*step, failure).filter(|_| run.kind == RunKind::Test && !stale);
+            if let Some(fix) = fix
+                && ui
+                    .button(fix.label())
+                    .on_hover_text(fix.explanation())
+                    .clicked()
+            {
+                action = TestPanelAction::SetupFix(fix);
+            }
+        }
     }
     if run.verdict.is_some() {
         ui.separator();
@@ -61,6 +88,7 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) {
     for view in &run.steps {
         step_ui(ui, view);
     }
+    action
 }
 
 /// Brings a step that just started into view, once: in a small window the running step would

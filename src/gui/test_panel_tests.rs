@@ -57,7 +57,9 @@ fn long_values_wrap_inside_the_width_given() {
     let run = failed_run();
     let mut h = Harness::builder()
         .with_size(egui::vec2(WIDTH, 900.0))
-        .build_ui(move |ui| test_panel_ui(ui, &run, true));
+        .build_ui(move |ui| {
+            let _asked = test_panel_ui(ui, &run, true);
+        });
     h.run_ok();
     h.get_by_label("Details").click();
     h.run_ok();
@@ -94,7 +96,9 @@ fn a_screen_reader_hears_each_steps_state_not_only_its_name() {
     });
     let mut h = Harness::builder()
         .with_size(egui::vec2(WIDTH, 900.0))
-        .build_ui(move |ui| test_panel_ui(ui, &run, true));
+        .build_ui(move |ui| {
+            let _asked = test_panel_ui(ui, &run, true);
+        });
     h.run_ok();
     h.get_by_label(&format!("{}: done in 3 ms", Step::GraphSite.label()));
     h.get_by_label(&format!("{}: failed after 7 ms", Step::Token.label()));
@@ -127,7 +131,9 @@ fn the_step_that_starts_is_scrolled_into_a_small_panel() {
         .with_size(egui::vec2(WIDTH, height))
         .build_ui(move |ui| {
             let run = drawn.lock().expect("run").clone();
-            super::run_scroll_area(ui, Some(&run), |ui| test_panel_ui(ui, &run, true));
+            super::run_scroll_area(ui, Some(&run), |ui| {
+                let _asked = test_panel_ui(ui, &run, true);
+            });
         });
     // The spinner repaints for ever: a few frames, not run-until-still.
     for _ in 0..5 {

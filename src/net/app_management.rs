@@ -123,6 +123,24 @@ pub struct GraphAdmin<'a> {
     pub cancel: &'a CancellationToken,
 }
 
+/// How a call is sent.
+#[derive(Clone, Copy)]
+struct How {
+    /// Whether it may be sent again.
+    resend: Resend,
+    /// With `ConsistencyLevel: eventual` (an advanced query).
+    eventual: bool,
+}
+
+impl How {
+    fn resend(resend: Resend) -> Self {
+        Self {
+            resend,
+            eventual: false,
+        }
+    }
+}
+
 fn settings(resend: Resend) -> RetrySettings {
     let mut settings = RetrySettings::throttling_only();
     if resend == Resend::Never {
@@ -143,9 +161,9 @@ impl GraphAdmin<'_> {
         method: reqwest::Method,
         path: &str,
         body: Option<&Value>,
-        resend: Resend,
+        how: How,
     ) -> Result<Value, GraphAdminError> {
-        let settings = settings(resend);
+        let settings = settings(how.resend);
         let ctx = RetryContext {
             settings: &settings,
             timing: self.timing,
@@ -161,6 +179,9 @@ impl GraphAdmin<'_> {
                 .request(method.clone(), &url)
                 .bearer_auth(self.token.expose())
                 .header("Accept", "application/json");
+            if how.eventual {
+                builder = builder.header("ConsistencyLevel", "eventual");
+            }
             if let Some(body) = body {
                 builder = builder
                     .header("Content-Type", "application/json")
@@ -186,7 +207,29 @@ impl GraphAdmin<'_> {
             reqwest::Method::GET,
             path,
             None,
-            Resend::OnThrottling,
+            How::resend(Resend::OnThrottling),
+        )
+        .await
+    }
+
+    /// `GET {path}` as an advanced query (`$search`, `$count`): with `ConsistencyLevel: eventual`,
+    /// which Graph requires for them and which lets the answer lag recent writes.
+    pub async fn get_eventual(
+        &self,
+        step: Step,
+        report: &mut (dyn FnMut(TestEvent) + Send),
+        path: &str,
+    ) -> Result<Value, GraphAdminError> {
+        self.call(
+            step,
+            report,
+            reqwest::Method::GET,
+            path,
+            None,
+            How {
+                resend: Resend::OnThrottling,
+                eventual: true,
+            },
         )
         .await
     }
@@ -206,7 +249,7 @@ impl GraphAdmin<'_> {
             reqwest::Method::POST,
             path,
             Some(body),
-            resend,
+            How::resend(resend),
         )
         .await
     }
@@ -226,7 +269,7 @@ impl GraphAdmin<'_> {
             reqwest::Method::PATCH,
             path,
             Some(body),
-            Resend::OnThrottling,
+            How::resend(Resend::OnThrottling),
         )
         .await
     }

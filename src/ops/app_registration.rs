@@ -8,6 +8,7 @@
 
 mod error;
 mod existing;
+mod existing_app;
 mod wait;
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use error::{AppSetupError, SetupFailed};
 pub use existing::{AddCertificateJob, AppView, CertificateAdded, ShowJob, add_certificate, show};
+pub use existing_app::{ExistingAppJob, FoundApp, existing_app_steps, find_apps, set_up_existing};
 
 use crate::assertion::Signer;
 use crate::cert::Credential;
@@ -246,16 +248,25 @@ struct Checked {
     signer: Signer,
 }
 
+/// What the Profile rung asks of a job: a new app needs a name and a role; an existing app has
+/// its name, and may be given no role.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AppKind {
+    New,
+    Existing,
+}
+
 fn check(
     job: &RegisterJob,
+    kind: AppKind,
     report: &mut (dyn FnMut(TestEvent) + Send),
 ) -> Result<Checked, (Step, AppSetupError)> {
     let clock = StepClock::start(Step::Profile, report);
     let checked = (|| {
-        if job.display_name.trim().is_empty() {
+        if kind == AppKind::New && job.display_name.trim().is_empty() {
             return Err(AppSetupError::Invalid("give the app a name".into()));
         }
-        if job.roles.is_empty() {
+        if kind == AppKind::New && job.roles.is_empty() {
             return Err(AppSetupError::Invalid(
                 "choose at least one Microsoft Graph application permission (e.g. Sites.Read.All)"
                     .into(),
@@ -281,15 +292,18 @@ fn check(
             });
         }
     }
-    clock.done(
-        report,
-        vec![
-            Detail::new("Name", job.display_name.trim()),
-            Detail::new("Graph URL", &job.admin.graph_url),
-            Detail::new("Certificate (SHA-1)", checked.certificate.thumbprint()),
-            Detail::new("Permissions", job.roles.join(", ")),
-        ],
-    );
+    let mut details = Vec::new();
+    if kind == AppKind::New {
+        details.push(Detail::new("Name", job.display_name.trim()));
+    }
+    details.extend([
+        Detail::new("Graph URL", &job.admin.graph_url),
+        Detail::new("Certificate (SHA-1)", checked.certificate.thumbprint()),
+    ]);
+    if !job.roles.is_empty() {
+        details.push(Detail::new("Permissions", job.roles.join(", ")));
+    }
+    clock.done(report, details);
     Ok(checked)
 }
 
@@ -323,7 +337,7 @@ async fn run(
     report: &mut (dyn FnMut(TestEvent) + Send),
     cancel: &CancellationToken,
 ) -> Result<(), (Step, AppSetupError)> {
-    let checked = check(job, report)?;
+    let checked = check(job, AppKind::New, report)?;
     let graph_calls = |cancel| job.admin.calls(&checked.client, cancel);
 
     cancelled_before(cancel, Step::ReadGraphRoles, report)?;
@@ -354,38 +368,76 @@ async fn run(
     }
     clock.done(report, vec![Detail::new("Granted", done.roles.join(", "))]);
 
-    if let Some(site) = &job.site {
-        cancelled_before(cancel, Step::GrantSite, report)?;
-        let clock = StepClock::start(Step::GrantSite, report);
-        let body = site_permission_body(site.role, &client_id, job.display_name.trim());
-        graph_calls(cancel)
-            .post(
-                Step::GrantSite,
-                report,
-                &format!("sites/{}/permissions", site.site_id),
-                &body,
-                Resend::OnThrottling,
-            )
-            .await
-            .map_err(|e| {
-                stop(
-                    &clock,
-                    Step::GrantSite,
-                    AppSetupError::graph(Step::GrantSite, e),
-                    report,
-                )
-            })?;
-        done.site_granted = Some(site.site_id.clone());
-        clock.done(
-            report,
-            vec![
-                Detail::new("Site", &site.site_id),
-                Detail::new("Access", site.role.value()),
-            ],
-        );
-    }
+    grant_site(
+        job,
+        &checked,
+        &client_id,
+        job.display_name.trim(),
+        done,
+        report,
+        cancel,
+    )
+    .await?;
+    prove(job, &checked, &client_id, &object_id, done, report, cancel).await
+}
 
-    let profile = fill(&job.connection, &client_id, &object_id).map_err(|e| {
+/// The Grant the site rung, when a site was asked for: read or write on it for the app.
+async fn grant_site(
+    job: &RegisterJob,
+    checked: &Checked,
+    client_id: &str,
+    display_name: &str,
+    done: &mut Registration,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+    cancel: &CancellationToken,
+) -> Result<(), (Step, AppSetupError)> {
+    let Some(site) = &job.site else {
+        return Ok(());
+    };
+    cancelled_before(cancel, Step::GrantSite, report)?;
+    let clock = StepClock::start(Step::GrantSite, report);
+    let body = site_permission_body(site.role, client_id, display_name);
+    job.admin
+        .calls(&checked.client, cancel)
+        .post(
+            Step::GrantSite,
+            report,
+            &format!("sites/{}/permissions", site.site_id),
+            &body,
+            Resend::OnThrottling,
+        )
+        .await
+        .map_err(|e| {
+            stop(
+                &clock,
+                Step::GrantSite,
+                AppSetupError::graph(Step::GrantSite, e),
+                report,
+            )
+        })?;
+    done.site_granted = Some(site.site_id.clone());
+    clock.done(
+        report,
+        vec![
+            Detail::new("Site", &site.site_id),
+            Detail::new("Access", site.role.value()),
+        ],
+    );
+    Ok(())
+}
+
+/// The last rungs: wait until Entra issues the app a token with every role granted, test the
+/// connection, and save it when asked.
+async fn prove(
+    job: &RegisterJob,
+    checked: &Checked,
+    client_id: &str,
+    object_id: &str,
+    done: &mut Registration,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+    cancel: &CancellationToken,
+) -> Result<(), (Step, AppSetupError)> {
+    let profile = fill(&job.connection, client_id, object_id).map_err(|e| {
         let clock = StepClock::start(Step::WaitForEntra, report);
         stop(&clock, Step::WaitForEntra, e, report)
     })?;
@@ -402,7 +454,7 @@ async fn run(
     let connection = Connection {
         client: &token_client,
         profile: &profile,
-        object_id: &object_id,
+        object_id,
         timing: job.admin.timing,
         deadline: Instant::now() + job.wait_max + CALL_TIMEOUT,
         cancel,

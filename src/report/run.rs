@@ -144,6 +144,12 @@ impl RunView {
         Self::of(RunKind::Registration, &steps, profile, None, started_at)
     }
 
+    /// An app setup for `profile` about to run these `steps` (an existing app's: see
+    /// `ops::app_registration::existing_app_steps`).
+    pub fn setup(profile: Profile, started_at: i64, steps: &[Step]) -> Self {
+        Self::of(RunKind::Registration, steps, profile, None, started_at)
+    }
+
     fn of(
         kind: RunKind,
         steps: &[Step],

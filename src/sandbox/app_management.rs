@@ -1,5 +1,6 @@
 //! Graph v1.0 for an admin managing apps with a delegated token: `/applications` (create, get and
-//! filter with `$select`, patch replacing `keyCredentials`), `/servicePrincipals` (create, get by
+//! filter with `$select`, `$search` on the display name with `ConsistencyLevel: eventual`, patch
+//! replacing `keyCredentials`), `/servicePrincipals` (create, get by
 //! `appId` with Graph's application roles), `appRoleAssignedTo`, an app's `appRoleAssignments` and
 //! `/sites/{id}/permissions`.
 //! Each write checks the token's `scp` and the admin's directory roles, as Graph does.
@@ -62,6 +63,26 @@ const WRITE_APPS: [&str; 1] = ["Application.ReadWrite.All"];
 const ASSIGN_ROLES: [&str; 1] = ["AppRoleAssignment.ReadWrite.All"];
 const GRANT_SITES: [&str; 1] = ["Sites.FullControl.All"];
 
+/// The request headers app management reads.
+#[derive(Clone, Copy)]
+pub(super) struct Caller<'a> {
+    /// `Authorization`.
+    pub authorization: Option<&'a str>,
+    /// `ConsistencyLevel`, which Graph requires for `$search` on directory objects.
+    pub consistency_level: Option<&'a str>,
+}
+
+impl<'a> Caller<'a> {
+    /// The headers of a request.
+    pub(super) fn of(headers: &'a hyper::HeaderMap) -> Self {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        Self {
+            authorization: header("authorization"),
+            consistency_level: header("ConsistencyLevel"),
+        }
+    }
+}
+
 /// Answers the app management requests under `/v1.0/` (`segments` are the whole path's);
 /// `None` for any other path.
 pub(super) fn handle(
@@ -69,9 +90,10 @@ pub(super) fn handle(
     method: &Method,
     segments: &[&str],
     query: &str,
-    authorization: Option<&str>,
+    caller: Caller<'_>,
     body: &[u8],
 ) -> Option<Answer> {
+    let authorization = caller.authorization;
     let ["v1.0", segments @ ..] = segments else {
         return None;
     };
@@ -145,7 +167,10 @@ pub(super) fn handle(
             ),
             None => not_found(&id),
         },
-        Route::ListApps => list_apps(&data, params.get("$filter"), select.as_deref()),
+        Route::ListApps => match params.get("$search") {
+            Some(search) => search_apps(&data, search, &params, caller, select.as_deref()),
+            None => list_apps(&data, params.get("$filter"), select.as_deref()),
+        },
         Route::PatchApp(id) => patch_app(state, &mut data, &id, &request),
         Route::CreateServicePrincipal => create_service_principal(&mut data, &request),
         Route::GetServicePrincipal(app_id) => {
@@ -430,6 +455,63 @@ fn list_apps(data: &DirectoryData, filter: Option<&String>, select: Option<&[Str
         .map(|a| selected(app_json(a, select), select))
         .collect();
     (200, json!({ "value": value }))
+}
+
+/// `GET /applications?$search="displayName:…"`: an advanced query, so, as Graph answers, refused
+/// without `ConsistencyLevel: eventual`. Graph tokenizes the display name and matches each word's
+/// start, ignoring case; `$count=true` adds `@odata.count`.
+fn search_apps(
+    data: &DirectoryData,
+    search: &str,
+    params: &HashMap<String, String>,
+    caller: Caller<'_>,
+    select: Option<&[String]>,
+) -> Answer {
+    if !caller
+        .consistency_level
+        .is_some_and(|level| level.eq_ignore_ascii_case("eventual"))
+    {
+        return bad_request(
+            "Request_UnsupportedQuery",
+            "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+        );
+    }
+    let term = search
+        .trim()
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .and_then(|s| s.strip_prefix("displayName:"));
+    let Some(term) = term else {
+        return bad_request(
+            "Request_UnsupportedQuery",
+            "Syntax error: the $search value must be \"property:text\" for a supported property.",
+        );
+    };
+    let words: Vec<String> = term.split_whitespace().map(str::to_lowercase).collect();
+    let name_words = |name: &str| -> Vec<String> {
+        name.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let value: Vec<Value> = data
+        .apps
+        .iter()
+        .filter(|a| {
+            let names = name_words(&a.display_name);
+            !words.is_empty()
+                && words
+                    .iter()
+                    .all(|word| names.iter().any(|name| name.starts_with(word.as_str())))
+        })
+        .map(|a| selected(app_json(a, select), select))
+        .collect();
+    let count = value.len();
+    let mut answer = json!({ "value": value });
+    if params.get("$count").is_some_and(|c| c == "true") {
+        answer["@odata.count"] = json!(count);
+    }
+    (200, answer)
 }
 
 fn create_service_principal(data: &mut DirectoryData, request: &Value) -> Answer {

@@ -366,7 +366,7 @@ async fn handle(
         &method,
         &segments,
         &query,
-        authorization.as_deref(),
+        app_management::Caller::of(&headers),
         &body,
     );
     let (status, body) = match (target, &method, segments.as_slice()) {

@@ -13,15 +13,16 @@ use certconnect::core::app_registration::requests::SiteRole;
 use certconnect::core::event::{Step, TestEvent};
 use certconnect::core::retry::RetryTiming;
 use certconnect::ops::app_registration::{
-    AddCertificateJob, AdminGraph, AppSetupError, DEFAULT_ENTRA_WAIT, RegisterJob, ShowJob,
-    SiteGrant, add_certificate, register, show,
+    AddCertificateJob, AdminGraph, AppSetupError, DEFAULT_ENTRA_WAIT, ExistingAppJob, RegisterJob,
+    ShowJob, SiteGrant, add_certificate, existing_app_steps, find_apps, register, set_up_existing,
+    show,
 };
 use certconnect::sandbox::{DEFAULT_PUBLIC_CLIENT_ID, DEVICE_CODE_GRANT, DirectoryRole};
 use certconnect::secret::Secret;
 use openssl::x509::X509;
 use serde_json::Value;
 use support::leaks::assert_no_jwt;
-use support::probe_env::{CLIENT_ID, Env, PASSWORD, read_cert};
+use support::probe_env::{CLIENT_ID, Env, OBJECT_ID, PASSWORD, read_cert};
 use tokio_util::sync::CancellationToken;
 
 const SITE_ID: &str =
@@ -511,4 +512,129 @@ fn cancel_mid_way_lists_what_was_created() {
     assert!(failed.next_steps.iter().any(|s| s.contains("To finish")));
     assert_eq!(app_count(&env, &token), 2);
     no_token_in(&events.lock().unwrap(), &failed.error.to_string());
+}
+
+#[test]
+fn an_existing_app_gets_the_certificate_and_the_role_it_lacks_keeps_its_key_and_connects() {
+    // The app has its first certificate and Files.Read.All; the profile's new certificate and
+    // Sites.Read.All are missing, as after AADSTS700027 or Graph's 403.
+    let env = Env::with_roles(&["Files.Read.All"], |_| {});
+    let mut setup = register_job(&env, admin(&env), &["Sites.Read.All", "Files.Read.All"]);
+    setup.connection.client_id = CLIENT_ID.into();
+    setup.display_name = String::new();
+    let store = env.ws.profile_store();
+    setup.save_to = Some(store.clone());
+    let job = ExistingAppJob {
+        client_id: CLIENT_ID.into(),
+        setup,
+    };
+    let events: Events = Arc::default();
+    let mut report = sink(&events);
+    let result = env
+        .rt
+        .block_on(set_up_existing(job, &mut report, &CancellationToken::new()));
+    let events = events.lock().unwrap().clone();
+    let done = match result {
+        Ok(done) => done,
+        Err(failed) => panic!("{:?}: {}\n{events:#?}", failed.step, failed.error),
+    };
+    assert!(done.connected);
+    assert_eq!(done.object_id.as_deref(), Some(OBJECT_ID));
+    assert_eq!(done.roles, ["Sites.Read.All", "Files.Read.All"]);
+    assert_eq!(
+        env.sandbox.key_credentials(OBJECT_ID).len(),
+        2,
+        "the app keeps its first certificate beside the new one"
+    );
+    let saved = done.profile.expect("saved");
+    assert_eq!(saved.client_id(), CLIENT_ID);
+    assert_eq!(saved.object_id(), Some(OBJECT_ID));
+    let done_steps: Vec<Step> = events
+        .iter()
+        .filter_map(|e| match e {
+            TestEvent::Done { step, .. } => Some(*step),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(done_steps, existing_app_steps(true, false, true));
+    // Only the role it lacked was granted: the other was already there.
+    let granted = events.iter().find_map(|e| match e {
+        TestEvent::Done {
+            step: Step::GrantRoles,
+            details,
+            ..
+        } => Some(details.clone()),
+        _ => None,
+    });
+    let granted = granted.expect("the grant rung's details");
+    assert_eq!(granted[0].value, "Sites.Read.All");
+    assert_eq!(granted[1].value, "Files.Read.All");
+    // One app still: nothing was created.
+    assert_eq!(app_count(&env, &admin_token(&env)), 1);
+    no_token_in(&events, "");
+}
+
+#[test]
+fn apps_are_found_by_client_id_or_the_words_of_their_name_and_search_needs_eventual_consistency() {
+    let env = Env::new();
+    let admin = admin(&env);
+    let token = admin.token.clone();
+    let job = register_job(&env, admin, &["Sites.Read.All"]);
+    let mut ignore = |_event: TestEvent| {};
+    let registered = env
+        .rt
+        .block_on(register(job, &mut ignore, &CancellationToken::new()))
+        .expect("registered");
+    let new_id = registered.client_id.unwrap();
+    let admin = AdminGraph {
+        token: token.clone(),
+        graph_url: env.sandbox.graph_url(),
+        ca_file: None,
+        timing: timing(),
+    };
+    let find = |query: &str| {
+        env.rt
+            .block_on(find_apps(&admin, query, &CancellationToken::new()))
+            .unwrap()
+            .into_iter()
+            .map(|app| (app.client_id, app.display_name))
+            .collect::<Vec<_>>()
+    };
+    let contoso = vec![(new_id.clone(), "Contoso connector".to_owned())];
+    assert_eq!(find("contoso"), contoso);
+    assert_eq!(find("Conn"), contoso, "a word's start, any case");
+    assert_eq!(find("contoso conn"), contoso, "every word");
+    assert!(find("nector").is_empty(), "not the middle of a word");
+    assert!(find("fabrikam").is_empty());
+    assert_eq!(find(&new_id), contoso, "a GUID is a client ID");
+    assert_eq!(find(CLIENT_ID).len(), 1);
+    // The search went out as Graph requires it.
+    let searched = env
+        .sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("$search="))
+        .collect::<Vec<_>>();
+    assert!(!searched.is_empty());
+    assert!(
+        searched
+            .iter()
+            .all(|r| r.header("ConsistencyLevel") == Some("eventual"))
+    );
+    // Without the header, Graph (and the sandbox) refuse the advanced query.
+    let url = format!(
+        "{}/applications?$search=%22displayName:contoso%22",
+        env.sandbox.graph_url()
+    );
+    let (status, body) = env.rt.block_on(async {
+        let answer = http()
+            .get(url)
+            .bearer_auth(token.expose())
+            .send()
+            .await
+            .unwrap();
+        (answer.status().as_u16(), answer.text().await.unwrap())
+    });
+    assert_eq!(status, 400);
+    assert!(body.contains("Request_UnsupportedQuery"), "{body}");
 }

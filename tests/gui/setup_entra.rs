@@ -1,6 +1,9 @@
 //! Set up in Entra: from the welcome screen against the sandbox, signed in with a device code
-//! approved through the sandbox's hook, to a connected profile saved with the new app's IDs; and
-//! from the form, cancelled mid-way, with what was created listed on the ladder.
+//! approved through the sandbox's hook, to a connected profile saved with the new app's IDs; from
+//! the form, cancelled mid-way, with what was created listed on the ladder; and from a failed
+//! test's verdict, each fix: the certificate uploaded to the app (AADSTS700027), the missing
+//! permission granted (Graph's 403), an existing app picked for a client ID Entra does not know
+//! (AADSTS700016).
 
 use crate::gui_harness;
 use crate::support;
@@ -12,9 +15,9 @@ use certconnect::gui::{CertconnectApp, SignInState};
 use certconnect::report::{StepState, Verdict};
 use certconnect::sandbox::DEMO_CLIENT_ID;
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::{Gui, gui};
-use support::probe_env::{Env, PASSWORD};
+use support::probe_env::{CLIENT_ID, Env, OBJECT_ID, PASSWORD};
 
 fn device_code(app: &CertconnectApp) -> Option<String> {
     match app.setup_sign_in_state()? {
@@ -136,4 +139,180 @@ fn cancel_mid_way_leaves_what_was_created_listed() {
     g.h.get_by_label_contains("To undo: delete the app");
     // Nothing was saved: the app is not usable yet.
     assert!(g.h.state().profiles().is_empty());
+}
+
+/// A sandbox whose device codes are approved on the first poll, a second's poll apart.
+fn quick_sign_in(roles: &[&str]) -> Env {
+    Env::with_roles(roles, |config| {
+        config.admin.device_code_interval_secs = 1;
+        config.admin.device_code_approve_on_poll = Some(1);
+    })
+}
+
+/// The form filled in for the sandbox with this client ID and PFX.
+fn fill_form(g: &mut Gui<'_>, env: &Env, client_id: &str, pfx: &std::path::Path) {
+    g.button("New connection");
+    g.field("Name", "Contoso");
+    g.field("Token URL", &env.sandbox.token_url());
+    g.field("Client ID", client_id);
+    g.click("Graph");
+    g.field("Graph URL", &env.sandbox.graph_url());
+    g.click("Certificate");
+    g.field("PFX file", &pfx.display().to_string());
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.click("General");
+}
+
+/// A second certificate, not on any app.
+fn other_pfx(env: &Env) -> std::path::PathBuf {
+    let key = env.ws.rsa_key("other.key", 2048);
+    let cert = env.ws.self_signed("other.pem", &key, "/CN=Other", 365);
+    env.ws.pfx("other.pfx", &key, &cert, PASSWORD, &[])
+}
+
+fn failed_with(app: &CertconnectApp) -> Option<(Step, String)> {
+    match &app.run_view()?.verdict {
+        Some(Verdict::Failed { step, failure }) => Some((*step, failure.code.clone())),
+        _ => None,
+    }
+}
+
+/// Signs in with a code (approved on the first poll), starts, and waits for the setup's verdict.
+fn sign_in_and_start(g: &mut Gui<'_>) {
+    g.click("With a code, on any device");
+    g.button("Sign in");
+    g.wait_until(signed_in);
+    g.button("Start");
+    g.wait_until(|app| !app.is_registering() && app.has_verdict());
+}
+
+fn connected(g: &Gui<'_>) {
+    let run = g.h.state().run_view().unwrap();
+    assert!(
+        matches!(run.verdict, Some(Verdict::Connected(_))),
+        "{:?}",
+        run.verdict
+    );
+}
+
+#[test]
+fn a_certificate_the_app_does_not_know_is_uploaded_from_the_verdict_keeping_its_key() {
+    let env = quick_sign_in(&["Sites.Read.All"]);
+    let mut g = gui(&env, None);
+    let pfx = other_pfx(&env);
+    fill_form(&mut g, &env, CLIENT_ID, &pfx);
+    g.test_connection();
+    assert_eq!(
+        failed_with(g.h.state()),
+        Some((Step::Token, "AADSTS700027".into()))
+    );
+    // The fix, by keyboard as well as by pointer: a button with its name for screen readers.
+    let fix =
+        g.h.get_by_role_and_label(Role::Button, "Upload this certificate to the app…");
+    fix.focus();
+    g.h.run_ok();
+    g.h.key_press(egui::Key::Enter);
+    g.h.run_ok();
+    g.h.get_by_label_contains(&format!("The app with client ID {CLIENT_ID}"));
+    sign_in_and_start(&mut g);
+    connected(&g);
+    assert_eq!(
+        env.sandbox.key_credentials(OBJECT_ID).len(),
+        2,
+        "the app keeps its first certificate"
+    );
+    let saved =
+        g.h.state()
+            .profiles()
+            .into_iter()
+            .find(|p| p.name() == "Contoso")
+            .expect("the profile is saved");
+    assert_eq!(saved.client_id(), CLIENT_ID);
+    assert_eq!(saved.object_id(), Some(OBJECT_ID));
+}
+
+#[test]
+fn a_missing_permission_is_granted_from_the_verdict_and_the_test_connects() {
+    let env = quick_sign_in(&[]);
+    let mut g = gui(&env, None);
+    let pfx = env.pfx.clone();
+    fill_form(&mut g, &env, CLIENT_ID, &pfx);
+    g.test_connection();
+    assert_eq!(
+        failed_with(g.h.state()),
+        Some((Step::GraphSite, "accessDenied".into()))
+    );
+    // No offer to upload: the certificate is fine.
+    assert!(
+        g.h.query_by_label("Upload this certificate to the app…")
+            .is_none()
+    );
+    g.button("Grant the missing permission…");
+    // The read that failed needs a site role: it is the one chosen.
+    let read_sites = g.h.get_by_role_and_label(Role::CheckBox, "Read sites");
+    assert_eq!(
+        read_sites.accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+    sign_in_and_start(&mut g);
+    connected(&g);
+    let run = g.h.state().run_view().unwrap();
+    assert!(
+        run.steps
+            .iter()
+            .any(|s| s.step == Step::GrantRoles && matches!(s.state, StepState::Done { .. }))
+    );
+    assert_eq!(
+        env.sandbox.key_credentials(OBJECT_ID).len(),
+        1,
+        "the certificate was there: nothing added"
+    );
+}
+
+#[test]
+fn an_unknown_client_id_is_fixed_by_picking_the_app_that_exists() {
+    let env = quick_sign_in(&["Sites.Read.All"]);
+    let mut g = gui(&env, None);
+    let pfx = env.pfx.clone();
+    fill_form(&mut g, &env, "99999999-9999-4999-8999-999999999999", &pfx);
+    g.test_connection();
+    assert_eq!(
+        failed_with(g.h.state()),
+        Some((Step::Token, "AADSTS700016".into()))
+    );
+    // Beside Client ID and in the verdict.
+    let offers =
+        g.h.query_all_by_role_and_label(Role::Button, "Set up in Entra…")
+            .count();
+    assert_eq!(offers, 2);
+    g.h.query_all_by_role_and_label(Role::Button, "Set up in Entra…")
+        .last()
+        .unwrap()
+        .click();
+    g.h.run_ok();
+    g.click("With a code, on any device");
+    g.button("Sign in");
+    g.wait_until(signed_in);
+    g.click("An app that exists");
+    g.field("Name or client ID", CLIENT_ID);
+    g.button("Find");
+    let label = format!("(no name) ({CLIENT_ID})");
+    g.wait_until(|app| {
+        matches!(
+            app.setup_sign_in_state(),
+            Some(SignInState::SignedIn { .. })
+        ) && !app.is_busy()
+    });
+    g.click(&label);
+    g.button("Start");
+    g.wait_until(|app| !app.is_registering() && app.has_verdict());
+    connected(&g);
+    let saved =
+        g.h.state()
+            .profiles()
+            .into_iter()
+            .find(|p| p.name() == "Contoso")
+            .expect("the profile is saved");
+    assert_eq!(saved.client_id(), CLIENT_ID);
+    assert_eq!(g.h.state().draft().client_id, CLIENT_ID);
 }

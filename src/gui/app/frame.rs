@@ -10,7 +10,7 @@ use super::CertconnectApp;
 use crate::core::draft::CertKind;
 use crate::gui::dialog::{DialogAction, DialogContext, Errors, StoreView, dialog_ui};
 use crate::gui::profile_list::{ListView, profile_list_ui};
-use crate::gui::test_panel::{run_scroll_area, test_panel_ui};
+use crate::gui::test_panel::{TestPanelAction, run_scroll_area, test_panel_ui};
 use crate::gui::welcome::{WelcomeAction, welcome_ui};
 use crate::gui::widgets::{ERROR, OK};
 use crate::probe::system_now;
@@ -247,7 +247,8 @@ impl CertconnectApp {
             .map_or(crate::report::RunKind::Test, |run| run.kind)
             .title();
         let mut toggle = false;
-        let body = |ui: &mut egui::Ui, toggle: &mut bool, open: bool| {
+        let mut panel_action = TestPanelAction::None;
+        let mut body = |ui: &mut egui::Ui, toggle: &mut bool, open: bool| {
             ui.horizontal(|ui| {
                 ui.heading(title);
                 if !wide && run.is_some() {
@@ -267,7 +268,7 @@ impl CertconnectApp {
                 return;
             }
             run_scroll_area(ui, run, |ui| match run {
-                Some(run) => test_panel_ui(ui, run, stale),
+                Some(run) => panel_action = test_panel_ui(ui, run, stale),
                 // The welcome screen has no Test connection button to name.
                 None if welcome => {
                     ui.add(egui::Label::new("Once a profile is open, its test runs here step by step: the certificate, an assertion, a token, the site and drive.").wrap());
@@ -307,6 +308,9 @@ impl CertconnectApp {
         }
         if toggle {
             self.prefs.test_open = !open;
+        }
+        if let TestPanelAction::SetupFix(fix) = panel_action {
+            self.open_setup_fix(fix);
         }
     }
 

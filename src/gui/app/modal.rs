@@ -77,6 +77,10 @@ impl CertconnectApp {
                 self.modal = Some(modal);
                 self.setup_sign_in(method);
             }
+            ModalAction::FindApps(query) => {
+                self.modal = Some(modal);
+                self.find_apps(query);
+            }
             ModalAction::StartSetup => {
                 if let ModalState::SetupEntra(mut setup) = modal {
                     match setup.check() {

@@ -1,7 +1,9 @@
-//! "Set up in Entra…" in the app: the wizard's answers applied. The administrator's sign-in and
-//! `ops::app_registration::register` run as background jobs with the open draft's ticket; the
-//! registration's steps show on the run ladder with Cancel, and it ends on the profile saved with
-//! the new app's client ID and object ID. The admin's tokens stay in memory, in this app only.
+//! "Set up in Entra…" in the app: the wizard's answers applied. The administrator's sign-in, the
+//! search for an existing app and `ops::app_registration::register` (a new app) or
+//! `set_up_existing` (an app that exists) run as background jobs with the open draft's ticket; the
+//! setup's steps show on the run ladder with Cancel, and it ends on the profile saved with the
+//! app's client ID and object ID. A failed test's verdict opens the wizard on its fix. The admin's
+//! tokens stay in memory, in this app only.
 
 use std::path::PathBuf;
 
@@ -13,14 +15,19 @@ use crate::admin_signin::{
     AdminSession, DeviceCodeEvent, PollTiming, SignInSettings, SystemBrowser, sign_in_with_browser,
     sign_in_with_device_code,
 };
+use crate::core::app_registration::graph_roles::ConnectorAccess;
+use crate::core::app_registration::setup_fix::SetupFix;
 use crate::core::authority::tenant_in_token_url;
 use crate::core::draft::ProfileDraft;
 use crate::core::event::TestEvent;
 use crate::core::signin::scopes::{SetupStep, scopes_for};
 use crate::gui::inbox::{JobKind, Reach};
-use crate::gui::modals::{ModalState, SetupEntra, SetupTarget, SignInMethod, SignInState};
+use crate::gui::modals::{
+    FoundApps, ModalState, SetupEntra, SetupMode, SetupTarget, SignInMethod, SignInState,
+};
 use crate::ops::app_registration::{
-    AdminGraph, AppSetupError, DEFAULT_ENTRA_WAIT, RegisterJob, Registration, SetupFailed,
+    AdminGraph, AppSetupError, DEFAULT_ENTRA_WAIT, ExistingAppJob, RegisterJob, Registration,
+    SetupFailed, SiteGrant, existing_app_steps,
 };
 use crate::report::RunView;
 use crate::sandbox::{SandboxConfig, start_demo};
@@ -37,7 +44,8 @@ const SANDBOX_POLL_SECS: u64 = 1;
 /// for) and what Cancel stops.
 #[derive(Default)]
 pub(super) struct SetupJobs {
-    session: Option<(String, AdminSession)>,
+    /// The sign-in host and tenant, the session, and whether it may grant sites.
+    session: Option<(String, AdminSession, bool)>,
     cancel: Option<CancellationToken>,
 }
 
@@ -108,23 +116,57 @@ impl CertconnectApp {
             self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
             return;
         }
+        if let Some(setup) = self.setup_for_draft() {
+            self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
+        }
+    }
+
+    /// Opens the wizard on the fix a failed test's verdict offered: add the certificate to the
+    /// profile's app, grant it the permission the failed read needed, or set up an app.
+    pub(super) fn open_setup_fix(&mut self, fix: SetupFix) {
+        let Some(mut setup) = self.setup_for_draft() else {
+            return;
+        };
+        let client_id = self.draft.client_id.trim().to_owned();
+        match fix {
+            SetupFix::SetUpApp => {}
+            SetupFix::UploadCertificate => setup.mode = SetupMode::AddCertificate { client_id },
+            SetupFix::GrantPermission(access) => {
+                setup.mode = SetupMode::GrantPermission { client_id };
+                setup.access = ConnectorAccess::ALL
+                    .iter()
+                    .position(|a| *a == access)
+                    .into_iter()
+                    .collect();
+            }
+        }
+        self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
+    }
+
+    /// The wizard for the open draft, or why it cannot open (on the status line).
+    fn setup_for_draft(&mut self) -> Option<SetupEntra> {
         if self.is_testing() || self.is_rotating() || self.is_registering() {
-            return self.set_status(
+            self.set_status(
                 "Wait for the running test, rotation or setup to finish.",
                 true,
             );
+            return None;
         }
         let target = match Target::of(&self.draft) {
             Ok(target) => target,
-            Err(why) => return self.set_status(why, true),
+            Err(why) => {
+                self.set_status(why, true);
+                return None;
+            }
         };
         let certificate = match self.draft.certificate_source() {
             Ok(source) => describe_certificate(&source),
             Err(why) => {
-                return self.set_status(
+                self.set_status(
                     format!("Choose the certificate on the Certificate tab first: {why}"),
                     true,
                 );
+                return None;
             }
         };
         let name = match self.draft.name.trim() {
@@ -132,12 +174,14 @@ impl CertconnectApp {
             name => name.to_owned(),
         };
         let mut setup = SetupEntra::new(&name, &target.tenant, &certificate);
-        if let Some((key, session)) = &self.setup.session
+        setup.site_id = self.draft.site_id.trim().to_owned();
+        if let Some((key, session, for_site)) = &self.setup.session
             && *key == target.key()
         {
             setup.sign_in = signed_in(session);
+            setup.signed_in_for_site = *for_site;
         }
-        self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
+        Some(setup)
     }
 
     /// Applies the welcome screen's choice of where to register.
@@ -205,11 +249,17 @@ impl CertconnectApp {
             }
         };
         setup.sign_in = SignInState::Waiting(None);
+        // Only what the chosen steps need: the site grant's permission only for Sites.Selected.
+        let for_site = setup.grants_site();
+        let mut steps = vec![SetupStep::Register, SetupStep::Consent];
+        if for_site {
+            steps.push(SetupStep::GrantSite);
+        }
         let mut settings = SignInSettings::new(
             target.authority.clone(),
             &target.tenant,
             target.graph_url.clone(),
-            scopes_for(&[SetupStep::Register, SetupStep::Consent]),
+            scopes_for(&steps),
         );
         settings.ca_file = target.ca_file.clone();
         let key = target.key();
@@ -245,11 +295,53 @@ impl CertconnectApp {
                 match result {
                     Ok(session) => {
                         setup.sign_in = signed_in(&session);
-                        app.setup.session = Some((key, session));
+                        setup.signed_in_for_site = for_site;
+                        app.setup.session = Some((key, session, for_site));
                     }
                     Err(error) => setup.sign_in = SignInState::Failed(error.to_string()),
                 }
             });
+        });
+    }
+
+    /// Looks for existing apps by name or client ID with the signed-in admin's token, in the
+    /// background; the wizard lists what was found.
+    pub(super) fn find_apps(&mut self, query: String) {
+        let (Some(ModalState::SetupEntra(setup)), Some((_, session, _))) =
+            (&mut self.modal, &self.setup.session)
+        else {
+            return;
+        };
+        let target = match Target::of(&self.draft) {
+            Ok(target) => target,
+            Err(why) => {
+                setup.found = FoundApps::Failed(why);
+                return;
+            }
+        };
+        setup.found = FoundApps::Searching;
+        setup.picked = None;
+        let admin = admin_graph(session, target, self.deps.timing);
+        let cancel = self
+            .setup
+            .cancel
+            .get_or_insert_with(CancellationToken::new)
+            .clone();
+        self.spawn(JobKind::SignIn, Reach::OpenDraft, move || {
+            let found = tokio::runtime::Handle::current().block_on(
+                crate::ops::app_registration::find_apps(&admin, &query, &cancel),
+            );
+            Box::new(move |app: &mut Self, _| {
+                if let Some(ModalState::SetupEntra(setup)) = &mut app.modal {
+                    setup.found = match found {
+                        Ok(apps) => FoundApps::Found(apps),
+                        Err(error) => FoundApps::Failed(format!(
+                            "The search failed: {}",
+                            error.failure(crate::core::event::Step::ReadApp).message
+                        )),
+                    };
+                }
+            })
         });
     }
 
@@ -271,7 +363,7 @@ impl CertconnectApp {
 
     /// Starts the registration the wizard set up; its steps show on the run ladder.
     pub(super) fn start_setup(&mut self, setup: SetupEntra) {
-        let Some((_, session)) = &self.setup.session else {
+        let Some((_, session, _)) = &self.setup.session else {
             return;
         };
         let target = match Target::of(&self.draft) {
@@ -290,26 +382,26 @@ impl CertconnectApp {
         };
         let password = self.typed_password();
         let vault = self.deps.vault.as_ref().ok().cloned();
-        let admin = AdminGraph {
-            token: session.access_token.clone(),
-            graph_url: target
-                .graph_url
-                .to_string()
-                .trim_end_matches('/')
-                .to_owned(),
-            ca_file: target.ca_file,
-            timing: self.deps.timing,
-        };
+        let admin = admin_graph(session, target, self.deps.timing);
         let mut connection = self.draft.clone();
         connection.client_id.clear();
         let display_name = setup.display_name.trim().to_owned();
-        let roles = setup.roles();
+        let roles = setup.roles_to_grant();
+        let site = setup.grants_site().then(|| SiteGrant {
+            site_id: setup.site_id.trim().to_owned(),
+            role: setup.site_role,
+        });
+        let existing = setup.existing_client_id().map(str::to_owned);
         let store = self.deps.store.clone();
-        self.run = Some(RunView::registration(
-            profile,
-            crate::probe::system_now(),
-            false,
-        ));
+        let started = crate::probe::system_now();
+        self.run = Some(match &existing {
+            None => RunView::registration(profile, started, site.is_some()),
+            Some(_) => RunView::setup(
+                profile,
+                started,
+                &existing_app_steps(!roles.is_empty(), site.is_some(), true),
+            ),
+        });
         let cancel = CancellationToken::new();
         self.setup.cancel = Some(cancel.clone());
         let ticket = self.ticket();
@@ -334,7 +426,7 @@ impl CertconnectApp {
                     display_name,
                     certificate,
                     roles,
-                    site: None,
+                    site,
                     connection,
                     password,
                     vault,
@@ -348,7 +440,17 @@ impl CertconnectApp {
                         }
                     });
                 };
-                crate::ops::app_registration::register(job, &mut report, &cancel).await
+                match existing {
+                    None => crate::ops::app_registration::register(job, &mut report, &cancel).await,
+                    Some(client_id) => {
+                        let job = ExistingAppJob {
+                            client_id,
+                            setup: job,
+                        };
+                        crate::ops::app_registration::set_up_existing(job, &mut report, &cancel)
+                            .await
+                    }
+                }
             });
             let result = run.await.ok();
             reporter.finish(move |app: &mut Self, current| app.setup_finished(result, current));
@@ -417,6 +519,24 @@ fn describe_certificate(source: &crate::core::profile::CertificateSource) -> Str
         CertificateSource::WindowsStore { thumbprint, .. } => {
             format!("{thumbprint} in the Windows certificate store")
         }
+    }
+}
+
+/// The signed-in admin's connection to the draft's Graph.
+fn admin_graph(
+    session: &AdminSession,
+    target: Target,
+    timing: crate::core::retry::RetryTiming,
+) -> AdminGraph {
+    AdminGraph {
+        token: session.access_token.clone(),
+        graph_url: target
+            .graph_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_owned(),
+        ca_file: target.ca_file,
+        timing,
     }
 }
 

@@ -27,7 +27,7 @@ use zeroize::Zeroizing;
 use super::files::FileUse;
 use crate::secret::Secret;
 pub use password::PasswordPrompt;
-pub use setup_entra::{SetupEntra, SetupTarget, SignInMethod, SignInState};
+pub use setup_entra::{FoundApps, SetupEntra, SetupMode, SetupTarget, SignInMethod, SignInState};
 pub use unsaved::Pending;
 
 /// The open modal, if any. No `Debug`: some hold typed secrets.
@@ -164,6 +164,8 @@ pub enum ModalAction {
     SetupWhere(SetupTarget),
     /// Sign the administrator in this way.
     SignIn(SignInMethod),
+    /// Look for existing apps by this name or client ID.
+    FindApps(String),
     /// Register the app as set up.
     StartSetup,
 }

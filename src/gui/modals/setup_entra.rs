@@ -1,8 +1,11 @@
-//! "Set up in Entra…": the choices of a new app registration for the open profile. Where (from the
+//! "Set up in Entra…": the choices of an app registration for the open profile. Where (from the
 //! welcome screen: the admin's tenant or the sandbox), how the admin signs in (the browser, or a
-//! device code shown here to type on another device), what the connector will do (each choice
-//! with what it allows and the warnings), the app's name and the certificate that goes on it.
-//! The sign-in and the registration run in the app's background jobs; this only draws and
+//! device code shown here to type on another device), which app (a new one with its name, or one
+//! that exists, found by name or client ID), what the connector will do (each choice with what it
+//! allows and the warnings; for Sites.Selected, read or write on the profile's site) and the
+//! certificate that goes on it. Opened from a failed test's verdict, it does that failure's fix
+//! on the profile's app: add the certificate, or grant the missing permission.
+//! The sign-in, the search and the setup run in the app's background jobs; this only draws and
 //! answers. Once started, the steps show on the run ladder.
 
 use std::collections::BTreeSet;
@@ -12,7 +15,53 @@ use egui::RichText;
 use super::ModalAction;
 use crate::admin_signin::DevicePrompt;
 use crate::core::app_registration::graph_roles::{ConnectorAccess, role_warnings, roles_for};
+use crate::core::app_registration::requests::SiteRole;
 use crate::gui::widgets::{ERROR, OK, WARN, copy_button};
+use crate::ops::app_registration::FoundApp;
+
+/// The Graph role that grants only the sites granted one by one.
+const SITES_SELECTED: &str = "Sites.Selected";
+
+/// What the wizard does with the profile's app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetupMode {
+    /// Register a new app, or pick one that exists (the admin chooses).
+    Choose,
+    /// Add the profile's certificate to the app with this client ID, keeping its other keys
+    /// (the fix for AADSTS700027).
+    AddCertificate {
+        /// The app's client ID.
+        client_id: String,
+    },
+    /// Grant the app with this client ID the permissions chosen (the fix for Graph's 403).
+    GrantPermission {
+        /// The app's client ID.
+        client_id: String,
+    },
+}
+
+/// In [`SetupMode::Choose`]: a new app, or one that exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppChoice {
+    /// Register a new app.
+    New,
+    /// Use an app that exists.
+    Existing,
+}
+
+/// Where the search for an existing app is.
+#[derive(Clone, Debug, Default)]
+pub enum FoundApps {
+    /// Not searched yet.
+    #[default]
+    NotSearched,
+    /// Searching.
+    Searching,
+    /// The apps found (maybe none).
+    Found(Vec<FoundApp>),
+    /// The search failed, in plain words.
+    Failed(String),
+}
 
 /// How the administrator signs in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +107,24 @@ pub enum SignInState {
 pub struct SetupEntra {
     /// Ask where first (opened from the welcome screen).
     pub ask_target: bool,
+    /// What the wizard does with the app.
+    pub mode: SetupMode,
+    /// A new app or an existing one (in [`SetupMode::Choose`]).
+    pub app: AppChoice,
+    /// The name or client ID to look for.
+    pub search: String,
+    /// The apps found.
+    pub found: FoundApps,
+    /// The existing app picked.
+    pub picked: Option<FoundApp>,
+    /// Grant the existing app picked the permissions chosen too.
+    pub grant_to_existing: bool,
+    /// The profile's site (for Sites.Selected), as the form names it.
+    pub site_id: String,
+    /// Read or write on that site.
+    pub site_role: SiteRole,
+    /// The sign-in asked for the site-grant permission.
+    pub signed_in_for_site: bool,
     /// How to sign in.
     pub method: SignInMethod,
     /// What the connector will do.
@@ -80,6 +147,15 @@ impl SetupEntra {
     pub fn new(display_name: &str, tenant: &str, certificate: &str) -> Self {
         Self {
             ask_target: false,
+            mode: SetupMode::Choose,
+            app: AppChoice::New,
+            search: String::new(),
+            found: FoundApps::NotSearched,
+            picked: None,
+            grant_to_existing: false,
+            site_id: String::new(),
+            site_role: SiteRole::Read,
+            signed_in_for_site: false,
             method: SignInMethod::Browser,
             access: BTreeSet::from([0]),
             display_name: display_name.to_owned(),
@@ -100,19 +176,71 @@ impl SetupEntra {
         roles_for(&chosen).into_iter().map(str::to_owned).collect()
     }
 
+    /// Whether the setup grants permissions (a new app always does; an existing one when asked;
+    /// adding a certificate never).
+    pub fn grants_roles(&self) -> bool {
+        match (&self.mode, self.app) {
+            (SetupMode::AddCertificate { .. }, _) => false,
+            (SetupMode::GrantPermission { .. }, _) | (SetupMode::Choose, AppChoice::New) => true,
+            (SetupMode::Choose, AppChoice::Existing) => self.grant_to_existing,
+        }
+    }
+
+    /// The roles the setup grants.
+    pub fn roles_to_grant(&self) -> Vec<String> {
+        if self.grants_roles() {
+            self.roles()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Whether the setup grants a site (Sites.Selected is among the roles it grants).
+    pub fn grants_site(&self) -> bool {
+        self.roles_to_grant().iter().any(|r| r == SITES_SELECTED)
+    }
+
+    /// The existing app the setup works on (`None`: a new app).
+    pub fn existing_client_id(&self) -> Option<&str> {
+        match (&self.mode, self.app) {
+            (
+                SetupMode::AddCertificate { client_id } | SetupMode::GrantPermission { client_id },
+                _,
+            ) => Some(client_id),
+            (SetupMode::Choose, AppChoice::Existing) => {
+                self.picked.as_ref().map(|app| app.client_id.as_str())
+            }
+            (SetupMode::Choose, AppChoice::New) => None,
+        }
+    }
+
     /// Why Start cannot run yet, if it cannot.
     pub fn check(&self) -> Result<(), String> {
         if !matches!(self.sign_in, SignInState::SignedIn { .. }) {
             return Err("Sign in first.".into());
         }
-        if self.display_name.trim().is_empty() {
-            return Err("Give the app a name.".into());
+        match (&self.mode, self.app) {
+            (SetupMode::Choose, AppChoice::New) if self.display_name.trim().is_empty() => {
+                return Err("Give the app a name.".into());
+            }
+            (SetupMode::Choose, AppChoice::Existing) if self.picked.is_none() => {
+                return Err("Find the app and pick it from the list.".into());
+            }
+            _ => {}
         }
-        if self.access.is_empty() {
+        if self.grants_roles() && self.access.is_empty() {
             return Err("Choose what the connector will do.".into());
         }
-        if self.roles().iter().any(|r| r == "Sites.Selected") {
-            return Err("'Only sites granted one by one' needs a site to grant: the command line's `app register --grant-site` does that; here, choose another access.".into());
+        if self.grants_site() {
+            if self.site_id.trim().is_empty() {
+                return Err("'Only sites granted one by one' grants the profile's site: enter it in Default Site Id on the Graph tab first.".into());
+            }
+            if !self.signed_in_for_site {
+                return Err(
+                    "Granting the site needs one more permission at sign-in: press Sign in again."
+                        .into(),
+                );
+            }
         }
         Ok(())
     }
@@ -146,6 +274,7 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
         return action;
     }
     let signing_in = matches!(setup.sign_in, SignInState::Waiting(_));
+    let signed_in = matches!(setup.sign_in, SignInState::SignedIn { .. });
     ui.label(format!("Tenant: {}", setup.tenant));
     ui.add_space(6.0);
     ui.strong("1. Sign in as an administrator");
@@ -161,39 +290,33 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
             "With a code, on any device",
         );
     });
-    if let Some(method) = sign_in_ui(ui, &setup.sign_in, setup.method) {
+    let again = setup.grants_site() && !setup.signed_in_for_site;
+    if let Some(method) = sign_in_ui(ui, &setup.sign_in, setup.method, again) {
         action = ModalAction::SignIn(method);
     }
     ui.add_space(6.0);
-    ui.strong("2. What the connector will do");
-    for (index, access) in ConnectorAccess::ALL.iter().enumerate() {
-        let mut on = setup.access.contains(&index);
-        if ui.checkbox(&mut on, access.label()).changed() {
-            if on {
-                setup.access.insert(index);
-            } else {
-                setup.access.remove(&index);
-            }
-        }
-        ui.indent(("access", index), |ui| {
-            ui.add(egui::Label::new(RichText::new(access.explanation()).small()).wrap());
-        });
+    ui.strong("2. The app registration");
+    if let Some(asked) = app_ui(ui, setup, signed_in) {
+        action = asked;
     }
-    let roles = setup.roles();
-    let values: Vec<&str> = roles.iter().map(String::as_str).collect();
-    for warning in role_warnings(&values) {
-        ui.add(egui::Label::new(RichText::new(warning.message()).color(WARN)).wrap());
+    if setup.grants_roles() {
+        ui.add_space(6.0);
+        ui.strong("3. What the connector will do");
+        access_ui(ui, setup);
     }
     ui.add_space(6.0);
-    ui.strong("3. The app registration");
-    let label = ui.label("App name");
-    ui.add(egui::TextEdit::singleline(&mut setup.display_name).id_salt("setup-app-name"))
-        .labelled_by(label.id);
     ui.label(format!("Certificate: {}", setup.certificate));
+    let then = match &setup.mode {
+        SetupMode::Choose if setup.app == AppChoice::New => {
+            "The app is created with these application permissions and admin consent, then tested and saved to this profile."
+        }
+        _ => {
+            "It is added to the app unless it is there already; every certificate the app has is kept. Then the connection is tested and saved to this profile."
+        }
+    };
     ui.add(
         egui::Label::new(
-            RichText::new("Only the public certificate is uploaded. The app is created with these application permissions and admin consent, then tested and saved to this profile.")
-                .small(),
+            RichText::new(format!("Only the public certificate is uploaded. {then}")).small(),
         )
         .wrap(),
     );
@@ -218,12 +341,150 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
     action
 }
 
-/// The sign-in's state: Sign in (again), the device code with its page, or who signed in.
+/// Which app: the one the fix is for, or a new one with its name, or one that exists, looked
+/// for by name or client ID and picked from what was found. Returns Find when pressed.
+fn app_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signed_in: bool) -> Option<ModalAction> {
+    let small = |ui: &mut egui::Ui, text: String| {
+        ui.add(egui::Label::new(RichText::new(text).small()).wrap());
+    };
+    match &setup.mode {
+        SetupMode::AddCertificate { client_id } => {
+            ui.label(format!("The app with client ID {client_id}"));
+            small(
+                ui,
+                "Entra does not know this profile's certificate on that app (AADSTS700027): it is added to the app.".into(),
+            );
+            return None;
+        }
+        SetupMode::GrantPermission { client_id } => {
+            ui.label(format!("The app with client ID {client_id}"));
+            small(
+                ui,
+                "Graph refused the read for want of an application permission: the permissions chosen below are granted to the app, with admin consent (those it has stay).".into(),
+            );
+            return None;
+        }
+        SetupMode::Choose => {}
+    }
+    ui.radio_value(&mut setup.app, AppChoice::New, "A new app registration");
+    ui.radio_value(&mut setup.app, AppChoice::Existing, "An app that exists");
+    if setup.app == AppChoice::New {
+        let label = ui.label("App name");
+        ui.add(egui::TextEdit::singleline(&mut setup.display_name).id_salt("setup-app-name"))
+            .labelled_by(label.id);
+        return None;
+    }
+    let mut asked = None;
+    let label = ui.label("Name or client ID");
+    let searching = matches!(setup.found, FoundApps::Searching);
+    ui.horizontal(|ui| {
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut setup.search).id_salt("setup-app-search"))
+            .labelled_by(label.id);
+        let can_find = signed_in && !searching && !setup.search.trim().is_empty();
+        let find = ui
+            .add_enabled(can_find, egui::Button::new("Find"))
+            .on_disabled_hover_text(if signed_in {
+                "Type a name or a client ID"
+            } else {
+                "Sign in first"
+            });
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if find.clicked() || (can_find && entered) {
+            asked = Some(ModalAction::FindApps(setup.search.trim().to_owned()));
+        }
+    });
+    match &setup.found {
+        FoundApps::NotSearched => {}
+        FoundApps::Searching => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Looking for the app…");
+            });
+        }
+        FoundApps::Failed(why) => {
+            ui.add(egui::Label::new(RichText::new(why).color(ERROR)).wrap());
+        }
+        FoundApps::Found(apps) if apps.is_empty() => {
+            small(ui, "No app registration has that client ID or a name with those words (an app made moments ago can take a while to be found).".into());
+        }
+        FoundApps::Found(apps) => {
+            for app in apps {
+                let name = match app.display_name.as_str() {
+                    "" => "(no name)",
+                    name => name,
+                };
+                ui.radio_value(
+                    &mut setup.picked,
+                    Some(app.clone()),
+                    format!("{name} ({})", app.client_id),
+                );
+            }
+        }
+    }
+    ui.checkbox(
+        &mut setup.grant_to_existing,
+        "Also grant it the permissions chosen below",
+    );
+    asked
+}
+
+/// What the connector will do: each choice with what it allows, the warnings, and for
+/// Sites.Selected the profile's site with read or write.
+fn access_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
+    for (index, access) in ConnectorAccess::ALL.iter().enumerate() {
+        let mut on = setup.access.contains(&index);
+        if ui.checkbox(&mut on, access.label()).changed() {
+            if on {
+                setup.access.insert(index);
+            } else {
+                setup.access.remove(&index);
+            }
+        }
+        ui.indent(("access", index), |ui| {
+            ui.add(egui::Label::new(RichText::new(access.explanation()).small()).wrap());
+        });
+    }
+    let roles = setup.roles();
+    let values: Vec<&str> = roles.iter().map(String::as_str).collect();
+    for warning in role_warnings(&values) {
+        ui.add(egui::Label::new(RichText::new(warning.message()).color(WARN)).wrap());
+    }
+    if !setup.grants_site() {
+        return;
+    }
+    match setup.site_id.trim() {
+        "" => {
+            ui.add(
+                egui::Label::new(
+                    RichText::new("No site to grant: enter it in Default Site Id on the Graph tab, then open Set up in Entra… again.")
+                        .color(ERROR),
+                )
+                .wrap(),
+            );
+        }
+        site => {
+            ui.add(egui::Label::new(format!("The site granted: {site}")).wrap());
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut setup.site_role, SiteRole::Read, "Read the site");
+                ui.radio_value(
+                    &mut setup.site_role,
+                    SiteRole::Write,
+                    "Read and write the site",
+                );
+            });
+        }
+    }
+}
+
+/// The sign-in's state: Sign in (again), the device code with its page, or who signed in (with
+/// Sign in again when the choices need a permission the sign-in did not ask for).
 /// Returns the method when Sign in was pressed.
 fn sign_in_ui(
     ui: &mut egui::Ui,
     sign_in: &SignInState,
     method: SignInMethod,
+    again: bool,
 ) -> Option<SignInMethod> {
     let mut asked = None;
     match sign_in {
@@ -270,6 +531,9 @@ fn sign_in_ui(
             ui.label(
                 RichText::new(format!("Signed in as {name} ({upn}), tenant {tenant_id}")).color(OK),
             );
+            if again && ui.button("Sign in again").clicked() {
+                asked = Some(method);
+            }
         }
     }
     asked

@@ -142,7 +142,16 @@ pub async fn add_certificate(
     cancel: &CancellationToken,
 ) -> Result<CertificateAdded, SetupFailed<CertificateAdded>> {
     let mut done = CertificateAdded::default();
-    match add(&job, &mut done, report, cancel).await {
+    let added = add(
+        &job.admin,
+        &job.client_id,
+        &job.certificate,
+        &mut done,
+        report,
+        cancel,
+    )
+    .await;
+    match added {
         Ok(()) => Ok(done),
         Err((step, error)) => {
             let next_steps = if done.object_id.is_empty() || step != Step::AddCertificate {
@@ -163,8 +172,11 @@ pub async fn add_certificate(
     }
 }
 
-async fn add(
-    job: &AddCertificateJob,
+/// The Read the app and Add the certificate rungs.
+pub(super) async fn add(
+    admin: &AdminGraph,
+    client_id: &str,
+    certificate: &X509,
     done: &mut CertificateAdded,
     report: &mut (dyn FnMut(TestEvent) + Send),
     cancel: &CancellationToken,
@@ -172,10 +184,10 @@ async fn add(
     cancelled_before(cancel, Step::ReadApp, report)?;
     let clock = StepClock::start(Step::ReadApp, report);
     let read = async {
-        let certificate = PublicCertificate::of(&job.certificate)?;
-        let client = job.admin.client()?;
-        let graph = job.admin.calls(&client, cancel);
-        let (object_id, name) = find_app(&graph, &job.client_id, report).await?;
+        let certificate = PublicCertificate::of(certificate)?;
+        let client = admin.client()?;
+        let graph = admin.calls(&client, cancel);
+        let (object_id, name) = find_app(&graph, client_id, report).await?;
         let keys = read_keys(&graph, &object_id, Step::ReadApp, report).await?;
         Ok::<_, AppSetupError>((certificate, client, object_id, name, keys))
     }
@@ -212,7 +224,7 @@ async fn add(
     };
     // Once sent, the change is waited for: its answer says whether the keys were replaced.
     let never = CancellationToken::new();
-    let graph = job.admin.calls(&client, &never);
+    let graph = admin.calls(&client, &never);
     let patched = async {
         graph
             .patch(
@@ -308,7 +320,7 @@ async fn read_app(
 }
 
 /// The Graph application roles granted to the app's service principal (none without one).
-async fn granted_roles(
+pub(super) async fn granted_roles(
     graph: &GraphAdmin<'_>,
     client_id: &str,
     report: &mut (dyn FnMut(TestEvent) + Send),
