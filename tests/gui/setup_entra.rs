@@ -316,3 +316,62 @@ fn an_unknown_client_id_is_fixed_by_picking_the_app_that_exists() {
     assert_eq!(saved.client_id(), CLIENT_ID);
     assert_eq!(g.h.state().draft().client_id, CLIENT_ID);
 }
+
+const SITE_ID: &str =
+    "sandbox.example.com,6f1c3a52-4c1e-4a52-9a3b-1f2e3d4c5b6a,9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b";
+
+#[test]
+fn sites_selected_grants_the_profiles_site_after_a_sign_in_that_may_grant_it() {
+    let env = quick_sign_in(&["Sites.Read.All"]);
+    let mut g = gui(&env, None);
+    let pfx = other_pfx(&env);
+    fill_form(&mut g, &env, "", &pfx);
+    g.click("Graph");
+    g.field("Default Site Id", SITE_ID);
+    g.click("General");
+    g.button("Set up in Entra…");
+    g.click("With a code, on any device");
+    g.button("Sign in");
+    g.wait_until(signed_in);
+    g.click("Read sites");
+    g.click("Only sites granted one by one");
+    g.h.get_by_label_contains(&format!("The site granted: {SITE_ID}"));
+    g.click("Read and write the site");
+    // The sign-in did not ask for the site grant's permission: Start waits for another.
+    assert!(
+        g.h.get_by_role_and_label(Role::Button, "Start")
+            .accesskit_node()
+            .is_disabled()
+    );
+    g.button("Sign in again");
+    g.wait_until(|app| signed_in(app) && app.setup_sign_in_state().is_some() && !app.is_busy());
+    g.button("Start");
+    g.wait_until(|app| !app.is_registering() && app.has_verdict());
+    connected(&g);
+    let run = g.h.state().run_view().unwrap();
+    assert!(
+        run.steps
+            .iter()
+            .any(|s| s.step == Step::GrantSite && matches!(s.state, StepState::Done { .. }))
+    );
+    let granted = env
+        .sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with(&format!("sites/{SITE_ID}/permissions")))
+        .count();
+    assert_eq!(granted, 1);
+}
+
+#[test]
+fn sites_selected_without_a_site_says_where_to_enter_it() {
+    let env = quick_sign_in(&["Sites.Read.All"]);
+    let mut g = gui(&env, None);
+    fill_form(&mut g, &env, "", &env.pfx.clone());
+    g.click("Graph");
+    g.field("Default Site Id", "");
+    g.click("General");
+    g.button("Set up in Entra…");
+    g.click("Only sites granted one by one");
+    g.h.get_by_label_contains("enter it in Default Site Id on the Graph tab");
+}
