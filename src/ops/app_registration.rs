@@ -9,6 +9,7 @@
 mod error;
 mod existing;
 mod existing_app;
+mod new_cert;
 mod wait;
 
 use std::path::PathBuf;
@@ -25,6 +26,7 @@ use tokio_util::sync::CancellationToken;
 pub use error::{AppSetupError, SetupFailed};
 pub use existing::{AddCertificateJob, AppView, CertificateAdded, ShowJob, add_certificate, show};
 pub use existing_app::{ExistingAppJob, FoundApp, existing_app_steps, find_apps, set_up_existing};
+pub use new_cert::make_certificate;
 
 use crate::assertion::Signer;
 use crate::cert::Credential;

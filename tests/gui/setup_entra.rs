@@ -375,3 +375,44 @@ fn sites_selected_without_a_site_says_where_to_enter_it() {
     g.click("Only sites granted one by one");
     g.h.get_by_label_contains("enter it in Default Site Id on the Graph tab");
 }
+
+#[test]
+fn a_profile_without_a_certificate_gets_a_new_one_made_beside_the_profiles_and_uses_it() {
+    let env = quick_sign_in(&["Sites.Read.All"]);
+    let mut g = gui(&env, None);
+    g.button("New connection");
+    g.field("Name", "Fabrikam");
+    g.field("Token URL", &env.sandbox.token_url());
+    g.click("Graph");
+    g.field("Graph URL", &env.sandbox.graph_url());
+    g.click("General");
+    g.button("Set up in Entra…");
+    g.h.get_by_label_contains("Certificate: the profile has none, so a new one is made.");
+    let default = env.ws.path("certificates").join("Fabrikam.pfx");
+    g.h.get_by_label_contains(&format!(
+        "By default it goes beside the profiles: {}",
+        default.display()
+    ));
+    g.set_text(Role::PasswordInput, "New PFX password", PASSWORD);
+    sign_in_and_start(&mut g);
+    connected(&g);
+    let run = g.h.state().run_view().unwrap();
+    assert!(
+        run.steps
+            .iter()
+            .any(|s| s.step == Step::NewCertificate && matches!(s.state, StepState::Done { .. }))
+    );
+    assert!(default.is_file());
+    assert!(default.with_extension("cer").is_file());
+    let saved =
+        g.h.state()
+            .profiles()
+            .into_iter()
+            .find(|p| p.name() == "Fabrikam")
+            .expect("the profile is saved");
+    assert_eq!(g.h.state().draft().pfx_path, default.display().to_string());
+    assert!(format!("{:?}", saved.certificate()).contains("Fabrikam.pfx"));
+    // The form tests it at once with the new certificate's password.
+    g.test_connection();
+    connected(&g);
+}

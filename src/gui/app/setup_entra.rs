@@ -18,23 +18,31 @@ use crate::admin_signin::{
 use crate::core::app_registration::graph_roles::ConnectorAccess;
 use crate::core::app_registration::setup_fix::SetupFix;
 use crate::core::authority::tenant_in_token_url;
-use crate::core::draft::ProfileDraft;
-use crate::core::event::TestEvent;
+use crate::core::draft::{CertKind, ProfileDraft};
+use crate::core::event::{Step, TestEvent};
+use crate::core::profile::PasswordSource;
 use crate::core::signin::scopes::{SetupStep, scopes_for};
 use crate::gui::inbox::{JobKind, Reach};
 use crate::gui::modals::{
     FoundApps, ModalState, SetupEntra, SetupMode, SetupTarget, SignInMethod, SignInState,
 };
+use crate::ops::NewCertificateRequest;
 use crate::ops::app_registration::{
     AdminGraph, AppSetupError, DEFAULT_ENTRA_WAIT, ExistingAppJob, RegisterJob, Registration,
     SetupFailed, SiteGrant, existing_app_steps,
 };
 use crate::report::RunView;
 use crate::sandbox::{SandboxConfig, start_demo};
+use crate::secret::Secret;
+use zeroize::Zeroizing;
 
 /// A client ID that only lets the form be checked before the app exists (the wizard fills in
 /// the real one).
 const PLACEHOLDER_CLIENT_ID: &str = "11111111-1111-4111-8111-111111111111";
+
+/// A certificate made in the wizard: RSA 2048, as `cert new` makes by default, valid a year.
+const NEW_KEY_BITS: u32 = 2048;
+const NEW_DAYS: u32 = 365;
 
 /// The sandbox's device code asks for a poll every second, so the demo does not keep the admin
 /// waiting the 5 s Entra asks for.
@@ -159,21 +167,19 @@ impl CertconnectApp {
                 return None;
             }
         };
-        let certificate = match self.draft.certificate_source() {
-            Ok(source) => describe_certificate(&source),
-            Err(why) => {
-                self.set_status(
-                    format!("Choose the certificate on the Certificate tab first: {why}"),
-                    true,
-                );
-                return None;
-            }
-        };
-        let name = match self.draft.name.trim() {
-            "" => "certconnect connector".to_owned(),
-            name => name.to_owned(),
-        };
+        // A form without a usable certificate gets a new one made in the wizard.
+        let certificate = self
+            .draft
+            .certificate_source()
+            .map(|source| describe_certificate(&source))
+            .unwrap_or_default();
+        let name = certificate_name(&self.draft.name);
         let mut setup = SetupEntra::new(&name, &target.tenant, &certificate);
+        let default_pfx = default_new_pfx(&self.deps.store, &name)
+            .display()
+            .to_string();
+        setup.new_pfx.clone_from(&default_pfx);
+        setup.default_pfx = default_pfx;
         setup.site_id = self.draft.site_id.trim().to_owned();
         if let Some((key, session, for_site)) = &self.setup.session
             && *key == target.key()
@@ -370,9 +376,10 @@ impl CertconnectApp {
             Ok(target) => target,
             Err(why) => return self.set_status(why, true),
         };
-        let mut checked = self.draft.clone();
+        let (new_certificate, form) = new_certificate_and_form(&setup, &self.draft);
+        let mut checked = form.clone();
         checked.client_id = PLACEHOLDER_CLIENT_ID.into();
-        let (profile, source) = match (checked.parse(), self.draft.certificate_source()) {
+        let (profile, source) = match (checked.parse(), form.certificate_source()) {
             (Ok(profile), Ok(source)) => (profile, source),
             (Err(errors), _) => {
                 let first = errors.first().map(ToString::to_string).unwrap_or_default();
@@ -380,10 +387,13 @@ impl CertconnectApp {
             }
             (_, Err(why)) => return self.set_status(why, true),
         };
-        let password = self.typed_password();
+        let password = match &new_certificate {
+            Some(request) => Some(request.password.clone()),
+            None => self.typed_password(),
+        };
         let vault = self.deps.vault.as_ref().ok().cloned();
         let admin = admin_graph(session, target, self.deps.timing);
-        let mut connection = self.draft.clone();
+        let mut connection = form.clone();
         connection.client_id.clear();
         let display_name = setup.display_name.trim().to_owned();
         let roles = setup.roles_to_grant();
@@ -394,14 +404,11 @@ impl CertconnectApp {
         let existing = setup.existing_client_id().map(str::to_owned);
         let store = self.deps.store.clone();
         let started = crate::probe::system_now();
-        self.run = Some(match &existing {
-            None => RunView::registration(profile, started, site.is_some()),
-            Some(_) => RunView::setup(
-                profile,
-                started,
-                &existing_app_steps(!roles.is_empty(), site.is_some(), true),
-            ),
-        });
+        let steps = setup_steps(&setup, new_certificate.is_some());
+        self.run = Some(RunView::setup(profile, started, &steps));
+        let made = new_certificate
+            .as_ref()
+            .map(|request| (form.clone(), request.password.clone()));
         let cancel = CancellationToken::new();
         self.setup.cancel = Some(cancel.clone());
         let ticket = self.ticket();
@@ -411,6 +418,16 @@ impl CertconnectApp {
         self.inbox.runtime().spawn(async move {
             let events = reporter.clone();
             let run = tokio::spawn(async move {
+                let mut report = move |event: TestEvent| {
+                    events.send(move |app: &mut Self, current| {
+                        if let (true, Some(run)) = (current, &mut app.run) {
+                            run.apply(event);
+                        }
+                    });
+                };
+                if let Some(request) = new_certificate {
+                    crate::ops::app_registration::make_certificate(request, &mut report).await?;
+                }
                 let loaded = tokio::task::spawn_blocking({
                     let (password, vault) = (password.clone(), vault.clone());
                     move || crate::probe::open_certificate(&source, password, vault.as_deref())
@@ -433,13 +450,6 @@ impl CertconnectApp {
                     wait_max: DEFAULT_ENTRA_WAIT,
                     save_to: Some(store),
                 };
-                let mut report = move |event: TestEvent| {
-                    events.send(move |app: &mut Self, current| {
-                        if let (true, Some(run)) = (current, &mut app.run) {
-                            run.apply(event);
-                        }
-                    });
-                };
                 match existing {
                     None => crate::ops::app_registration::register(job, &mut report, &cancel).await,
                     Some(client_id) => {
@@ -453,16 +463,32 @@ impl CertconnectApp {
                 }
             });
             let result = run.await.ok();
-            reporter.finish(move |app: &mut Self, current| app.setup_finished(result, current));
+            reporter.finish(move |app: &mut Self, current| {
+                app.setup_finished(result, made, current);
+            });
         });
     }
 
     fn setup_finished(
         &mut self,
         result: Option<Result<Registration, SetupFailed<Registration>>>,
+        made: Option<(ProfileDraft, Secret)>,
         current: bool,
     ) {
         self.reload();
+        // A certificate made here is the form's from now on, with its password typed, even when
+        // a later step stopped: it may be on the app already.
+        let made = made.filter(
+            |_| !matches!(&result, Some(Err(failed)) if failed.step == Step::NewCertificate),
+        );
+        if let (true, Some((form, password))) = (current, made) {
+            self.draft.cert_kind = form.cert_kind;
+            self.draft.pfx_path = form.pfx_path;
+            self.draft.keystore_alias.clear();
+            self.draft.password = form.password;
+            self.dialog.password = Zeroizing::new(password.expose().to_owned());
+            self.dialog.keep_password_for(&self.draft);
+        }
         let saved = match &result {
             Some(Ok(registration)) => registration.profile.clone(),
             _ => None,
@@ -489,6 +515,7 @@ impl CertconnectApp {
             let draft = ProfileDraft::from(profile);
             self.draft = draft.clone();
             self.baseline = draft;
+            self.dialog.keep_password_for(&self.draft);
             self.saved_id = Some(profile.id().to_owned());
             self.set_status(
                 format!(
@@ -520,6 +547,82 @@ fn describe_certificate(source: &crate::core::profile::CertificateSource) -> Str
             format!("{thumbprint} in the Windows certificate store")
         }
     }
+}
+
+/// The New certificate request when the wizard makes one, and the form the setup tests and saves:
+/// the open draft, pointed at the new PFX when there is one.
+fn new_certificate_and_form(
+    setup: &SetupEntra,
+    draft: &ProfileDraft,
+) -> (Option<NewCertificateRequest>, ProfileDraft) {
+    let request = setup.new_certificate.then(|| NewCertificateRequest {
+        subject: vec![("CN".to_owned(), certificate_name(&setup.display_name))],
+        key_bits: NEW_KEY_BITS,
+        days: NEW_DAYS,
+        pfx: PathBuf::from(setup.new_pfx.trim()),
+        cer: PathBuf::from(setup.new_pfx.trim()).with_extension("cer"),
+        pem: None,
+        password: Secret::new(setup.new_password.as_str()),
+        overwrite: false,
+    });
+    let mut form = draft.clone();
+    if let Some(request) = &request {
+        form.cert_kind = CertKind::PfxFile;
+        form.pfx_path = request.pfx.display().to_string();
+        form.keystore_alias.clear();
+        form.password = PasswordSource::Ask;
+    }
+    (request, form)
+}
+
+/// The rungs the wizard's setup runs, for the ladder.
+fn setup_steps(setup: &SetupEntra, makes_certificate: bool) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if makes_certificate {
+        steps.push(Step::NewCertificate);
+    }
+    let grants_site = setup.grants_site();
+    match setup.existing_client_id() {
+        None => steps.extend(
+            Step::REGISTRATION
+                .into_iter()
+                .filter(|step| grants_site || *step != Step::GrantSite),
+        ),
+        Some(_) => steps.extend(existing_app_steps(
+            !setup.roles_to_grant().is_empty(),
+            grants_site,
+            true,
+        )),
+    }
+    steps
+}
+
+/// The new certificate's common name: the app's name, or certconnect's.
+fn certificate_name(display_name: &str) -> String {
+    match display_name.trim() {
+        "" => "certconnect connector".to_owned(),
+        name => name.to_owned(),
+    }
+}
+
+/// Where a certificate made in the wizard goes unless the admin chooses: a `certificates` folder
+/// beside the profiles, named after the profile.
+fn default_new_pfx(store: &crate::profile_store::ProfileStore, name: &str) -> PathBuf {
+    let profiles = store.dir();
+    let file: String = name
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let file = match file.trim_matches('-') {
+        "" => "connector".to_owned(),
+        file => file.to_owned(),
+    };
+    profiles
+        .parent()
+        .unwrap_or(profiles)
+        .join("certificates")
+        .join(format!("{file}.pfx"))
 }
 
 /// The signed-in admin's connection to the draft's Graph.

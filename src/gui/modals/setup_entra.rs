@@ -11,6 +11,7 @@
 use std::collections::BTreeSet;
 
 use egui::RichText;
+use zeroize::Zeroizing;
 
 use super::ModalAction;
 use crate::admin_signin::DevicePrompt;
@@ -102,8 +103,7 @@ pub enum SignInState {
     Failed(String),
 }
 
-/// The wizard's state.
-#[derive(Clone, Debug)]
+/// The wizard's state. No `Debug`: it holds the new certificate's typed password.
 pub struct SetupEntra {
     /// Ask where first (opened from the welcome screen).
     pub ask_target: bool,
@@ -133,8 +133,16 @@ pub struct SetupEntra {
     pub display_name: String,
     /// The tenant the app goes in, as the form names it.
     pub tenant: String,
-    /// The certificate that goes on the app, as the form names it.
+    /// The certificate that goes on the app, as the form names it (empty: the form has none).
     pub certificate: String,
+    /// Make a new certificate for the app (always, when the form has none).
+    pub new_certificate: bool,
+    /// Where the new certificate's PFX is written (the `.cer` and `.pem` beside it).
+    pub new_pfx: String,
+    /// Where it goes unless the admin chooses: beside the profiles.
+    pub default_pfx: String,
+    /// The new PFX's password, as typed; wiped on drop.
+    pub new_password: Zeroizing<String>,
     /// The sign-in.
     pub sign_in: SignInState,
     /// Why Start was refused.
@@ -161,6 +169,10 @@ impl SetupEntra {
             display_name: display_name.to_owned(),
             tenant: tenant.to_owned(),
             certificate: certificate.to_owned(),
+            new_certificate: certificate.is_empty(),
+            new_pfx: String::new(),
+            default_pfx: String::new(),
+            new_password: Zeroizing::new(String::new()),
             sign_in: SignInState::NotStarted,
             error: None,
         }
@@ -227,6 +239,16 @@ impl SetupEntra {
                 return Err("Find the app and pick it from the list.".into());
             }
             _ => {}
+        }
+        if self.new_certificate {
+            if self.new_pfx.trim().is_empty() {
+                return Err("Choose where the new certificate's PFX file goes.".into());
+            }
+            if self.new_password.is_empty() {
+                return Err(
+                    "Type a password for the new PFX file: it protects its private key.".into(),
+                );
+            }
         }
         if self.grants_roles() && self.access.is_empty() {
             return Err("Choose what the connector will do.".into());
@@ -305,7 +327,7 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
         access_ui(ui, setup);
     }
     ui.add_space(6.0);
-    ui.label(format!("Certificate: {}", setup.certificate));
+    certificate_ui(ui, setup);
     let then = match &setup.mode {
         SetupMode::Choose if setup.app == AppChoice::New => {
             "The app is created with these application permissions and admin consent, then tested and saved to this profile."
@@ -427,6 +449,43 @@ fn app_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signed_in: bool) -> Option<
         "Also grant it the permissions chosen below",
     );
     asked
+}
+
+/// The certificate that goes on the app: the profile's, or a new one made here (by the same New
+/// certificate use case as the Certificate tab's) into the PFX file named, with its password.
+fn certificate_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
+    if setup.certificate.is_empty() {
+        ui.label("Certificate: the profile has none, so a new one is made.");
+    } else {
+        ui.label(format!("Certificate: {}", setup.certificate));
+        ui.checkbox(
+            &mut setup.new_certificate,
+            "Make a new certificate for the app instead",
+        );
+    }
+    if !setup.new_certificate {
+        return;
+    }
+    ui.add(
+        egui::Label::new(
+            RichText::new(format!(
+                "A self-signed RSA 2048 certificate valid for a year, named after the app; the profile then uses it. By default it goes beside the profiles: {}",
+                setup.default_pfx
+            ))
+            .small(),
+        )
+        .wrap(),
+    );
+    let label = ui.label("New PFX file");
+    ui.add(egui::TextEdit::singleline(&mut setup.new_pfx).id_salt("setup-new-pfx"))
+        .labelled_by(label.id);
+    let label = ui.label("New PFX password");
+    ui.add(
+        egui::TextEdit::singleline(&mut *setup.new_password)
+            .id_salt("setup-new-password")
+            .password(true),
+    )
+    .labelled_by(label.id);
 }
 
 /// What the connector will do: each choice with what it allows, the warnings, and for
