@@ -118,47 +118,19 @@ pub struct RegisterArgs {
     pub json: bool,
 }
 
-/// `app add-cert`.
+/// The flags `app add-cert` and `app show` share: the app, a certificate and the sign-in.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("certificate").required(true).args(["pfx", "cert_pem"])))]
-pub struct AddCertArgs {
+pub struct ExistingAppArgs {
     /// The tenant of the app: its ID or a verified domain.
     #[arg(long, value_name = "T")]
     pub tenant: String,
     /// The app's Application (client) ID.
     #[arg(long, value_name = "ID")]
     pub client_id: String,
-    /// The certificate to add: a PFX / P12 file (only its public certificate is sent).
+    /// The certificate: a PFX / P12 file (only its public certificate is used).
     #[arg(long, value_name = "FILE")]
     pub pfx: Option<PathBuf>,
-    /// The certificate to add: a PEM or DER certificate file.
-    #[arg(long, value_name = "FILE")]
-    pub cert_pem: Option<PathBuf>,
-    /// The environment variable holding the PFX's password.
-    #[arg(long, value_name = "VAR")]
-    pub password_env: Option<String>,
-    /// How the administrator signs in, and where Graph is.
-    #[command(flatten)]
-    pub sign_in: SignInArgs,
-    /// Print one JSON object instead of the step list.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `app show`.
-#[derive(Debug, Args)]
-#[command(group(ArgGroup::new("certificate").args(["pfx", "cert_pem"])))]
-pub struct ShowAppArgs {
-    /// The tenant of the app: its ID or a verified domain.
-    #[arg(long, value_name = "T")]
-    pub tenant: String,
-    /// The app's Application (client) ID.
-    #[arg(long, value_name = "ID")]
-    pub client_id: String,
-    /// A certificate to look for on the app: a PFX / P12 file.
-    #[arg(long, value_name = "FILE")]
-    pub pfx: Option<PathBuf>,
-    /// A certificate to look for on the app: a PEM or DER certificate file.
+    /// The certificate: a PEM or DER certificate file.
     #[arg(long, value_name = "FILE")]
     pub cert_pem: Option<PathBuf>,
     /// The environment variable holding the PFX's password.
@@ -170,4 +142,22 @@ pub struct ShowAppArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `app add-cert`: the certificate to add is required.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("certificate").required(true).args(["pfx", "cert_pem"])))]
+pub struct AddCertArgs {
+    /// The app, the certificate to add and the sign-in.
+    #[command(flatten)]
+    pub app: ExistingAppArgs,
+}
+
+/// `app show`: a certificate to look for on the app is optional.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("certificate").args(["pfx", "cert_pem"])))]
+pub struct ShowAppArgs {
+    /// The app, a certificate to look for and the sign-in.
+    #[command(flatten)]
+    pub app: ExistingAppArgs,
 }

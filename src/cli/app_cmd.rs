@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use openssl::x509::X509;
 use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
 
-use super::app_args::{AddCertArgs, AppCommand, RegisterArgs, ShowAppArgs};
+use super::app_args::{AddCertArgs, AppCommand, ExistingAppArgs, RegisterArgs, ShowAppArgs};
 use super::app_sign_in::{Place, place, sign_in, sign_in_failed};
 use super::args::PasswordArgs;
 use super::key_cmd::run_async;
@@ -412,51 +413,29 @@ fn added_fields(client_id: &str, done: &CertificateAdded) -> Value {
 }
 
 fn add_cert(args: &AddCertArgs) -> Outcome {
-    let json = args.json;
-    let empty = || added_fields(&args.client_id, &CertificateAdded::default());
-    let (place, client_id, certificate) =
-        match existing_app(&args.tenant, &args.client_id, &args.sign_in, || {
-            certificate_only(
-                args.pfx.as_ref(),
-                args.cert_pem.as_ref(),
-                args.password_env.as_ref(),
-            )
-        }) {
-            Ok((place, client_id, Some(certificate))) => (place, client_id, certificate),
-            Ok((_, _, None)) => {
-                return input_error(
-                    json,
-                    "give the certificate with --pfx or --cert-pem",
-                    empty(),
-                );
-            }
-            Err(message) => return input_error(json, &message, empty()),
-        };
-    let title = format!("Adding a certificate to the app {client_id}");
-    let mut printer = Printer::titled(json, &title, &client_id);
-    let ca_file = args.sign_in.ca_file.clone();
-    let id = client_id.clone();
-    let ended = run_async(json, |cancel| async move {
-        let session =
-            match sign_in(&place, &args.sign_in, &[SetupStep::AddCertificate], &cancel).await {
-                Ok(session) => session,
-                Err(error) => return (printer, Err(error)),
+    let app = &args.app;
+    let empty = || added_fields(&app.client_id, &CertificateAdded::default());
+    let ran = on_existing_app(
+        app,
+        SetupStep::AddCertificate,
+        |client_id| format!("Adding a certificate to the app {client_id}"),
+        &empty,
+        |certificate| {
+            certificate.ok_or_else(|| "give the certificate with --pfx or --cert-pem".to_owned())
+        },
+        async |admin, client_id, certificate, printer: &mut Printer, cancel| {
+            let job = AddCertificateJob {
+                admin,
+                client_id,
+                certificate,
             };
-        let job = AddCertificateJob {
-            admin: admin_graph(session.access_token, &place, ca_file.as_ref()),
-            client_id: id,
-            certificate,
-        };
-        let mut report = |event: TestEvent| printer.event(event);
-        let result = crate::ops::add_certificate(job, &mut report, &cancel).await;
-        (printer, Ok(result))
-    });
-    let Some((printer, ended)) = ended else {
-        return Outcome::BadInput;
-    };
-    let result = match ended {
-        Ok(result) => result,
-        Err(error) => return sign_in_failed(json, &error, empty()),
+            let mut report = |event: TestEvent| printer.event(event);
+            crate::ops::add_certificate(job, &mut report, &cancel).await
+        },
+    );
+    let (printer, client_id, result) = match ran {
+        Ok(ran) => ran,
+        Err(outcome) => return outcome,
     };
     let (done, failed) = match &result {
         Ok(done) => (done, None),
@@ -482,6 +461,47 @@ fn add_cert(args: &AddCertArgs) -> Outcome {
         &closing,
     );
     outcome(failed)
+}
+
+/// A command on an existing app up to its result: the flags checked (the client ID, and the
+/// certificate given as `certificate` wants it), the administrator signed in for `step`, then
+/// `job` run with their Graph and the printer that shows its steps. Bad input and a failed
+/// sign-in are printed here and returned as their outcome.
+fn on_existing_app<C, T>(
+    app: &ExistingAppArgs,
+    step: SetupStep,
+    title: impl FnOnce(&str) -> String,
+    empty: &dyn Fn() -> Value,
+    certificate: impl FnOnce(Option<X509>) -> Result<C, String>,
+    job: impl AsyncFnOnce(AdminGraph, String, C, &mut Printer, CancellationToken) -> T,
+) -> Result<(Printer, String, T), Outcome> {
+    let json = app.json;
+    let checked = existing_app(&app.tenant, &app.client_id, &app.sign_in, || {
+        certificate_only(
+            app.pfx.as_ref(),
+            app.cert_pem.as_ref(),
+            app.password_env.as_ref(),
+        )
+    })
+    .and_then(|(place, client_id, given)| Ok((place, client_id, certificate(given)?)));
+    let (place, client_id, certificate) =
+        checked.map_err(|message| input_error(json, &message, empty()))?;
+    let mut printer = Printer::titled(json, &title(&client_id), &client_id);
+    let id = client_id.clone();
+    let ended = run_async(json, |cancel| async move {
+        let session = match sign_in(&place, &app.sign_in, &[step], &cancel).await {
+            Ok(session) => session,
+            Err(error) => return (printer, Err(error)),
+        };
+        let admin = admin_graph(session.access_token, &place, app.sign_in.ca_file.as_ref());
+        let result = job(admin, id, certificate, &mut printer, cancel).await;
+        (printer, Ok(result))
+    });
+    match ended {
+        None => Err(Outcome::BadInput),
+        Some((printer, Ok(result))) => Ok((printer, client_id, result)),
+        Some((_, Err(error))) => Err(sign_in_failed(json, &error, empty())),
+    }
 }
 
 /// The checked flags of a command on an existing app: where to sign in, the client ID and the
@@ -516,51 +536,39 @@ fn certificate_only(
 // ---- show ----
 
 fn show(args: &ShowAppArgs) -> Outcome {
-    let json = args.json;
+    let app = &args.app;
+    let json = app.json;
     let empty = || {
         json!({
-            "client_id": args.client_id,
+            "client_id": app.client_id,
             "object_id": null,
             "certificates": [],
             "granted_roles": [],
         })
     };
-    let (place, client_id, certificate) =
-        match existing_app(&args.tenant, &args.client_id, &args.sign_in, || {
-            certificate_only(
-                args.pfx.as_ref(),
-                args.cert_pem.as_ref(),
-                args.password_env.as_ref(),
-            )
-        }) {
-            Ok(checked) => checked,
-            Err(message) => return input_error(json, &message, empty()),
-        };
-    let thumbprint = certificate.as_ref().and_then(sha1_of);
-    let title = format!("Reading the app {client_id}");
-    let mut printer = Printer::titled(json, &title, &client_id);
-    let ca_file = args.sign_in.ca_file.clone();
-    let id = client_id.clone();
-    let ended = run_async(json, |cancel| async move {
-        let session = match sign_in(&place, &args.sign_in, &[SetupStep::Show], &cancel).await {
-            Ok(session) => session,
-            Err(error) => return (printer, Err(error)),
-        };
-        let job = ShowJob {
-            admin: admin_graph(session.access_token, &place, ca_file.as_ref()),
-            client_id: id,
-            certificate,
-        };
-        let mut report = |event: TestEvent| printer.event(event);
-        let result = crate::ops::show(job, &mut report, &cancel).await;
-        (printer, Ok(result))
-    });
-    let Some((printer, ended)) = ended else {
-        return Outcome::BadInput;
-    };
-    let result = match ended {
-        Ok(result) => result,
-        Err(error) => return sign_in_failed(json, &error, empty()),
+    let mut thumbprint = None;
+    let ran = on_existing_app(
+        app,
+        SetupStep::Show,
+        |client_id| format!("Reading the app {client_id}"),
+        &empty,
+        |certificate| {
+            thumbprint = certificate.as_ref().and_then(sha1_of);
+            Ok(certificate)
+        },
+        async |admin, client_id, certificate, printer: &mut Printer, cancel| {
+            let job = ShowJob {
+                admin,
+                client_id,
+                certificate,
+            };
+            let mut report = |event: TestEvent| printer.event(event);
+            crate::ops::show(job, &mut report, &cancel).await
+        },
+    );
+    let (printer, _, result) = match ran {
+        Ok(ran) => ran,
+        Err(outcome) => return outcome,
     };
     match &result {
         Ok(view) => {
