@@ -279,23 +279,42 @@ fn cancelling_the_browser_sign_in_closes_the_listener() {
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
 }
 
-/// Runs the device code flow on the runtime; each event is handed to `on_event` with the sandbox.
+/// A device code sign-in run against a sandbox that asks for no wait between polls.
+struct DeviceRun {
+    sandbox: Sandbox,
+    result: Result<AdminSession, SignInError>,
+    events: Vec<DeviceCodeEvent>,
+    // Last: the sandbox is dropped while its runtime still runs.
+    _rt: tokio::runtime::Runtime,
+}
+
+/// Runs the device code flow against a sandbox (its polling interval 0, then `adjust`ed); each
+/// event is handed to `on_event` with the sandbox and the sign-in's cancellation.
 fn device_sign_in(
-    rt: &tokio::runtime::Runtime,
-    sandbox: &Sandbox,
-    settings: SignInSettings,
-    cancel: CancellationToken,
+    adjust: impl FnOnce(&mut SandboxConfig),
     mut on_event: impl FnMut(&DeviceCodeEvent, &Sandbox, &CancellationToken) + Send,
-) -> (Result<AdminSession, SignInError>, Vec<DeviceCodeEvent>) {
+) -> DeviceRun {
+    let rt = runtime();
+    let sandbox = start(&rt, |c| {
+        c.admin.device_code_interval_secs = 0;
+        adjust(c);
+    });
+    let settings = settings(&sandbox);
+    let cancel = CancellationToken::new();
     let mut events = Vec::new();
     let result = rt.block_on(async {
         let mut report = |event: DeviceCodeEvent| {
-            on_event(&event, sandbox, &cancel);
+            on_event(&event, &sandbox, &cancel);
             events.push(event);
         };
         sign_in_with_device_code(&settings, QUICK, &mut report, &cancel).await
     });
-    (result, events)
+    DeviceRun {
+        sandbox,
+        result,
+        events,
+        _rt: rt,
+    }
 }
 
 fn user_code(event: &DeviceCodeEvent) -> Option<&str> {
@@ -307,13 +326,13 @@ fn user_code(event: &DeviceCodeEvent) -> Option<&str> {
 
 #[test]
 fn the_device_code_sign_in_shows_the_code_and_polls_until_approved() {
-    let rt = runtime();
-    let sandbox = start(&rt, |c| c.admin.device_code_interval_secs = 0);
-    let (result, events) = device_sign_in(
-        &rt,
-        &sandbox,
-        settings(&sandbox),
-        CancellationToken::new(),
+    let DeviceRun {
+        sandbox,
+        result,
+        events,
+        _rt,
+    } = device_sign_in(
+        |_| {},
         |event, sandbox, _| {
             if let Some(code) = user_code(event) {
                 assert!(sandbox.approve_device_code(code));
@@ -336,14 +355,14 @@ fn the_device_code_sign_in_shows_the_code_and_polls_until_approved() {
 
 #[test]
 fn slow_down_adds_five_seconds_and_polling_goes_on() {
-    let rt = runtime();
-    let sandbox = start(&rt, |c| c.admin.device_code_interval_secs = 0);
     let mut code = String::new();
-    let (result, events) = device_sign_in(
-        &rt,
-        &sandbox,
-        settings(&sandbox),
-        CancellationToken::new(),
+    let DeviceRun {
+        result,
+        events,
+        _rt,
+        ..
+    } = device_sign_in(
+        |_| {},
         |event, sandbox, _| match event {
             DeviceCodeEvent::Prompt(prompt) => {
                 code.clone_from(&prompt.user_code);
@@ -364,13 +383,8 @@ fn slow_down_adds_five_seconds_and_polling_goes_on() {
 
 #[test]
 fn a_declined_device_code_ends_the_sign_in() {
-    let rt = runtime();
-    let sandbox = start(&rt, |c| c.admin.device_code_interval_secs = 0);
-    let (result, _) = device_sign_in(
-        &rt,
-        &sandbox,
-        settings(&sandbox),
-        CancellationToken::new(),
+    let DeviceRun { result, _rt, .. } = device_sign_in(
+        |_| {},
         |event, sandbox, _| {
             if let Some(code) = user_code(event) {
                 assert!(sandbox.decline_device_code(code));
@@ -387,16 +401,8 @@ fn a_declined_device_code_ends_the_sign_in() {
 
 #[test]
 fn a_device_code_nobody_approves_expires() {
-    let rt = runtime();
-    let sandbox = start(&rt, |c| {
-        c.admin.device_code_interval_secs = 0;
-        c.admin.device_code_lifetime = Duration::from_secs(3);
-    });
-    let (result, _) = device_sign_in(
-        &rt,
-        &sandbox,
-        settings(&sandbox),
-        CancellationToken::new(),
+    let DeviceRun { result, _rt, .. } = device_sign_in(
+        |c| c.admin.device_code_lifetime = Duration::from_secs(3),
         |_, _, _| {},
     );
     let error = result.unwrap_err();
@@ -409,13 +415,8 @@ fn a_device_code_nobody_approves_expires() {
 
 #[test]
 fn cancelling_the_device_code_sign_in_stops_the_polling() {
-    let rt = runtime();
-    let sandbox = start(&rt, |c| c.admin.device_code_interval_secs = 0);
-    let (result, _) = device_sign_in(
-        &rt,
-        &sandbox,
-        settings(&sandbox),
-        CancellationToken::new(),
+    let DeviceRun { result, _rt, .. } = device_sign_in(
+        |_| {},
         |event, _, cancel| {
             if user_code(event).is_some() {
                 cancel.cancel();
