@@ -223,24 +223,38 @@ pub async fn register(
     cancel: &CancellationToken,
 ) -> Result<Registration, SetupFailed<Registration>> {
     let mut done = Registration::default();
-    match run(&job, &mut done, report, cancel).await {
-        Ok(()) => Ok(done),
-        Err((step, error)) => {
-            let next_steps = next_steps(&job, &done, step);
-            for message in &next_steps {
-                report(TestEvent::Warning {
-                    step,
-                    message: message.clone(),
-                });
-            }
-            Err(SetupFailed {
-                step,
-                error,
-                done,
-                next_steps,
-            })
-        }
+    let ran = run(&job, &mut done, report, cancel).await;
+    ended(ran, done, |done, step| next_steps(&job, done, step), report)
+}
+
+/// A setup's result: what it did, or where it stopped with what it did by then and the next
+/// steps (also reported as warnings under the step, so the ladder lists them).
+#[expect(
+    clippy::result_large_err,
+    reason = "the result register and set_up_existing return as it is (the lint passes async fns by)"
+)]
+pub(crate) fn ended(
+    ran: Result<(), (Step, AppSetupError)>,
+    done: Registration,
+    next_steps: impl FnOnce(&Registration, Step) -> Vec<String>,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+) -> Result<Registration, SetupFailed<Registration>> {
+    let Err((step, error)) = ran else {
+        return Ok(done);
+    };
+    let next_steps = next_steps(&done, step);
+    for message in &next_steps {
+        report(TestEvent::Warning {
+            step,
+            message: message.clone(),
+        });
     }
+    Err(SetupFailed {
+        step,
+        error,
+        done,
+        next_steps,
+    })
 }
 
 /// The Profile rung: everything checked before anything is sent.

@@ -61,14 +61,7 @@ fn new_files(
     env: &Env,
     name: &str,
 ) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
-    let key = env.ws.rsa_key(&format!("{name}.key"), 2048);
-    let cert = env
-        .ws
-        .self_signed(&format!("{name}.pem"), &key, &format!("/CN={name}"), 365);
-    let pfx = env
-        .ws
-        .pfx(&format!("{name}.pfx"), &key, &cert, PASSWORD, &[]);
-    (cert, key, pfx)
+    env.ws.certificate_files(name, PASSWORD)
 }
 
 fn strings(value: &Value) -> Vec<String> {

@@ -112,13 +112,7 @@ fn app_count(env: &Env, token: &Secret) -> usize {
 
 /// A new certificate and key in a PFX, loaded.
 fn new_certificate(env: &Env, name: &str) -> (std::path::PathBuf, Credential) {
-    let key = env.ws.rsa_key(&format!("{name}.key"), 2048);
-    let cert = env
-        .ws
-        .self_signed(&format!("{name}.pem"), &key, &format!("/CN={name}"), 365);
-    let pfx = env
-        .ws
-        .pfx(&format!("{name}.pfx"), &key, &cert, PASSWORD, &[]);
+    let (cert, key, pfx) = env.ws.certificate_files(name, PASSWORD);
     let credential = load_bytes(
         &std::fs::read(&cert).unwrap(),
         Some(&std::fs::read(&key).unwrap()),
@@ -161,6 +155,17 @@ fn failed_steps(events: &[TestEvent]) -> Vec<Step> {
         .iter()
         .filter_map(|e| match e {
             TestEvent::Failed { step, .. } => Some(*step),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The steps done, in order.
+fn done_steps(events: &[TestEvent]) -> Vec<Step> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            TestEvent::Done { step, .. } => Some(*step),
             _ => None,
         })
         .collect()
@@ -222,13 +227,7 @@ fn register_goes_from_nothing_to_a_saved_connected_profile() {
         client_id
     );
     // Every rung, in order, done once.
-    let done_steps: Vec<Step> = events
-        .iter()
-        .filter_map(|e| match e {
-            TestEvent::Done { step, .. } => Some(*step),
-            _ => None,
-        })
-        .collect();
+    let done_steps = done_steps(&events);
     let expected: Vec<Step> = Step::REGISTRATION
         .into_iter()
         .filter(|s| *s != Step::GrantSite)
@@ -549,13 +548,7 @@ fn an_existing_app_gets_the_certificate_and_the_role_it_lacks_keeps_its_key_and_
     let saved = done.profile.expect("saved");
     assert_eq!(saved.client_id(), CLIENT_ID);
     assert_eq!(saved.object_id(), Some(OBJECT_ID));
-    let done_steps: Vec<Step> = events
-        .iter()
-        .filter_map(|e| match e {
-            TestEvent::Done { step, .. } => Some(*step),
-            _ => None,
-        })
-        .collect();
+    let done_steps = done_steps(&events);
     assert_eq!(done_steps, existing_app_steps(true, false, true));
     // Only the role it lacked was granted: the other was already there.
     let granted = events.iter().find_map(|e| match e {

@@ -68,12 +68,7 @@ fn from_the_welcome_screen_the_sandbox_app_is_registered_connected_and_saved() {
         "{:?}",
         run.verdict
     );
-    let saved =
-        g.h.state()
-            .profiles()
-            .into_iter()
-            .find(|p| p.name() == "Sandbox app")
-            .expect("the profile is saved");
+    let saved = saved_named(&g, "Sandbox app");
     assert!(!saved.client_id().is_empty());
     assert_ne!(
         saved.client_id(),
@@ -165,9 +160,16 @@ fn fill_form(g: &mut Gui<'_>, env: &Env, client_id: &str, pfx: &std::path::Path)
 
 /// A second certificate, not on any app.
 fn other_pfx(env: &Env) -> std::path::PathBuf {
-    let key = env.ws.rsa_key("other.key", 2048);
-    let cert = env.ws.self_signed("other.pem", &key, "/CN=Other", 365);
-    env.ws.pfx("other.pfx", &key, &cert, PASSWORD, &[])
+    env.ws.certificate_files("other", PASSWORD).2
+}
+
+/// The saved profile with this name.
+fn saved_named(g: &Gui<'_>, name: &str) -> certconnect::core::profile::Profile {
+    g.h.state()
+        .profiles()
+        .into_iter()
+        .find(|p| p.name() == name)
+        .expect("the profile is saved")
 }
 
 fn failed_with(app: &CertconnectApp) -> Option<(Step, String)> {
@@ -221,12 +223,7 @@ fn a_certificate_the_app_does_not_know_is_uploaded_from_the_verdict_keeping_its_
         2,
         "the app keeps its first certificate"
     );
-    let saved =
-        g.h.state()
-            .profiles()
-            .into_iter()
-            .find(|p| p.name() == "Contoso")
-            .expect("the profile is saved");
+    let saved = saved_named(&g, "Contoso");
     assert_eq!(saved.client_id(), CLIENT_ID);
     assert_eq!(saved.object_id(), Some(OBJECT_ID));
 }
@@ -307,12 +304,7 @@ fn an_unknown_client_id_is_fixed_by_picking_the_app_that_exists() {
     g.button("Start");
     g.wait_until(|app| !app.is_registering() && app.has_verdict());
     connected(&g);
-    let saved =
-        g.h.state()
-            .profiles()
-            .into_iter()
-            .find(|p| p.name() == "Contoso")
-            .expect("the profile is saved");
+    let saved = saved_named(&g, "Contoso");
     assert_eq!(saved.client_id(), CLIENT_ID);
     assert_eq!(g.h.state().draft().client_id, CLIENT_ID);
 }
@@ -404,12 +396,7 @@ fn a_profile_without_a_certificate_gets_a_new_one_made_beside_the_profiles_and_u
     );
     assert!(default.is_file());
     assert!(default.with_extension("cer").is_file());
-    let saved =
-        g.h.state()
-            .profiles()
-            .into_iter()
-            .find(|p| p.name() == "Fabrikam")
-            .expect("the profile is saved");
+    let saved = saved_named(&g, "Fabrikam");
     assert_eq!(g.h.state().draft().pfx_path, default.display().to_string());
     assert!(format!("{:?}", saved.certificate()).contains("Fabrikam.pfx"));
     // The form tests it at once with the new certificate's password.

@@ -183,6 +183,16 @@ impl Workspace {
         (ca, leaf_key, self.path("leaf.pem"))
     }
 
+    /// A new RSA 2048 key, its self-signed certificate (`/CN={name}`, a year) and both in a PFX
+    /// protected by `password`: `{name}.key`, `{name}.pem`, `{name}.pfx`, returned as
+    /// (certificate, key, PFX).
+    pub fn certificate_files(&self, name: &str, password: &str) -> (PathBuf, PathBuf, PathBuf) {
+        let key = self.rsa_key(&format!("{name}.key"), 2048);
+        let cert = self.self_signed(&format!("{name}.pem"), &key, &format!("/CN={name}"), 365);
+        let pfx = self.pfx(&format!("{name}.pfx"), &key, &cert, password, &[]);
+        (cert, key, pfx)
+    }
+
     /// A PKCS#12 file; `extra` adds options such as `-legacy` or `-certfile ca.pem`.
     pub fn pfx(
         &self,

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::existing::{add, granted_roles};
 use super::{
     AdminGraph, AppKind, AppSetupError, CertificateAdded, RegisterJob, Registration, SetupFailed,
-    cancelled_before, check, grant_role, grant_site, prove, read_graph_roles, stop,
+    cancelled_before, check, ended, grant_role, grant_site, prove, read_graph_roles, stop,
 };
 use crate::core::app_registration::requests::service_principal_body;
 use crate::core::event::{Detail, Step, TestEvent};
@@ -56,24 +56,8 @@ pub async fn set_up_existing(
         client_id: Some(job.client_id.clone()),
         ..Registration::default()
     };
-    match run(&job, &mut done, report, cancel).await {
-        Ok(()) => Ok(done),
-        Err((step, error)) => {
-            let next_steps = next_steps(&job, &done, step);
-            for message in &next_steps {
-                report(TestEvent::Warning {
-                    step,
-                    message: message.clone(),
-                });
-            }
-            Err(SetupFailed {
-                step,
-                error,
-                done,
-                next_steps,
-            })
-        }
-    }
+    let ran = run(&job, &mut done, report, cancel).await;
+    ended(ran, done, |done, step| next_steps(&job, done, step), report)
 }
 
 async fn run(
