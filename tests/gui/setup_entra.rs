@@ -188,6 +188,16 @@ fn sign_in_and_start(g: &mut Gui<'_>) {
     g.wait_until(|app| !app.is_registering() && app.has_verdict());
 }
 
+/// Whether the setup's run did `step`.
+fn step_done(g: &Gui<'_>, step: Step) -> bool {
+    g.h.state()
+        .run_view()
+        .unwrap()
+        .steps
+        .iter()
+        .any(|s| s.step == step && matches!(s.state, StepState::Done { .. }))
+}
+
 fn connected(g: &Gui<'_>) {
     let run = g.h.state().run_view().unwrap();
     assert!(
@@ -253,12 +263,7 @@ fn a_missing_permission_is_granted_from_the_verdict_and_the_test_connects() {
     );
     sign_in_and_start(&mut g);
     connected(&g);
-    let run = g.h.state().run_view().unwrap();
-    assert!(
-        run.steps
-            .iter()
-            .any(|s| s.step == Step::GrantRoles && matches!(s.state, StepState::Done { .. }))
-    );
+    assert!(step_done(&g, Step::GrantRoles));
     assert_eq!(
         env.sandbox.key_credentials(OBJECT_ID).len(),
         1,
@@ -340,12 +345,7 @@ fn sites_selected_grants_the_profiles_site_after_a_sign_in_that_may_grant_it() {
     g.button("Start");
     g.wait_until(|app| !app.is_registering() && app.has_verdict());
     connected(&g);
-    let run = g.h.state().run_view().unwrap();
-    assert!(
-        run.steps
-            .iter()
-            .any(|s| s.step == Step::GrantSite && matches!(s.state, StepState::Done { .. }))
-    );
+    assert!(step_done(&g, Step::GrantSite));
     let granted = env
         .sandbox
         .requests()
@@ -388,12 +388,7 @@ fn a_profile_without_a_certificate_gets_a_new_one_made_beside_the_profiles_and_u
     g.set_text(Role::PasswordInput, "New PFX password", PASSWORD);
     sign_in_and_start(&mut g);
     connected(&g);
-    let run = g.h.state().run_view().unwrap();
-    assert!(
-        run.steps
-            .iter()
-            .any(|s| s.step == Step::NewCertificate && matches!(s.state, StepState::Done { .. }))
-    );
+    assert!(step_done(&g, Step::NewCertificate));
     assert!(default.is_file());
     assert!(default.with_extension("cer").is_file());
     let saved = saved_named(&g, "Fabrikam");
