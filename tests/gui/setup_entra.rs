@@ -312,6 +312,7 @@ fn an_unknown_client_id_is_fixed_by_picking_the_app_that_exists() {
     let saved = saved_named(&g, "Contoso");
     assert_eq!(saved.client_id(), CLIENT_ID);
     assert_eq!(g.h.state().draft().client_id, CLIENT_ID);
+    g.h.get_by_label_contains("Set up the app and saved 'Contoso'");
 }
 
 const SITE_ID: &str =

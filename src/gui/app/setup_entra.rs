@@ -402,6 +402,11 @@ impl CertconnectApp {
             role: setup.site_role,
         });
         let existing = setup.existing_client_id().map(str::to_owned);
+        let done_word = if existing.is_some() {
+            "Set up the app"
+        } else {
+            "Registered the app"
+        };
         let store = self.deps.store.clone();
         let started = crate::probe::system_now();
         let steps = setup_steps(&setup, new_certificate.is_some());
@@ -464,7 +469,7 @@ impl CertconnectApp {
             });
             let result = run.await.ok();
             reporter.finish(move |app: &mut Self, current| {
-                app.setup_finished(result, made, current);
+                app.setup_finished(result, made, done_word, current);
             });
         });
     }
@@ -473,6 +478,7 @@ impl CertconnectApp {
         &mut self,
         result: Option<Result<Registration, SetupFailed<Registration>>>,
         made: Option<(ProfileDraft, Secret)>,
+        done_word: &str,
         current: bool,
     ) {
         self.reload();
@@ -519,7 +525,7 @@ impl CertconnectApp {
             self.saved_id = Some(profile.id().to_owned());
             self.set_status(
                 format!(
-                    "Registered the app and saved '{}' with client ID {}.",
+                    "{done_word} and saved '{}' with client ID {}.",
                     profile.name(),
                     profile.client_id()
                 ),
