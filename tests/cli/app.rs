@@ -25,20 +25,28 @@ fn env_with(adjust: impl FnOnce(&mut SandboxConfig)) -> Env {
 /// Runs `certconnect app SUBCOMMAND ARGS… --tenant … --device-code --authority … --graph-url …`
 /// and checks that no token is in anything it printed.
 fn app(env: &Env, subcommand: &str, args: &[&str]) -> std::process::Output {
+    app_signed_in(env, subcommand, args, &["--device-code"], &[])
+}
+
+/// Runs `certconnect app SUBCOMMAND ARGS… --tenant … SIGN-IN… --authority … --graph-url …` with
+/// `vars` set too, and checks that no token, password, key or device code is in what it printed.
+fn app_signed_in(
+    env: &Env,
+    subcommand: &str,
+    args: &[&str],
+    sign_in: &[&str],
+    vars: &[(&str, &str)],
+) -> std::process::Output {
     let base = env.sandbox.base_url().to_owned();
     let graph = env.sandbox.graph_url();
     let mut all = vec!["app", subcommand];
     all.extend_from_slice(args);
-    all.extend_from_slice(&[
-        "--tenant",
-        env.sandbox.tenant_id(),
-        "--device-code",
-        "--authority",
-        &base,
-        "--graph-url",
-        &graph,
-    ]);
-    let output = certconnect(&env.ws, &all, &[("PFX_PASSWORD", PASSWORD)], None);
+    all.extend_from_slice(&["--tenant", env.sandbox.tenant_id()]);
+    all.extend_from_slice(sign_in);
+    all.extend_from_slice(&["--authority", &base, "--graph-url", &graph]);
+    let mut vars = vars.to_vec();
+    vars.push(("PFX_PASSWORD", PASSWORD));
+    let output = certconnect(&env.ws, &all, &vars, None);
     let printed = format!("{}{}", stdout(&output), stderr(&output));
     assert_no_jwt(&printed, "the output");
     assert!(!printed.contains(PASSWORD), "password leaked:\n{printed}");
@@ -541,4 +549,75 @@ fn app_again(env: &Env, pfx: &std::path::Path) -> std::process::Output {
             "Sites.Read.All",
         ],
     )
+}
+
+/// The binary opens the sign-in page the platform's way (`xdg-open` here, found on `PATH`); a
+/// browser stand-in put first on `PATH` records the address and follows the sandbox's redirect
+/// back to the binary's loopback listener, as a browser would, and the registration goes on.
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn register_signs_in_through_the_browser_opened_by_the_binary() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let env = env_with(|_| {});
+    let (_, _, pfx) = new_files(&env, "browser-connector");
+    let opened = env.ws.path("opened.txt");
+    let bin = env.ws.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let browser = bin.join("xdg-open");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" > '{}'\nexec curl -s -L -o /dev/null \"$1\"\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = app_signed_in(
+        &env,
+        "register",
+        &[
+            "--name",
+            "Browser connector",
+            "--pfx",
+            s(&pfx),
+            "--password-env",
+            "PFX_PASSWORD",
+            "--role",
+            "Sites.Read.All",
+            "--json",
+        ],
+        &[],
+        &[("PATH", &path)],
+    );
+    assert_eq!(code(&output), Some(0), "{}", show_output(&output));
+    let json = json_stdout(&output);
+    assert_eq!(json["ok"], true, "{json:#}");
+    assert!(is_guid_text(&json["client_id"]), "{json:#}");
+    // The page opened was Entra's authorize endpoint with PKCE and a loopback redirect.
+    let address = std::fs::read_to_string(&opened).expect("the browser was opened");
+    let url = url::Url::parse(address.trim()).unwrap();
+    assert!(url.path().ends_with("/oauth2/v2.0/authorize"), "{url}");
+    let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(query["response_type"], "code");
+    assert!(
+        query["redirect_uri"].starts_with("http://localhost:"),
+        "{url}"
+    );
+    assert!(!query["state"].is_empty());
+    // No device code was asked for.
+    assert!(
+        env.sandbox
+            .requests()
+            .iter()
+            .all(|r| !r.path.ends_with("/devicecode"))
+    );
+    assert!(stderr(&output).contains("Signed in as Sandbox Admin"));
 }
