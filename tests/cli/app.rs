@@ -1,5 +1,6 @@
 //! `certconnect app register / add-cert / show` as the real binary, signing in with a device code
-//! against a sandbox running in the test process (it approves the code on the first poll).
+//! against a sandbox running in the test process (it approves the code on the first poll), and once
+//! through the browser the binary opens.
 
 use crate::support;
 
