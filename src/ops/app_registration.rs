@@ -142,6 +142,9 @@ pub struct Registration {
     /// The site granted (Sites.Selected).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_granted: Option<String>,
+    /// The roles in the app's token once Entra accepted it (the granted ones, and any it had).
+    #[serde(skip)]
+    pub token_roles: Vec<String>,
     /// The test connection passed.
     pub connected: bool,
     /// The profile as saved.
@@ -475,7 +478,7 @@ async fn prove(
         deadline: Instant::now() + job.wait_max + CALL_TIMEOUT,
         cancel,
     };
-    wait::until_usable(
+    done.token_roles = wait::until_usable(
         &connection,
         &checked.signer,
         &done.roles,

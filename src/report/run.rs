@@ -255,7 +255,7 @@ impl RunView {
         });
     }
 
-    /// Records the end of a registration: Connected with the roles granted, or the step that
+    /// Records the end of a registration: Connected with the roles in the app's token, or the step that
     /// stopped it (what was created is listed under that step, as the run reported it).
     pub fn finish_registration(
         &mut self,
@@ -266,7 +266,7 @@ impl RunView {
     ) {
         self.end(match result {
             Ok(registration) => Ok(Verdict::Connected(ProbeSummary {
-                roles: registration.roles,
+                roles: registration.token_roles,
                 ..ProbeSummary::default()
             })),
             Err(failed) => Err(ProbeError {

@@ -233,6 +233,8 @@ fn a_certificate_the_app_does_not_know_is_uploaded_from_the_verdict_keeping_its_
         2,
         "the app keeps its first certificate"
     );
+    // The verdict names the roles the app's token holds (none were granted here).
+    g.h.get_by_label("Roles: Sites.Read.All");
     let saved = saved_named(&g, "Contoso");
     assert_eq!(saved.client_id(), CLIENT_ID);
     assert_eq!(saved.object_id(), Some(OBJECT_ID));

@@ -295,6 +295,31 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
         });
         return action;
     }
+    if let Some(asked) = wizard_body_ui(ui, setup) {
+        action = asked;
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        let ready = setup.check();
+        let start = ui.add_enabled(ready.is_ok(), egui::Button::new("Start"));
+        let start = match &ready {
+            Err(why) => start.on_disabled_hover_text(why.as_str()),
+            Ok(()) => start,
+        };
+        if start.clicked() {
+            action = ModalAction::StartSetup;
+        }
+        if ui.button("Cancel").clicked() {
+            action = ModalAction::Cancel;
+        }
+    });
+    action
+}
+
+/// The wizard's steps: sign in, the app, what the connector will do, the certificate. Returns
+/// Sign in or Find when pressed.
+fn wizard_body_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> Option<ModalAction> {
+    let mut action = None;
     let signing_in = matches!(setup.sign_in, SignInState::Waiting(_));
     let signed_in = matches!(setup.sign_in, SignInState::SignedIn { .. });
     ui.label(format!("Tenant: {}", setup.tenant));
@@ -314,12 +339,12 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
     });
     let again = setup.grants_site() && !setup.signed_in_for_site;
     if let Some(method) = sign_in_ui(ui, &setup.sign_in, setup.method, again) {
-        action = ModalAction::SignIn(method);
+        action = Some(ModalAction::SignIn(method));
     }
     ui.add_space(6.0);
     ui.strong("2. The app registration");
     if let Some(asked) = app_ui(ui, setup, signed_in) {
-        action = asked;
+        action = Some(asked);
     }
     if setup.grants_roles() {
         ui.add_space(6.0);
@@ -345,21 +370,6 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
     if let Some(error) = &setup.error {
         ui.add(egui::Label::new(RichText::new(error).color(ERROR)).wrap());
     }
-    ui.add_space(6.0);
-    ui.horizontal(|ui| {
-        let ready = setup.check();
-        let start = ui.add_enabled(ready.is_ok(), egui::Button::new("Start"));
-        let start = match &ready {
-            Err(why) => start.on_disabled_hover_text(why.as_str()),
-            Ok(()) => start,
-        };
-        if start.clicked() {
-            action = ModalAction::StartSetup;
-        }
-        if ui.button("Cancel").clicked() {
-            action = ModalAction::Cancel;
-        }
-    });
     action
 }
 

@@ -107,13 +107,14 @@ pub(super) async fn create_service_principal(
 
 /// The Wait for Entra rung: app-only token requests with the new certificate (a fresh assertion
 /// each time) until one is issued with every role in `granted`, backing off within `bound`.
+/// Returns the roles that token holds.
 pub(super) async fn until_usable(
     connection: &Connection<'_>,
     signer: &Signer,
     granted: &[String],
     bound: Duration,
     report: &mut (dyn FnMut(TestEvent) + Send),
-) -> Result<(), (Step, AppSetupError)> {
+) -> Result<Vec<String>, (Step, AppSetupError)> {
     let step = Step::WaitForEntra;
     let clock = StepClock::start(step, report);
     let started = Instant::now();
@@ -149,7 +150,7 @@ pub(super) async fn until_usable(
                             Detail::new("Roles in the token", claims.roles.join(", ")),
                         ],
                     );
-                    return Ok(());
+                    return Ok(claims.roles);
                 }
                 format!("the token does not hold {} yet", missing.join(", "))
             }
