@@ -401,3 +401,17 @@ fn a_profile_without_a_certificate_gets_a_new_one_made_beside_the_profiles_and_u
     g.test_connection();
     connected(&g);
 }
+
+#[test]
+fn in_the_smallest_window_the_wizard_scrolls_and_start_stays_in_view() {
+    let env = quick_sign_in(&["Sites.Read.All"]);
+    let mut g = gui_harness::gui_sized(&env, None, egui::vec2(860.0, 520.0), None);
+    g.button("Set up in Entra…");
+    g.button("In the sandbox");
+    g.wait_until(|app| app.sandbox().is_some() && app.setup_sign_in_state().is_some());
+    for label in ["Start", "Cancel"] {
+        let button = g.h.get_by_role_and_label(Role::Button, label);
+        let rect = button.accesskit_node().bounding_box().unwrap();
+        assert!(rect.y1 <= 520.0, "{label} is below the window: {rect:?}");
+    }
+}

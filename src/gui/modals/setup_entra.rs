@@ -295,9 +295,20 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
         });
         return action;
     }
-    if let Some(asked) = wizard_body_ui(ui, setup) {
-        action = asked;
-    }
+    // A tall wizard (an app list, a new certificate) scrolls inside a small window, with Start and
+    // Cancel in view below it. Its least scrolled height is its most: at once as tall as it will
+    // be, so the centred dialog does not creep frame by frame as it would while a scroll area
+    // grows into room it learns of a frame late.
+    let room = (ui.ctx().content_rect().height() - 160.0).max(200.0);
+    egui::ScrollArea::vertical()
+        .id_salt("setup-entra-body")
+        .max_height(room)
+        .min_scrolled_height(room)
+        .show(ui, |ui| {
+            if let Some(asked) = wizard_body_ui(ui, setup) {
+                action = asked;
+            }
+        });
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         let ready = setup.check();
