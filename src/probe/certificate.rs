@@ -40,8 +40,20 @@ pub(super) async fn load(
     let spawned = std::thread::Builder::new()
         .name("certificate-loader".into())
         .spawn(move || {
-            let result = open_certificate(&source, password, vault.as_deref())
-                .and_then(|credential| finish(credential, now));
+            let result = match &source {
+                // The vault's own facts (version, key, audience) join the certificate's.
+                CertificateSource::KeyVault { url, access } => {
+                    super::key_vault::open(url, access, vault.as_deref(), now).and_then(|opened| {
+                        let extra = super::key_vault::details(&opened, access);
+                        finish(opened.credential, now).map(|mut loaded| {
+                            loaded.details.extend(extra);
+                            loaded
+                        })
+                    })
+                }
+                _ => open_certificate(&source, password, vault.as_deref())
+                    .and_then(|credential| finish(credential, now)),
+            };
             // The run may have ended already: then nobody is waiting for the result.
             sender.send(result).ok();
         });
@@ -146,6 +158,10 @@ pub fn open_certificate(
             location,
             thumbprint,
         } => return cert::open_windows_store(*location, thumbprint).map_err(|f| (f, true)),
+        CertificateSource::KeyVault { url, access } => {
+            return super::key_vault::open(url, access, vault, super::system_now())
+                .map(|opened| opened.credential);
+        }
     }
     .map_err(|e| (cert_failure(&e), true))
 }

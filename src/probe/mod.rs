@@ -5,6 +5,7 @@
 mod app_keys;
 mod certificate;
 mod graph_steps;
+mod key_vault;
 mod rotate;
 mod step_clock;
 
@@ -12,6 +13,7 @@ pub(crate) use app_keys::{Connection, key_client, object_id, signing_certificate
 pub use app_keys::{KeyChange, KeyChanged};
 pub use certificate::open_certificate;
 pub(crate) use certificate::remembered_password;
+pub(crate) use key_vault::{open as open_vault_certificate, token_source as vault_token_source};
 pub use rotate::ENTRA_WAIT_MAX;
 pub(crate) use rotate::{cancelled_before, wait_for_entra};
 pub(crate) use std::time::Duration;
@@ -155,7 +157,17 @@ async fn run_steps(
         ],
     );
 
-    let clock = StepClock::start(Step::Certificate, report);
+    // A certificate in Key Vault is reached and signed with there: its own two steps.
+    let in_vault = matches!(
+        profile.certificate(),
+        crate::core::profile::CertificateSource::KeyVault { .. }
+    );
+    let (load_step, sign_step) = if in_vault {
+        (Step::ReachKeyVault, Step::SignInKeyVault)
+    } else {
+        (Step::Certificate, Step::Assertion)
+    };
+    let clock = StepClock::start(load_step, report);
     let loaded = certificate::load(
         profile,
         job.password.clone(),
@@ -174,13 +186,13 @@ async fn run_steps(
     *not_after = Some(expires);
     for message in warnings {
         report(TestEvent::Warning {
-            step: Step::Certificate,
+            step: load_step,
             message,
         });
     }
     clock.done(report, details);
 
-    let clock = StepClock::start(Step::Assertion, report);
+    let clock = StepClock::start(sign_step, report);
     let token_url = profile.authority().token_url.as_str();
     let signer = Signer::new(&credential).map_err(|f| clock.fail(report, f, true))?;
     let claims = AssertionClaims::new(
