@@ -58,6 +58,7 @@ impl Session {
         &self,
         work: impl AsyncFnOnce(&mut VaultClient) -> T + Send + 'static,
     ) -> Option<T> {
+        crate::ui_thread_guard::forbid_on_ui_thread("a Key Vault call");
         let (answer, result) = mpsc::sync_channel(1);
         let job: Job = Box::new(move |runtime, client| {
             answer.send(runtime.block_on(work(client))).ok();
