@@ -100,7 +100,7 @@ pub(crate) fn details(opened: &OpenedVaultCertificate, access: &VaultAccess) -> 
         Detail::new("Reached through", access.label()),
         Detail::new("Token audience", &opened.audience),
         Detail::new("Version", version),
-        Detail::new("Key", &opened.kid),
+        Detail::new("Key ID", &opened.kid),
         Detail::new(
             "Key kept",
             if opened.exportable {

@@ -557,3 +557,37 @@ fn cert_list_and_inspect_read_the_vault() {
     );
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn an_imported_profile_naming_a_vault_reaches_nothing_until_confirmed() {
+    let env = env();
+    let mut draft = env.draft();
+    draft.name = "Shared vault".into();
+    draft.cert_kind = CertKind::KeyVault;
+    draft.key_vault_url = cert_url(&env, APP_CERT);
+    draft.vault_access = VaultAccess::Profile(VAULTER.into());
+    let imported =
+        draft
+            .parse()
+            .unwrap()
+            .with_origin(certconnect::core::profile::Origin::Imported {
+                brought_entries: Vec::new(),
+            });
+    env.ws.profile_store().save(&imported).unwrap();
+    let output = certconnect(&env.ws, &["test", "Shared vault"], &[], None);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(
+        text.contains("Key Vault certificate") && text.contains("'Vaulter'"),
+        "{text}"
+    );
+    assert_eq!(env.sandbox.requests().len(), 0, "nothing was sent anywhere");
+    let trusted = certconnect(&env.ws, &["profile", "trust", "Shared vault"], &[], None);
+    assert_eq!(trusted.status.code(), Some(0), "{}", stderr(&trusted));
+    let output = certconnect(&env.ws, &["test", "Shared vault"], &[], None);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    assert!(text.contains("[ ok ] Reach Key Vault"), "{text}");
+    assert!(text.contains("[ ok ] Sign in Key Vault"), "{text}");
+    assert!(text.contains("never exported"), "{text}");
+}
