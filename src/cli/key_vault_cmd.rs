@@ -7,9 +7,10 @@ use serde_json::json;
 use super::args::ListCertArgs;
 use super::term::{clean, outln};
 use super::{Outcome, now, print};
-use crate::cert::{self, Credential};
+use crate::cert::Credential;
 use crate::core::event::Failure;
 use crate::core::key_vault::{VaultAccess, parse_vault_url};
+use crate::ops::key_vault::list_vault_certificates;
 
 /// The access `--vault-access` names (the Azure CLI when absent).
 pub(super) fn access(flag: Option<&str>) -> Result<VaultAccess, String> {
@@ -34,72 +35,54 @@ pub(crate) fn list(args: &ListCertArgs) -> Outcome {
     let Some(url) = &args.key_vault else {
         return print::usage_error(args.json, "--key-vault needs the vault's URL");
     };
-    let (vault, access) = match (
-        parse_vault_url(url).map_err(|m| format!("--key-vault: {m}")),
-        access(args.vault_access.as_deref()),
-    ) {
-        (Ok(vault), Ok(access)) => (vault, access),
-        (Err(message), _) | (_, Err(message)) => return print::usage_error(args.json, &message),
+    let access = match access(args.vault_access.as_deref()) {
+        Ok(access) => access,
+        Err(message) => return print::usage_error(args.json, &message),
     };
-    let listed = crate::probe::vault_token_source(&access, None).and_then(|source| {
-        cert::list_key_vault(&vault, source, &access).map_err(|e| cert::vault_failure(&e))
-    });
-    let entries = match listed {
-        Ok(entries) => entries,
+    if let Err(why) = parse_vault_url(url) {
+        return print::usage_error(args.json, &format!("--key-vault: {why}"));
+    }
+    let rows = match list_vault_certificates(url, &access, None, None, now()) {
+        Ok(rows) => rows,
         Err((failure, refusal)) => return failed(args.json, &failure, refusal),
     };
-    let base = vault.as_str().trim_end_matches('/');
-    let rows: Vec<_> = entries
-        .iter()
-        .filter_map(|entry| {
-            let credential = cert::load_bytes(&entry.der, None, None, None).ok()?;
-            let report = cert::inspect(&credential, now(), None);
-            Some((entry, report))
-        })
-        .collect();
     if args.json {
         print::json(&json!({
             "ok": true,
-            "vault": base,
-            "certificates": rows.iter().map(|(entry, report)| json!({
-                "name": entry.name,
-                "version": entry.version,
-                "thumbprint_sha1": report.thumbprint_sha1,
-                "subject": report.subject,
-                "not_after": report.not_after,
-                "exportable": entry.exportable,
-                "enabled": entry.enabled,
-                "url": format!("{base}/certificates/{}/{}", entry.name, entry.version),
+            "vault": url.trim_end_matches('/'),
+            "certificates": rows.iter().map(|row| json!({
+                "name": row.name,
+                "version": row.version,
+                "thumbprint_sha1": row.thumbprint_sha1,
+                "subject": row.subject,
+                "not_after": row.not_after,
+                "exportable": row.exportable,
+                "enabled": row.enabled,
+                "url": row.url,
             })).collect::<Vec<_>>(),
         }));
         return Outcome::Ok;
     }
     if rows.is_empty() {
-        outln!("No certificates with an RSA key in {base}.");
+        outln!("No certificates with an RSA key in {}.", clean(url));
         return Outcome::Ok;
     }
-    outln!("{base} ({} with an RSA key)", rows.len());
-    for (entry, report) in rows {
+    outln!("{} ({} with an RSA key)", clean(url), rows.len());
+    for row in rows {
         outln!(
             "{}  {}  expires {}  {}{}  {}",
-            clean(&entry.name),
-            report.thumbprint_sha1,
-            &report.not_after[..10.min(report.not_after.len())],
-            if entry.exportable {
+            clean(&row.name),
+            row.thumbprint_sha1,
+            &row.not_after[..10.min(row.not_after.len())],
+            if row.exportable {
                 "exportable"
             } else {
                 "not exportable"
             },
-            if entry.enabled { "" } else { ", disabled" },
-            clean(&report.subject)
+            if row.enabled { "" } else { ", disabled" },
+            clean(&row.subject)
         );
-        outln!(
-            "    {}",
-            clean(&format!(
-                "{base}/certificates/{}/{}",
-                entry.name, entry.version
-            ))
-        );
+        outln!("    {}", clean(&row.url));
     }
     Outcome::Ok
 }

@@ -608,12 +608,26 @@ impl ProfileDraft {
                 .and_then(super::authority::Cloud::of_login_host)
         });
         check_cloud(&id.vault, cloud)?;
-        if let crate::core::key_vault::VaultAccess::Profile(name) = &self.vault_access
-            && name.trim() == self.name.trim()
-        {
-            return Err(
-                "a profile cannot reach its own vault with itself; choose another profile".into(),
-            );
+        match &self.vault_access {
+            crate::core::key_vault::VaultAccess::Profile(name) if name.trim().is_empty() => {
+                return Err("name the saved profile that reaches the vault".into());
+            }
+            crate::core::key_vault::VaultAccess::Profile(name)
+                if name.trim() == self.name.trim() =>
+            {
+                return Err(
+                    "a profile cannot reach its own vault with itself; choose another profile"
+                        .into(),
+                );
+            }
+            crate::core::key_vault::VaultAccess::ManagedIdentity {
+                client_id: Some(id),
+            } if !super::guid::is_guid(id) => {
+                return Err(format!(
+                    "'{id}' is not a client ID; a user-assigned identity's client ID is a GUID"
+                ));
+            }
+            _ => {}
         }
         Ok(CertificateSource::KeyVault {
             url: id.url(),

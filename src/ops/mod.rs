@@ -19,6 +19,7 @@ pub mod demo;
 mod error;
 pub mod export;
 pub mod import;
+pub mod key_vault;
 pub mod new_certificate;
 mod open;
 pub mod profile_secrets;

@@ -25,6 +25,7 @@ fn input(code: &str, message: String, hint: &str) -> (Failure, bool) {
 pub(crate) fn token_source(
     access: &VaultAccess,
     vault: Option<&CredentialVault>,
+    profiles: Option<&crate::profile_store::ProfileStore>,
 ) -> Result<TokenSource, (Failure, bool)> {
     match access {
         VaultAccess::AzureCli => Ok(TokenSource::AzureCli),
@@ -39,9 +40,12 @@ pub(crate) fn token_source(
                     "Name a saved profile whose own certificate (a file or the credential store) connects: certconnect profile list.",
                 )
             };
-            let store = crate::profile_store::ProfileStore::open_default()
-                .map_err(|e| unknown(e.to_string()))?;
-            let stored = store.get(name).map_err(|e| unknown(e.to_string()))?;
+            let stored = match profiles {
+                Some(store) => store.get(name),
+                None => crate::profile_store::ProfileStore::open_default()
+                    .and_then(|store| store.get(name)),
+            }
+            .map_err(|e| unknown(e.to_string()))?;
             let profile = stored.profile;
             if matches!(profile.certificate(), CertificateSource::KeyVault { .. }) {
                 return Err(unknown(
@@ -85,7 +89,7 @@ pub(crate) fn open(
             "Give https://NAME.vault.azure.net/certificates/CERT[/VERSION].",
         )
     })?;
-    let source = token_source(access, vault)?;
+    let source = token_source(access, vault, None)?;
     open_key_vault(&id, source, access, now).map_err(|e| vault_failure(&e))
 }
 
