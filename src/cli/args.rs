@@ -558,6 +558,10 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "SECS", default_value_t = 0,
           value_parser = clap::value_parser!(u64).range(0..=600))]
     pub key_delay_secs: u64,
+    /// Also serve a Key Vault with one certificate registered on the demo app (its key stays in
+    /// the sandbox) and a managed-identity endpoint.
+    #[arg(long)]
+    pub key_vault: bool,
 }
 
 /// `store` commands.

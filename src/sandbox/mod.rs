@@ -19,6 +19,7 @@ mod app_management;
 mod config;
 mod delegated_sign_in;
 mod demo;
+mod demo_vault;
 mod entra_error;
 mod graph_app_roles;
 mod graph_mock;
@@ -43,6 +44,7 @@ pub use demo::{
     DEMO_CLIENT_ID, DEMO_OBJECT_ID, DEMO_ROLES, Demo, DemoCertificate, make_demo_certificate,
     start_demo,
 };
+pub use demo_vault::{DEMO_MANAGED_IDENTITY, DEMO_VAULT_CERTIFICATE, demo_vault};
 pub use graph_app_roles::{GRAPH_APP_ID, GRAPH_APP_ROLES, GRAPH_SERVICE_PRINCIPAL_ID};
 pub use key_vault_config::{
     KeyVaultConfig, VaultCertificate, VaultCertificateVersion, VaultGrant, VaultKeyType,

@@ -148,3 +148,66 @@ fn sign_for(signer: &Signer, token_url: &str, alg: AssertionAlgorithm) -> String
     let claims = AssertionClaims::new(CLIENT_ID, token_url, new_jti(), system_now(), 600);
     signer.sign(&claims, &options).unwrap()
 }
+
+#[test]
+fn the_sandbox_demo_vault_signs_with_a_certificate_registered_on_the_demo_app() {
+    let env = Env::new();
+    let config = certconnect::sandbox::SandboxConfig {
+        key_vault: certconnect::sandbox::demo_vault().unwrap(),
+        ..certconnect::sandbox::SandboxConfig::default()
+    };
+    let demo = env
+        .rt
+        .block_on(certconnect::sandbox::start_demo(
+            &env.ws.path("demo"),
+            config,
+        ))
+        .unwrap();
+    let credential = certconnect::probe::open_certificate(demo.profile.certificate(), None, None)
+        .map_err(|(f, _)| f.message)
+        .unwrap();
+    let source = TokenSource::AppOnly(Box::new(AppOnly {
+        profile: "Sandbox demo".into(),
+        token_url: demo.sandbox.token_url(),
+        client_id: certconnect::sandbox::DEMO_CLIENT_ID.into(),
+        signer: Signer::new(&credential).unwrap(),
+        options: AssertionOptions::default(),
+    }));
+    let id = CertificateId::parse(&format!(
+        "{}/certificates/{}",
+        demo.sandbox.vault_url(),
+        certconnect::sandbox::DEMO_VAULT_CERTIFICATE
+    ))
+    .unwrap();
+    let access = VaultAccess::Profile("Sandbox demo".into());
+    let opened = cert::open_key_vault(&id, source, &access, system_now()).unwrap();
+    let signer = Signer::new(&opened.credential).unwrap();
+    let options = AssertionOptions::default();
+    let claims = AssertionClaims::new(
+        certconnect::sandbox::DEMO_CLIENT_ID,
+        &demo.sandbox.token_url(),
+        new_jti(),
+        system_now(),
+        600,
+    );
+    let jws = signer.sign(&claims, &options).unwrap();
+    let status = env.rt.block_on(async {
+        let client = certconnect::net::build_client(None, true).unwrap();
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", certconnect::sandbox::DEMO_CLIENT_ID),
+            ("scope", &demo.sandbox.scope()),
+            ("client_assertion_type", certconnect::net::ASSERTION_TYPE),
+            ("client_assertion", &jws),
+        ];
+        client
+            .post(demo.sandbox.token_url())
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(status, 200);
+}
