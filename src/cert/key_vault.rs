@@ -130,6 +130,69 @@ pub fn open_key_vault(
         .ok_or_else(stopped)?;
     let fetched = fetched?;
     check_usable(&fetched, now)?;
+    opened(session, id, fetched, audience)
+}
+
+/// Makes a new version of the certificate `id` names, in the vault (self-signed, RSA 2048, key not
+/// exportable, `subject`, valid `months`), waits for the create operation, and opens the new
+/// version for signing. Blocks the calling thread. The new version becomes the vault's current one.
+pub fn create_key_vault_version(
+    id: &CertificateId,
+    source: TokenSource,
+    access: &VaultAccess,
+    subject: &str,
+    months: u32,
+    now: i64,
+) -> Result<OpenedVaultCertificate, VaultError> {
+    let client = VaultClient::new(
+        http_client(&id.vault)?,
+        id.vault.clone(),
+        source,
+        access.clone(),
+    );
+    let session = Arc::new(Session::start(client)?);
+    let (name, subject) = (id.name.clone(), subject.to_owned());
+    let (fetched, audience) = session
+        .run(async move |client: &mut VaultClient| {
+            let made = async {
+                client.create(&name, &subject, months).await?;
+                // Key Vault makes a self-signed certificate in seconds; a minute is plenty.
+                let mut status = String::new();
+                for _ in 0..60 {
+                    status = client.pending_status(&name).await?;
+                    if status != "inProgress" {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+                if status != "completed" {
+                    return Err(VaultError::Unusable(Box::new(VaultProblem::CreateFailed {
+                        name: name.clone(),
+                        status,
+                    })));
+                }
+                client.certificate(&name, None).await
+            };
+            let fetched = made.await;
+            (fetched, client.audience().unwrap_or_default().to_owned())
+        })
+        .ok_or_else(stopped)?;
+    let fetched = fetched?;
+    check_usable(&fetched, now)?;
+    let pinned = CertificateId {
+        version: Some(fetched.version.clone()),
+        ..id.clone()
+    };
+    opened(session, &pinned, fetched, audience)
+}
+
+/// The credential of a fetched version, signing with that very version.
+fn opened(
+    session: Arc<Session>,
+    id: &CertificateId,
+    fetched: VaultCertificate,
+    audience: String,
+) -> Result<OpenedVaultCertificate, VaultError> {
     let certificate = X509::from_der(&fetched.der)
         .map_err(|_| VaultError::BadAnswer("the certificate (cer) is not DER"))?;
     let keeper = format!(

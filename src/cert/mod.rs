@@ -23,7 +23,8 @@ pub use error::CertError;
 pub use in_place::InPlaceKey;
 pub use inspect::{CertReport, ChainEntry, KeyInfo, certificate_info, inspect};
 pub use key_vault::{
-    OpenedVaultCertificate, VaultListEntry, list_key_vault, open_key_vault, vault_failure,
+    OpenedVaultCertificate, VaultListEntry, create_key_vault_version, list_key_vault,
+    open_key_vault, vault_failure,
 };
 pub use load::{Credential, LoadOptions, load_bytes, load_file};
 pub use pkcs12_bounds::MAX_ITERATIONS;

@@ -337,6 +337,14 @@ pub enum VaultProblem {
         /// The key type (`EC`, `EC-HSM`, …).
         kty: String,
     },
+    /// The vault's create operation ended without a certificate.
+    #[error("Key Vault did not make the new version of {name}: the operation ended {status}")]
+    CreateFailed {
+        /// The certificate's name.
+        name: String,
+        /// The operation's last status.
+        status: String,
+    },
     /// 429: the vault throttled every attempt.
     #[error("Key Vault throttled the requests (429) until the retries ran out")]
     Throttled,
@@ -391,6 +399,7 @@ impl VaultProblem {
             Self::Disabled { .. } => "key_vault_disabled",
             Self::Expired { .. } => "key_vault_expired",
             Self::NotRsa { .. } => "key_vault_not_rsa",
+            Self::CreateFailed { .. } => "key_vault_create_failed",
             Self::Throttled => "key_vault_throttled",
             Self::Other { .. } => "key_vault_error",
         }
@@ -415,6 +424,7 @@ impl VaultProblem {
             Self::Disabled { .. } => "Enable the certificate's version in the vault, or choose another version.".into(),
             Self::Expired { .. } => "Renew the certificate in the vault (a new version) and register it on the app.".into(),
             Self::NotRsa { .. } => "Create the certificate with an RSA key (2048 bits or more): Entra refuses EC keys for client assertions.".into(),
+            Self::CreateFailed { .. } => "See the certificate's pending operation in the portal (Certificates > the certificate > Certificate Operation); the policy needs issuer Self and an RSA key.".into(),
             Self::Throttled => "Wait a minute and test again; Key Vault limits requests per vault.".into(),
             Self::Other { .. } => "See the vault's message below; test again later if it is a server error.".into(),
         }

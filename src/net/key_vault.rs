@@ -271,6 +271,50 @@ impl VaultClient {
             .ok_or(VaultError::BadAnswer("no signature (value)"))
     }
 
+    /// `POST /certificates/{name}/create` with a self-signed policy: a new version with a new RSA
+    /// 2048 key that cannot be exported, made in the vault.
+    pub async fn create(
+        &mut self,
+        name: &str,
+        subject: &str,
+        validity_months: u32,
+    ) -> Result<(), VaultError> {
+        let policy = json!({ "policy": {
+            "key_props": { "exportable": false, "kty": "RSA", "key_size": 2048, "reuse_key": false },
+            "secret_props": { "contentType": "application/x-pkcs12" },
+            "x509_props": {
+                "subject": subject,
+                "validity_months": validity_months,
+                "key_usage": ["digitalSignature"],
+            },
+            "issuer": { "name": "Self" },
+        }});
+        self.call(
+            Method::POST,
+            &format!("certificates/{name}/create"),
+            Some(policy),
+            "certificates/create",
+            name,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// `GET /certificates/{name}/pending`: the create operation's `status` (`inProgress`,
+    /// `completed`, `failed`, `cancelled`).
+    pub async fn pending_status(&mut self, name: &str) -> Result<String, VaultError> {
+        let body = self
+            .call(
+                Method::GET,
+                &format!("certificates/{name}/pending"),
+                None,
+                "certificates/create",
+                name,
+            )
+            .await?;
+        Ok(body["status"].as_str().unwrap_or_default().to_owned())
+    }
+
     async fn call(
         &mut self,
         method: Method,

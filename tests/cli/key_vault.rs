@@ -591,3 +591,114 @@ fn an_imported_profile_naming_a_vault_reaches_nothing_until_confirmed() {
     assert!(text.contains("[ ok ] Sign in Key Vault"), "{text}");
     assert!(text.contains("never exported"), "{text}");
 }
+
+/// A saved vault profile reached through `Vaulter`, with the app's object ID for addKey.
+fn save_vault_profile(env: &Env, name: &str, url: &str) {
+    let mut draft = env.draft();
+    draft.name = name.into();
+    draft.object_id = support::probe_env::OBJECT_ID.into();
+    draft.cert_kind = CertKind::KeyVault;
+    draft.key_vault_url = url.into();
+    draft.vault_access = VaultAccess::Profile(VAULTER.into());
+    draft.password = PasswordSource::None;
+    env.ws
+        .profile_store()
+        .save(&draft.parse().unwrap())
+        .unwrap();
+}
+
+#[test]
+fn rotation_makes_the_new_version_in_the_vault_and_no_key_file() {
+    let env = Env::with(|config| {
+        with_vault(config);
+        // Entra takes a moment to accept an uploaded key: the rotation waits for it.
+        config.key_propagation = std::time::Duration::from_millis(1500);
+    });
+    let pfx = env.ws.pfx(
+        "vaulter.pfx",
+        &env.ws.path("app.key"),
+        &env.ws.path("app.pem"),
+        "",
+        &[],
+    );
+    let mut vaulter = env.draft();
+    vaulter.name = VAULTER.into();
+    vaulter.pfx_path = s(&pfx).to_owned();
+    vaulter.password = PasswordSource::None;
+    env.ws
+        .profile_store()
+        .save(&vaulter.parse().unwrap())
+        .unwrap();
+    let pinned = format!("{}/{CURRENT_VERSION}", cert_url(&env, APP_CERT));
+    save_vault_profile(&env, "pinned", &pinned);
+    let keys_before = env
+        .sandbox
+        .key_credentials(support::probe_env::OBJECT_ID)
+        .len();
+    let files_before = std::fs::read_dir(env.ws.dir()).unwrap().count();
+
+    let output = certconnect(&env.ws, &["cert", "rotate", "pinned", "--json"], &[], None);
+    let answer = json_stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{answer}{}", stderr(&output));
+    let steps: Vec<&str> = answer["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "profile",
+            "certificate",
+            "new_certificate",
+            "token",
+            "upload",
+            "wait_for_entra",
+            "test_new",
+            "switch_profile"
+        ]
+    );
+    let new_url = answer["rotation"]["new_vault_certificate"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        new_url.starts_with(&cert_url(&env, APP_CERT)) && new_url != pinned,
+        "{new_url}"
+    );
+    // The pinned profile now names the new version; the app has one key more.
+    let saved = env.ws.profile_store().get("pinned").unwrap().profile;
+    assert_eq!(
+        *saved.certificate(),
+        certconnect::core::profile::CertificateSource::KeyVault {
+            url: new_url.clone(),
+            access: VaultAccess::Profile(VAULTER.into()),
+        }
+    );
+    assert_eq!(
+        env.sandbox
+            .key_credentials(support::probe_env::OBJECT_ID)
+            .len(),
+        keys_before + 1
+    );
+    // No key file was written anywhere in the workspace.
+    assert_eq!(
+        std::fs::read_dir(env.ws.dir()).unwrap().count(),
+        files_before
+    );
+    // The old version signed in the vault: the token request's assertion and the addKey proof.
+    let signed_old = env
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.path
+                .contains(&format!("/keys/{APP_CERT}/{CURRENT_VERSION}/sign"))
+        })
+        .count();
+    assert!(signed_old >= 2, "{signed_old}");
+    // And the rotated profile connects.
+    let output = certconnect(&env.ws, &["test", "pinned"], &[], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}

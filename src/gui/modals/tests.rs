@@ -344,6 +344,7 @@ fn start_rotation_answers_start_and_leaves_the_checks_to_the_app() {
         new_password: Zeroizing::new(String::new()),
         // Options the app refuses: the modal answers all the same.
         current_has_password: false,
+        in_key_vault: false,
         remove_old: false,
         old_key_id: String::new(),
         error: None,
