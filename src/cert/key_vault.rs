@@ -103,6 +103,8 @@ pub struct OpenedVaultCertificate {
     pub exportable: bool,
     /// The audience the token was for.
     pub audience: String,
+    /// The retries of a throttled vault while it was reached (`Retrying` events).
+    pub retries: Vec<crate::core::event::TestEvent>,
 }
 
 /// Opens a vault certificate for signing: a token, then `GET /certificates/{name}[/{version}]`;
@@ -122,15 +124,18 @@ pub fn open_key_vault(
     );
     let session = Arc::new(Session::start(client)?);
     let (name, version) = (id.name.clone(), id.version.clone());
-    let (fetched, audience) = session
+    let (fetched, audience, retries) = session
         .run(async move |client: &mut VaultClient| {
             let fetched = client.certificate(&name, version.as_deref()).await;
-            (fetched, client.audience().unwrap_or_default().to_owned())
+            let audience = client.audience().unwrap_or_default().to_owned();
+            (fetched, audience, client.take_events())
         })
         .ok_or_else(stopped)?;
     let fetched = fetched?;
     check_usable(&fetched, now)?;
-    opened(session, id, fetched, audience)
+    let mut opened = opened(session, id, fetched, audience)?;
+    opened.retries = retries;
+    Ok(opened)
 }
 
 /// Makes a new version of the certificate `id` names, in the vault (self-signed, RSA 2048, key not
@@ -220,6 +225,7 @@ fn opened(
         kid: fetched.kid,
         exportable: fetched.exportable,
         audience,
+        retries: Vec::new(),
     })
 }
 

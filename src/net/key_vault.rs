@@ -12,7 +12,8 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::send::RetryContext;
-use super::vault_token::{TokenError, TokenSource, send_quietly};
+use super::vault_token::{TokenError, TokenSource, send_noting};
+use crate::core::event::TestEvent;
 use crate::core::event::{Failure, Step};
 use crate::core::key_vault::{
     API_VERSION, VaultAccess, VaultProblem, VaultRefusal, audience_fits_vault, challenge_audience,
@@ -139,6 +140,8 @@ pub struct VaultClient {
     audience: Option<String>,
     token: Option<Secret>,
     timing: RetryTiming,
+    /// Retries (a throttled vault) since last taken, for the step to show.
+    events: Vec<TestEvent>,
 }
 
 impl VaultClient {
@@ -157,6 +160,7 @@ impl VaultClient {
             audience: None,
             token: None,
             timing: RetryTiming::default(),
+            events: Vec::new(),
         }
     }
 
@@ -164,6 +168,11 @@ impl VaultClient {
     pub fn with_timing(mut self, timing: RetryTiming) -> Self {
         self.timing = timing;
         self
+    }
+
+    /// The retries since last asked (each a `Retrying` event of the vault's step).
+    pub fn take_events(&mut self) -> Vec<TestEvent> {
+        std::mem::take(&mut self.events)
     }
 
     /// The audience the token was asked for, once known.
@@ -341,7 +350,7 @@ impl VaultClient {
         };
         if self.token.is_none() {
             // The first request goes without a token, for the challenge.
-            let answer = self.send(&ctx, &method, &url, body.as_ref(), None).await?;
+            let answer = self.send(&ctx, &method, &url, body.as_ref(), false).await?;
             if answer.status != 401 {
                 return interpret(&answer, operation, what, &self.access);
             }
@@ -360,22 +369,26 @@ impl VaultClient {
             self.audience = Some(audience);
             self.token = Some(token);
         }
-        let answer = self
-            .send(&ctx, &method, &url, body.as_ref(), self.token.as_ref())
-            .await?;
+        let answer = self.send(&ctx, &method, &url, body.as_ref(), true).await?;
         interpret(&answer, operation, what, &self.access)
     }
 
     async fn send(
-        &self,
+        &mut self,
         ctx: &RetryContext<'_>,
         method: &Method,
         url: &str,
         body: Option<&Value>,
-        token: Option<&Secret>,
+        authenticated: bool,
     ) -> Result<super::Answer, VaultError> {
-        send_quietly(ctx, || {
-            let mut request = self.client.request(method.clone(), url);
+        let token = if authenticated {
+            self.token.as_ref()
+        } else {
+            None
+        };
+        let client = &self.client;
+        send_noting(ctx, &mut self.events, || {
+            let mut request = client.request(method.clone(), url);
             if let Some(body) = body {
                 request = request
                     .header("content-type", "application/json")

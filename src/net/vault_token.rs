@@ -375,11 +375,13 @@ fn identity_endpoint_allowed(url: &Url) -> bool {
             && (is_loopback(url) || url.host_str() == Some("169.254.169.254")))
 }
 
-/// Sends `make`'s request with the vault's retry rules (429/503 honour Retry-After).
-pub(super) async fn send_quietly(
+/// Sends `make`'s request with the vault's retry rules (429/503 honour Retry-After), keeping the
+/// retry events in `events` for the step to show.
+pub(super) async fn send_noting(
     ctx: &RetryContext<'_>,
+    events: &mut Vec<TestEvent>,
     make: impl FnMut() -> Result<reqwest::RequestBuilder, Failure>,
 ) -> Result<super::Answer, Failure> {
-    let mut ignore = |_: TestEvent| {};
-    send(ctx, &mut ignore, make).await
+    let mut note = |event: TestEvent| events.push(event);
+    send(ctx, &mut note, make).await
 }

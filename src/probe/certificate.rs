@@ -19,6 +19,8 @@ pub(super) struct Loaded {
     pub details: Vec<Detail>,
     pub warnings: Vec<String>,
     pub not_after: i64,
+    /// Retries while the certificate was reached (a throttled vault), to report under the step.
+    pub retries: Vec<crate::core::event::TestEvent>,
 }
 
 /// Loads and inspects the certificate. On failure, the bool says whether the input is at fault.
@@ -47,6 +49,7 @@ pub(super) async fn load(
                         let extra = super::key_vault::details(&opened, access);
                         finish(opened.credential, now).map(|mut loaded| {
                             loaded.details.extend(extra);
+                            loaded.retries = opened.retries;
                             loaded
                         })
                     })
@@ -208,6 +211,7 @@ fn finish(credential: Credential, now: i64) -> Result<Loaded, (Failure, bool)> {
         details,
         warnings,
         not_after: report.not_after_unix,
+        retries: Vec::new(),
     })
 }
 

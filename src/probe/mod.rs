@@ -157,16 +157,7 @@ async fn run_steps(
         ],
     );
 
-    // A certificate in Key Vault is reached and signed with there: its own two steps.
-    let in_vault = matches!(
-        profile.certificate(),
-        crate::core::profile::CertificateSource::KeyVault { .. }
-    );
-    let (load_step, sign_step) = if in_vault {
-        (Step::ReachKeyVault, Step::SignInKeyVault)
-    } else {
-        (Step::Certificate, Step::Assertion)
-    };
+    let (load_step, sign_step) = certificate_steps(profile);
     let clock = StepClock::start(load_step, report);
     let loaded = certificate::load(
         profile,
@@ -182,14 +173,14 @@ async fn run_steps(
         details,
         warnings,
         not_after: expires,
+        retries,
     } = loaded.map_err(|(f, input)| clock.fail(report, f, input))?;
     *not_after = Some(expires);
-    for message in warnings {
-        report(TestEvent::Warning {
-            step: load_step,
-            message,
-        });
-    }
+    let warnings = warnings.into_iter().map(|message| TestEvent::Warning {
+        step: load_step,
+        message,
+    });
+    retries.into_iter().chain(warnings).for_each(&mut *report);
     clock.done(report, details);
 
     let clock = StepClock::start(sign_step, report);
@@ -257,6 +248,17 @@ async fn run_steps(
     )
     .await?;
     Ok(summary)
+}
+
+/// The steps that load the certificate and sign the assertion: a certificate in Key Vault is
+/// reached and signed with there, as its own two steps.
+fn certificate_steps(profile: &Profile) -> (Step, Step) {
+    match profile.certificate() {
+        crate::core::profile::CertificateSource::KeyVault { .. } => {
+            (Step::ReachKeyVault, Step::SignInKeyVault)
+        }
+        _ => (Step::Certificate, Step::Assertion),
+    }
 }
 
 /// What the token step shows: its lifetime, audience, tenant and roles (never the token itself).

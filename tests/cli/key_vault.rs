@@ -296,6 +296,16 @@ fn a_firewall_refusal_and_a_throttled_vault() {
     });
     let output = run(&env, &args, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    // The wait is the vault's Retry-After, shown under the step like every retry.
+    let json = json_stdout(&output);
+    let waits: Vec<u64> = json["retries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["step"] == "reach_key_vault")
+        .map(|r| r["wait_ms"].as_u64().unwrap())
+        .collect();
+    assert_eq!(waits, [1000], "{json}");
     let throttled = env
         .sandbox
         .requests()
