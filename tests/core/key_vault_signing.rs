@@ -95,6 +95,12 @@ fn the_vault_key_signs_from_every_kind_of_caller() {
         .block_on(async { sign_for(&signer, &env.sandbox.token_url(), AssertionAlgorithm::Ps256) });
     assert!(verifies(&certificate, &jws, AssertionAlgorithm::Ps256));
 
+    // The thread that drives a multi-thread runtime with block_on (as the core tests run a probe).
+    let jws = env
+        .rt
+        .block_on(async { sign_for(&signer, &env.sandbox.token_url(), AssertionAlgorithm::Rs256) });
+    assert!(verifies(&certificate, &jws, AssertionAlgorithm::Rs256));
+
     // A task on a multi-thread runtime's worker (the app's test run), and a blocking job.
     let token_url = env.sandbox.token_url();
     let (in_task, in_job) = env.rt.block_on(async {
@@ -137,7 +143,7 @@ fn the_vault_key_signs_from_every_kind_of_caller() {
         .iter()
         .filter(|r| r.path.contains("/sign?"))
         .count();
-    assert_eq!(signatures, 4);
+    assert_eq!(signatures, 5);
 }
 
 fn sign_for(signer: &Signer, token_url: &str, alg: AssertionAlgorithm) -> String {
