@@ -103,6 +103,8 @@ pub struct OpenedVaultCertificate {
     pub exportable: bool,
     /// The audience the token was for.
     pub audience: String,
+    /// Whether the version is enabled (may sign).
+    pub enabled: bool,
     /// The retries of a throttled vault while it was reached (`Retrying` events).
     pub retries: Vec<crate::core::event::TestEvent>,
 }
@@ -116,6 +118,39 @@ pub fn open_key_vault(
     access: &VaultAccess,
     now: i64,
 ) -> Result<OpenedVaultCertificate, VaultError> {
+    let (session, fetched, audience, retries) = fetch(id, source, access)?;
+    check_usable(&fetched, now)?;
+    let mut opened = opened(session, id, fetched, audience)?;
+    opened.retries = retries;
+    Ok(opened)
+}
+
+/// Reads a vault certificate as it is, for inspection: a disabled or expired version or an EC
+/// key is returned too (`enabled` says whether it may sign; the findings say the rest).
+pub fn read_key_vault(
+    id: &CertificateId,
+    source: TokenSource,
+    access: &VaultAccess,
+) -> Result<OpenedVaultCertificate, VaultError> {
+    let (session, fetched, audience, retries) = fetch(id, source, access)?;
+    let mut opened = opened(session, id, fetched, audience)?;
+    opened.retries = retries;
+    Ok(opened)
+}
+
+type Fetched = (
+    Arc<Session>,
+    VaultCertificate,
+    String,
+    Vec<crate::core::event::TestEvent>,
+);
+
+/// A token, then `GET /certificates/{name}[/{version}]`, on a session kept for signing.
+fn fetch(
+    id: &CertificateId,
+    source: TokenSource,
+    access: &VaultAccess,
+) -> Result<Fetched, VaultError> {
     let client = VaultClient::new(
         http_client(&id.vault)?,
         id.vault.clone(),
@@ -131,11 +166,7 @@ pub fn open_key_vault(
             (fetched, audience, client.take_events())
         })
         .ok_or_else(stopped)?;
-    let fetched = fetched?;
-    check_usable(&fetched, now)?;
-    let mut opened = opened(session, id, fetched, audience)?;
-    opened.retries = retries;
-    Ok(opened)
+    Ok((session, fetched?, audience, retries))
 }
 
 /// Makes a new version of the certificate `id` names, in the vault (self-signed, RSA 2048, key not
@@ -224,6 +255,7 @@ fn opened(
         version: fetched.version,
         kid: fetched.kid,
         exportable: fetched.exportable,
+        enabled: fetched.enabled,
         audience,
         retries: Vec::new(),
     })

@@ -24,7 +24,7 @@ pub use in_place::InPlaceKey;
 pub use inspect::{CertReport, ChainEntry, KeyInfo, certificate_info, inspect};
 pub use key_vault::{
     OpenedVaultCertificate, VaultListEntry, create_key_vault_version, list_key_vault,
-    open_key_vault, vault_failure,
+    open_key_vault, read_key_vault, vault_failure,
 };
 pub use load::{Credential, LoadOptions, load_bytes, load_file};
 pub use pkcs12_bounds::MAX_ITERATIONS;

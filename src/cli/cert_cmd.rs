@@ -48,7 +48,10 @@ pub(crate) fn inspect(args: &InspectArgs) -> Outcome {
                     .filter(|f| super::key_vault_cmd::is_vault_url(f))
                 {
                     Some(url) => match super::key_vault_cmd::open(url, &vault_access) {
-                        Ok(credential) => report_of(&credential, args, expected.as_deref(), now),
+                        Ok((credential, enabled)) => disabled_finding(
+                            report_of(&credential, args, expected.as_deref(), now),
+                            enabled,
+                        ),
                         Err((failure, refusal)) => Inspected::VaultRefused(failure, refusal),
                     },
                     None => inspect_one(file, args, password.as_ref(), expected.as_deref(), now),
@@ -106,6 +109,25 @@ fn inspect_one(
     match cert::load_file(file, options) {
         Ok(credential) => report_of(&credential, args, expected, now),
         Err(error) => Inspected::Unreadable(error),
+    }
+}
+
+/// A disabled vault version cannot sign: a blocking finding, as an expired certificate is.
+fn disabled_finding(inspected: Inspected, enabled: bool) -> Inspected {
+    match inspected {
+        Inspected::Report(mut report) if !enabled => {
+            report.findings.insert(
+                0,
+                Finding {
+                    severity: Severity::Blocking,
+                    code: "key_vault_disabled",
+                    message: "This version is disabled in Key Vault: it cannot sign.".into(),
+                },
+            );
+            report.usable = false;
+            Inspected::Report(report)
+        }
+        other => other,
     }
 }
 

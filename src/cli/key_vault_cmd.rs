@@ -24,10 +24,11 @@ pub(super) fn is_vault_url(text: &str) -> bool {
     text.starts_with("https://") || text.starts_with("http://")
 }
 
-/// Opens a vault certificate for `cert inspect`; the bool says whether the input or the access
-/// is at fault (exit 2) rather than the vault's health (exit 1).
-pub(super) fn open(url: &str, access: &VaultAccess) -> Result<Credential, (Failure, bool)> {
-    crate::probe::open_vault_certificate(url, access, None, now()).map(|o| o.credential)
+/// Reads a vault certificate for `cert inspect`, as it is (an expired one or an EC key is a
+/// finding, as for a file); also whether its version is enabled. The error's bool says whether
+/// the input or the access is at fault (exit 2) rather than the vault's health (exit 1).
+pub(super) fn open(url: &str, access: &VaultAccess) -> Result<(Credential, bool), (Failure, bool)> {
+    crate::probe::read_vault_certificate(url, access).map(|o| (o.credential, o.enabled))
 }
 
 /// `cert list --key-vault URL`.

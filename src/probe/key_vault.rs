@@ -74,6 +74,26 @@ pub(crate) fn token_source(
     }
 }
 
+/// Reads a vault certificate as it is, for `cert inspect` (no usability check: the findings tell).
+pub(crate) fn read(
+    url: &str,
+    access: &VaultAccess,
+) -> Result<OpenedVaultCertificate, (Failure, bool)> {
+    let id = parse_id(url)?;
+    let source = token_source(access, None, None)?;
+    crate::cert::read_key_vault(&id, source, access).map_err(|e| vault_failure(&e))
+}
+
+fn parse_id(url: &str) -> Result<CertificateId, (Failure, bool)> {
+    CertificateId::parse(url).map_err(|why| {
+        input(
+            "key_vault_url",
+            format!("the Key Vault certificate identifier is not valid: {why}"),
+            "Give https://NAME.vault.azure.net/certificates/CERT[/VERSION].",
+        )
+    })
+}
+
 /// Opens the vault certificate a profile names (blocking: the certificate loader's thread or a
 /// background job).
 pub(crate) fn open(
@@ -82,13 +102,7 @@ pub(crate) fn open(
     vault: Option<&CredentialVault>,
     now: i64,
 ) -> Result<OpenedVaultCertificate, (Failure, bool)> {
-    let id = CertificateId::parse(url).map_err(|why| {
-        input(
-            "key_vault_url",
-            format!("the Key Vault certificate identifier is not valid: {why}"),
-            "Give https://NAME.vault.azure.net/certificates/CERT[/VERSION].",
-        )
-    })?;
+    let id = parse_id(url)?;
     let source = token_source(access, vault, None)?;
     open_key_vault(&id, source, access, now).map_err(|e| vault_failure(&e))
 }

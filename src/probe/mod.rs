@@ -13,7 +13,7 @@ pub(crate) use app_keys::{Connection, key_client, object_id, signing_certificate
 pub use app_keys::{KeyChange, KeyChanged};
 pub use certificate::open_certificate;
 pub(crate) use certificate::remembered_password;
-pub(crate) use key_vault::{open as open_vault_certificate, token_source as vault_token_source};
+pub(crate) use key_vault::{read as read_vault_certificate, token_source as vault_token_source};
 pub use rotate::ENTRA_WAIT_MAX;
 pub(crate) use rotate::{cancelled_before, wait_for_entra};
 pub(crate) use std::time::Duration;

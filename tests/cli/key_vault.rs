@@ -712,3 +712,38 @@ fn rotation_makes_the_new_version_in_the_vault_and_no_key_file() {
     let output = certconnect(&env.ws, &["test", "pinned"], &[], None);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 }
+
+#[test]
+fn inspect_gives_a_vault_certificate_the_findings_and_exit_codes_of_a_file() {
+    let env = env();
+    let access = format!("profile:{VAULTER}");
+    for (name, finding) in [
+        (EXPIRED_CERT, "expired"),
+        (EC_CERT, "non_rsa_key"),
+        (DISABLED_CERT, "key_vault_disabled"),
+    ] {
+        let output = certconnect(
+            &env.ws,
+            &[
+                "cert",
+                "inspect",
+                &cert_url(&env, name),
+                "--vault-access",
+                &access,
+                "--json",
+            ],
+            &[],
+            None,
+        );
+        let report = json_stdout(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}: {report}");
+        assert_eq!(report["usable"], false);
+        let codes: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&finding), "{name}: {codes:?}");
+    }
+}
