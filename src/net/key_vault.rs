@@ -317,7 +317,7 @@ impl VaultClient {
                 Method::GET,
                 &format!("certificates/{name}/pending"),
                 None,
-                "certificates/create",
+                "certificates/get",
                 name,
             )
             .await?;

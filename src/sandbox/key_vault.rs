@@ -100,9 +100,8 @@ pub(super) fn handle(
     };
     let required = match (post, segments) {
         (false, ["certificates"]) => VaultPermission::CertificatesList,
-        (false, ["certificates", _, "pending"]) | (true, ["certificates", _, "create"]) => {
-            VaultPermission::CertificatesCreate
-        }
+        (true, ["certificates", _, "create"]) => VaultPermission::CertificatesCreate,
+        // Reading the pending operation needs certificates/get, as the REST reference says.
         (false, ["certificates", _] | ["certificates", _, _]) => VaultPermission::CertificatesGet,
         (true, ["keys", _, "sign"] | ["keys", _, _, "sign"]) => VaultPermission::KeysSign,
         _ => {

@@ -43,7 +43,7 @@ pub enum VaultPermission {
     CertificatesGet,
     /// `certificates/list`.
     CertificatesList,
-    /// `certificates/create` (and reading the pending operation).
+    /// `certificates/create`.
     CertificatesCreate,
     /// `keys/sign`.
     KeysSign,

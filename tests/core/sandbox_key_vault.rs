@@ -351,6 +351,13 @@ fn a_created_certificate_becomes_the_current_version() {
         Some(&vault.token(AZ_USER)),
     );
     assert_eq!(status, 403);
+    // Reading the pending operation needs certificates/get only.
+    let (status, _, _) = vault.call(
+        None,
+        &format!("/certificates/{APP_CERT}/pending?api-version=7.5"),
+        Some(&vault.token(READ_ONLY_IDENTITY)),
+    );
+    assert_eq!(status, 200);
 }
 
 #[test]
