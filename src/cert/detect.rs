@@ -15,6 +15,8 @@ pub enum FileFormat {
     Jks,
     /// Not a file: a certificate in the Windows certificate store.
     WindowsStore,
+    /// Not a file: a certificate in Azure Key Vault.
+    KeyVault,
 }
 
 impl FileFormat {
@@ -26,6 +28,7 @@ impl FileFormat {
             Self::Der => "DER",
             Self::Jks => "JKS",
             Self::WindowsStore => "Windows certificate store",
+            Self::KeyVault => "Azure Key Vault",
         }
     }
 }

@@ -230,8 +230,20 @@ pub struct RotateArgs {
 #[derive(Debug, Args)]
 pub struct ListCertArgs {
     /// Which store: CurrentUser or LocalMachine (the Personal store, `My`).
-    #[arg(long, value_name = "LOCATION")]
-    pub windows_store: StoreLocation,
+    #[arg(
+        long,
+        value_name = "LOCATION",
+        required_unless_present = "key_vault",
+        conflicts_with = "key_vault"
+    )]
+    pub windows_store: Option<StoreLocation>,
+    /// An Azure Key Vault (https://NAME.vault.azure.net): its certificates with an RSA key.
+    #[arg(long, value_name = "URL")]
+    pub key_vault: Option<String>,
+    /// How to reach the vault: cli (az login, the default), managed-identity[:CLIENT-ID] or
+    /// profile:NAME.
+    #[arg(long, value_name = "HOW", requires = "key_vault")]
+    pub vault_access: Option<String>,
     /// Also certificates without a private key (they cannot sign).
     #[arg(long)]
     pub all: bool,
@@ -307,7 +319,8 @@ pub struct PasswordArgs {
 /// `cert inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// PFX/P12, JKS, PEM or DER (.cer/.crt) files.
+    /// PFX/P12, JKS, PEM or DER (.cer/.crt) files, or an Azure Key Vault certificate's URL
+    /// (https://NAME.vault.azure.net/certificates/CERT[/VERSION]).
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// The keystore alias to use (Java keystores with several keys).
@@ -332,6 +345,10 @@ pub struct InspectArgs {
     /// Fail (exit 1) unless the certificate has this SHA-1 or SHA-256 thumbprint (spaces, colons, any case).
     #[arg(long, value_name = "HEX")]
     pub expect_thumbprint: Option<String>,
+    /// How to reach the vault, for a Key Vault certificate's URL: cli (az login, the default),
+    /// managed-identity[:CLIENT-ID] or profile:NAME.
+    #[arg(long, value_name = "HOW")]
+    pub vault_access: Option<String>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -402,6 +419,7 @@ pub struct TestArgs {
     /// a summary. Exit status 0 only when all connect.
     #[arg(long, conflicts_with_all = [
         "token_url", "tenant", "client_id", "pfx", "alias", "cert_pem", "key_pem", "windows_cert",
+        "key_vault_cert", "vault_access",
         "scope", "graph_url", "site_id", "drive_id", "header", "retry_mode", "retry_codes",
         "retry_max", "alg", "send_chain", "remember", "report", "timings",
     ])]
@@ -420,7 +438,7 @@ pub struct TestArgs {
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
     /// PFX / P12 file.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["cert_pem", "key_pem", "windows_cert"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["cert_pem", "key_pem", "windows_cert", "key_vault_cert"])]
     pub pfx: Option<PathBuf>,
     /// The keystore alias to use, when the keystore holds several keys.
     #[arg(long, value_name = "NAME")]
@@ -438,6 +456,14 @@ pub struct TestArgs {
     /// The store of --windows-cert: CurrentUser (default) or LocalMachine.
     #[arg(long, value_name = "LOCATION", requires = "windows_cert")]
     pub windows_store: Option<StoreLocation>,
+    /// A certificate in Azure Key Vault (https://NAME.vault.azure.net/certificates/CERT[/VERSION]);
+    /// the vault signs the assertion, the key never leaves it.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["cert_pem", "key_pem", "windows_cert"])]
+    pub key_vault_cert: Option<String>,
+    /// How to reach the vault: cli (az login, the default), managed-identity[:CLIENT-ID] or
+    /// profile:NAME.
+    #[arg(long, value_name = "HOW")]
+    pub vault_access: Option<String>,
     /// Password source; without one the key is opened with no password.
     #[command(flatten)]
     pub password: PasswordArgs,
@@ -532,6 +558,10 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "SECS", default_value_t = 0,
           value_parser = clap::value_parser!(u64).range(0..=600))]
     pub key_delay_secs: u64,
+    /// Also serve a Key Vault with one certificate registered on the demo app (its key stays in
+    /// the sandbox) and a managed-identity endpoint.
+    #[arg(long)]
+    pub key_vault: bool,
 }
 
 /// `store` commands.

@@ -8,6 +8,7 @@ use super::args::InspectArgs;
 use super::term::{clean, outln};
 use super::{Outcome, now, password, print};
 use crate::cert::{self, CertError, CertReport, LoadOptions};
+use crate::core::event::Failure;
 use crate::core::findings::{Finding, Severity};
 use crate::core::thumbprint;
 use crate::secret::Secret;
@@ -16,6 +17,9 @@ use crate::secret::Secret;
 enum Inspected {
     Report(Box<CertReport>),
     Unreadable(CertError),
+    /// A Key Vault certificate that could not be opened; the bool: the input or access is at
+    /// fault (exit 2), not the vault's health (exit 1).
+    VaultRefused(Failure, bool),
 }
 
 /// Loads and inspects the files, prints, and maps the worst result to an exit outcome.
@@ -28,6 +32,10 @@ pub(crate) fn inspect(args: &InspectArgs) -> Outcome {
         Ok(expected) => expected,
         Err(message) => return print::usage_error(args.json, &message),
     };
+    let vault_access = match super::key_vault_cmd::access(args.vault_access.as_deref()) {
+        Ok(access) => access,
+        Err(message) => return print::usage_error(args.json, &message),
+    };
     let now = now();
     let results: Vec<(String, Inspected)> = args
         .files
@@ -35,7 +43,19 @@ pub(crate) fn inspect(args: &InspectArgs) -> Outcome {
         .map(|file| {
             (
                 file.display().to_string(),
-                inspect_one(file, args, password.as_ref(), expected.as_deref(), now),
+                match file
+                    .to_str()
+                    .filter(|f| super::key_vault_cmd::is_vault_url(f))
+                {
+                    Some(url) => match super::key_vault_cmd::open(url, &vault_access) {
+                        Ok((credential, enabled)) => disabled_finding(
+                            report_of(&credential, args, expected.as_deref(), now),
+                            enabled,
+                        ),
+                        Err((failure, refusal)) => Inspected::VaultRefused(failure, refusal),
+                    },
+                    None => inspect_one(file, args, password.as_ref(), expected.as_deref(), now),
+                },
             )
         })
         .collect();
@@ -87,29 +107,56 @@ fn inspect_one(
         alias: args.alias.as_deref(),
     };
     match cert::load_file(file, options) {
-        Ok(credential) => {
-            let mut report = cert::inspect(&credential, now, expected);
-            if let Some(days) = args
-                .fail_within
-                .filter(|days| report.days_left < *days && report.days_left >= 0)
-            {
-                report.findings.insert(
-                    0,
-                    Finding {
-                        severity: Severity::Blocking,
-                        code: "expires_within_window",
-                        message: format!(
-                            "The certificate expires in {} days, within the {days}-day window.",
-                            report.days_left
-                        ),
-                    },
-                );
-                report.usable = false;
-            }
-            Inspected::Report(Box::new(report))
-        }
+        Ok(credential) => report_of(&credential, args, expected, now),
         Err(error) => Inspected::Unreadable(error),
     }
+}
+
+/// A disabled vault version cannot sign: a blocking finding, as an expired certificate is.
+fn disabled_finding(inspected: Inspected, enabled: bool) -> Inspected {
+    match inspected {
+        Inspected::Report(mut report) if !enabled => {
+            report.findings.insert(
+                0,
+                Finding {
+                    severity: Severity::Blocking,
+                    code: "key_vault_disabled",
+                    message: "This version is disabled in Key Vault: it cannot sign.".into(),
+                },
+            );
+            report.usable = false;
+            Inspected::Report(report)
+        }
+        other => other,
+    }
+}
+
+/// The report of an opened certificate, with the `--fail-within` window applied.
+fn report_of(
+    credential: &cert::Credential,
+    args: &InspectArgs,
+    expected: Option<&str>,
+    now: i64,
+) -> Inspected {
+    let mut report = cert::inspect(credential, now, expected);
+    if let Some(days) = args
+        .fail_within
+        .filter(|days| report.days_left < *days && report.days_left >= 0)
+    {
+        report.findings.insert(
+            0,
+            Finding {
+                severity: Severity::Blocking,
+                code: "expires_within_window",
+                message: format!(
+                    "The certificate expires in {} days, within the {days}-day window.",
+                    report.days_left
+                ),
+            },
+        );
+        report.usable = false;
+    }
+    Inspected::Report(Box::new(report))
 }
 
 fn rank(outcome: Outcome) -> u8 {
@@ -131,6 +178,17 @@ fn outcome(file: &str, inspected: &Inspected, quiet: bool) -> Outcome {
             }
             Outcome::BadInput
         }
+        Inspected::VaultRefused(failure, refusal) => {
+            if !quiet {
+                eprintln!("error: {}: {}", clean(file), clean(&failure.message));
+                eprintln!("fix: {}", clean(&failure.hint));
+            }
+            if *refusal {
+                Outcome::BadInput
+            } else {
+                Outcome::Failed
+            }
+        }
     }
 }
 
@@ -147,6 +205,11 @@ fn to_json(file: &str, inspected: &Inspected) -> Value {
             "file": file,
             "usable": false,
             "error": { "code": error.code(), "message": error.to_string(), "fix": error.fix() },
+        }),
+        Inspected::VaultRefused(failure, _) => json!({
+            "file": file,
+            "usable": false,
+            "error": { "code": failure.code, "message": failure.message, "fix": failure.hint },
         }),
     }
 }
@@ -190,6 +253,14 @@ fn print_table(results: &[(String, Inspected)]) {
                 "-",
                 "-",
                 clean(&error.to_string())
+            ),
+            Inspected::VaultRefused(failure, _) => outln!(
+                "{:<width$}  {:>9}  {:<20}  {:<40}  cannot read: {}",
+                clean(file),
+                "-",
+                "-",
+                "-",
+                clean(&failure.message)
             ),
         }
     }

@@ -13,6 +13,7 @@ mod cert_new;
 mod completions_cmd;
 mod credential_store_cmd;
 mod key_cmd;
+mod key_vault_cmd;
 mod password;
 mod print;
 mod profile_cmd;

@@ -188,6 +188,9 @@ fn certificate_label(profile: &Profile) -> String {
             location,
             thumbprint,
         } => format!("{} {thumbprint}", location.path()),
+        CertificateSource::KeyVault { url, access } => {
+            format!("Key Vault {url} (through {})", access.label())
+        }
     }
 }
 

@@ -12,7 +12,15 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
         Ok(faults) => faults,
         Err(message) => return super::print::usage_error(false, &message),
     };
+    let key_vault = match vault_config(args.key_vault) {
+        Ok(vault) => vault,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Outcome::BadInput;
+        }
+    };
     let config = SandboxConfig {
+        key_vault,
         faults,
         tls: args.tls,
         clock_offset_secs: args.clock_offset_secs,
@@ -107,8 +115,41 @@ pub(crate) fn run(args: &SandboxArgs) -> Outcome {
                 profile_file.display()
             );
         }
+        if args.key_vault {
+            print_vault(&demo);
+        }
         outln!("Press Ctrl+C to stop.");
         tokio::signal::ctrl_c().await.ok();
         Outcome::Ok
     })
+}
+
+/// The demo vault when asked for, else none.
+fn vault_config(wanted: bool) -> Result<crate::sandbox::KeyVaultConfig, String> {
+    if wanted {
+        crate::sandbox::demo_vault()
+    } else {
+        Ok(crate::sandbox::KeyVaultConfig::default())
+    }
+}
+
+/// The demo vault's address and the command that tests with its certificate.
+fn print_vault(demo: &crate::sandbox::Demo) {
+    outln!();
+    outln!(
+        "Key Vault     {} (certificate {}, managed identity {})",
+        demo.sandbox.vault_url(),
+        crate::sandbox::DEMO_VAULT_CERTIFICATE,
+        crate::sandbox::DEMO_MANAGED_IDENTITY
+    );
+    outln!("Test with the certificate signed in the vault:");
+    outln!(
+        "  CERTCONNECT_IMDS_ENDPOINT={} certconnect test --token-url {} --client-id {} --graph-url {} --key-vault-cert {}/certificates/{} --vault-access managed-identity",
+        demo.sandbox.base_url(),
+        demo.sandbox.token_url(),
+        demo.profile.client_id(),
+        demo.sandbox.graph_url(),
+        demo.sandbox.vault_url(),
+        crate::sandbox::DEMO_VAULT_CERTIFICATE
+    );
 }

@@ -141,7 +141,9 @@ pub(super) fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), Stri
     let given = GivenHere {
         token_url: args.token_url.is_some() || args.tenant.is_some(),
         graph_url: args.graph_url.is_some(),
-        certificate: args.pfx.is_some() || args.cert_pem.is_some(),
+        certificate: args.pfx.is_some()
+            || args.cert_pem.is_some()
+            || (args.key_vault_cert.is_some() && args.vault_access.is_some()),
         password: args.password.password_env.is_some() || args.password.password_stdin,
         ca_file: args.ca_file.is_some(),
     };
@@ -244,6 +246,13 @@ fn apply_flags(draft: &mut ProfileDraft, args: &TestArgs) -> Result<(), String> 
         draft.cert_kind = CertKind::WindowsStore;
         draft.windows_thumbprint.clone_from(thumbprint);
         draft.windows_location = args.windows_store.unwrap_or_default();
+    }
+    if let Some(url) = &args.key_vault_cert {
+        draft.cert_kind = CertKind::KeyVault;
+        draft.key_vault_url.clone_from(url);
+    }
+    if let Some(flag) = &args.vault_access {
+        draft.vault_access = super::key_vault_cmd::access(Some(flag))?;
     }
     if args.password.password_env.is_none()
         && !args.password.password_stdin

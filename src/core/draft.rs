@@ -112,6 +112,8 @@ pub enum CertKind {
     CredentialStore,
     /// A certificate in the Windows certificate store, signed with in place.
     WindowsStore,
+    /// A certificate in Azure Key Vault, signed in the vault.
+    KeyVault,
 }
 
 impl CertKind {
@@ -163,6 +165,10 @@ pub struct ProfileDraft {
     pub windows_location: StoreLocation,
     /// Windows certificate store thumbprint, as typed or chosen.
     pub windows_thumbprint: String,
+    /// Azure Key Vault certificate identifier, as typed or chosen.
+    pub key_vault_url: String,
+    /// How the vault is reached.
+    pub vault_access: crate::core::key_vault::VaultAccess,
     /// How the file's password is obtained.
     pub password: PasswordSource,
     /// Assertion algorithm.
@@ -224,6 +230,8 @@ impl Default for ProfileDraft {
             store_entry: String::new(),
             windows_location: StoreLocation::CurrentUser,
             windows_thumbprint: String::new(),
+            key_vault_url: String::new(),
+            vault_access: crate::core::key_vault::VaultAccess::default(),
             password: PasswordSource::Ask,
             algorithm: AssertionAlgorithm::Rs256,
             send_chain: false,
@@ -522,7 +530,7 @@ impl ProfileDraft {
                 self.pem_cert_path.trim().to_owned(),
                 self.pem_key_path.trim().to_owned(),
             ],
-            CertKind::CredentialStore | CertKind::WindowsStore => return None,
+            CertKind::CredentialStore | CertKind::WindowsStore | CertKind::KeyVault => return None,
         };
         Some(PasswordTarget {
             kind: self.cert_kind,
@@ -582,7 +590,49 @@ impl ProfileDraft {
                     thumbprint,
                 })
             }
+            CertKind::KeyVault => self.key_vault_source(),
         }
+    }
+
+    /// A Key Vault certificate's identifier, checked, in a vault of the token URL's cloud.
+    fn key_vault_source(&self) -> Result<CertificateSource, String> {
+        use crate::core::key_vault::{CertificateId, check_cloud};
+        if self.key_vault_url.trim().is_empty() {
+            return Err("give the certificate's Key Vault identifier \
+                 (https://NAME.vault.azure.net/certificates/CERT)"
+                .into());
+        }
+        let id = CertificateId::parse(&self.key_vault_url)?;
+        let cloud = url::Url::parse(self.token_url.trim()).ok().and_then(|u| {
+            u.host_str()
+                .and_then(super::authority::Cloud::of_login_host)
+        });
+        check_cloud(&id.vault, cloud)?;
+        match &self.vault_access {
+            crate::core::key_vault::VaultAccess::Profile(name) if name.trim().is_empty() => {
+                return Err("name the saved profile that reaches the vault".into());
+            }
+            crate::core::key_vault::VaultAccess::Profile(name)
+                if name.trim() == self.name.trim() =>
+            {
+                return Err(
+                    "a profile cannot reach its own vault with itself; choose another profile"
+                        .into(),
+                );
+            }
+            crate::core::key_vault::VaultAccess::ManagedIdentity {
+                client_id: Some(id),
+            } if !super::guid::is_guid(id) => {
+                return Err(format!(
+                    "'{id}' is not a client ID; a user-assigned identity's client ID is a GUID"
+                ));
+            }
+            _ => {}
+        }
+        Ok(CertificateSource::KeyVault {
+            url: id.url(),
+            access: self.vault_access.clone(),
+        })
     }
 }
 
@@ -622,6 +672,14 @@ impl From<&Profile> for ProfileDraft {
                     entry.clone(),
                     PasswordSource::None,
                 ),
+                CertificateSource::KeyVault { .. } => (
+                    CertKind::KeyVault,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    PasswordSource::None,
+                ),
                 CertificateSource::WindowsStore { .. } => (
                     CertKind::WindowsStore,
                     String::new(),
@@ -637,6 +695,13 @@ impl From<&Profile> for ProfileDraft {
                 thumbprint,
             } => (*location, thumbprint.clone()),
             _ => (StoreLocation::default(), String::new()),
+        };
+        let (key_vault_url, vault_access) = match &profile.certificate {
+            CertificateSource::KeyVault { url, access } => (url.clone(), access.clone()),
+            _ => (
+                String::new(),
+                crate::core::key_vault::VaultAccess::default(),
+            ),
         };
         let mut draft = Self {
             id: profile.id.clone(),
@@ -655,6 +720,8 @@ impl From<&Profile> for ProfileDraft {
             store_entry,
             windows_location,
             windows_thumbprint,
+            key_vault_url,
+            vault_access,
             password,
             algorithm: profile.assertion.algorithm,
             send_chain: profile.assertion.send_chain,

@@ -445,3 +445,35 @@ fn a_pem_problem_is_about_the_first_file_that_fails() {
     draft.pem_key_path = "/k.pem".into();
     assert_eq!(draft.pem_file_at_fault(), None);
 }
+
+#[test]
+fn a_key_vault_certificate_is_kept_by_its_identifier_and_access_in_the_profiles_cloud() {
+    use super::key_vault::VaultAccess;
+    let mut draft = valid();
+    draft.cert_kind = CertKind::KeyVault;
+    draft.key_vault_url = " https://contoso.vault.azure.net/certificates/app-cert/ ".into();
+    draft.vault_access = VaultAccess::ManagedIdentity { client_id: None };
+    let profile = draft.parse().unwrap();
+    assert_eq!(
+        profile.certificate,
+        CertificateSource::KeyVault {
+            url: "https://contoso.vault.azure.net/certificates/app-cert".into(),
+            access: VaultAccess::ManagedIdentity { client_id: None },
+        }
+    );
+    let again = ProfileDraft::from(&profile);
+    assert_eq!(again.cert_kind, CertKind::KeyVault);
+    assert_eq!(again.parse().unwrap(), profile);
+    let ron = ron::to_string(&profile).unwrap();
+    assert_eq!(
+        ron::from_str::<super::profile::Profile>(&ron).unwrap(),
+        profile
+    );
+    // A US Government vault does not take the global cloud's tokens.
+    draft.key_vault_url = "https://contoso.vault.usgovcloudapi.net/certificates/app-cert".into();
+    assert!(draft.parse().is_err());
+    draft.apply_preset(Preset::UsGovernment);
+    assert!(draft.parse().is_ok());
+    draft.key_vault_url = String::new();
+    assert!(draft.parse().is_err());
+}

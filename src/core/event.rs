@@ -48,6 +48,10 @@ pub enum Step {
     ReadApp,
     /// App setup: add a certificate to an existing app, keeping its keys.
     AddCertificate,
+    /// A certificate in Azure Key Vault: a token for the vault, and the certificate read from it.
+    ReachKeyVault,
+    /// A certificate in Azure Key Vault: the client assertion signed by the vault's key.
+    SignInKeyVault,
 }
 
 impl Step {
@@ -56,6 +60,18 @@ impl Step {
         Self::Profile,
         Self::Certificate,
         Self::Assertion,
+        Self::Token,
+        Self::GraphSite,
+        Self::Drive,
+        Self::Items,
+    ];
+
+    /// Every step of a test connection whose certificate is in Azure Key Vault: reaching the
+    /// vault stands for loading the certificate, and the vault signs the assertion.
+    pub const KEY_VAULT: [Step; 7] = [
+        Self::Profile,
+        Self::ReachKeyVault,
+        Self::SignInKeyVault,
         Self::Token,
         Self::GraphSite,
         Self::Drive,
@@ -117,6 +133,8 @@ impl Step {
             Self::SaveProfile => "save_profile",
             Self::ReadApp => "read_app",
             Self::AddCertificate => "add_certificate",
+            Self::ReachKeyVault => "reach_key_vault",
+            Self::SignInKeyVault => "sign_in_key_vault",
         }
     }
 
@@ -144,6 +162,8 @@ impl Step {
             Self::SaveProfile => "Save the profile",
             Self::ReadApp => "Read the app registration",
             Self::AddCertificate => "Add the certificate",
+            Self::ReachKeyVault => "Reach Key Vault",
+            Self::SignInKeyVault => "Sign in Key Vault",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod graph_response;
 pub mod guid;
 pub mod headers;
 pub mod jwt;
+pub mod key_vault;
 pub mod name_pattern;
 pub mod password_ask;
 pub mod plural;

@@ -179,6 +179,15 @@ pub enum CertificateSource {
         /// SHA-1 thumbprint, upper-case hex.
         thumbprint: String,
     },
+    /// A certificate in Azure Key Vault
+    /// (`https://NAME.vault.azure.net/certificates/CERT[/VERSION]`). Its key never leaves the
+    /// vault: the vault's `keys/sign` signs the assertion's digest.
+    KeyVault {
+        /// The certificate's identifier, checked by `core::key_vault::CertificateId`.
+        url: String,
+        /// How certconnect reaches the vault.
+        access: super::key_vault::VaultAccess,
+    },
 }
 
 /// Which Windows certificate store: the Personal (`My`) store of the user or of the machine.
@@ -241,7 +250,9 @@ impl CertificateSource {
     pub fn password(&self) -> &PasswordSource {
         match self {
             Self::PfxFile { password, .. } | Self::PemFiles { password, .. } => password,
-            Self::CredentialStore { .. } | Self::WindowsStore { .. } => &PasswordSource::None,
+            Self::CredentialStore { .. } | Self::WindowsStore { .. } | Self::KeyVault { .. } => {
+                &PasswordSource::None
+            }
         }
     }
 
@@ -530,7 +541,9 @@ impl Profile {
             | CertificateSource::PemFiles {
                 password: current, ..
             } => *current = password,
-            CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {}
+            CertificateSource::CredentialStore { .. }
+            | CertificateSource::WindowsStore { .. }
+            | CertificateSource::KeyVault { .. } => {}
         }
         self
     }

@@ -72,6 +72,16 @@ pub fn unconfirmed(profile: &Profile, given: GivenHere) -> Vec<String> {
             "it signs with the certificate '{entry}' of this computer's credential store, which the import did not bring"
         ));
     }
+    // A vault certificate signs with this computer's way into Azure (az login, its managed
+    // identity, another saved profile): the file's author chose both the vault and that way in.
+    if !given.certificate
+        && let CertificateSource::KeyVault { url, access } = &profile.certificate
+    {
+        concerns.push(format!(
+            "it signs with the Key Vault certificate {url}, reached through {} of this computer",
+            access.label()
+        ));
+    }
     if !given.password
         && let PasswordSource::CredentialStore { entry } = profile.certificate.password()
         && !brought(entry)
@@ -172,6 +182,25 @@ mod tests {
         assert!(unconfirmed(&hostile, given).is_empty());
         let confirmed = hostile.with_origin(Origin::Local);
         assert!(unconfirmed(&confirmed, GivenHere::default()).is_empty());
+    }
+
+    #[test]
+    fn a_vault_and_its_way_in_are_named_until_confirmed() {
+        let vault = imported(|d| {
+            d.cert_kind = crate::core::draft::CertKind::KeyVault;
+            d.key_vault_url = "https://contoso.vault.azure.net/certificates/app".into();
+            d.vault_access = crate::core::key_vault::VaultAccess::Profile("Nightly".into());
+        });
+        let concerns = unconfirmed(&vault, GivenHere::default());
+        assert_eq!(concerns.len(), 1, "{concerns:?}");
+        assert!(concerns[0].contains("contoso.vault.azure.net"));
+        assert!(concerns[0].contains("'Nightly'"));
+        let given = GivenHere {
+            certificate: true,
+            ..GivenHere::default()
+        };
+        assert!(unconfirmed(&vault, given).is_empty());
+        assert!(unconfirmed(&vault.with_origin(Origin::Local), GivenHere::default()).is_empty());
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub enum JobKind {
     StoredList,
     /// Reading the certificates of a Windows certificate store.
     WindowsStoreList,
+    /// Reading the certificates of an Azure Key Vault.
+    KeyVaultList,
     /// Saving, renaming or deleting a profile, or remembering / forgetting its password.
     Profile,
     /// Importing a certificate into the credential store, or removing one.

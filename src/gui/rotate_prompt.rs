@@ -18,6 +18,8 @@ pub struct RotatePrompt {
     pub new_password: Zeroizing<String>,
     /// The current certificate has a password the new PFX can take over.
     pub current_has_password: bool,
+    /// The certificate is in Azure Key Vault: the vault makes the new version, no PFX or password.
+    pub in_key_vault: bool,
     /// Remove the old key once the profile uses the new certificate.
     pub remove_old: bool,
     /// The old certificate's key ID (the portal's "Certificate ID").
@@ -29,7 +31,7 @@ pub struct RotatePrompt {
 impl RotatePrompt {
     /// Checks what can be checked before anything runs; the reason when it cannot start.
     pub fn check(&self) -> Result<(), String> {
-        if !self.current_has_password && self.new_password.is_empty() {
+        if !self.in_key_vault && !self.current_has_password && self.new_password.is_empty() {
             return Err("The current certificate has no password: give the new PFX one (it holds the private key).".into());
         }
         if self.remove_old && crate::core::guid::normalize_guid(&self.old_key_id).is_none() {
@@ -44,8 +46,13 @@ impl RotatePrompt {
 pub fn rotate_prompt_ui(ui: &mut egui::Ui, prompt: &mut RotatePrompt) -> ModalAction {
     let mut action = ModalAction::None;
     ui.set_max_width(520.0);
+    let made = if prompt.in_key_vault {
+        "Key Vault makes the certificate's next version (its key made there, not exportable; the vault's current version from then on)"
+    } else {
+        "a new certificate is made beside the current one"
+    };
     ui.add(egui::Label::new(format!(
-        "Rotating '{}': a new certificate is made beside the current one, registered on the app registration (object ID {}) with the current certificate's proof, Entra is given up to a minute to accept it, and the connection is tested with it. Only then does the profile switch to it.",
+        "Rotating '{}': {made}, registered on the app registration (object ID {}) with the current certificate's proof, Entra is given up to a minute to accept it, and the connection is tested with it. Only then does the profile switch to it.",
         prompt.whose, prompt.object_id
     )).wrap());
     ui.add_space(4.0);
@@ -64,6 +71,9 @@ pub fn rotate_prompt_ui(ui: &mut egui::Ui, prompt: &mut RotatePrompt) -> ModalAc
                 .response
                 .labelled_by(label.id);
             ui.end_row();
+            if prompt.in_key_vault {
+                return;
+            }
             let label = ui.label("New PFX password");
             let hint = if prompt.current_has_password {
                 "Empty: the current certificate's password"

@@ -6,13 +6,17 @@ mod cause;
 mod client;
 mod client_cache;
 mod graph;
+mod key_vault;
 mod send;
 mod token;
 mod unreachable;
+mod vault_token;
 
 pub use app_management::{GraphAdmin, GraphAdminError, GraphError, Resend};
 pub use client::build_client;
 pub use client_cache::ClientCache;
 pub use graph::{GraphRequest, get_json, post_json};
+pub use key_vault::{ListedCertificate, VaultCertificate, VaultClient, VaultError};
 pub use send::{Answer, BODY_MAX, RetryContext, cancelled, send};
 pub use token::{ASSERTION_TYPE, TokenRequest, request_token};
+pub use vault_token::{AZ_TIMEOUT, AppOnly, IMDS_ENDPOINT_VAR, TokenError, TokenSource};

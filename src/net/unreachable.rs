@@ -11,7 +11,7 @@ pub struct Target<'a> {
     pub host: &'a str,
     /// Port (the scheme's default when the URL gives none).
     pub port: u16,
-    /// The profile field that holds the URL: "Token URL" or "Graph URL".
+    /// The profile field that holds the URL: "Token URL", "Graph URL" or "Key Vault certificate".
     pub field: &'a str,
     /// `host:port` of the proxy the request went through.
     pub proxy: Option<String>,
@@ -21,6 +21,7 @@ pub struct Target<'a> {
 pub fn url_field(step: Step) -> &'static str {
     match step {
         Step::Token => "Token URL",
+        Step::ReachKeyVault | Step::SignInKeyVault => "Key Vault certificate",
         _ => "Graph URL",
     }
 }
@@ -170,5 +171,6 @@ mod tests {
             names.message
         );
         assert_eq!(url_field(Step::Drive), "Graph URL");
+        assert_eq!(url_field(Step::ReachKeyVault), "Key Vault certificate");
     }
 }

@@ -19,11 +19,13 @@ pub mod demo;
 mod error;
 pub mod export;
 pub mod import;
+pub mod key_vault;
 pub mod new_certificate;
 mod open;
 pub mod profile_secrets;
 pub mod rename;
 pub mod rotate;
+mod rotate_vault;
 pub mod stored_certificate;
 pub mod trust;
 

@@ -75,7 +75,9 @@ fn remember_locked(
     let profile = locked.get_by_id(id)?.profile.clone();
     let entry = password_entry(profile.id());
     let previous = match &profile.certificate() {
-        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {
+        CertificateSource::CredentialStore { .. }
+        | CertificateSource::WindowsStore { .. }
+        | CertificateSource::KeyVault { .. } => {
             return Err(OpsError::NoPasswordNeeded);
         }
         CertificateSource::PfxFile { password, .. }

@@ -62,6 +62,9 @@ pub struct Rotation {
     /// The new public certificate (DER `.cer`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_cer: Option<PathBuf>,
+    /// The new version made in Azure Key Vault (its identifier), for a vault certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_vault_certificate: Option<String>,
     /// The key registered on the app.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub added: Option<KeyChanged>,
@@ -148,7 +151,10 @@ pub async fn rotate(
                     added.key_id,
                     removal.advice(job.profile.name())
                 )),
-                (None, _) => None,
+                // The vault made its new (now current) version, which the app does not know.
+                (None, _) => done.new_vault_certificate.as_ref().map(|url| format!(
+                    "Key Vault made the new version {url}, which is now the vault's current one but is not registered on the app: whatever uses the current version fails with AADSTS700027 until you rotate again, register it (certconnect cert upload), or disable that version in the vault."
+                )),
             };
             if let Some(message) = message {
                 report(TestEvent::Warning {
@@ -168,6 +174,9 @@ async fn run(
     cancel: &CancellationToken,
 ) -> Result<(), ProbeError> {
     let profile = &job.profile;
+    if let CertificateSource::KeyVault { url, access } = profile.certificate() {
+        return super::rotate_vault::run(job, done, url, access, report, cancel).await;
+    }
     // Each phase gets the profile's timeout from when it starts (the wait for Entra a minute
     // more): a slow early phase never leaves a later one, after the upload, without time.
     let timeout = Duration::from_secs(u64::from(profile.timeout_secs()));
@@ -228,8 +237,16 @@ async fn run(
         crate::cert::certificate_info(&successor.made.pair.certificate),
     )
     .map_err(|f| StepClock::start(Step::SwitchProfile, report).fail(report, f, false))?;
-    test_successor(job, &switched, successor.password, after_upload, report).await?;
-    done.profile = Some(switch(job, &switched, &successor.pfx, report).await?);
+    test_successor(
+        job,
+        &switched,
+        Some(successor.password),
+        after_upload,
+        report,
+    )
+    .await?;
+    let new_place = successor.pfx.display().to_string();
+    done.profile = Some(switch(job, &switched, &new_place, report).await?);
     done.switched = true;
 
     if let Some(key_id) = &job.remove_key_id {
@@ -358,17 +375,17 @@ async fn make_successor(
 }
 
 /// The Test with the new certificate step: a whole test connection of the switched profile.
-async fn test_successor(
+pub(super) async fn test_successor(
     job: &RotateJob,
     switched: &Profile,
-    password: Secret,
+    password: Option<Secret>,
     cancel: &CancellationToken,
     report: &mut (dyn FnMut(TestEvent) + Send),
 ) -> Result<(), ProbeError> {
     let clock = StepClock::start(Step::TestNew, report);
     let probe = ProbeJob {
         profile: switched.clone(),
-        password: Some(password),
+        password,
         token_only: false,
         timing: job.timing,
         vault: job.vault.clone(),
@@ -393,11 +410,12 @@ async fn test_successor(
     }
 }
 
-/// The Switch profile step: the saved profile points at the new PFX from now on.
-async fn switch(
+/// The Switch profile step: the saved profile points at the new certificate (its PFX, or its
+/// version in Key Vault) from now on.
+pub(super) async fn switch(
     job: &RotateJob,
     switched: &Profile,
-    new_pfx: &Path,
+    new_certificate: &str,
     report: &mut (dyn FnMut(TestEvent) + Send),
 ) -> Result<Profile, ProbeError> {
     let clock = StepClock::start(Step::SwitchProfile, report);
@@ -422,7 +440,7 @@ async fn switch(
             false,
         )
     })?;
-    clock.done(report, vec![Detail::new("Certificate", new_pfx.display())]);
+    clock.done(report, vec![Detail::new("Certificate", new_certificate)]);
     Ok(saved)
 }
 
@@ -447,7 +465,9 @@ fn rotatable_file(source: &CertificateSource) -> Result<&Path, Failure> {
     match source {
         CertificateSource::PfxFile { path, .. } => Ok(path),
         CertificateSource::PemFiles { certificate, .. } => Ok(certificate),
-        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {
+        CertificateSource::CredentialStore { .. }
+        | CertificateSource::WindowsStore { .. }
+        | CertificateSource::KeyVault { .. } => {
             Err(Failure {
                 code: "rotation_unsupported".into(),
                 message: "rotation makes the new certificate as a PFX file beside the current one; this profile's certificate is kept in a certificate store".into(),

@@ -19,6 +19,8 @@ pub(super) struct Loaded {
     pub details: Vec<Detail>,
     pub warnings: Vec<String>,
     pub not_after: i64,
+    /// Retries while the certificate was reached (a throttled vault), to report under the step.
+    pub retries: Vec<crate::core::event::TestEvent>,
 }
 
 /// Loads and inspects the certificate. On failure, the bool says whether the input is at fault.
@@ -40,8 +42,21 @@ pub(super) async fn load(
     let spawned = std::thread::Builder::new()
         .name("certificate-loader".into())
         .spawn(move || {
-            let result = open_certificate(&source, password, vault.as_deref())
-                .and_then(|credential| finish(credential, now));
+            let result = match &source {
+                // The vault's own facts (version, key, audience) join the certificate's.
+                CertificateSource::KeyVault { url, access } => {
+                    super::key_vault::open(url, access, vault.as_deref(), now).and_then(|opened| {
+                        let extra = super::key_vault::details(&opened, access);
+                        finish(opened.credential, now).map(|mut loaded| {
+                            loaded.details.extend(extra);
+                            loaded.retries = opened.retries;
+                            loaded
+                        })
+                    })
+                }
+                _ => open_certificate(&source, password, vault.as_deref())
+                    .and_then(|credential| finish(credential, now)),
+            };
             // The run may have ended already: then nobody is waiting for the result.
             sender.send(result).ok();
         });
@@ -146,6 +161,10 @@ pub fn open_certificate(
             location,
             thumbprint,
         } => return cert::open_windows_store(*location, thumbprint).map_err(|f| (f, true)),
+        CertificateSource::KeyVault { url, access } => {
+            return super::key_vault::open(url, access, vault, super::system_now())
+                .map(|opened| opened.credential);
+        }
     }
     .map_err(|e| (cert_failure(&e), true))
 }
@@ -192,6 +211,7 @@ fn finish(credential: Credential, now: i64) -> Result<Loaded, (Failure, bool)> {
         details,
         warnings,
         not_after: report.not_after_unix,
+        retries: Vec::new(),
     })
 }
 

@@ -5,6 +5,7 @@
 mod app_keys;
 mod certificate;
 mod graph_steps;
+mod key_vault;
 mod rotate;
 mod step_clock;
 
@@ -12,6 +13,7 @@ pub(crate) use app_keys::{Connection, key_client, object_id, signing_certificate
 pub use app_keys::{KeyChange, KeyChanged};
 pub use certificate::open_certificate;
 pub(crate) use certificate::remembered_password;
+pub(crate) use key_vault::{read as read_vault_certificate, token_source as vault_token_source};
 pub use rotate::ENTRA_WAIT_MAX;
 pub(crate) use rotate::{cancelled_before, wait_for_entra};
 pub(crate) use std::time::Duration;
@@ -155,7 +157,8 @@ async fn run_steps(
         ],
     );
 
-    let clock = StepClock::start(Step::Certificate, report);
+    let (load_step, sign_step) = certificate_steps(profile);
+    let clock = StepClock::start(load_step, report);
     let loaded = certificate::load(
         profile,
         job.password.clone(),
@@ -170,17 +173,17 @@ async fn run_steps(
         details,
         warnings,
         not_after: expires,
+        retries,
     } = loaded.map_err(|(f, input)| clock.fail(report, f, input))?;
     *not_after = Some(expires);
-    for message in warnings {
-        report(TestEvent::Warning {
-            step: Step::Certificate,
-            message,
-        });
-    }
+    let warnings = warnings.into_iter().map(|message| TestEvent::Warning {
+        step: load_step,
+        message,
+    });
+    retries.into_iter().chain(warnings).for_each(&mut *report);
     clock.done(report, details);
 
-    let clock = StepClock::start(Step::Assertion, report);
+    let clock = StepClock::start(sign_step, report);
     let token_url = profile.authority().token_url.as_str();
     let signer = Signer::new(&credential).map_err(|f| clock.fail(report, f, true))?;
     let claims = AssertionClaims::new(
@@ -245,6 +248,17 @@ async fn run_steps(
     )
     .await?;
     Ok(summary)
+}
+
+/// The steps that load the certificate and sign the assertion: a certificate in Key Vault is
+/// reached and signed with there, as its own two steps.
+fn certificate_steps(profile: &Profile) -> (Step, Step) {
+    match profile.certificate() {
+        crate::core::profile::CertificateSource::KeyVault { .. } => {
+            (Step::ReachKeyVault, Step::SignInKeyVault)
+        }
+        _ => (Step::Certificate, Step::Assertion),
+    }
 }
 
 /// What the token step shows: its lifetime, audience, tenant and roles (never the token itself).

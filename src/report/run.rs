@@ -116,7 +116,15 @@ impl RunView {
     /// A run about to test `profile` with the typed `password`, starting at `started_at` (Unix
     /// seconds; the caller reads the clock).
     pub fn new(profile: Profile, password: Option<Secret>, started_at: i64) -> Self {
-        Self::of(RunKind::Test, &Step::ALL, profile, password, started_at)
+        let steps: &[Step] = if matches!(
+            profile.certificate(),
+            crate::core::profile::CertificateSource::KeyVault { .. }
+        ) {
+            &Step::KEY_VAULT
+        } else {
+            &Step::ALL
+        };
+        Self::of(RunKind::Test, steps, profile, password, started_at)
     }
 
     /// A rotation of `profile`'s certificate about to start; the step that removes the old key

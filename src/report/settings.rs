@@ -30,7 +30,9 @@ pub fn settings_lines(profile: &Profile) -> Vec<(String, String)> {
     ];
     if !matches!(
         profile.certificate(),
-        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. }
+        CertificateSource::CredentialStore { .. }
+            | CertificateSource::WindowsStore { .. }
+            | CertificateSource::KeyVault { .. }
     ) {
         lines.push((
             "Password".to_owned(),
@@ -126,6 +128,9 @@ fn certificate(source: &CertificateSource) -> String {
             location,
             thumbprint,
         } => format!("Windows certificate store {} {thumbprint}", location.path()),
+        CertificateSource::KeyVault { url, access } => {
+            format!("Azure Key Vault {url} (reached through {})", access.label())
+        }
     }
 }
 

@@ -114,6 +114,7 @@ pub fn rotated_sentence(rotation: &crate::ops::Rotation) -> String {
         .new_pfx
         .as_ref()
         .map(|p| p.display().to_string())
+        .or_else(|| rotation.new_vault_certificate.clone())
         .unwrap_or_default();
     let key = rotation
         .added

@@ -26,6 +26,8 @@ pub enum FaultTarget {
     Token,
     /// Any Graph endpoint.
     Graph,
+    /// The Key Vault stand-in (`/certificates…`, `/keys…`).
+    KeyVault,
 }
 
 /// A misbehaviour for one request.
@@ -85,6 +87,8 @@ pub struct SandboxConfig {
     pub key_propagation: Duration,
     /// The admin who signs in with a delegated flow, and how Graph's app management behaves.
     pub admin: AdminSandboxConfig,
+    /// The Key Vault stand-in's certificates and access, and the managed identities.
+    pub key_vault: super::key_vault_config::KeyVaultConfig,
 }
 
 /// The largest clock offset the sandbox accepts, either way: 50 years. Far enough for any skew
@@ -121,6 +125,7 @@ impl Default for SandboxConfig {
             idle_timeout: Duration::from_secs(60),
             key_propagation: Duration::ZERO,
             admin: AdminSandboxConfig::default(),
+            key_vault: super::key_vault_config::KeyVaultConfig::default(),
         }
     }
 }
@@ -143,7 +148,12 @@ pub fn parse_fault(text: &str) -> Result<Fault, String> {
     let target = match parts.next().unwrap_or_default() {
         "token" => FaultTarget::Token,
         "graph" => FaultTarget::Graph,
-        other => return Err(format!("'{other}' is not a fault target (token or graph)")),
+        "vault" => FaultTarget::KeyVault,
+        other => {
+            return Err(format!(
+                "'{other}' is not a fault target (token, graph or vault)"
+            ));
+        }
     };
     let what = parts.next().ok_or("a fault needs a kind, e.g. token:429")?;
     let kind = match what {

@@ -66,7 +66,17 @@ pub async fn start_demo(
     config.apps.push(super::RegisteredApp {
         client_id: DEMO_CLIENT_ID.into(),
         object_id: DEMO_OBJECT_ID.into(),
-        certificates: vec![demo.0.certificate.clone()],
+        // With a demo vault, its certificates are registered on the demo app too.
+        certificates: std::iter::once(demo.0.certificate.clone())
+            .chain(
+                config
+                    .key_vault
+                    .certificates
+                    .iter()
+                    .filter_map(|c| c.versions.last())
+                    .map(|v| v.certificate.clone()),
+            )
+            .collect(),
         roles: DEMO_ROLES.iter().map(|r| (*r).to_owned()).collect(),
     });
     let sandbox = super::Sandbox::start(config).await?;

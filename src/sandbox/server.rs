@@ -17,7 +17,8 @@ use super::app_keys::{self, AppRegistry, KeyCredential};
 use super::config::{Fault, FaultKind, FaultTarget, SandboxConfig};
 use super::delegated_sign_in::{self, AuthorizeAnswer, SignInState};
 use super::idle::IdleTimeout;
-use super::{app_management, graph_mock, tls, token_endpoint};
+use super::managed_identity::{self, Shape};
+use super::{app_management, graph_mock, key_vault, tls, token_endpoint};
 
 /// The largest request body the sandbox reads; a larger one is answered 413 unread.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -61,6 +62,8 @@ pub(super) struct State {
     pub sign_in: SignInState,
     /// Applications, service principals and grants an admin manages through Graph.
     pub directory: Directory,
+    /// The Key Vault stand-in's certificates (a create adds a version).
+    pub vault_certificates: Mutex<Vec<super::key_vault_config::VaultCertificate>>,
     faults: Mutex<VecDeque<Fault>>,
     requests: Mutex<VecDeque<RecordedRequest>>,
 }
@@ -122,6 +125,7 @@ impl Sandbox {
             apps,
             sign_in: SignInState::default(),
             directory,
+            vault_certificates: Mutex::new(config.key_vault.certificates.clone()),
             faults: Mutex::new(config.faults.iter().cloned().collect()),
             config,
             token_key,
@@ -186,6 +190,22 @@ impl Sandbox {
     /// With TLS, the PEM of the CA that signed the server certificate.
     pub fn ca_pem(&self) -> Option<&str> {
         self.ca_pem.as_deref()
+    }
+
+    /// The Key Vault stand-in's base URL (its certificates are `{vault_url}/certificates/NAME`).
+    pub fn vault_url(&self) -> &str {
+        self.base_url()
+    }
+
+    /// The audience of the vault's tokens, as its challenge names it.
+    pub fn vault_audience(&self) -> String {
+        key_vault::audience(&self.state)
+    }
+
+    /// A vault token for `identity` (a token's `appid`), as `az account get-access-token` would
+    /// hand one to a signed-in user: for tests of the Azure CLI path.
+    pub fn issue_vault_token(&self, identity: &str) -> String {
+        token_endpoint::access_token(&self.state, &self.vault_audience(), identity, &[])
     }
 
     /// Queues a fault for the next matching request.
@@ -327,40 +347,31 @@ async fn handle(
     if let Some(page) = sign_in_page(&state, &method, &segments, &query) {
         return Ok(page);
     }
+    if let Some(answer) = identity_answer(&state, &method, &segments, &query, &headers) {
+        return Ok(answer);
+    }
     let target = match segments.as_slice() {
         [_, "oauth2", "v2.0", "token" | "devicecode"] => FaultTarget::Token,
         ["v1.0", ..] => FaultTarget::Graph,
+        ["certificates" | "keys", ..] => FaultTarget::KeyVault,
         _ => return Ok(json_response(404, &json!({ "error": "not_found" }), None)),
     };
-    if let Some(fault) = state.take_fault(target) {
-        match fault {
-            FaultKind::Drop => return Err(Dropped),
-            FaultKind::Slow(delay) => tokio::time::sleep(delay).await,
-            FaultKind::Malformed => {
-                return Ok(raw_response(
-                    200,
-                    "application/json",
-                    br#"{"access_token":"eyJ0eXAi","token_ty"#.to_vec(),
-                    None,
-                ));
-            }
-            FaultKind::Html => return Ok(raw_response(
-                502,
-                "text/html",
-                b"<html><head><title>502 Bad Gateway</title></head><body>Proxy error</body></html>"
-                    .to_vec(),
-                None,
-            )),
-            FaultKind::Status { code, retry_after } => {
-                return Ok(json_response(
-                    code,
-                    &fault_body(target, code),
-                    retry_after.as_deref(),
-                ));
-            }
-        }
+    if let Some(fault) = state.take_fault(target)
+        && let Some(answer) = fault_answer(target, fault).await?
+    {
+        return Ok(answer);
     }
-
+    if target == FaultTarget::KeyVault {
+        let post = method == Method::POST;
+        return Ok(vault_answer(
+            &state,
+            post,
+            &segments,
+            &query,
+            authorization.as_deref(),
+            &body,
+        ));
+    }
     let managed = app_management::handle(
         &state,
         &method,
@@ -397,6 +408,76 @@ async fn handle(
         response.headers_mut().insert("date", date);
     }
     Ok(response)
+}
+
+/// What a queued fault makes of a request: no answer (dropped), a fault's answer, or, after a
+/// delay, `None` for the normal answer.
+async fn fault_answer(
+    target: FaultTarget,
+    fault: FaultKind,
+) -> Result<Option<Response<Full<Bytes>>>, Dropped> {
+    match fault {
+        FaultKind::Drop => Err(Dropped),
+        FaultKind::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            Ok(None)
+        }
+        FaultKind::Malformed => Ok(Some(raw_response(
+            200,
+            "application/json",
+            br#"{"access_token":"eyJ0eXAi","token_ty"#.to_vec(),
+            None,
+        ))),
+        FaultKind::Html => Ok(Some(raw_response(
+            502,
+            "text/html",
+            b"<html><head><title>502 Bad Gateway</title></head><body>Proxy error</body></html>"
+                .to_vec(),
+            None,
+        ))),
+        FaultKind::Status { code, retry_after } => Ok(Some(json_response(
+            code,
+            &fault_body(target, code),
+            retry_after.as_deref(),
+        ))),
+    }
+}
+
+/// The managed-identity endpoints (IMDS and App Service shapes): no faults, answered at once.
+fn identity_answer(
+    state: &State,
+    method: &Method,
+    segments: &[&str],
+    query: &str,
+    headers: &hyper::HeaderMap,
+) -> Option<Response<Full<Bytes>>> {
+    let shape = match (method, segments) {
+        (&Method::GET, ["metadata", "identity", "oauth2", "token"]) => Shape::Imds,
+        (&Method::GET, ["msi", "token"]) => Shape::AppService,
+        _ => return None,
+    };
+    let (status, body) = managed_identity::handle(state, shape, query, headers);
+    Some(json_response(status, &body, None))
+}
+
+/// The Key Vault stand-in's answer, with its challenge on a 401.
+fn vault_answer(
+    state: &State,
+    post: bool,
+    segments: &[&str],
+    query: &str,
+    authorization: Option<&str>,
+    body: &[u8],
+) -> Response<Full<Bytes>> {
+    let answer = key_vault::handle(state, post, segments, query, authorization, body);
+    let mut response = json_response(answer.status, &answer.body, None);
+    if let Some(challenge) = answer
+        .challenge
+        .and_then(|c| hyper::header::HeaderValue::from_str(&c).ok())
+    {
+        response.headers_mut().insert("www-authenticate", challenge);
+    }
+    response
 }
 
 /// The delegated sign-in's browser pages (authorize, device login): no faults, answered at once.
@@ -480,6 +561,28 @@ fn fault_body(target: FaultTarget, code: u16) -> Value {
             json!({ "error": "temporarily_unavailable", "error_description": format!("AADSTS50196: {message}"), "error_codes": [50196] })
         }
         FaultTarget::Graph => graph_mock::error(code, graph_code, message).1,
+        FaultTarget::KeyVault => match code {
+            // A vault whose firewall does not let this address in.
+            403 => {
+                key_vault::error(
+                    403,
+                    "Forbidden",
+                    Some("ForbiddenByFirewall"),
+                    "Client address is not authorized and caller is not a trusted service.",
+                )
+                .body
+            }
+            429 => {
+                key_vault::error(
+                    429,
+                    "Throttled",
+                    None,
+                    "Request was not allowed because application has exceeded the rate limit.",
+                )
+                .body
+            }
+            _ => key_vault::error(code, "ServiceUnavailable", None, message).body,
+        },
     }
 }
 

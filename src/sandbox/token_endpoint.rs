@@ -128,7 +128,9 @@ pub(super) fn handle(
             ),
         ));
     };
-    if resource != state.base_url {
+    // Graph's resource, or the sandbox Key Vault's (an app reaching the vault with its own token).
+    let vault = super::key_vault::audience(state);
+    if resource != state.base_url && resource != vault {
         return Err(fail(
             500011,
             &format!(
@@ -137,12 +139,23 @@ pub(super) fn handle(
             ),
         ));
     }
-    Ok(issue_token(state, &client_id, &roles, now))
+    let roles = if resource == vault { Vec::new() } else { roles };
+    let token = access_token(state, resource, &client_id, &roles);
+    Ok(
+        json!({ "token_type": "Bearer", "expires_in": TOKEN_LIFETIME_SECS, "ext_expires_in": TOKEN_LIFETIME_SECS, "access_token": token }),
+    )
 }
 
-fn issue_token(state: &State, client_id: &str, roles: &[String], now: i64) -> Value {
+/// An access token of the sandbox for `audience`, issued to `client_id` with `roles`.
+pub(super) fn access_token(
+    state: &State,
+    audience: &str,
+    client_id: &str,
+    roles: &[String],
+) -> String {
+    let now = state.now();
     let claims = json!({
-        "aud": state.base_url,
+        "aud": audience,
         "iss": format!("{}/{}/v2.0", state.base_url, state.config.tenant_id),
         "iat": now,
         "nbf": now,
@@ -152,13 +165,17 @@ fn issue_token(state: &State, client_id: &str, roles: &[String], now: i64) -> Va
         "roles": roles,
         "jti": uuid::Uuid::new_v4().to_string(),
     });
-    let token = jsonwebtoken::encode(
+    jsonwebtoken::encode(
         &Header::default(),
         &claims,
         &EncodingKey::from_secret(&state.token_key),
     )
-    .unwrap_or_default();
-    json!({ "token_type": "Bearer", "expires_in": TOKEN_LIFETIME_SECS, "ext_expires_in": TOKEN_LIFETIME_SECS, "access_token": token })
+    .unwrap_or_default()
+}
+
+/// Lifetime of the tokens the sandbox issues, in seconds.
+pub(super) const fn token_lifetime_secs() -> i64 {
+    TOKEN_LIFETIME_SECS
 }
 
 /// Entra's answer to a token URL whose tenant is not this sandbox's: `/common`, an implausible

@@ -13,6 +13,7 @@ mod cert;
 mod clean_output;
 mod completions;
 mod key_rotation;
+mod key_vault;
 mod platform;
 mod profile;
 mod test;

@@ -17,6 +17,7 @@ mod field_messages;
 mod first_run;
 mod hidden_inputs;
 mod icon;
+mod key_vault;
 mod keyboard_path;
 mod layout;
 mod many_profiles;

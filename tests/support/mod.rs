@@ -417,6 +417,7 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+pub mod key_vault_env;
 pub mod leaks;
 pub mod probe_env;
 pub mod tls_server;

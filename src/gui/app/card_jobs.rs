@@ -28,6 +28,16 @@ impl CertconnectApp {
         if self.card.inputs.as_ref() == Some(&inputs) {
             return;
         }
+        // A vault load is a token and a network call (az, a managed identity that may time out):
+        // while one runs, typing does not start more; the latest input loads when it ends.
+        if let Ok(CertInputs {
+            source: crate::core::profile::CertificateSource::KeyVault { .. },
+            ..
+        }) = &inputs
+            && self.is_running(JobKind::Card)
+        {
+            return;
+        }
         self.card.inputs = Some(inputs.clone());
         let inputs = match inputs {
             Ok(inputs) => inputs,

@@ -127,6 +127,7 @@ impl CertconnectApp {
             let creating = self.is_running(crate::gui::inbox::JobKind::NewCertificate);
             let rotation = self.rotation_availability();
             self.windows.loading = self.is_running(crate::gui::inbox::JobKind::WindowsStoreList);
+            self.key_vault.loading = self.is_running(crate::gui::inbox::JobKind::KeyVaultList);
             let cx = DialogContext {
                 errors: &errors,
                 card: &self.card,
@@ -134,6 +135,7 @@ impl CertconnectApp {
                 store: &store,
                 creating,
                 windows: &self.windows,
+                key_vault: &self.key_vault,
                 now: system_now(),
                 rotation: &rotation,
             };
@@ -326,6 +328,7 @@ impl CertconnectApp {
             DialogAction::PickCompareFile => self.pick_compare_file(),
             DialogAction::Browse(use_) => self.browse(use_),
             DialogAction::ListWindowsStore(location) => self.list_windows_store(location),
+            DialogAction::ListKeyVault => self.list_key_vault(),
             DialogAction::Rotate => self.ask_rotation(),
             DialogAction::SetupEntra => self.open_setup_entra(false),
         }

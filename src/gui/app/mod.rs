@@ -77,6 +77,8 @@ pub struct CertconnectApp {
     stored: Vec<StoredCertificate>,
     /// The Windows certificate store's listing (read when its section is shown).
     windows: crate::gui::dialog::WindowsStoreView,
+    /// An Azure Key Vault's listing (read when asked).
+    key_vault: crate::gui::dialog::KeyVaultView,
     /// Bumped whenever another draft is opened.
     generation: u64,
     /// The open draft is this saved profile's (by id); `None` for a new, unsaved one.
@@ -137,6 +139,7 @@ impl CertconnectApp {
             loaded: LoadedProfiles::default(),
             stored: Vec::new(),
             windows: Default::default(),
+            key_vault: Default::default(),
             generation: 0,
             saved_id: None,
             draft: ProfileDraft::default(),

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use super::CertconnectApp;
 use super::password::Purpose;
-use crate::core::draft::ProfileDraft;
+use crate::core::draft::{CertKind, ProfileDraft};
 use crate::core::event::{Step, TestEvent};
 use crate::core::profile::PasswordSource;
 use crate::gui::inbox::{JobKind, Reach};
@@ -28,7 +28,7 @@ impl CertconnectApp {
         if self.is_dirty() {
             return Err("Save or discard your changes first.".into());
         }
-        if !self.draft.cert_kind.is_file() {
+        if !self.draft.cert_kind.is_file() && self.draft.cert_kind != CertKind::KeyVault {
             return Err("Rotation writes the new certificate as a PFX beside the current file; this profile's certificate is kept in a store.".into());
         }
         if self.draft.object_id.trim().is_empty() {
@@ -92,6 +92,7 @@ impl CertconnectApp {
             years: 1,
             new_password: Zeroizing::new(String::new()),
             current_has_password,
+            in_key_vault: self.draft.cert_kind == CertKind::KeyVault,
             remove_old: false,
             old_key_id: String::new(),
             error: None,

@@ -552,6 +552,7 @@ fn describe_certificate(source: &crate::core::profile::CertificateSource) -> Str
         CertificateSource::WindowsStore { thumbprint, .. } => {
             format!("{thumbprint} in the Windows certificate store")
         }
+        CertificateSource::KeyVault { url, .. } => format!("{url} in Azure Key Vault"),
     }
 }
 

@@ -35,6 +35,33 @@ impl CertconnectApp {
         });
     }
 
+    /// Lists an Azure Key Vault's certificates in the background, reached the way the form says;
+    /// the pick list shows them when they come (for that vault and way in only).
+    pub(super) fn list_key_vault(&mut self) {
+        let Some(vault) = crate::gui::dialog::vault_of(&self.draft.key_vault_url) else {
+            return;
+        };
+        if self.is_running(JobKind::KeyVaultList) {
+            return;
+        }
+        let access = self.draft.vault_access.clone();
+        let profiles = self.deps.store.clone();
+        let credentials = self.deps.vault.clone().ok();
+        self.spawn(JobKind::KeyVaultList, Reach::Anywhere, move || {
+            let listed = crate::ops::key_vault::list_vault_certificates(
+                &vault,
+                &access,
+                Some(&profiles),
+                credentials.as_deref(),
+                crate::probe::system_now(),
+            )
+            .map_err(|(failure, _)| format!("{} {}", failure.message, failure.hint));
+            Box::new(move |app: &mut Self, _| {
+                app.key_vault.listed = Some((vault, access, listed));
+            })
+        });
+    }
+
     /// Imports the open profile's PFX into the credential store under the profile's name (see
     /// `ops::keep_in_credential_store`).
     pub(super) fn import_into_store(&mut self) {

@@ -74,6 +74,7 @@ pub(super) fn ui(
         CertKind::WindowsStore => {
             action = super::windows_store::ui(ui, draft, cx.windows, cx.now);
         }
+        CertKind::KeyVault => action = super::key_vault::ui(ui, draft, cx.key_vault, cx.now),
     }
     // Another storage mode or path: the password typed for the old file goes, in this frame.
     state.forget_stale_password(draft);
@@ -148,6 +149,11 @@ fn source_choice_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, store_name: &st
         }
         let why = super::windows_store::unavailable_reason().unwrap_or_default();
         let _ = crate::gui::widgets::why_disabled(radio, why);
+        ui.radio_value(&mut draft.cert_kind, CertKind::KeyVault, "Azure Key Vault")
+            .on_hover_text(
+                "A certificate in Azure Key Vault; the vault signs each assertion, so the key never \
+                 leaves it",
+            );
     });
 }
 

@@ -5,6 +5,7 @@ mod cert_tab;
 mod general_tab;
 mod graph_tab;
 mod headers;
+mod key_vault;
 mod retry_tab;
 mod windows_store;
 mod workshop;
@@ -18,6 +19,7 @@ use crate::core::draft::{Field, FieldError, PasswordTarget, ProfileDraft};
 
 pub(crate) use cert_tab::BROWSING;
 pub use cert_tab::StoreView;
+pub use key_vault::{KeyVaultView, vault_of};
 pub use windows_store::WindowsStoreView;
 
 use crate::gui::card::CardView;
@@ -275,6 +277,8 @@ pub enum DialogAction {
     Browse(crate::gui::files::FileUse),
     /// Read the certificates of a Windows certificate store (in the background).
     ListWindowsStore(crate::core::profile::StoreLocation),
+    /// Read the certificates of the Azure Key Vault the form names (in the background).
+    ListKeyVault,
     /// Rotate the saved profile's certificate (asks for the options first).
     Rotate,
     /// Register a new app in Entra for this profile (the wizard).
@@ -295,6 +299,8 @@ pub struct DialogContext<'a> {
     pub creating: bool,
     /// The Windows certificate store's listing.
     pub windows: &'a WindowsStoreView,
+    /// An Azure Key Vault's listing.
+    pub key_vault: &'a KeyVaultView,
     /// The current time (Unix seconds), for days left.
     pub now: i64,
     /// Whether the certificate can be rotated now, or why not.

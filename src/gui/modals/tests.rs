@@ -344,11 +344,37 @@ fn start_rotation_answers_start_and_leaves_the_checks_to_the_app() {
         new_password: Zeroizing::new(String::new()),
         // Options the app refuses: the modal answers all the same.
         current_has_password: false,
+        in_key_vault: false,
         remove_old: false,
         old_key_id: String::new(),
         error: None,
     });
     let mut h = harness(rotate);
+    button(&mut h, "Start rotation");
+    assert_eq!(answer(&h), Some(&ModalAction::StartRotation));
+}
+
+#[test]
+fn a_vault_rotation_asks_for_no_pfx_password_and_says_the_vault_makes_it() {
+    let prompt = RotatePrompt {
+        whose: "Contoso".into(),
+        object_id: "object".into(),
+        years: 1,
+        new_password: Zeroizing::new(String::new()),
+        current_has_password: false,
+        in_key_vault: true,
+        remove_old: false,
+        old_key_id: String::new(),
+        error: None,
+    };
+    assert_eq!(
+        prompt.check(),
+        Ok(()),
+        "no password: the vault keeps the key"
+    );
+    let mut h = harness(ModalState::Rotate(prompt));
+    assert!(h.query_by_label("New PFX password").is_none());
+    h.get_by_label_contains("Key Vault makes the certificate's next version");
     button(&mut h, "Start rotation");
     assert_eq!(answer(&h), Some(&ModalAction::StartRotation));
 }

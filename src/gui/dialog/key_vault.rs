@@ -1,0 +1,180 @@
+//! The Certificate tab's Azure Key Vault section: the certificate's identifier (or just the
+//! vault's URL, then *List certificates*), how certconnect reaches the vault, and a pick list of
+//! the vault's certificates with an RSA key. Listing runs as a background job; the card below loads
+//! the chosen certificate the same way the test's first step does.
+
+use egui::RichText;
+
+use super::DialogAction;
+use crate::core::draft::ProfileDraft;
+use crate::core::expiry::{ExpiryLevel, expiry};
+use crate::core::key_vault::{VaultAccess, parse_vault_url};
+use crate::gui::widgets::{ERROR, WARN, note, row, text_field};
+use crate::ops::key_vault::VaultCertificateRow;
+
+/// What the app knows of a vault's certificates.
+#[derive(Debug, Default)]
+pub struct KeyVaultView {
+    /// The vault (its URL) and the way in the listing was read with, and the listing or why it
+    /// could not be read.
+    pub listed: Option<(
+        String,
+        VaultAccess,
+        Result<Vec<VaultCertificateRow>, String>,
+    )>,
+    /// A listing is being read.
+    pub loading: bool,
+}
+
+/// The vault part (`https://NAME.vault.azure.net`) of what the identifier field holds.
+pub fn vault_of(text: &str) -> Option<String> {
+    let url = url::Url::parse(text.trim()).ok()?;
+    let origin = url.origin().ascii_serialization();
+    parse_vault_url(&origin).ok()?;
+    Some(origin)
+}
+
+/// Draws the section; returns a request to list the vault.
+pub(super) fn ui(
+    ui: &mut egui::Ui,
+    draft: &mut ProfileDraft,
+    view: &KeyVaultView,
+    now: i64,
+) -> DialogAction {
+    let mut action = DialogAction::None;
+    text_field(ui, "Key Vault certificate", &mut draft.key_vault_url, None);
+    access_ui(ui, &mut draft.vault_access);
+    let vault = vault_of(&draft.key_vault_url);
+    let clicked = row(ui, "", |ui, _| {
+        let button = ui.add_enabled(
+            vault.is_some() && !view.loading,
+            egui::Button::new("List certificates"),
+        );
+        let why = if view.loading {
+            "The list is being read."
+        } else {
+            "Type the vault's URL first: https://NAME.vault.azure.net"
+        };
+        crate::gui::widgets::why_disabled(button, why)
+            .on_hover_text("List the vault's certificates with an RSA key (in the background)")
+            .clicked()
+    });
+    if clicked && vault.is_some() {
+        action = DialogAction::ListKeyVault;
+    }
+    let shown = view.listed.as_ref().filter(|(listed, access, _)| {
+        Some(listed) == vault.as_ref() && *access == draft.vault_access
+    });
+    match shown {
+        None if view.loading => note(ui, "Reading the vault's certificates…"),
+        None => {}
+        Some((_, _, Err(reason))) => note(ui, RichText::new(reason.as_str()).color(ERROR)),
+        Some((_, _, Ok(rows))) => {
+            if let Some(chosen) = picker(ui, draft, rows, now) {
+                draft.key_vault_url = chosen;
+            }
+        }
+    }
+    note(
+        ui,
+        "The key stays in Key Vault, never exported: the vault signs each assertion.",
+    );
+    action
+}
+
+/// The way into the vault: Azure CLI, managed identity (with an optional user-assigned client ID),
+/// or another saved profile.
+fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess) {
+    row(ui, "Vault access", |ui, _| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+        let current: u8 = match access {
+            VaultAccess::AzureCli => 0,
+            VaultAccess::ManagedIdentity { .. } => 1,
+            VaultAccess::Profile(_) => 2,
+        };
+        let is = |kind: u8| current == kind;
+        if ui
+            .radio(is(0), "Azure CLI")
+            .on_hover_text("Your az login (az account get-access-token)")
+            .clicked()
+        {
+            *access = VaultAccess::AzureCli;
+        }
+        if ui
+            .radio(is(1), "Managed identity")
+            .on_hover_text("The identity of the Azure VM, App Service, Functions app or Arc server")
+            .clicked()
+            && !is(1)
+        {
+            *access = VaultAccess::ManagedIdentity { client_id: None };
+        }
+        if ui
+            .radio(is(2), "Another profile")
+            .on_hover_text("A saved profile's own app-only connection reaches the vault")
+            .clicked()
+            && !is(2)
+        {
+            *access = VaultAccess::Profile(String::new());
+        }
+    });
+    match access {
+        VaultAccess::AzureCli => {}
+        VaultAccess::ManagedIdentity { client_id } => {
+            let mut text = client_id.clone().unwrap_or_default();
+            text_field(ui, "Identity client ID", &mut text, None);
+            *client_id = (!text.trim().is_empty()).then(|| text.trim().to_owned());
+        }
+        VaultAccess::Profile(name) => {
+            text_field(ui, "Profile reaching the vault", name, None);
+        }
+    }
+}
+
+/// The vault's certificates, one selectable row each; returns the identifier clicked.
+fn picker(
+    ui: &mut egui::Ui,
+    draft: &ProfileDraft,
+    rows: &[VaultCertificateRow],
+    now: i64,
+) -> Option<String> {
+    if rows.is_empty() {
+        note(ui, "The vault holds no certificate with an RSA key.");
+        return None;
+    }
+    let mut clicked = None;
+    for certificate in rows {
+        let selected = draft.key_vault_url.trim_end_matches('/') == certificate.url
+            || draft
+                .key_vault_url
+                .trim_end_matches('/')
+                .ends_with(&format!("/certificates/{}", certificate.name));
+        let (days, level) = expiry(now, certificate.not_after_unix);
+        let date = &certificate.not_after[..10.min(certificate.not_after.len())];
+        let mut details = format!(
+            "SHA-1 {} · expires {date} ({days} days)",
+            certificate.thumbprint_sha1
+        );
+        if !certificate.enabled {
+            details.push_str(" · disabled");
+        }
+        details.push_str(if certificate.exportable {
+            " · exportable"
+        } else {
+            " · not exportable"
+        });
+        let text = format!("{} ({})\n{details}", certificate.name, certificate.subject);
+        let response = row(ui, "", |ui, _| {
+            let text = match level {
+                ExpiryLevel::Expired => RichText::new(text).color(ERROR),
+                ExpiryLevel::Soon => RichText::new(text).color(WARN),
+                ExpiryLevel::Fine => RichText::new(text),
+            };
+            ui.radio(selected, text)
+                .on_hover_text("Use this certificate (its current version)")
+        });
+        if response.clicked() {
+            clicked = Some(certificate.url.clone());
+        }
+    }
+    clicked
+}
