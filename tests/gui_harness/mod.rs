@@ -123,7 +123,10 @@ impl Gui<'_> {
     }
 
     /// Frames until `done` holds (the spinner keeps repainting, so `run` cannot be used meanwhile).
+    /// One frame comes first: a key pressed just before is only read in a frame, and the job it
+    /// starts must not be taken as already finished because it has not begun.
     pub fn wait_until(&mut self, done: impl Fn(&CertconnectApp) -> bool) {
+        self.h.step();
         for _ in 0..1000 {
             if done(self.h.state()) {
                 break;
