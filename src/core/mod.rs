@@ -16,6 +16,7 @@ pub mod headers;
 pub mod jwt;
 pub mod name_pattern;
 pub mod password_ask;
+pub mod pkcs11_uri;
 pub mod plural;
 pub mod profile;
 pub mod retry;
@@ -31,5 +32,7 @@ pub mod validity;
 
 #[cfg(test)]
 mod draft_tests;
+#[cfg(test)]
+mod pkcs11_uri_tests;
 #[cfg(test)]
 mod profile_tests;
