@@ -15,6 +15,8 @@ pub enum FileFormat {
     Jks,
     /// Not a file: a certificate in the Windows certificate store.
     WindowsStore,
+    /// Not a file: a key and certificate on a PKCS#11 token.
+    Pkcs11,
 }
 
 impl FileFormat {
@@ -26,6 +28,7 @@ impl FileFormat {
             Self::Der => "DER",
             Self::Jks => "JKS",
             Self::WindowsStore => "Windows certificate store",
+            Self::Pkcs11 => "PKCS#11 token",
         }
     }
 }
