@@ -188,6 +188,7 @@ fn certificate_label(profile: &Profile) -> String {
             location,
             thumbprint,
         } => format!("{} {thumbprint}", location.path()),
+        CertificateSource::Pkcs11 { uri, .. } => format!("PKCS#11 {uri}"),
     }
 }
 

@@ -112,6 +112,8 @@ pub enum CertKind {
     CredentialStore,
     /// A certificate in the Windows certificate store, signed with in place.
     WindowsStore,
+    /// A key on a hardware token through PKCS#11, signed with in place.
+    Pkcs11,
 }
 
 impl CertKind {
@@ -119,6 +121,17 @@ impl CertKind {
     pub fn is_file(self) -> bool {
         matches!(self, Self::PfxFile | Self::PemFiles)
     }
+}
+
+/// The form's fields for a hardware token (PKCS#11), as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pkcs11Fields {
+    /// The `pkcs11:` URI.
+    pub uri: String,
+    /// The module file (empty: the URI's, else the platform's usual ones).
+    pub module: String,
+    /// A certificate file for a token that holds only the key (empty: the token's).
+    pub cert_pem: String,
 }
 
 /// The file(s) a typed password is for (see [`ProfileDraft::password_target`]).
@@ -163,6 +176,9 @@ pub struct ProfileDraft {
     pub windows_location: StoreLocation,
     /// Windows certificate store thumbprint, as typed or chosen.
     pub windows_thumbprint: String,
+    /// The hardware token's key, as a `pkcs11:` URI, and where its module and (optional)
+    /// certificate file are.
+    pub pkcs11: Pkcs11Fields,
     /// How the file's password is obtained.
     pub password: PasswordSource,
     /// Assertion algorithm.
@@ -224,6 +240,7 @@ impl Default for ProfileDraft {
             store_entry: String::new(),
             windows_location: StoreLocation::CurrentUser,
             windows_thumbprint: String::new(),
+            pkcs11: Pkcs11Fields::default(),
             password: PasswordSource::Ask,
             algorithm: AssertionAlgorithm::Rs256,
             send_chain: false,
@@ -522,6 +539,11 @@ impl ProfileDraft {
                 self.pem_cert_path.trim().to_owned(),
                 self.pem_key_path.trim().to_owned(),
             ],
+            // A PIN typed for one key is not used for another.
+            CertKind::Pkcs11 => [
+                self.pkcs11.uri.trim().to_owned(),
+                self.pkcs11.module.trim().to_owned(),
+            ],
             CertKind::CredentialStore | CertKind::WindowsStore => return None,
         };
         Some(PasswordTarget {
@@ -582,6 +604,7 @@ impl ProfileDraft {
                     thumbprint,
                 })
             }
+            CertKind::Pkcs11 => self.pkcs11.source(self.password.clone()),
         }
     }
 }
@@ -622,6 +645,14 @@ impl From<&Profile> for ProfileDraft {
                     entry.clone(),
                     PasswordSource::None,
                 ),
+                CertificateSource::Pkcs11 { pin, .. } => (
+                    CertKind::Pkcs11,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    pin.clone(),
+                ),
                 CertificateSource::WindowsStore { .. } => (
                     CertKind::WindowsStore,
                     String::new(),
@@ -655,6 +686,7 @@ impl From<&Profile> for ProfileDraft {
             store_entry,
             windows_location,
             windows_thumbprint,
+            pkcs11: Pkcs11Fields::of(&profile.certificate),
             password,
             algorithm: profile.assertion.algorithm,
             send_chain: profile.assertion.send_chain,

@@ -7,6 +7,7 @@ pub mod app_registration;
 pub mod authority;
 pub mod diagnosis;
 pub mod draft;
+mod draft_pkcs11;
 pub mod event;
 pub mod expiry;
 pub mod findings;

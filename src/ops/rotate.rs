@@ -447,7 +447,9 @@ fn rotatable_file(source: &CertificateSource) -> Result<&Path, Failure> {
     match source {
         CertificateSource::PfxFile { path, .. } => Ok(path),
         CertificateSource::PemFiles { certificate, .. } => Ok(certificate),
-        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {
+        CertificateSource::CredentialStore { .. }
+        | CertificateSource::WindowsStore { .. }
+        | CertificateSource::Pkcs11 { .. } => {
             Err(Failure {
                 code: "rotation_unsupported".into(),
                 message: "rotation makes the new certificate as a PFX file beside the current one; this profile's certificate is kept in a certificate store".into(),

@@ -146,6 +146,9 @@ pub fn open_certificate(
             location,
             thumbprint,
         } => return cert::open_windows_store(*location, thumbprint).map_err(|f| (f, true)),
+        CertificateSource::Pkcs11 { .. } => {
+            return super::pkcs11_source::open(source, password).map_err(|f| (f, true));
+        }
     }
     .map_err(|e| (cert_failure(&e), true))
 }

@@ -5,6 +5,7 @@
 mod app_keys;
 mod certificate;
 mod graph_steps;
+mod pkcs11_source;
 mod rotate;
 mod step_clock;
 

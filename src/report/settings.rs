@@ -126,6 +126,12 @@ fn certificate(source: &CertificateSource) -> String {
             location,
             thumbprint,
         } => format!("Windows certificate store {} {thumbprint}", location.path()),
+        CertificateSource::Pkcs11 {
+            uri,
+            module,
+            cert_pem,
+            ..
+        } => super::pkcs11_settings::describe(uri, module.as_deref(), cert_pem.as_deref()),
     }
 }
 

@@ -74,6 +74,7 @@ pub(super) fn ui(
         CertKind::WindowsStore => {
             action = super::windows_store::ui(ui, draft, cx.windows, cx.now);
         }
+        CertKind::Pkcs11 => super::pkcs11_source::ui(ui, draft),
     }
     // Another storage mode or path: the password typed for the old file goes, in this frame.
     state.forget_stale_password(draft);

@@ -5,6 +5,7 @@ mod cert_tab;
 mod general_tab;
 mod graph_tab;
 mod headers;
+mod pkcs11_source;
 mod retry_tab;
 mod windows_store;
 mod workshop;
