@@ -16,6 +16,8 @@ use crate::secret::Secret;
 enum Inspected {
     Report(Box<CertReport>),
     Unreadable(CertError),
+    /// A token URI that could not be opened.
+    Token(crate::cert::pkcs11::Pkcs11Error),
 }
 
 /// Loads and inspects the files, prints, and maps the worst result to an exit outcome.
@@ -86,7 +88,11 @@ fn inspect_one(
         password,
         alias: args.alias.as_deref(),
     };
-    match cert::load_file(file, options) {
+    let loaded = match file.to_str().filter(|f| super::pkcs11_cmd::is_uri(f)) {
+        Some(uri) => super::pkcs11_cmd::open_uri(uri, password).map_err(Inspected::Token),
+        None => cert::load_file(file, options).map_err(Inspected::Unreadable),
+    };
+    match loaded {
         Ok(credential) => {
             let mut report = cert::inspect(&credential, now, expected);
             if let Some(days) = args
@@ -108,7 +114,7 @@ fn inspect_one(
             }
             Inspected::Report(Box::new(report))
         }
-        Err(error) => Inspected::Unreadable(error),
+        Err(unreadable) => unreadable,
     }
 }
 
@@ -131,6 +137,13 @@ fn outcome(file: &str, inspected: &Inspected, quiet: bool) -> Outcome {
             }
             Outcome::BadInput
         }
+        Inspected::Token(error) => {
+            if !quiet {
+                eprintln!("error: {}: {}", clean(file), clean(&error.to_string()));
+                eprintln!("fix: {}", error.fix());
+            }
+            Outcome::BadInput
+        }
     }
 }
 
@@ -144,6 +157,11 @@ fn to_json(file: &str, inspected: &Inspected) -> Value {
             value
         }
         Inspected::Unreadable(error) => json!({
+            "file": file,
+            "usable": false,
+            "error": { "code": error.code(), "message": error.to_string(), "fix": error.fix() },
+        }),
+        Inspected::Token(error) => json!({
             "file": file,
             "usable": false,
             "error": { "code": error.code(), "message": error.to_string(), "fix": error.fix() },
@@ -183,6 +201,14 @@ fn print_table(results: &[(String, Inspected)]) {
                     clean(&report.subject)
                 );
             }
+            Inspected::Token(error) => outln!(
+                "{:<width$}  {:>9}  {:<20}  {:<40}  cannot open: {}",
+                clean(file),
+                "-",
+                "-",
+                "-",
+                clean(&error.to_string())
+            ),
             Inspected::Unreadable(error) => outln!(
                 "{:<width$}  {:>9}  {:<20}  {:<40}  cannot read: {}",
                 clean(file),

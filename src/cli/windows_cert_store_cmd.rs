@@ -12,7 +12,9 @@ use crate::core::time_fmt;
 
 /// Lists the store's certificates that can sign (all of them with `--all`).
 pub(crate) fn list(args: &ListCertArgs) -> Outcome {
-    let certificates = match cert::list_windows_store(args.windows_store) {
+    // clap requires the location unless --pkcs11-module (listed elsewhere) is given.
+    let location = args.windows_store.unwrap_or_default();
+    let certificates = match cert::list_windows_store(location) {
         Ok(list) => list,
         Err(failure) => return failed(args.json, &failure),
     };
@@ -24,7 +26,7 @@ pub(crate) fn list(args: &ListCertArgs) -> Outcome {
     if args.json {
         print::json(&json!({
             "ok": true,
-            "store": args.windows_store.path(),
+            "store": location.path(),
             "certificates": shown.iter().map(|c| json!({
                 "subject": c.subject,
                 "thumbprint_sha1": c.thumbprint_sha1,
@@ -42,10 +44,10 @@ pub(crate) fn list(args: &ListCertArgs) -> Outcome {
         } else {
             "certificates with a private key"
         };
-        outln!("No {what} in {}.", args.windows_store.path());
+        outln!("No {what} in {}.", location.path());
         return Outcome::Ok;
     }
-    outln!("{} ({} shown)", args.windows_store.path(), shown.len());
+    outln!("{} ({} shown)", location.path(), shown.len());
     for c in shown {
         let key = match (&c.provider, c.has_private_key) {
             (Some(provider), true) => provider.as_str(),

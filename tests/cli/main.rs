@@ -13,6 +13,7 @@ mod cert;
 mod clean_output;
 mod completions;
 mod key_rotation;
+mod pkcs11;
 mod platform;
 mod profile;
 mod test;

@@ -1,0 +1,243 @@
+//! `certconnect test --pkcs11`, `cert list --pkcs11-module` and `cert inspect URI` against real
+//! SoftHSM2 tokens (one token directory per test) and the sandbox, which verifies each signature
+//! with the registered certificate.
+
+use std::process::Output;
+
+use crate::support::probe_env::{CLIENT_ID, Env};
+use crate::support::softhsm::{MODULE, PIN, SoftHsm};
+use crate::support::{certconnect, json_stdout, s, stderr, stdout};
+
+const URI: &str = "pkcs11:token=app-token;object=app-key";
+
+/// The sandbox's registered key and certificate, on a token; the key file is then deleted.
+fn token_env() -> (Env, SoftHsm) {
+    let env = Env::new();
+    let hsm = SoftHsm::new(&env.ws);
+    hsm.init_token(&env.ws, "app-token");
+    hsm.import_key(
+        &env.ws,
+        "app-token",
+        &env.ws.path("app.key"),
+        "01",
+        "app-key",
+    );
+    hsm.import_cert(
+        &env.ws,
+        "app-token",
+        &env.ws.path("app.pem"),
+        "01",
+        "app-key",
+    );
+    std::fs::remove_file(env.ws.path("app.key")).unwrap();
+    std::fs::remove_file(&env.pfx).unwrap();
+    (env, hsm)
+}
+
+fn run(env: &Env, hsm: &SoftHsm, args: &[&str], pin: &str) -> Output {
+    let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    let conf = s(&hsm.conf).to_owned();
+    let output = certconnect(
+        &env.ws,
+        &all.iter_mut().map(|a| a.as_str()).collect::<Vec<_>>(),
+        &[("SOFTHSM2_CONF", conf.as_str()), ("TOKEN_PIN", pin)],
+        None,
+    );
+    let text = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(!text.contains(PIN), "the PIN leaked:\n{text}");
+    crate::support::leaks::assert_no_jwt(&text, "the output");
+    output
+}
+
+fn test_args(env: &Env, uri: &str, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "test",
+        "--token-url",
+        &env.sandbox.token_url(),
+        "--graph-url",
+        &env.sandbox.graph_url(),
+        "--client-id",
+        CLIENT_ID,
+        "--pkcs11",
+        uri,
+        "--pin-env",
+        "TOKEN_PIN",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    args
+}
+
+fn test(env: &Env, hsm: &SoftHsm, uri: &str, extra: &[&str], pin: &str) -> Output {
+    let args = test_args(env, uri, extra);
+    run(
+        env,
+        hsm,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        pin,
+    )
+}
+
+fn both(output: &Output) -> String {
+    format!("{}{}", stdout(output), stderr(output))
+}
+
+#[test]
+fn rs256_and_ps256_connect_with_the_key_on_the_token() {
+    let (env, hsm) = token_env();
+    let rs = test(&env, &hsm, URI, &["--pkcs11-module", MODULE], PIN);
+    assert_eq!(rs.status.code(), Some(0), "{}", both(&rs));
+    assert!(stdout(&rs).contains("Connected"), "{}", both(&rs));
+    let ps = test(
+        &env,
+        &hsm,
+        URI,
+        &["--pkcs11-module", MODULE, "--alg", "PS256", "--json"],
+        PIN,
+    );
+    assert_eq!(ps.status.code(), Some(0), "{}", both(&ps));
+    assert_eq!(json_stdout(&ps)["ok"], true, "{}", both(&ps));
+    // Two tokens issued: each assertion verified by the sandbox against the registered certificate.
+    assert_eq!(env.token_requests(), 2);
+}
+
+#[test]
+fn a_wrong_pin_exits_2_without_a_request_and_the_right_one_works_after() {
+    let (env, hsm) = token_env();
+    let wrong = test(&env, &hsm, URI, &["--pkcs11-module", MODULE], "86420975");
+    assert_eq!(wrong.status.code(), Some(2), "{}", both(&wrong));
+    let text = both(&wrong);
+    assert!(
+        text.contains("PIN for token \"app-token\" is wrong"),
+        "{text}"
+    );
+    // SoftHSM raises CKF_USER_PIN_COUNT_LOW after a wrong PIN; the message passes it on.
+    assert!(text.contains("few tries left"), "{text}");
+    assert!(!text.contains("86420975"), "{text}");
+    assert_eq!(env.token_requests(), 0, "nothing left the machine");
+    let right = test(&env, &hsm, URI, &["--pkcs11-module", MODULE], PIN);
+    assert_eq!(right.status.code(), Some(0), "{}", both(&right));
+}
+
+#[test]
+fn an_unknown_object_exits_2_and_says_what_the_token_holds() {
+    let (env, hsm) = token_env();
+    let output = test(
+        &env,
+        &hsm,
+        "pkcs11:token=app-token;object=missing",
+        &["--pkcs11-module", MODULE],
+        PIN,
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", both(&output));
+    let text = both(&output);
+    assert!(text.contains("object=missing"), "{text}");
+    assert!(text.contains("private key \"app-key\" (id 01)"), "{text}");
+    assert_eq!(env.token_requests(), 0);
+}
+
+#[test]
+fn a_module_path_that_is_not_a_module_exits_2_naming_it() {
+    let (env, hsm) = token_env();
+    let fake = env.ws.write("not-a-module.so", b"\x7fELF but not really");
+    let output = test(&env, &hsm, URI, &["--pkcs11-module", s(&fake)], PIN);
+    assert_eq!(output.status.code(), Some(2), "{}", both(&output));
+    assert!(both(&output).contains(s(&fake)), "{}", both(&output));
+    let list = run(
+        &env,
+        &hsm,
+        &["cert", "list", "--pkcs11-module", s(&fake), "--json"],
+        PIN,
+    );
+    assert_eq!(list.status.code(), Some(2), "{}", both(&list));
+    assert_eq!(
+        json_stdout(&list)["error"]["code"],
+        "pkcs11_module_not_loadable"
+    );
+}
+
+#[test]
+fn cert_list_prints_uris_that_connect_as_printed() {
+    let (env, hsm) = token_env();
+    let list = run(
+        &env,
+        &hsm,
+        &[
+            "cert",
+            "list",
+            "--pkcs11-module",
+            MODULE,
+            "--pin-env",
+            "TOKEN_PIN",
+            "--json",
+        ],
+        PIN,
+    );
+    assert_eq!(list.status.code(), Some(0), "{}", both(&list));
+    let json = json_stdout(&list);
+    let tokens = json["tokens"].as_array().unwrap();
+    assert_eq!(tokens.len(), 1, "{json}");
+    let certificate = &tokens[0]["certificates"][0];
+    assert_eq!(certificate["label"], "app-key");
+    assert_eq!(certificate["id"], "01");
+    assert_eq!(certificate["key_type"], "RSA");
+    assert_eq!(certificate["key_bits"], 2048);
+    assert_eq!(
+        certificate["algorithms"],
+        serde_json::json!(["RS256", "PS256"])
+    );
+    assert_eq!(certificate["subject"], "CN=Connector");
+    let sha1 = env.ws.openssl_sha1(&env.ws.path("app.pem"));
+    assert_eq!(certificate["thumbprint_sha1"].as_str().unwrap(), sha1);
+    let uri = certificate["uri"].as_str().unwrap();
+    // As printed: no --pkcs11-module, the URI carries it.
+    let output = test(&env, &hsm, uri, &[], PIN);
+    assert_eq!(output.status.code(), Some(0), "{uri}\n{}", both(&output));
+    // The text listing shows the same URI.
+    let text = run(
+        &env,
+        &hsm,
+        &[
+            "cert",
+            "list",
+            "--pkcs11-module",
+            MODULE,
+            "--pin-env",
+            "TOKEN_PIN",
+        ],
+        PIN,
+    );
+    assert!(stdout(&text).contains(uri), "{}", both(&text));
+}
+
+#[test]
+fn cert_inspect_takes_a_uri_with_the_keys_it_has_for_a_file() {
+    let (env, hsm) = token_env();
+    let uri = format!("{URI}?module-path={MODULE}");
+    let output = run(
+        &env,
+        &hsm,
+        &["cert", "inspect", &uri, "--pin-env", "TOKEN_PIN", "--json"],
+        PIN,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", both(&output));
+    let json = json_stdout(&output);
+    for key in [
+        "thumbprint_sha1",
+        "thumbprint_sha256",
+        "subject",
+        "not_after",
+        "findings",
+    ] {
+        assert!(json.get(key).is_some(), "{key} missing: {json}");
+    }
+    assert_eq!(json["subject"], "CN=Connector");
+    let wrong = run(
+        &env,
+        &hsm,
+        &["cert", "inspect", &uri, "--pin-env", "TOKEN_PIN", "--json"],
+        "123",
+    );
+    assert_eq!(wrong.status.code(), Some(2), "{}", both(&wrong));
+}
