@@ -10,6 +10,7 @@ use crate::cert::Credential;
 use crate::cert::pkcs11::{self, Pkcs11Error, Pkcs11Request};
 use crate::core::draft::{CertKind, ProfileDraft};
 use crate::core::pkcs11_uri::Pkcs11Uri;
+use crate::core::profile::{CertificateSource, PasswordSource, Profile};
 use crate::secret::Secret;
 
 /// `test --pkcs11 URI [--pkcs11-module PATH] [--cert-pem FILE]` into the form.
@@ -30,6 +31,20 @@ pub(super) fn apply_flags(draft: &mut ProfileDraft, args: &TestArgs) -> Result<(
             "--cert-pem needs --key-pem (or --pkcs11, for a token that holds only the key)".into(),
         ),
         None => Ok(()),
+    }
+}
+
+/// For `test --all`: a hardware-token profile whose PIN is neither remembered nor given is
+/// reported as needing its PIN, before its module is loaded; nothing prompts in such a run.
+pub(super) fn needs_its_pin(profile: &Profile, pin_given: bool) -> Option<String> {
+    match profile.certificate() {
+        CertificateSource::Pkcs11 {
+            pin: PasswordSource::Ask,
+            ..
+        } if !pin_given => Some(
+            "needs its PIN: remember it in the credential store (the app, or `certconnect test NAME --pin-env VAR --remember`), or give --pin-env VAR".into(),
+        ),
+        _ => None,
     }
 }
 

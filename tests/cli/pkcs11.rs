@@ -241,3 +241,114 @@ fn cert_inspect_takes_a_uri_with_the_keys_it_has_for_a_file() {
     );
     assert_eq!(wrong.status.code(), Some(2), "{}", both(&wrong));
 }
+
+/// Saves a profile for the sandbox that signs with the token key; its PIN is asked for.
+fn save_token_profile(env: &Env, name: &str, module: &str) {
+    use certconnect::core::draft::CertKind;
+    use certconnect::core::profile::PasswordSource;
+    let mut draft = env.draft();
+    draft.name = name.into();
+    draft.cert_kind = CertKind::Pkcs11;
+    draft.pkcs11.uri = URI.into();
+    draft.pkcs11.module = module.into();
+    draft.password = PasswordSource::Ask;
+    env.ws
+        .profile_store()
+        .save(&draft.parse().unwrap())
+        .unwrap();
+}
+
+#[test]
+fn test_all_reports_a_token_profile_without_its_pin_as_needing_it() {
+    let (env, hsm) = token_env();
+    save_token_profile(&env, "token", MODULE);
+    let output = run(&env, &hsm, &["test", "--all", "--json"], PIN);
+    assert_eq!(output.status.code(), Some(1), "{}", both(&output));
+    let report = json_stdout(&output);
+    let result = &report["results"][0];
+    assert_eq!(result["code"], "password_required", "{report}");
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("needs its PIN"),
+        "{report}"
+    );
+    assert_eq!(env.token_requests(), 0);
+    // Given for the run, the PIN opens the token and the profile connects.
+    let output = run(
+        &env,
+        &hsm,
+        &["test", "--all", "--json", "--pin-env", "TOKEN_PIN"],
+        PIN,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", both(&output));
+}
+
+#[test]
+fn an_export_carries_the_uri_and_module_never_the_pin_and_an_import_must_be_confirmed() {
+    let (env, hsm) = token_env();
+    save_token_profile(&env, "token", MODULE);
+    // A run with the PIN writes nothing of it anywhere.
+    let ok = run(
+        &env,
+        &hsm,
+        &["test", "token", "--pin-env", "TOKEN_PIN"],
+        PIN,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", both(&ok));
+    let out = env.ws.path("shared.ron");
+    let export = run(
+        &env,
+        &hsm,
+        &["profile", "export", "token", "--out", s(&out)],
+        PIN,
+    );
+    assert_eq!(export.status.code(), Some(0), "{}", both(&export));
+    let exported = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        exported.contains("pkcs11:token=app-token;object=app-key"),
+        "{exported}"
+    );
+    assert!(exported.contains(MODULE), "{exported}");
+    for entry in walk(env.ws.dir()) {
+        if let Ok(text) = std::fs::read(&entry) {
+            assert!(
+                !String::from_utf8_lossy(&text).contains(PIN),
+                "the PIN is in {}",
+                entry.display()
+            );
+        }
+    }
+    // Imported, the profile names a module: native code its author chose, so it waits for
+    // confirmation (exit 2) and says which module.
+    let import = run(&env, &hsm, &["profile", "import", s(&out)], PIN);
+    assert_eq!(import.status.code(), Some(0), "{}", both(&import));
+    let unconfirmed = run(
+        &env,
+        &hsm,
+        &["test", "token (imported)", "--pin-env", "TOKEN_PIN"],
+        PIN,
+    );
+    assert_eq!(unconfirmed.status.code(), Some(2), "{}", both(&unconfirmed));
+    assert!(
+        both(&unconfirmed).contains("loads the PKCS#11 module"),
+        "{}",
+        both(&unconfirmed)
+    );
+    assert_eq!(env.token_requests(), 1);
+}
+
+/// Every file under `dir` (token files included: SoftHSM keeps no PIN in them, only its hash).
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
