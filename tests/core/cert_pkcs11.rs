@@ -335,3 +335,105 @@ fn the_module_comes_from_the_uri_then_the_flag_then_the_profile() {
         PathBuf::from("/c.so")
     );
 }
+
+#[test]
+fn a_remembered_pin_opens_the_token_for_a_test_connection_and_stays_out_of_the_profile() {
+    use certconnect::core::draft::CertKind;
+    use certconnect::core::profile::PasswordSource;
+    use certconnect::profile_store::ProfileStore;
+    on_softhsm(
+        "cert_pkcs11::a_remembered_pin_opens_the_token_for_a_test_connection_and_stays_out_of_the_profile",
+        |_, _| {},
+        |dir| {
+            // Made here, in the process that loads the module: the sandbox registers its key.
+            let env = crate::support::probe_env::Env::new();
+            let hsm = SoftHsm::existing(dir.join("softhsm2.conf"));
+            hsm.init_token(&env.ws, "app-token");
+            hsm.import_key(
+                &env.ws,
+                "app-token",
+                &env.ws.path("app.key"),
+                "01",
+                "app-key",
+            );
+            hsm.import_cert(
+                &env.ws,
+                "app-token",
+                &env.ws.path("app.pem"),
+                "01",
+                "app-key",
+            );
+            let profiles = ProfileStore::at(env.ws.path("profiles"));
+            let mut draft = env.draft();
+            draft.cert_kind = CertKind::Pkcs11;
+            draft.pkcs11.uri = "pkcs11:token=app-token;object=app-key".into();
+            draft.pkcs11.module = MODULE.into();
+            draft.password = PasswordSource::Ask;
+            let saved = profiles.save(&draft.parse().unwrap()).unwrap();
+            let cancel = tokio_util::sync::CancellationToken::new();
+            let (result, _) = env.run_with(saved.clone(), None, &cancel);
+            assert_eq!(
+                crate::support::probe_env::failure_code(&result),
+                "password_required"
+            );
+            let remembered = certconnect::ops::remember_password(
+                &profiles,
+                env.vault.store().as_ref(),
+                saved.id(),
+                &Secret::new(PIN),
+            )
+            .unwrap();
+            assert!(matches!(
+                remembered.certificate().password(),
+                PasswordSource::CredentialStore { .. }
+            ));
+            let (result, events) = env.run_with(remembered, None, &cancel);
+            assert!(result.is_ok(), "{events:?}");
+            assert_eq!(env.token_requests(), 1);
+            for file in std::fs::read_dir(env.ws.path("profiles"))
+                .unwrap()
+                .flatten()
+            {
+                let text = std::fs::read_to_string(file.path()).unwrap_or_default();
+                assert!(
+                    !text.contains(PIN),
+                    "the PIN is in {}",
+                    file.path().display()
+                );
+            }
+        },
+    );
+}
+
+#[test]
+fn every_mechanism_signs_what_jose_expects_the_raw_fallbacks_included() {
+    use certconnect::cert::pkcs11::{SignMechanism, open_token_key_for_tests};
+    on_softhsm(
+        "cert_pkcs11::every_mechanism_signs_what_jose_expects_the_raw_fallbacks_included",
+        one_key,
+        |_| {
+            let uri = uri("pkcs11:token=app-token;object=app-key");
+            let pin = Secret::new(PIN);
+            let request = Pkcs11Request {
+                uri: &uri,
+                module: Path::new(MODULE),
+                pin: Some(&pin),
+                cert_pem: None,
+            };
+            let certificate = open_pkcs11(request).unwrap().certificate;
+            let key = open_token_key_for_tests(request).unwrap();
+            for (mechanism, algorithm) in [
+                (SignMechanism::Sha256RsaPkcs, AssertionAlgorithm::Rs256),
+                (SignMechanism::RsaPkcsDigestInfo, AssertionAlgorithm::Rs256),
+                (SignMechanism::Sha256RsaPkcsPss, AssertionAlgorithm::Ps256),
+                (SignMechanism::RsaPkcsPssDigest, AssertionAlgorithm::Ps256),
+            ] {
+                let signature = key.sign_with(mechanism, b"header.payload").unwrap();
+                assert!(
+                    verify(&certificate, algorithm, b"header.payload", &signature),
+                    "{mechanism:?}"
+                );
+            }
+        },
+    );
+}

@@ -52,6 +52,11 @@ impl SoftHsm {
         Self { conf }
     }
 
+    /// The token directory another process of the same test set up (its `SOFTHSM2_CONF`).
+    pub fn existing(conf: PathBuf) -> Self {
+        Self { conf }
+    }
+
     /// The environment a process needs to see these tokens.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![("SOFTHSM2_CONF", s(&self.conf).to_owned())]

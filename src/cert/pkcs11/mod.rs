@@ -16,7 +16,8 @@ mod registry;
 mod token;
 
 pub use error::{PinTries, Pkcs11Error, failure};
+pub use key::TokenKey;
 pub use list::{TokenCertificate, TokenListing, list_pkcs11};
 pub use mechanism::SignMechanism;
 pub use modules::{installed_modules, resolve_module, usual_modules};
-pub use open::{Pkcs11Request, open_pkcs11};
+pub use open::{Pkcs11Request, open_pkcs11, open_token_key_for_tests};

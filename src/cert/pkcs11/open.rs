@@ -32,6 +32,25 @@ pub struct Pkcs11Request<'a> {
 /// Opens the key the URI names for signing, with its certificate. The session stays open (logged
 /// in) until the credential is dropped.
 pub fn open_pkcs11(request: Pkcs11Request<'_>) -> Result<Credential, Pkcs11Error> {
+    let (certificate, key) = open_token_key(request)?;
+    Ok(Credential {
+        certificate,
+        private_key: None,
+        chain: Vec::new(),
+        key_matches: Some(true),
+        format: FileFormat::Pkcs11,
+        in_place_key: Some(key),
+    })
+}
+
+/// The key alone, typed, so tests can sign with each mechanism (the fallbacks included, which
+/// SoftHSM would otherwise never be asked for).
+#[doc(hidden)]
+pub fn open_token_key_for_tests(request: Pkcs11Request<'_>) -> Result<Arc<TokenKey>, Pkcs11Error> {
+    open_token_key(request).map(|(_, key)| key)
+}
+
+fn open_token_key(request: Pkcs11Request<'_>) -> Result<(X509, Arc<TokenKey>), Pkcs11Error> {
     crate::ui_thread_guard::forbid_on_ui_thread("pkcs11::open");
     if request.uri.pin_source.is_some() {
         return Err(Pkcs11Error::PinSourceUnsupported);
@@ -62,21 +81,14 @@ pub fn open_pkcs11(request: Pkcs11Request<'_>) -> Result<Credential, Pkcs11Error
         token.info.manufacturer_id().trim_end(),
         token.info.model().trim_end()
     );
-    let handle = key.handle;
-    Ok(Credential {
-        certificate,
-        private_key: None,
-        chain: Vec::new(),
-        key_matches: Some(true),
-        format: FileFormat::Pkcs11,
-        in_place_key: Some(Arc::new(TokenKey {
-            session: Mutex::new(session),
-            key: handle,
-            token: label,
-            mechanisms,
-            keeper,
-        })),
-    })
+    let key = Arc::new(TokenKey {
+        session: Mutex::new(session),
+        key: key.handle,
+        token: label,
+        mechanisms,
+        keeper,
+    });
+    Ok((certificate, key))
 }
 
 fn certificate(

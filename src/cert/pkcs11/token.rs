@@ -356,3 +356,33 @@ pub fn find_certificate_der(
         _ => None,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use cryptoki::context::Function;
+
+    use super::*;
+
+    #[test]
+    fn a_token_gone_away_is_told_apart_from_other_failures() {
+        for rv in [
+            RvError::DeviceRemoved,
+            RvError::TokenNotPresent,
+            RvError::SessionHandleInvalid,
+        ] {
+            let error = call_error("t", "C_Sign", Error::Pkcs11(rv, Function::Sign));
+            assert!(
+                matches!(error, Pkcs11Error::TokenRemoved { .. }),
+                "{error:?}"
+            );
+            assert_eq!(error.code(), "pkcs11_token_removed");
+            assert!(error.to_string().contains("removed"), "{error}");
+        }
+        let other = call_error(
+            "t",
+            "C_Sign",
+            Error::Pkcs11(RvError::GeneralError, Function::Sign),
+        );
+        assert!(matches!(other, Pkcs11Error::Call { .. }), "{other:?}");
+    }
+}
