@@ -45,6 +45,8 @@ fn on_softhsm(test: &str, setup: fn(&Workspace, &SoftHsm), checks: fn(&Path)) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    // Shown with --nocapture (libtest keeps it otherwise).
+    eprintln!("{text}");
     assert!(output.status.success(), "{text}");
     // The child ran the test (a typo in the name would run nothing and pass).
     assert!(text.contains("1 passed"), "{text}");
