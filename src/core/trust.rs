@@ -98,6 +98,15 @@ pub fn unconfirmed(profile: &Profile, given: GivenHere) -> Vec<String> {
     concerns
 }
 
+/// The PKCS#11 module an imported, unconfirmed profile would load: the app's certificate card does
+/// not load it (loading runs the module's native code) until the profile is confirmed.
+pub fn unconfirmed_module(source: &CertificateSource, origin: &Origin) -> Option<String> {
+    match origin {
+        Origin::Imported { .. } => pkcs11_module(source),
+        _ => None,
+    }
+}
+
 /// The module file a hardware-token source names (its own, or its URI's `module-path`). A source
 /// that names none loads one of the platform's usual modules, which the admin installed.
 fn pkcs11_module(source: &CertificateSource) -> Option<String> {
@@ -218,6 +227,16 @@ mod tests {
             ..GivenHere::default()
         };
         assert!(unconfirmed(&in_uri, given).is_empty());
+        // The card's rule: the same module, until the profile is confirmed here.
+        assert_eq!(
+            unconfirmed_module(in_uri.certificate(), &in_uri.origin).as_deref(),
+            Some("/tmp/other.so")
+        );
+        let confirmed = in_uri.with_origin(Origin::Local);
+        assert_eq!(
+            unconfirmed_module(confirmed.certificate(), &confirmed.origin),
+            None
+        );
     }
 
     #[test]

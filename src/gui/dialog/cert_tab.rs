@@ -347,6 +347,9 @@ fn card_ui(
             };
             ui.add(egui::Label::new(text).wrap());
         }
+        CardState::AwaitsConfirmation(why) => {
+            ui.add(egui::Label::new(format!("Not loaded: {why}.")).wrap());
+        }
         CardState::Loading => {
             ui.horizontal(|ui| {
                 ui.spinner();
