@@ -1,6 +1,6 @@
 //! The OpenSSL adapter: read every kind of certificate file admins have, and inspect it.
 
-mod der;
+pub(crate) mod der;
 mod detect;
 mod error;
 pub mod generate;

@@ -439,3 +439,77 @@ fn every_mechanism_signs_what_jose_expects_the_raw_fallbacks_included() {
         },
     );
 }
+
+#[test]
+fn a_key_made_on_the_token_never_leaves_it_and_signs_with_its_certificate() {
+    use certconnect::cert::pkcs11::{TokenKeyRequest, destroy_on_token, generate_on_token};
+    on_softhsm(
+        "cert_pkcs11::a_key_made_on_the_token_never_leaves_it_and_signs_with_its_certificate",
+        one_key,
+        |dir| {
+            let token = uri("pkcs11:token=app-token");
+            let pin = Secret::new(PIN);
+            let subject = [("CN".to_owned(), "Token Connector".to_owned())];
+            let made = generate_on_token(TokenKeyRequest {
+                token: &token,
+                module: Path::new(MODULE),
+                pin: Some(&pin),
+                subject: &subject,
+                key_bits: 2048,
+                days: 30,
+                label: "app-key next",
+            })
+            .unwrap();
+            // Self-signed, by the token key.
+            let public = made.certificate.public_key().unwrap();
+            assert!(made.certificate.verify(&public).unwrap());
+            assert_eq!(public.bits(), 2048);
+            let credential = open_pkcs11(Pkcs11Request {
+                uri: &made.uri,
+                module: Path::new(MODULE),
+                pin: Some(&pin),
+                cert_pem: None,
+            })
+            .unwrap();
+            assert_eq!(
+                credential.certificate.to_der().unwrap(),
+                made.certificate.to_der().unwrap()
+            );
+            let key = credential.in_place_key.clone().unwrap();
+            for algorithm in [AssertionAlgorithm::Rs256, AssertionAlgorithm::Ps256] {
+                let signature = key.sign(algorithm, b"h.p").unwrap();
+                assert!(verify(&made.certificate, algorithm, b"h.p", &signature));
+            }
+            drop(credential);
+            // What pkcs11-tool sees of the new private key: made on the token, never extractable.
+            let hsm = SoftHsm::existing(dir.join("softhsm2.conf"));
+            let ws = Workspace::new();
+            let objects = hsm.objects(&ws, "app-token");
+            // One block per object: its heading line, then indented lines.
+            let mut blocks: Vec<String> = Vec::new();
+            for line in objects.lines() {
+                match blocks.last_mut() {
+                    Some(block) if line.starts_with(' ') => block.push_str(&format!("\n{line}")),
+                    _ => blocks.push(line.to_owned()),
+                }
+            }
+            let private = blocks
+                .iter()
+                .find(|b| b.starts_with("Private Key Object") && b.contains("app-key next"))
+                .unwrap_or_else(|| panic!("{objects}"));
+            assert!(private.contains("never extractable"), "{private}");
+            assert!(private.contains("local"), "{private}");
+            // Discarded: both objects go, the old key stays.
+            destroy_on_token(&made.uri, Path::new(MODULE), Some(&pin)).unwrap();
+            let gone = open_pkcs11(Pkcs11Request {
+                uri: &made.uri,
+                module: Path::new(MODULE),
+                pin: Some(&pin),
+                cert_pem: None,
+            })
+            .unwrap_err();
+            assert!(matches!(gone, Pkcs11Error::NoSuchObject { .. }), "{gone:?}");
+            open("pkcs11:token=app-token;object=app-key", Some(PIN)).unwrap();
+        },
+    );
+}

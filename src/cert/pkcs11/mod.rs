@@ -7,6 +7,7 @@
 //! Modules are native code: they are loaded once per process (see `registry`), off the UI thread.
 
 mod error;
+mod generate;
 mod key;
 mod list;
 mod mechanism;
@@ -16,6 +17,7 @@ mod registry;
 mod token;
 
 pub use error::{PinTries, Pkcs11Error, failure};
+pub use generate::{TokenKeyMade, TokenKeyRequest, destroy_on_token, generate_on_token};
 pub use key::TokenKey;
 pub use list::{TokenCertificate, TokenListing, list_pkcs11};
 pub use mechanism::SignMechanism;
