@@ -265,6 +265,16 @@ impl Pkcs11Uri {
         self.id.as_deref().map(hex)
     }
 
+    /// The same URI naming only the token (no object, id or type): where a new key is made.
+    pub fn without_objects(&self) -> Self {
+        Self {
+            object: None,
+            id: None,
+            object_type: None,
+            ..self.clone()
+        }
+    }
+
     /// The same URI without its query (no module path): what identifies the object on any machine.
     pub fn without_query(&self) -> Self {
         Self {

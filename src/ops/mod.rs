@@ -24,6 +24,7 @@ mod open;
 pub mod profile_secrets;
 pub mod rename;
 pub mod rotate;
+mod rotate_token;
 pub mod stored_certificate;
 pub mod trust;
 

@@ -352,3 +352,74 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn rotation_makes_the_new_key_on_the_token_and_switches_the_profile_to_it() {
+    use crate::support::probe_env::OBJECT_ID;
+    let (env, hsm) = token_env();
+    let mut draft = env.draft();
+    draft.name = "token".into();
+    draft.object_id = OBJECT_ID.into();
+    draft.cert_kind = certconnect::core::draft::CertKind::Pkcs11;
+    draft.pkcs11.uri = URI.into();
+    draft.pkcs11.module = MODULE.into();
+    draft.password = certconnect::core::profile::PasswordSource::Ask;
+    env.ws
+        .profile_store()
+        .save(&draft.parse().unwrap())
+        .unwrap();
+    let files_before = walk(env.ws.dir()).len();
+    let output = run(
+        &env,
+        &hsm,
+        &[
+            "cert",
+            "rotate",
+            "token",
+            "--pin-env",
+            "TOKEN_PIN",
+            "--json",
+        ],
+        PIN,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", both(&output));
+    let answer = json_stdout(&output);
+    let rotation = &answer["rotation"];
+    let new_uri = rotation["new_token_key"].as_str().unwrap().to_owned();
+    assert!(rotation.get("new_pfx").is_none(), "{answer}");
+    assert_eq!(rotation["switched"], true, "{answer}");
+    // Two keys registered on the app: the old one and the new one, uploaded with a proof signed
+    // on the token.
+    assert_eq!(env.sandbox.key_credentials(OBJECT_ID).len(), 2);
+    // The profile names the new key, and connects with it.
+    let profile = env.ws.profile_store().get("token").unwrap().profile;
+    let certconnect::core::profile::CertificateSource::Pkcs11 { uri, .. } = profile.certificate()
+    else {
+        panic!("{profile:?}")
+    };
+    assert_eq!(*uri, new_uri);
+    assert_ne!(uri, URI);
+    let test = run(
+        &env,
+        &hsm,
+        &["test", "token", "--pin-env", "TOKEN_PIN"],
+        PIN,
+    );
+    assert_eq!(test.status.code(), Some(0), "{}", both(&test));
+    // The new private key exists only on the token: made there, never extractable; no key file
+    // was written (the token files and the profile's own write aside, nothing new).
+    let objects = hsm.objects(&env.ws, "app-token");
+    assert!(
+        objects.contains("Access:     sensitive, always sensitive, never extractable, local"),
+        "{objects}"
+    );
+    let new_files: Vec<_> = walk(env.ws.dir())
+        .into_iter()
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.ends_with(".pfx") || name.ends_with(".cer") || name.ends_with(".key")
+        })
+        .collect();
+    assert!(new_files.is_empty(), "{new_files:?}");
+    assert!(walk(env.ws.dir()).len() >= files_before);
+}
