@@ -97,7 +97,8 @@ pub fn generate_on_token(request: TokenKeyRequest<'_>) -> Result<TokenKeyMade, P
     };
     let public_template = common(vec![
         Attribute::Verify(true),
-        Attribute::ModulusBits(u64::from(request.key_bits).into()),
+        // CK_ULONG is 64 bits on Unix and 32 on Windows: usize converts on both.
+        Attribute::ModulusBits(key_bits(request.key_bits)?),
         Attribute::PublicExponent(vec![0x01, 0x00, 0x01]),
     ]);
     let private_template = common(vec![
@@ -134,6 +135,16 @@ pub fn generate_on_token(request: TokenKeyRequest<'_>) -> Result<TokenKeyMade, P
             Err(error)
         }
     }
+}
+
+fn key_bits(bits: u32) -> Result<cryptoki::types::Ulong, Pkcs11Error> {
+    usize::try_from(bits)
+        .ok()
+        .and_then(|b| cryptoki::types::Ulong::try_from(b).ok())
+        .ok_or_else(|| Pkcs11Error::Call {
+            call: "C_GenerateKeyPair".into(),
+            rv: format!("{bits} bits is not a key size"),
+        })
 }
 
 /// An id no object on the token has: the date and time, then a counter.
