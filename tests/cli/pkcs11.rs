@@ -283,6 +283,28 @@ fn test_all_reports_a_token_profile_without_its_pin_as_needing_it() {
         PIN,
     );
     assert_eq!(output.status.code(), Some(0), "{}", both(&output));
+    // A wrong PIN for three profiles on one token is tried once, not three times.
+    save_token_profile(&env, "token 2", MODULE);
+    save_token_profile(&env, "token 3", MODULE);
+    let output = run(
+        &env,
+        &hsm,
+        &["test", "--all", "--json", "--pin-env", "TOKEN_PIN"],
+        "86420975",
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", both(&output));
+    let messages: Vec<String> = json_stdout(&output)["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["message"].as_str().unwrap().to_owned())
+        .collect();
+    let tried = messages.iter().filter(|m| m.contains("is wrong")).count();
+    let not_tried = messages
+        .iter()
+        .filter(|m| m.contains("not tried again"))
+        .count();
+    assert_eq!((tried, not_tried), (1, 2), "{messages:?}");
 }
 
 #[test]

@@ -144,6 +144,14 @@ fn a_wrong_pin_is_reported_once_and_the_right_one_works_after() {
             assert_eq!(error.code(), "wrong_password");
             assert!(error.to_string().contains("PIN"), "{error}");
             assert!(!error.to_string().contains("00000000"), "{error}");
+            // The same wrong PIN again is not tried: the token would count it.
+            let again =
+                open("pkcs11:token=app-token;object=app-key", Some("00000000")).unwrap_err();
+            assert!(
+                matches!(again, Pkcs11Error::PinRefusedBefore { .. }),
+                "{again:?}"
+            );
+            assert_eq!(again.code(), "wrong_password");
             let missing = open("pkcs11:token=app-token;object=app-key", None).unwrap_err();
             assert!(
                 matches!(missing, Pkcs11Error::PinRequired { .. }),

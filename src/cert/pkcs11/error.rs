@@ -97,6 +97,14 @@ pub enum Pkcs11Error {
         /// What the token says about tries left.
         tries: PinTries,
     },
+    /// This PIN was refused by this token earlier in this process, so it is not tried again: a
+    /// token counts every wrong try, and a run over several profiles on one token would otherwise
+    /// spend one try per profile.
+    #[error("the PIN for token \"{token}\" was refused earlier in this run; it is not tried again")]
+    PinRefusedBefore {
+        /// The token's label.
+        token: String,
+    },
     /// `CKR_PIN_LOCKED` or `CKF_USER_PIN_LOCKED`.
     #[error("the PIN of token \"{token}\" is locked")]
     PinLocked {
@@ -201,7 +209,9 @@ impl Pkcs11Error {
             Self::NoSuchToken { .. } | Self::SeveralTokens { .. } => "pkcs11_no_such_token",
             Self::NoSuchObject { .. } | Self::SeveralKeys { .. } => "pkcs11_no_such_object",
             Self::PinRequired { .. } => crate::core::event::codes::PASSWORD_REQUIRED,
-            Self::WrongPin { .. } => crate::core::event::codes::WRONG_PASSWORD,
+            Self::WrongPin { .. } | Self::PinRefusedBefore { .. } => {
+                crate::core::event::codes::WRONG_PASSWORD
+            }
             Self::PinLocked { .. } => "pkcs11_pin_locked",
             Self::MechanismMissing { .. } => "pkcs11_mechanism_missing",
             Self::NotRsa { .. } => "pkcs11_not_rsa",
@@ -235,7 +245,7 @@ impl Pkcs11Error {
             Self::PinRequired { .. } => {
                 "Give the PIN with --pin-env VAR or --pin-stdin, or remember it in the credential store from the app."
             }
-            Self::WrongPin { .. } => {
+            Self::WrongPin { .. } | Self::PinRefusedBefore { .. } => {
                 "Check the PIN; certconnect never retries a PIN by itself, so it cannot lock the token."
             }
             Self::PinLocked { .. } => {

@@ -13,6 +13,7 @@ mod list;
 mod mechanism;
 mod modules;
 mod open;
+mod refused_pins;
 mod registry;
 mod token;
 

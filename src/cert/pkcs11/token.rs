@@ -146,10 +146,16 @@ pub fn login(
         .ok_or_else(|| Pkcs11Error::PinRequired {
             token: label.clone(),
         })?;
+    let _one_at_a_time = super::refused_pins::one_login_at_a_time();
+    let attempt = super::refused_pins::Attempt::new(&token.info, pin);
+    if attempt.refused_before() {
+        return Err(Pkcs11Error::PinRefusedBefore { token: label });
+    }
     let raw = RawAuthPin::new(Box::new(pin.expose().as_bytes().to_vec()));
     match session.login_with_raw(UserType::User, &raw) {
         Ok(()) | Err(Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
         Err(Error::Pkcs11(RvError::PinIncorrect, _)) => {
+            attempt.remember();
             // The flags are only current after the failed try: read them again.
             let info = module.context.get_token_info(token.slot).ok();
             if info.as_ref().is_some_and(TokenInfo::user_pin_locked) {
