@@ -19,6 +19,10 @@ mode=${1:-}
 if [ "$mode" != "--build" ]; then
 have openssl || packages+=(openssl)
 have keytool || packages+=(default-jdk-headless)   # keytool makes the Java keystores the tests read
+# SoftHSM2 (a PKCS#11 module that keeps its tokens in a directory) and OpenSC's pkcs11-tool: the
+# hardware-token tests make their tokens with them
+have softhsm2-util || packages+=(softhsm2)
+have pkcs11-tool || packages+=(opensc)
 # egui_kittest (eframe feature) links winit, whose wayland-sys probes pkg-config for these.
 pkg-config --exists wayland-client 2>/dev/null || packages+=(libwayland-dev)
 pkg-config --exists xkbcommon 2>/dev/null || packages+=(libxkbcommon-dev)

@@ -3,7 +3,7 @@
 
 /// One DER tag-length-value with a definite length: (tag, contents, the bytes after it). `None`
 /// for malformed input, a length over four bytes, or the indefinite form (`0x80`).
-pub(super) fn definite_tlv(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+pub(crate) fn definite_tlv(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let tag = *der.first()?;
     let first = usize::from(*der.get(1)?);
     let (len, header) = if first < 0x80 {

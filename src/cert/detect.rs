@@ -17,6 +17,8 @@ pub enum FileFormat {
     WindowsStore,
     /// Not a file: a certificate in Azure Key Vault.
     KeyVault,
+    /// Not a file: a key and certificate on a PKCS#11 token.
+    Pkcs11,
 }
 
 impl FileFormat {
@@ -29,6 +31,7 @@ impl FileFormat {
             Self::Jks => "JKS",
             Self::WindowsStore => "Windows certificate store",
             Self::KeyVault => "Azure Key Vault",
+            Self::Pkcs11 => "PKCS#11 token",
         }
     }
 }

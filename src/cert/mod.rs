@@ -1,6 +1,6 @@
 //! The OpenSSL adapter: read every kind of certificate file admins have, and inspect it.
 
-mod der;
+pub(crate) mod der;
 mod detect;
 mod error;
 pub mod generate;
@@ -10,8 +10,9 @@ mod jks;
 mod key_vault;
 mod legacy;
 mod load;
-mod names;
+pub(crate) mod names;
 pub(crate) use names::{subject_entries, unix_seconds};
+pub mod pkcs11;
 mod pkcs12_bounds;
 mod select;
 mod store_credential;

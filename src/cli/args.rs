@@ -233,17 +233,24 @@ pub struct ListCertArgs {
     #[arg(
         long,
         value_name = "LOCATION",
-        required_unless_present = "key_vault",
+        required_unless_present_any = ["key_vault", "pkcs11_module"],
         conflicts_with = "key_vault"
     )]
     pub windows_store: Option<StoreLocation>,
     /// An Azure Key Vault (https://NAME.vault.azure.net): its certificates with an RSA key.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", conflicts_with = "pkcs11_module")]
     pub key_vault: Option<String>,
     /// How to reach the vault: cli (az login, the default), managed-identity[:CLIENT-ID] or
     /// profile:NAME.
     #[arg(long, value_name = "HOW", requires = "key_vault")]
     pub vault_access: Option<String>,
+    /// List the tokens of this PKCS#11 module and their certificates that have a key, each with
+    /// the URI `test --pkcs11` takes.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["windows_store", "all"])]
+    pub pkcs11_module: Option<PathBuf>,
+    /// The tokens' PIN (--pin-env VAR or --pin-stdin): without it, keys are not checked.
+    #[command(flatten)]
+    pub pin: PasswordArgs,
     /// Also certificates without a private key (they cannot sign).
     #[arg(long)]
     pub all: bool,
@@ -308,11 +315,11 @@ pub struct NewCertArgs {
 #[derive(Debug, Args, Default, Clone)]
 #[group(multiple = false)]
 pub struct PasswordArgs {
-    /// Read the password from this environment variable.
-    #[arg(long, value_name = "VAR")]
+    /// Read the password (a hardware token's PIN: --pin-env) from this environment variable.
+    #[arg(long, value_name = "VAR", visible_alias = "pin-env")]
     pub password_env: Option<String>,
-    /// Read the password from the first line of standard input.
-    #[arg(long)]
+    /// Read the password (a token's PIN: --pin-stdin) from the first line of standard input.
+    #[arg(long, visible_alias = "pin-stdin")]
     pub password_stdin: bool,
 }
 
@@ -419,7 +426,7 @@ pub struct TestArgs {
     /// a summary. Exit status 0 only when all connect.
     #[arg(long, conflicts_with_all = [
         "token_url", "tenant", "client_id", "pfx", "alias", "cert_pem", "key_pem", "windows_cert",
-        "key_vault_cert", "vault_access",
+        "key_vault_cert", "vault_access", "pkcs11", "pkcs11_module",
         "scope", "graph_url", "site_id", "drive_id", "header", "retry_mode", "retry_codes",
         "retry_max", "alg", "send_chain", "remember", "report", "timings",
     ])]
@@ -443,8 +450,9 @@ pub struct TestArgs {
     /// The keystore alias to use, when the keystore holds several keys.
     #[arg(long, value_name = "NAME")]
     pub alias: Option<String>,
-    /// Certificate file (PEM or DER), with --key-pem.
-    #[arg(long, value_name = "FILE", requires = "key_pem")]
+    /// Certificate file (PEM or DER), with --key-pem; with --pkcs11, the key's certificate when
+    /// the token holds none.
+    #[arg(long, value_name = "FILE")]
     pub cert_pem: Option<PathBuf>,
     /// Private key file (PEM), with --cert-pem.
     #[arg(long, value_name = "FILE", requires = "cert_pem")]
@@ -453,6 +461,13 @@ pub struct TestArgs {
     /// (non-exportable keys work). Windows only.
     #[arg(long, value_name = "THUMBPRINT", conflicts_with_all = ["cert_pem", "key_pem"])]
     pub windows_cert: Option<String>,
+    /// A key on a hardware token (smart card, YubiKey, HSM): an RFC 7512 pkcs11: URI, as
+    /// `certconnect cert list --pkcs11-module PATH` prints it. The key signs on the token.
+    #[arg(long, value_name = "URI", conflicts_with_all = ["pfx", "key_pem", "windows_cert"])]
+    pub pkcs11: Option<String>,
+    /// The PKCS#11 module (.so, .dylib, .dll) when the URI names none.
+    #[arg(long, value_name = "PATH", requires = "pkcs11")]
+    pub pkcs11_module: Option<PathBuf>,
     /// The store of --windows-cert: CurrentUser (default) or LocalMachine.
     #[arg(long, value_name = "LOCATION", requires = "windows_cert")]
     pub windows_store: Option<StoreLocation>,

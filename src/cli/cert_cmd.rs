@@ -20,6 +20,8 @@ enum Inspected {
     /// A Key Vault certificate that could not be opened; the bool: the input or access is at
     /// fault (exit 2), not the vault's health (exit 1).
     VaultRefused(Failure, bool),
+    /// A token URI that could not be opened.
+    Token(crate::cert::pkcs11::Pkcs11Error),
 }
 
 /// Loads and inspects the files, prints, and maps the worst result to an exit outcome.
@@ -106,9 +108,13 @@ fn inspect_one(
         password,
         alias: args.alias.as_deref(),
     };
-    match cert::load_file(file, options) {
+    let loaded = match file.to_str().filter(|f| super::pkcs11_cmd::is_uri(f)) {
+        Some(uri) => super::pkcs11_cmd::open_uri(uri, password).map_err(Inspected::Token),
+        None => cert::load_file(file, options).map_err(Inspected::Unreadable),
+    };
+    match loaded {
         Ok(credential) => report_of(&credential, args, expected, now),
-        Err(error) => Inspected::Unreadable(error),
+        Err(unreadable) => unreadable,
     }
 }
 
@@ -189,6 +195,13 @@ fn outcome(file: &str, inspected: &Inspected, quiet: bool) -> Outcome {
                 Outcome::Failed
             }
         }
+        Inspected::Token(error) => {
+            if !quiet {
+                eprintln!("error: {}: {}", clean(file), clean(&error.to_string()));
+                eprintln!("fix: {}", error.fix());
+            }
+            Outcome::BadInput
+        }
     }
 }
 
@@ -210,6 +223,11 @@ fn to_json(file: &str, inspected: &Inspected) -> Value {
             "file": file,
             "usable": false,
             "error": { "code": failure.code, "message": failure.message, "fix": failure.hint },
+        }),
+        Inspected::Token(error) => json!({
+            "file": file,
+            "usable": false,
+            "error": { "code": error.code(), "message": error.to_string(), "fix": error.fix() },
         }),
     }
 }
@@ -246,6 +264,14 @@ fn print_table(results: &[(String, Inspected)]) {
                     clean(&report.subject)
                 );
             }
+            Inspected::Token(error) => outln!(
+                "{:<width$}  {:>9}  {:<20}  {:<40}  cannot open: {}",
+                clean(file),
+                "-",
+                "-",
+                "-",
+                clean(&error.to_string())
+            ),
             Inspected::Unreadable(error) => outln!(
                 "{:<width$}  {:>9}  {:<20}  {:<40}  cannot read: {}",
                 clean(file),

@@ -15,6 +15,7 @@ mod credential_store_cmd;
 mod key_cmd;
 mod key_vault_cmd;
 mod password;
+mod pkcs11_cmd;
 mod print;
 mod profile_cmd;
 mod sandbox_cmd;
@@ -69,6 +70,9 @@ pub fn run() -> ExitCode {
         Some(Command::Cert {
             command: CertCommand::New(args),
         }) => cert_new::run(&args),
+        Some(Command::Cert {
+            command: CertCommand::List(args),
+        }) if args.pkcs11_module.is_some() => pkcs11_cmd::list(&args),
         Some(Command::Cert {
             command: CertCommand::List(args),
         }) => windows_cert_store_cmd::list(&args),

@@ -191,6 +191,7 @@ fn certificate_label(profile: &Profile) -> String {
         CertificateSource::KeyVault { url, access } => {
             format!("Key Vault {url} (through {})", access.label())
         }
+        CertificateSource::Pkcs11 { uri, .. } => format!("PKCS#11 {uri}"),
     }
 }
 

@@ -245,6 +245,13 @@ async fn check_one(profile: Profile, shared: Shared) -> Checked {
             ),
         );
     }
+    if let Some(message) = super::pkcs11_cmd::needs_its_pin(&profile, shared.password.is_some()) {
+        return bad_input(
+            &name,
+            crate::core::event::codes::PASSWORD_REQUIRED,
+            &message,
+        );
+    }
     let vault = match (
         &shared.vault,
         profile.certificate().needs_credential_store(),

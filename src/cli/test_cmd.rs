@@ -143,6 +143,7 @@ pub(super) fn check_trust(profile: &Profile, args: &TestArgs) -> Result<(), Stri
         graph_url: args.graph_url.is_some(),
         certificate: args.pfx.is_some()
             || args.cert_pem.is_some()
+            || args.pkcs11.is_some()
             || (args.key_vault_cert.is_some() && args.vault_access.is_some()),
         password: args.password.password_env.is_some() || args.password.password_stdin,
         ca_file: args.ca_file.is_some(),
@@ -237,6 +238,7 @@ fn apply_flags(draft: &mut ProfileDraft, args: &TestArgs) -> Result<(), String> 
         draft.pfx_path = pfx.display().to_string();
     }
     set(&mut draft.keystore_alias, &args.alias);
+    super::pkcs11_cmd::apply_flags(draft, args)?;
     if let (Some(cert), Some(key)) = (&args.cert_pem, &args.key_pem) {
         draft.cert_kind = CertKind::PemFiles;
         draft.pem_cert_path = cert.display().to_string();

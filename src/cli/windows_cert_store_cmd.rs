@@ -15,6 +15,7 @@ pub(crate) fn list(args: &ListCertArgs) -> Outcome {
     if args.key_vault.is_some() {
         return super::key_vault_cmd::list(args);
     }
+    // clap requires the location unless --pkcs11-module (listed elsewhere) is given.
     let location = args.windows_store.unwrap_or_default();
     let certificates = match cert::list_windows_store(location) {
         Ok(list) => list,

@@ -114,6 +114,8 @@ pub enum CertKind {
     WindowsStore,
     /// A certificate in Azure Key Vault, signed in the vault.
     KeyVault,
+    /// A key on a hardware token through PKCS#11, signed with in place.
+    Pkcs11,
 }
 
 impl CertKind {
@@ -121,6 +123,17 @@ impl CertKind {
     pub fn is_file(self) -> bool {
         matches!(self, Self::PfxFile | Self::PemFiles)
     }
+}
+
+/// The form's fields for a hardware token (PKCS#11), as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pkcs11Fields {
+    /// The `pkcs11:` URI.
+    pub uri: String,
+    /// The module file (empty: the URI's, else the platform's usual ones).
+    pub module: String,
+    /// A certificate file for a token that holds only the key (empty: the token's).
+    pub cert_pem: String,
 }
 
 /// The file(s) a typed password is for (see [`ProfileDraft::password_target`]).
@@ -169,6 +182,9 @@ pub struct ProfileDraft {
     pub key_vault_url: String,
     /// How the vault is reached.
     pub vault_access: crate::core::key_vault::VaultAccess,
+    /// The hardware token's key, as a `pkcs11:` URI, and where its module and (optional)
+    /// certificate file are.
+    pub pkcs11: Pkcs11Fields,
     /// How the file's password is obtained.
     pub password: PasswordSource,
     /// Assertion algorithm.
@@ -232,6 +248,7 @@ impl Default for ProfileDraft {
             windows_thumbprint: String::new(),
             key_vault_url: String::new(),
             vault_access: crate::core::key_vault::VaultAccess::default(),
+            pkcs11: Pkcs11Fields::default(),
             password: PasswordSource::Ask,
             algorithm: AssertionAlgorithm::Rs256,
             send_chain: false,
@@ -530,6 +547,11 @@ impl ProfileDraft {
                 self.pem_cert_path.trim().to_owned(),
                 self.pem_key_path.trim().to_owned(),
             ],
+            // A PIN typed for one key is not used for another.
+            CertKind::Pkcs11 => [
+                self.pkcs11.uri.trim().to_owned(),
+                self.pkcs11.module.trim().to_owned(),
+            ],
             CertKind::CredentialStore | CertKind::WindowsStore | CertKind::KeyVault => return None,
         };
         Some(PasswordTarget {
@@ -591,6 +613,7 @@ impl ProfileDraft {
                 })
             }
             CertKind::KeyVault => self.key_vault_source(),
+            CertKind::Pkcs11 => self.pkcs11.source(self.password.clone()),
         }
     }
 
@@ -680,6 +703,14 @@ impl From<&Profile> for ProfileDraft {
                     String::new(),
                     PasswordSource::None,
                 ),
+                CertificateSource::Pkcs11 { pin, .. } => (
+                    CertKind::Pkcs11,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    pin.clone(),
+                ),
                 CertificateSource::WindowsStore { .. } => (
                     CertKind::WindowsStore,
                     String::new(),
@@ -722,6 +753,7 @@ impl From<&Profile> for ProfileDraft {
             windows_thumbprint,
             key_vault_url,
             vault_access,
+            pkcs11: Pkcs11Fields::of(&profile.certificate),
             password,
             algorithm: profile.assertion.algorithm,
             send_chain: profile.assertion.send_chain,

@@ -7,6 +7,7 @@ pub mod app_registration;
 pub mod authority;
 pub mod diagnosis;
 pub mod draft;
+mod draft_pkcs11;
 pub mod event;
 pub mod expiry;
 pub mod findings;
@@ -17,6 +18,7 @@ pub mod jwt;
 pub mod key_vault;
 pub mod name_pattern;
 pub mod password_ask;
+pub mod pkcs11_uri;
 pub mod plural;
 pub mod profile;
 pub mod retry;
@@ -32,5 +34,7 @@ pub mod validity;
 
 #[cfg(test)]
 mod draft_tests;
+#[cfg(test)]
+mod pkcs11_uri_tests;
 #[cfg(test)]
 mod profile_tests;

@@ -188,6 +188,20 @@ pub enum CertificateSource {
         /// How certconnect reaches the vault.
         access: super::key_vault::VaultAccess,
     },
+    /// A key on a hardware token (smart card, YubiKey, HSM) reached through PKCS#11. The key signs
+    /// on the token; the PIN is asked for like a password and never kept here.
+    Pkcs11 {
+        /// The RFC 7512 `pkcs11:` URI naming the token and the key.
+        uri: String,
+        /// The module file, when the URI names none (else the platform's usual modules).
+        #[serde(default)]
+        module: Option<PathBuf>,
+        /// How to get the PIN.
+        pin: PasswordSource,
+        /// A certificate file for a token that holds the key but not its certificate.
+        #[serde(default)]
+        cert_pem: Option<PathBuf>,
+    },
 }
 
 /// Which Windows certificate store: the Personal (`My`) store of the user or of the machine.
@@ -249,7 +263,9 @@ impl CertificateSource {
     /// How to get the password this source needs.
     pub fn password(&self) -> &PasswordSource {
         match self {
-            Self::PfxFile { password, .. } | Self::PemFiles { password, .. } => password,
+            Self::PfxFile { password, .. }
+            | Self::PemFiles { password, .. }
+            | Self::Pkcs11 { pin: password, .. } => password,
             Self::CredentialStore { .. } | Self::WindowsStore { .. } | Self::KeyVault { .. } => {
                 &PasswordSource::None
             }
@@ -540,7 +556,8 @@ impl Profile {
             }
             | CertificateSource::PemFiles {
                 password: current, ..
-            } => *current = password,
+            }
+            | CertificateSource::Pkcs11 { pin: current, .. } => *current = password,
             CertificateSource::CredentialStore { .. }
             | CertificateSource::WindowsStore { .. }
             | CertificateSource::KeyVault { .. } => {}

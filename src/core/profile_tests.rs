@@ -148,3 +148,37 @@ fn the_same_connection_ignores_only_id_name_and_facts() {
     });
     assert!(!base.same_connection(&imported));
 }
+
+#[test]
+fn a_hardware_token_source_is_checked_as_the_form_checks_it_and_reads_back() {
+    let source = CertificateSource::Pkcs11 {
+        uri: "pkcs11:token=app-token;id=%01".into(),
+        module: Some("/usr/lib/softhsm/libsofthsm2.so".into()),
+        pin: PasswordSource::Ask,
+        cert_pem: None,
+    };
+    let token = profile().with_certificate(source.clone()).unwrap();
+    assert!(is_valid(&token));
+    assert_eq!(*token.certificate(), source);
+    let text = ron::to_string(&token).unwrap();
+    assert_eq!(ron::from_str::<Profile>(&text).unwrap(), token);
+    let remembered = PasswordSource::CredentialStore {
+        entry: "pfx-password/id-1".into(),
+    };
+    let with_pin = token.with_password_source(remembered.clone());
+    assert_eq!(*with_pin.certificate().password(), remembered);
+    assert!(with_pin.certificate().needs_credential_store());
+    for uri in [
+        "pkcs11:token=t?pin-value=1234",
+        "file:/x",
+        "pkcs11:x-vendor=1",
+    ] {
+        let refused = profile().with_certificate(CertificateSource::Pkcs11 {
+            uri: uri.into(),
+            module: None,
+            pin: PasswordSource::Ask,
+            cert_pem: None,
+        });
+        assert_eq!(refused.unwrap_err().field, Field::Certificate, "{uri}");
+    }
+}

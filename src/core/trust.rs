@@ -90,6 +90,13 @@ pub fn unconfirmed(profile: &Profile, given: GivenHere) -> Vec<String> {
             "it opens its certificate with the password remembered under '{entry}', which the import did not bring"
         ));
     }
+    if !given.certificate
+        && let Some(module) = pkcs11_module(&profile.certificate)
+    {
+        concerns.push(format!(
+            "it loads the PKCS#11 module {module}, native code that runs inside certconnect"
+        ));
+    }
     if !given.ca_file
         && let Some(ca) = &profile.ca_file
     {
@@ -99,6 +106,27 @@ pub fn unconfirmed(profile: &Profile, given: GivenHere) -> Vec<String> {
         ));
     }
     concerns
+}
+
+/// The PKCS#11 module an imported, unconfirmed profile would load: the app's certificate card does
+/// not load it (loading runs the module's native code) until the profile is confirmed.
+pub fn unconfirmed_module(source: &CertificateSource, origin: &Origin) -> Option<String> {
+    match origin {
+        Origin::Imported { .. } => pkcs11_module(source),
+        _ => None,
+    }
+}
+
+/// The module file a hardware-token source names (its own, or its URI's `module-path`). A source
+/// that names none loads one of the platform's usual modules, which the admin installed.
+fn pkcs11_module(source: &CertificateSource) -> Option<String> {
+    let CertificateSource::Pkcs11 { uri, module, .. } = source else {
+        return None;
+    };
+    let from_uri = super::pkcs11_uri::Pkcs11Uri::parse(uri)
+        .ok()
+        .and_then(|u| u.module_path);
+    from_uri.or_else(|| module.as_ref().map(|m| m.display().to_string()))
 }
 
 /// Whether `url` is HTTPS to one of `hosts`, or goes to this computer.
@@ -201,6 +229,43 @@ mod tests {
         };
         assert!(unconfirmed(&vault, given).is_empty());
         assert!(unconfirmed(&vault.with_origin(Origin::Local), GivenHere::default()).is_empty());
+    }
+
+    #[test]
+    fn a_pkcs11_module_path_is_named_until_confirmed() {
+        let token = |uri: &str, module: &str| {
+            imported(|d| {
+                d.cert_kind = crate::core::draft::CertKind::Pkcs11;
+                d.pkcs11.uri = uri.into();
+                d.pkcs11.module = module.into();
+            })
+        };
+        let concerns = unconfirmed(
+            &token("pkcs11:token=t", "/tmp/evil.so"),
+            GivenHere::default(),
+        );
+        assert_eq!(concerns.len(), 1, "{concerns:?}");
+        assert!(concerns[0].contains("/tmp/evil.so"), "{concerns:?}");
+        let in_uri = token("pkcs11:token=t?module-path=/tmp/other.so", "");
+        let concerns = unconfirmed(&in_uri, GivenHere::default());
+        assert!(concerns[0].contains("/tmp/other.so"), "{concerns:?}");
+        // The platform's usual modules need no confirmation; nor does a module given here.
+        assert!(unconfirmed(&token("pkcs11:token=t", ""), GivenHere::default()).is_empty());
+        let given = GivenHere {
+            certificate: true,
+            ..GivenHere::default()
+        };
+        assert!(unconfirmed(&in_uri, given).is_empty());
+        // The card's rule: the same module, until the profile is confirmed here.
+        assert_eq!(
+            unconfirmed_module(in_uri.certificate(), &in_uri.origin).as_deref(),
+            Some("/tmp/other.so")
+        );
+        let confirmed = in_uri.with_origin(Origin::Local);
+        assert_eq!(
+            unconfirmed_module(confirmed.certificate(), &confirmed.origin),
+            None
+        );
     }
 
     #[test]

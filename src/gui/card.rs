@@ -23,6 +23,9 @@ pub struct CertInputs {
 pub enum CardState {
     /// No certificate chosen yet (or the choice is incomplete): why.
     Unset(String),
+    /// Not loaded: the source would run code an imported profile chose (a PKCS#11 module), and
+    /// the profile is not confirmed on this machine yet: why.
+    AwaitsConfirmation(String),
     /// A load is running.
     Loading,
     /// Loaded: the certificate the test will sign with.

@@ -25,6 +25,7 @@ mod open;
 pub mod profile_secrets;
 pub mod rename;
 pub mod rotate;
+mod rotate_token;
 mod rotate_vault;
 pub mod stored_certificate;
 pub mod trust;

@@ -81,7 +81,8 @@ fn remember_locked(
             return Err(OpsError::NoPasswordNeeded);
         }
         CertificateSource::PfxFile { password, .. }
-        | CertificateSource::PemFiles { password, .. } => password.clone(),
+        | CertificateSource::PemFiles { password, .. }
+        | CertificateSource::Pkcs11 { pin: password, .. } => password.clone(),
     };
     // A profile file from before ids existed takes its file name as id, which could equal an older
     // profile's name and so the name-keyed entry another profile remembers; never overwrite that.

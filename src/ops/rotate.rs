@@ -65,6 +65,9 @@ pub struct Rotation {
     /// The new version made in Azure Key Vault (its identifier), for a vault certificate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_vault_certificate: Option<String>,
+    /// The new key made on the hardware token (its `pkcs11:` URI), with its certificate beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_token_key: Option<String>,
     /// The key registered on the app.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub added: Option<KeyChanged>,
@@ -128,6 +131,7 @@ pub async fn rotate(
                 && (error.step != Step::Upload || error.failure.status.is_some());
             if unregistered {
                 discard_new_files(&mut done).await;
+                super::rotate_token::discard_token_key(&job, &mut done).await;
                 if error.failure.is_cancelled() {
                     error.failure.message =
                         "the rotation was cancelled before the upload: nothing was registered on the app, and the new certificate's files were deleted".into();
@@ -181,9 +185,17 @@ async fn run(
     // more): a slow early phase never leaves a later one, after the upload, without time.
     let timeout = Duration::from_secs(u64::from(profile.timeout_secs()));
     let current = check_current(job, Instant::now() + timeout, cancel, report).await?;
-    let successor = make_successor(job, &current.credential, current.file, report).await?;
-    done.new_pfx = Some(successor.pfx.clone());
-    done.new_cer = Some(successor.cer.clone());
+    let successor = match current.file {
+        Some(file) => make_successor(job, &current.credential, file, report).await?,
+        None => super::rotate_token::make_token_successor(job, &current.credential, report).await?,
+    };
+    match &successor.kept {
+        Kept::Files { pfx, cer } => {
+            done.new_pfx = Some(pfx.clone());
+            done.new_cer = Some(cer.clone());
+        }
+        Kept::Token { uri } => done.new_token_key = Some(uri.clone()),
+    }
     if let Some(error) = cancelled_before(cancel, Step::Token, report) {
         return Err(error);
     }
@@ -201,7 +213,7 @@ async fn run(
         return Err(error);
     }
     let add = KeyChange::Add {
-        certificate: successor.made.pair.certificate.clone(),
+        certificate: successor.certificate.clone(),
         display_name: format!("certconnect {}", rfc3339(system_now())),
     };
     // Once sent, an addKey cannot be taken back by cancelling: the answer (the key ID) is
@@ -226,17 +238,23 @@ async fn run(
         ..connection.reborrow()
     };
 
-    let new_signer = Signer::new(&successor.made.pair.credential())
+    let new_signer = Signer::new(&successor.credential)
         .map_err(|f| StepClock::start(Step::WaitForEntra, report).fail(report, f, false))?;
     let new_token = wait_for_entra(&connection, &new_signer, report).await?;
 
-    let switched = switched_profile(
-        profile,
-        &successor.pfx,
-        job.new_password.is_some(),
-        crate::cert::certificate_info(&successor.made.pair.certificate),
-    )
-    .map_err(|f| StepClock::start(Step::SwitchProfile, report).fail(report, f, false))?;
+    let info = crate::cert::certificate_info(&successor.certificate);
+    let (switched, where_kept) = match &successor.kept {
+        Kept::Files { pfx, .. } => (
+            switched_profile(profile, pfx, job.new_password.is_some(), info),
+            pfx.display().to_string(),
+        ),
+        Kept::Token { uri } => (
+            super::rotate_token::switched_token_profile(profile, uri, info),
+            uri.clone(),
+        ),
+    };
+    let switched = switched
+        .map_err(|f| StepClock::start(Step::SwitchProfile, report).fail(report, f, false))?;
     test_successor(
         job,
         &switched,
@@ -245,8 +263,7 @@ async fn run(
         report,
     )
     .await?;
-    let new_place = successor.pfx.display().to_string();
-    done.profile = Some(switch(job, &switched, &new_place, report).await?);
+    done.profile = Some(switch(job, &switched, &where_kept, report).await?);
     done.switched = true;
 
     if let Some(key_id) = &job.remove_key_id {
@@ -269,8 +286,9 @@ async fn run(
 /// upload.
 struct Current<'a> {
     object_id: &'a str,
-    /// The current certificate's file; the new one is written beside it.
-    file: &'a Path,
+    /// The current certificate's file; the new one is written beside it (`None`: a hardware
+    /// token, where the new key is made).
+    file: Option<&'a Path>,
     client: reqwest::Client,
     credential: crate::cert::Credential,
     signer: Signer,
@@ -307,12 +325,21 @@ async fn check_current<'a>(
     })
 }
 
-/// The new certificate as written, and the password of its PFX.
-struct Successor {
-    made: NewCertificate,
-    pfx: PathBuf,
-    cer: PathBuf,
-    password: Secret,
+/// The new certificate, a credential that signs with its key, the password (or PIN) that opens
+/// it, and where it is kept.
+pub(super) struct Successor {
+    pub(super) certificate: openssl::x509::X509,
+    pub(super) credential: crate::cert::Credential,
+    pub(super) password: Secret,
+    pub(super) kept: Kept,
+}
+
+/// Where a rotation's new key is kept.
+pub(super) enum Kept {
+    /// A new PFX and its public certificate, beside the current file.
+    Files { pfx: PathBuf, cer: PathBuf },
+    /// A new key on the hardware token, named by this URI, its certificate beside it.
+    Token { uri: String },
 }
 
 /// The New certificate step: the current certificate's successor, written beside its file under
@@ -367,10 +394,10 @@ async fn make_successor(
     })?;
     clock.done(report, new_certificate_details(&made, &pfx, &cer));
     Ok(Successor {
-        made,
-        pfx,
-        cer,
+        certificate: made.pair.certificate.clone(),
+        credential: made.pair.credential(),
         password,
+        kept: Kept::Files { pfx, cer },
     })
 }
 
@@ -461,10 +488,12 @@ async fn discard_new_files(done: &mut Rotation) {
 }
 
 /// The file the current certificate is in; rotation writes the new one beside it.
-fn rotatable_file(source: &CertificateSource) -> Result<&Path, Failure> {
+fn rotatable_file(source: &CertificateSource) -> Result<Option<&Path>, Failure> {
     match source {
-        CertificateSource::PfxFile { path, .. } => Ok(path),
-        CertificateSource::PemFiles { certificate, .. } => Ok(certificate),
+        CertificateSource::PfxFile { path, .. } => Ok(Some(path)),
+        CertificateSource::PemFiles { certificate, .. } => Ok(Some(certificate)),
+        // The new key is made on the token.
+        CertificateSource::Pkcs11 { .. } => Ok(None),
         CertificateSource::CredentialStore { .. }
         | CertificateSource::WindowsStore { .. }
         | CertificateSource::KeyVault { .. } => {
@@ -486,6 +515,25 @@ fn new_certificate_request(
     days: u32,
     password: Secret,
 ) -> NewCertificateRequest {
+    let (subject, key_bits) = successor_subject_and_size(current);
+    let (pfx, cer) = free_names(current_file);
+    NewCertificateRequest {
+        subject,
+        key_bits,
+        days,
+        pfx,
+        cer,
+        pem: None,
+        password,
+        overwrite: false,
+    }
+}
+
+/// The successor's subject and key size: the current certificate's (a subject without a CN gets
+/// `CN=certconnect`; an unusual size becomes 2048).
+pub(super) fn successor_subject_and_size(
+    current: &crate::cert::Credential,
+) -> (Vec<(String, String)>, u32) {
     let mut subject = crate::cert::subject_entries(current.certificate.subject_name());
     if !subject.iter().any(|(field, _)| field == "CN") {
         subject = vec![("CN".into(), "certconnect".into())];
@@ -500,17 +548,7 @@ fn new_certificate_request(
     } else {
         2048
     };
-    let (pfx, cer) = free_names(current_file);
-    NewCertificateRequest {
-        subject,
-        key_bits,
-        days,
-        pfx,
-        cer,
-        pem: None,
-        password,
-        overwrite: false,
-    }
+    (subject, key_bits)
 }
 
 /// `{dir}/{stem}-{YYYYMMDD}.pfx` and `.cer`, with `-2`, `-3`… when those exist. A date suffix

@@ -165,6 +165,9 @@ pub fn open_certificate(
             return super::key_vault::open(url, access, vault, super::system_now())
                 .map(|opened| opened.credential);
         }
+        CertificateSource::Pkcs11 { .. } => {
+            return super::pkcs11_source::open(source, password).map_err(|f| (f, true));
+        }
     }
     .map_err(|e| (cert_failure(&e), true))
 }

@@ -6,6 +6,7 @@ mod app_keys;
 mod certificate;
 mod graph_steps;
 mod key_vault;
+mod pkcs11_source;
 mod rotate;
 mod step_clock;
 

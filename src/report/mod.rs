@@ -4,6 +4,7 @@
 //! One model for the CLI and the app (no egui here): the app draws a [`RunView`] and copies
 //! [`render_text`] of it; `certconnect test --report` prints the same text.
 
+mod pkcs11_settings;
 mod run;
 mod settings;
 mod text;

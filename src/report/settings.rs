@@ -131,6 +131,12 @@ fn certificate(source: &CertificateSource) -> String {
         CertificateSource::KeyVault { url, access } => {
             format!("Azure Key Vault {url} (reached through {})", access.label())
         }
+        CertificateSource::Pkcs11 {
+            uri,
+            module,
+            cert_pem,
+            ..
+        } => super::pkcs11_settings::describe(uri, module.as_deref(), cert_pem.as_deref()),
     }
 }
 

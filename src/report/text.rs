@@ -110,11 +110,18 @@ pub fn rotated_title(rotation: &crate::ops::Rotation) -> &'static str {
 
 /// What a finished rotation did, in one sentence.
 pub fn rotated_sentence(rotation: &crate::ops::Rotation) -> String {
+    // A new PFX, or a new key on the hardware token (named by its URI).
     let pfx = rotation
         .new_pfx
         .as_ref()
         .map(|p| p.display().to_string())
         .or_else(|| rotation.new_vault_certificate.clone())
+        .or_else(|| {
+            rotation
+                .new_token_key
+                .as_ref()
+                .map(|uri| format!("the new key on the token {uri}"))
+        })
         .unwrap_or_default();
     let key = rotation
         .added

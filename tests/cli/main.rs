@@ -14,6 +14,7 @@ mod clean_output;
 mod completions;
 mod key_rotation;
 mod key_vault;
+mod pkcs11;
 mod platform;
 mod profile;
 mod test;

@@ -16,6 +16,7 @@ mod bundle_safety;
 mod cert_inspect;
 mod cert_jks;
 mod cert_load;
+mod cert_pkcs11;
 mod fuzz_core;
 mod fuzz_files;
 mod hostile_input;

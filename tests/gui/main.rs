@@ -22,6 +22,7 @@ mod keyboard_path;
 mod layout;
 mod many_profiles;
 mod password_prompt;
+mod pkcs11;
 mod report;
 mod rotation;
 mod setup_entra;

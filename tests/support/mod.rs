@@ -420,6 +420,7 @@ pub fn stderr(output: &Output) -> String {
 pub mod key_vault_env;
 pub mod leaks;
 pub mod probe_env;
+pub mod softhsm;
 pub mod tls_server;
 
 /// Runs the real binary for at most `limit` (killed, and the test failed, after that); returns its

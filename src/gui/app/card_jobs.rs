@@ -25,7 +25,13 @@ impl CertconnectApp {
         // A path set by Browse… or a dropped file: the password typed for the old file goes.
         self.dialog.forget_stale_password(&self.draft);
         let inputs = self.cert_inputs();
-        if self.card.inputs.as_ref() == Some(&inputs) {
+        // Loading a PKCS#11 module runs its code: not for an imported profile until it is
+        // confirmed here. Confirming changes no input, so a change of this answer reloads too.
+        let unconfirmed = inputs.as_ref().ok().and_then(|inputs| {
+            crate::core::trust::unconfirmed_module(&inputs.source, &self.draft.origin)
+        });
+        let was_unconfirmed = matches!(self.card.state, CardState::AwaitsConfirmation(_));
+        if self.card.inputs.as_ref() == Some(&inputs) && unconfirmed.is_some() == was_unconfirmed {
             return;
         }
         // A vault load is a token and a network call (az, a managed identity that may time out):
@@ -46,6 +52,12 @@ impl CertconnectApp {
                 return;
             }
         };
+        if let Some(module) = unconfirmed {
+            self.card.state = CardState::AwaitsConfirmation(format!(
+                "this imported profile loads the PKCS#11 module {module}, native code; it is loaded once the profile is confirmed (Test connection asks)"
+            ));
+            return;
+        }
         self.card.state = CardState::Loading;
         let vault = self.deps.vault.as_ref().ok().cloned();
         let now = system_now();

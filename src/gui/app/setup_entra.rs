@@ -546,6 +546,7 @@ fn describe_certificate(source: &crate::core::profile::CertificateSource) -> Str
     match source {
         CertificateSource::PfxFile { path, .. } => path.display().to_string(),
         CertificateSource::PemFiles { certificate, .. } => certificate.display().to_string(),
+        CertificateSource::Pkcs11 { uri, .. } => format!("the hardware token key {uri}"),
         CertificateSource::CredentialStore { entry } => {
             format!("'{entry}' in the credential store")
         }

@@ -75,6 +75,7 @@ pub(super) fn ui(
             action = super::windows_store::ui(ui, draft, cx.windows, cx.now);
         }
         CertKind::KeyVault => action = super::key_vault::ui(ui, draft, cx.key_vault, cx.now),
+        CertKind::Pkcs11 => super::pkcs11_source::ui(ui, draft),
     }
     // Another storage mode or path: the password typed for the old file goes, in this frame.
     state.forget_stale_password(draft);
@@ -351,6 +352,9 @@ fn card_ui(
                 format!("No certificate loaded yet: {why} above.")
             };
             ui.add(egui::Label::new(text).wrap());
+        }
+        CardState::AwaitsConfirmation(why) => {
+            ui.add(egui::Label::new(format!("Not loaded: {why}.")).wrap());
         }
         CardState::Loading => {
             ui.horizontal(|ui| {

@@ -6,6 +6,7 @@ mod general_tab;
 mod graph_tab;
 mod headers;
 mod key_vault;
+mod pkcs11_source;
 mod retry_tab;
 mod windows_store;
 mod workshop;

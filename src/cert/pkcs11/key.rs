@@ -1,0 +1,88 @@
+//! A token's private key as certconnect's signer sees it: it signs in a session kept open (and
+//! logged in) while the credential lives, and closed when it is dropped.
+
+use std::sync::Mutex;
+
+use cryptoki::mechanism::MechanismType;
+use cryptoki::object::ObjectHandle;
+use cryptoki::session::Session;
+
+use super::error::{Pkcs11Error, failure};
+use super::mechanism::{self, choose, prepare};
+use super::token::call_error;
+use crate::cert::InPlaceKey;
+use crate::core::event::Failure;
+use crate::core::profile::AssertionAlgorithm;
+
+/// A private key on a token.
+pub struct TokenKey {
+    /// The logged-in session; `Session` is `Send` but not `Sync`, and one operation at a time
+    /// runs on a session anyway.
+    pub(super) session: Mutex<Session>,
+    /// The key.
+    pub(super) key: ObjectHandle,
+    /// The token's label, for messages.
+    pub(super) token: String,
+    /// What the token offers.
+    pub(super) mechanisms: Vec<MechanismType>,
+    /// "PKCS#11 token …", for the card and the step log.
+    pub(super) keeper: String,
+}
+
+impl TokenKey {
+    fn mechanism(
+        &self,
+        algorithm: AssertionAlgorithm,
+    ) -> Result<mechanism::SignMechanism, Pkcs11Error> {
+        choose(algorithm, &self.mechanisms).ok_or_else(|| {
+            let (mechanism, fallback) = mechanism::names(algorithm);
+            Pkcs11Error::MechanismMissing {
+                token: self.token.clone(),
+                algorithm: match algorithm {
+                    AssertionAlgorithm::Rs256 => "RS256",
+                    AssertionAlgorithm::Ps256 => "PS256",
+                },
+                mechanism,
+                fallback,
+            }
+        })
+    }
+
+    /// Signs with a chosen mechanism (for tests of the fallbacks on a token that offers both).
+    #[doc(hidden)]
+    pub fn sign_with(
+        &self,
+        chosen: mechanism::SignMechanism,
+        message: &[u8],
+    ) -> Result<Vec<u8>, Pkcs11Error> {
+        let (mechanism, data) = prepare(chosen, message).map_err(|e| Pkcs11Error::Call {
+            call: "SHA-256".into(),
+            rv: e.to_string(),
+        })?;
+        let session = self
+            .session
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        session
+            .sign(&mechanism, self.key, &data)
+            .map_err(|e| call_error(&self.token, "C_Sign", e))
+    }
+}
+
+impl InPlaceKey for TokenKey {
+    fn sign(&self, algorithm: AssertionAlgorithm, message: &[u8]) -> Result<Vec<u8>, Failure> {
+        crate::ui_thread_guard::forbid_on_ui_thread("pkcs11 sign");
+        let chosen = self.mechanism(algorithm).map_err(|e| failure(&e))?;
+        self.sign_with(chosen, message).map_err(|e| failure(&e))
+    }
+
+    fn supports(&self, algorithm: AssertionAlgorithm) -> Result<(), Failure> {
+        self.mechanism(algorithm)
+            .map(|_| ())
+            .map_err(|e| failure(&e))
+    }
+
+    fn keeper(&self) -> String {
+        self.keeper.clone()
+    }
+}
