@@ -1,7 +1,8 @@
 //! Delegated admin sign-in as Entra answers a public client: `GET /{tenant}/oauth2/v2.0/authorize`
 //! (authorization code with PKCE S256, loopback redirect), `POST …/devicecode`, and the token
 //! endpoint's `authorization_code` and device code grants. The configured admin is signed in at
-//! once: there is no page. Tokens carry `scp`, `tid`, `oid`, `upn` and `name`.
+//! once at `/authorize`; a device code is approved at the `/devicelogin` page (`device_login`) or by
+//! a test's hook. Tokens carry `scp`, `tid`, `oid`, `upn` and `name`.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -72,6 +73,17 @@ struct DeviceGrant {
     slow_down_next: bool,
 }
 
+/// What became of a user code typed on the device login page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum TypedCode {
+    /// A pending (or already approved) code: approved.
+    Approved,
+    /// No such code, or one that was declined or already redeemed.
+    Unknown,
+    /// The code's lifetime is over.
+    Expired,
+}
+
 /// Codes and device codes issued and not yet forgotten.
 #[derive(Default)]
 pub(super) struct SignInState {
@@ -94,6 +106,33 @@ impl SignInState {
             Decision::Declined
         };
         true
+    }
+
+    /// Approves the device code whose user code was typed on the page, as Entra's page reads a
+    /// code: spaces and dashes ignored, letters in any case.
+    pub fn approve_typed(&self, typed: &str) -> TypedCode {
+        let code: String = typed
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let Ok(mut grants) = self.device_grants.lock() else {
+            return TypedCode::Unknown;
+        };
+        let Some(grant) = grants
+            .iter_mut()
+            .find(|g| !code.is_empty() && g.user_code == code)
+        else {
+            return TypedCode::Unknown;
+        };
+        if Instant::now() >= grant.expires {
+            return TypedCode::Expired;
+        }
+        if grant.decision == Decision::Declined {
+            return TypedCode::Unknown;
+        }
+        grant.decision = Decision::Approved;
+        TypedCode::Approved
     }
 
     /// Answers the next poll of the device code with this user code `slow_down`, as Entra does
@@ -362,17 +401,6 @@ pub(super) fn device_code(state: &State, tenant: &str, body: &[u8]) -> Result<Va
         grants.push(grant);
     }
     Ok(answer)
-}
-
-/// The page at the device code's `verification_uri`.
-pub(super) fn device_login_page(state: &State) -> String {
-    match state.config.admin.device_code_approve_on_poll {
-        Some(poll) => format!(
-            "certconnect sandbox: there is no sign-in page; a device code is approved for {} on poll {poll}.",
-            state.config.admin.admin.upn
-        ),
-        None => "certconnect sandbox: there is no sign-in page; device codes are approved by the sandbox's test hook.".into(),
-    }
 }
 
 /// Whether a token request's form asks for a grant this module answers.

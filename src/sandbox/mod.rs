@@ -17,6 +17,7 @@ mod app_management;
 mod config;
 mod delegated_sign_in;
 mod demo;
+mod device_login;
 mod entra_error;
 mod graph_app_roles;
 mod graph_mock;

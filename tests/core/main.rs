@@ -28,6 +28,7 @@ mod profile_store;
 mod sandbox_abuse;
 mod sandbox_app_keys;
 mod sandbox_app_registration;
+mod sandbox_device_login;
 mod secret_store_real;
 mod secrets_vault;
 mod store_safety;
