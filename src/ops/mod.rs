@@ -22,6 +22,7 @@ pub mod import;
 pub mod new_certificate;
 mod open;
 pub mod profile_secrets;
+pub mod remembered_sign_in;
 pub mod rename;
 pub mod rotate;
 pub mod stored_certificate;

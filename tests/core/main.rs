@@ -25,6 +25,7 @@ mod ops_secrets;
 mod probe_faults;
 mod probe_flow;
 mod profile_store;
+mod remembered_sign_in;
 mod sandbox_abuse;
 mod sandbox_app_keys;
 mod sandbox_app_registration;
