@@ -31,5 +31,6 @@ mod sandbox_app_keys;
 mod sandbox_app_registration;
 mod sandbox_device_login;
 mod secret_store_real;
+mod secret_store_real_sign_in;
 mod secrets_vault;
 mod store_safety;
