@@ -21,6 +21,7 @@ mod keyboard_path;
 mod layout;
 mod many_profiles;
 mod password_prompt;
+mod remembered_sign_in;
 mod report;
 mod rotation;
 mod setup_entra;
