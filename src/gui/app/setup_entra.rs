@@ -94,6 +94,17 @@ impl Target {
     fn key(&self) -> String {
         format!("{} {}", self.authority, self.tenant)
     }
+
+    /// `certconnect app sign-out` for this tenant, naming the sign-in host unless it is the
+    /// global cloud's (the CLI's default).
+    fn sign_out_command(&self) -> String {
+        let mut command = format!("certconnect app sign-out --tenant {}", self.tenant);
+        let authority = self.authority.as_str().trim_end_matches('/');
+        if authority != crate::admin_signin::DEFAULT_AUTHORITY {
+            command.push_str(&format!(" --authority {authority}"));
+        }
+        command
+    }
 }
 
 impl CertconnectApp {
@@ -186,6 +197,7 @@ impl CertconnectApp {
         setup.default_pfx = default_pfx;
         setup.site_id = self.draft.site_id.trim().to_owned();
         setup.remember_sign_in = self.setup.remember;
+        setup.sign_out_command = target.sign_out_command();
         if let Some((key, session, for_site)) = &self.setup.session
             && *key == target.key()
         {

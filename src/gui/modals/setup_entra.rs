@@ -150,6 +150,8 @@ pub struct SetupEntra {
     pub remember_sign_in: bool,
     /// What became of the remembered sign-in (used, refused and forgotten, remembered, forgotten).
     pub remember_note: Option<String>,
+    /// The command that forgets it from a terminal, for the checkbox's hover.
+    pub sign_out_command: String,
     /// Why Start was refused.
     pub error: Option<String>,
 }
@@ -181,6 +183,7 @@ impl SetupEntra {
             sign_in: SignInState::NotStarted,
             remember_sign_in: false,
             remember_note: None,
+            sign_out_command: format!("certconnect app sign-out --tenant {}", tenant.trim()),
             error: None,
         }
     }
@@ -411,8 +414,8 @@ fn remember_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signing_in: bool) -> O
             ),
         )
         .on_hover_text(format!(
-            "Keeps the sign-in's refresh token in the {store} (never in a file), for this tenant, sign-in client and cloud. The next sign-in with this ticked uses it: no browser, no code. Forget it with Forget remembered sign-in, or certconnect app sign-out --tenant {}.",
-            setup.tenant
+            "Keeps the sign-in's refresh token in the {store} (never in a file), for this tenant, sign-in client and cloud. The next sign-in with this ticked uses it: no browser, no code. Forget it with Forget remembered sign-in, or {}.",
+            setup.sign_out_command
         ));
         if ui
             .add_enabled(!signing_in, egui::Button::new("Forget remembered sign-in"))
