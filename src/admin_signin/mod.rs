@@ -1,7 +1,8 @@
 //! An administrator's delegated sign-in, for setting up an app registration: the authorization
 //! code flow with PKCE through the system browser and a loopback redirect
 //! ([`sign_in_with_browser`]), or the device code flow where no browser can open
-//! ([`sign_in_with_device_code`]). Either returns an [`AdminSession`]: the admin's tokens, kept in
+//! ([`sign_in_with_device_code`]), or a remembered one used again
+//! ([`sign_in_with_refresh_token`]). Each returns an [`AdminSession`]: the admin's tokens, kept in
 //! memory only, and who signed in.
 //!
 //! The rules (what is sent, what an answer means, when to poll) are `core::signin`'s; this module
@@ -14,6 +15,7 @@ mod device_flow;
 mod error;
 mod http;
 mod loopback;
+mod refresh_flow;
 mod session;
 
 use std::path::PathBuf;
@@ -25,6 +27,7 @@ pub use browser::{BrowserError, BrowserOpener, SystemBrowser};
 pub use browser_flow::sign_in_with_browser;
 pub use device_flow::{DeviceCodeEvent, DevicePrompt, PollTiming, sign_in_with_device_code};
 pub use error::SignInError;
+pub use refresh_flow::sign_in_with_refresh_token;
 pub use session::AdminSession;
 
 use crate::core::signin::scopes::{DelegatedScope, scope_parameter};

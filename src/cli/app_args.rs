@@ -26,6 +26,29 @@ pub enum AppCommand {
     ///
     /// Exit status: 0 shown, 1 refused by the service, 2 bad input.
     Show(Box<ShowAppArgs>),
+    /// Forget the administrator's sign-in remembered with --remember-sign-in (its refresh token
+    /// in the OS credential store) for this tenant, sign-in client and cloud.
+    ///
+    /// Exit status: 0 forgotten (or nothing was remembered), 1 the credential store refused,
+    /// 2 bad input.
+    SignOut(Box<SignOutArgs>),
+}
+
+/// `app sign-out`: which remembered sign-in to forget.
+#[derive(Debug, Args)]
+pub struct SignOutArgs {
+    /// The tenant signed in to: as it was given to --tenant.
+    #[arg(long, value_name = "T")]
+    pub tenant: String,
+    /// The public client signed in with, when not the default.
+    #[arg(long, value_name = "ID")]
+    pub sign_in_client_id: Option<String>,
+    /// The sign-in host, when not the Graph URL's cloud's.
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+    /// Graph base URL including the API version; its cloud names the sign-in host.
+    #[arg(long, value_name = "URL")]
+    pub graph_url: Option<String>,
 }
 
 /// How the administrator signs in, and where Graph is.
@@ -47,6 +70,11 @@ pub struct SignInArgs {
     /// Extra trusted CA (PEM) for networks that inspect TLS.
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+    /// Remember this sign-in: its refresh token goes into the OS credential store (never a
+    /// file), and the next sign-in with this flag for the same tenant, client and cloud uses it
+    /// instead of the browser or a code. `app sign-out` forgets it.
+    #[arg(long)]
+    pub remember_sign_in: bool,
 }
 
 /// Read or write access for a Sites.Selected grant.

@@ -1,4 +1,4 @@
-//! `certconnect app register`, `app add-cert` and `app show`: an app registration set up with an
+//! `certconnect app register`, `app add-cert`, `app show` and `app sign-out`: an app registration set up with an
 //! administrator's sign-in, each step printed as `test` prints its ladder (or one JSON object).
 //! The use cases are `ops::app_registration`'s; this module reads the flags, signs the admin in
 //! and prints.
@@ -40,6 +40,7 @@ pub(crate) fn run(command: AppCommand) -> Outcome {
         AppCommand::Register(args) => register(&args),
         AppCommand::AddCert(args) => add_cert(&args),
         AppCommand::Show(args) => show(&args),
+        AppCommand::SignOut(args) => super::app_sign_in::sign_out(&args),
     }
 }
 

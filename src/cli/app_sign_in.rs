@@ -19,6 +19,8 @@ use crate::core::guid::normalize_guid;
 use crate::core::signin::endpoint::{Endpoint, endpoint_url};
 use crate::core::signin::scopes::{SetupStep, scopes_for};
 use crate::core::url_rules::is_loopback;
+use crate::credential_store::{CredentialBackend, open_os_backend};
+use crate::ops::remembered_sign_in::{self, RememberEvent};
 
 /// Where the administrator signs in and where Graph is, checked.
 pub(super) struct Place {
@@ -83,14 +85,8 @@ pub(super) fn place(tenant: &str, args: &SignInArgs) -> Result<Place, String> {
     })
 }
 
-/// Signs the administrator in for `steps`: with a device code (its message on standard error)
-/// or through the system browser. Says on standard error who signed in.
-pub(super) async fn sign_in(
-    place: &Place,
-    args: &SignInArgs,
-    steps: &[SetupStep],
-    cancel: &CancellationToken,
-) -> Result<AdminSession, SignInError> {
+/// The sign-in `place` and `steps` describe.
+pub(super) fn settings(place: &Place, steps: &[SetupStep]) -> SignInSettings {
     let mut settings = SignInSettings::new(
         place.authority.clone(),
         &place.tenant,
@@ -100,23 +96,57 @@ pub(super) async fn sign_in(
     if let Some(client_id) = &place.client_id {
         settings.client_id.clone_from(client_id);
     }
+    settings
+}
+
+/// Signs the administrator in for `steps`: with `--remember-sign-in` the remembered sign-in
+/// first, else (or when it is refused) with a device code (its message on standard error) or
+/// through the system browser. Says on standard error who signed in, and what became of the
+/// remembered sign-in; never the token.
+pub(super) async fn sign_in(
+    place: &Place,
+    args: &SignInArgs,
+    steps: &[SetupStep],
+    cancel: &CancellationToken,
+) -> Result<AdminSession, SignInError> {
+    let mut settings = settings(place, steps);
     settings.ca_file.clone_from(&args.ca_file);
-    let session = if args.device_code {
-        let mut report = |event: DeviceCodeEvent| match event {
-            DeviceCodeEvent::Prompt(prompt) => eprintln!("{}", clean(&prompt.message)),
-            DeviceCodeEvent::SlowedDown { interval } => eprintln!(
-                "Entra asked to poll less often: every {} s now.",
-                interval.as_secs()
-            ),
-        };
-        sign_in_with_device_code(&settings, PollTiming::default(), &mut report, cancel).await?
-    } else {
-        eprintln!(
-            "Opening the browser to sign in as an administrator of {} (where no browser can open, use --device-code).",
-            clean(&place.tenant)
-        );
-        sign_in_with_browser(&settings, &SystemBrowser, cancel).await?
+    let store = match args.remember_sign_in {
+        false => None,
+        true => match open_os_backend() {
+            Ok(store) => Some(store),
+            Err(error) => {
+                eprintln!(
+                    "This sign-in cannot be remembered: {}",
+                    clean(&error.to_string())
+                );
+                None
+            }
+        },
     };
+    let device_code = args.device_code;
+    let tenant = place.tenant.clone();
+    let interactive = |settings: SignInSettings| async move {
+        if device_code {
+            let mut report = |event: DeviceCodeEvent| match event {
+                DeviceCodeEvent::Prompt(prompt) => eprintln!("{}", clean(&prompt.message)),
+                DeviceCodeEvent::SlowedDown { interval } => eprintln!(
+                    "Entra asked to poll less often: every {} s now.",
+                    interval.as_secs()
+                ),
+            };
+            sign_in_with_device_code(&settings, PollTiming::default(), &mut report, cancel).await
+        } else {
+            eprintln!(
+                "Opening the browser to sign in as an administrator of {} (where no browser can open, use --device-code).",
+                clean(&tenant)
+            );
+            sign_in_with_browser(&settings, &SystemBrowser, cancel).await
+        }
+    };
+    let mut say = |event: RememberEvent| eprintln!("{}", clean(&event.to_string()));
+    let session =
+        remembered_sign_in::sign_in(settings, store, interactive, &mut say, cancel).await?;
     eprintln!(
         "Signed in as {} ({}), tenant {}.",
         clean(&session.name),
@@ -124,6 +154,46 @@ pub(super) async fn sign_in(
         clean(&session.tenant_id)
     );
     Ok(session)
+}
+
+/// `app sign-out`: forgets the remembered sign-in for the tenant, client and cloud given.
+pub(super) fn sign_out(args: &super::app_args::SignOutArgs) -> Outcome {
+    let sign_in = SignInArgs {
+        device_code: false,
+        sign_in_client_id: args.sign_in_client_id.clone(),
+        authority: args.authority.clone(),
+        graph_url: args.graph_url.clone(),
+        ca_file: None,
+        remember_sign_in: false,
+    };
+    let place = match place(&args.tenant, &sign_in) {
+        Ok(place) => place,
+        Err(message) => {
+            eprintln!("error: {}", clean(&message));
+            return Outcome::BadInput;
+        }
+    };
+    let forgotten = open_os_backend().and_then(|store: std::sync::Arc<dyn CredentialBackend>| {
+        remembered_sign_in::forget(store.as_ref(), &settings(&place, &[]))
+            .map(|()| store.name().to_owned())
+    });
+    match forgotten {
+        Ok(store) => {
+            outln!(
+                "No sign-in to {} is remembered now (the {} holds none).",
+                clean(&place.tenant),
+                clean(&store)
+            );
+            Outcome::Ok
+        }
+        Err(error) => {
+            eprintln!(
+                "error: the remembered sign-in could not be forgotten: {}",
+                clean(&error.to_string())
+            );
+            Outcome::Failed
+        }
+    }
 }
 
 /// A sign-in that failed, as the step list or the JSON object shows it (`fields` are the command's

@@ -23,6 +23,7 @@ pub mod key_vault;
 pub mod new_certificate;
 mod open;
 pub mod profile_secrets;
+pub mod remembered_sign_in;
 pub mod rename;
 pub mod rotate;
 mod rotate_token;

@@ -21,7 +21,7 @@ pub enum DirectoryRole {
     SharePointAdministrator,
 }
 
-/// The admin the sandbox signs in at once (there is no sign-in page).
+/// The admin the sandbox signs in: at once at `/authorize`, and on Approve at `/devicelogin`.
 #[derive(Clone, Debug)]
 pub struct SandboxAdmin {
     /// The user principal name (`upn` claim).
@@ -49,7 +49,8 @@ pub struct AdminSandboxConfig {
     /// the last one gets `slow_down` (and the interval grows by 5 s, RFC 8628). 0 never slows down.
     pub device_code_interval_secs: u64,
     /// The device code is approved on this poll (1 = the first); `None` waits for
-    /// `Sandbox::approve_device_code` (or `decline_device_code`).
+    /// Approve on the `/devicelogin` page, or `Sandbox::approve_device_code` (or
+    /// `decline_device_code`).
     pub device_code_approve_on_poll: Option<u32>,
     /// How long a new application, key credential, service principal or role assignment stays
     /// unknown where Entra replicates it to (the token endpoint, `POST /servicePrincipals`);

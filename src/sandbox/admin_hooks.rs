@@ -1,6 +1,6 @@
 //! What a test (or the demo) does in place of the admin at a sign-in page and of Entra's clock:
-//! approve or decline a device code, slow its polling down, count its polls, end the replication
-//! wait.
+//! approve or decline a device code, slow its polling down, count its polls, revoke refresh
+//! tokens, end the replication wait.
 
 use super::server::Sandbox;
 
@@ -25,6 +25,17 @@ impl Sandbox {
     /// How many polls of this device code were answered (a `slow_down` is not counted).
     pub fn device_code_polls(&self, user_code: &str) -> u32 {
         self.state.sign_in.polls(user_code)
+    }
+
+    /// Revokes every refresh token the sandbox issued (as an admin's "revoke sessions" does):
+    /// the next use of one is refused with `invalid_grant` AADSTS70008.
+    pub fn revoke_refresh_tokens(&self) {
+        self.state.sign_in.revoke_refresh_tokens();
+    }
+
+    /// How many refresh tokens are live: issued with `offline_access`, not used, not revoked.
+    pub fn live_refresh_tokens(&self) -> usize {
+        self.state.sign_in.live_refresh_tokens()
     }
 
     /// Ends the replication delay of every application, key, service principal and role

@@ -1,7 +1,8 @@
 //! Delegated admin sign-in as Entra answers a public client: `GET /{tenant}/oauth2/v2.0/authorize`
 //! (authorization code with PKCE S256, loopback redirect), `POST …/devicecode`, and the token
 //! endpoint's `authorization_code` and device code grants. The configured admin is signed in at
-//! once: there is no page. Tokens carry `scp`, `tid`, `oid`, `upn` and `name`.
+//! once at `/authorize`; a device code is approved at the `/devicelogin` page (`device_login`) or by
+//! a test's hook. Tokens carry `scp`, `tid`, `oid`, `upn` and `name`.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -32,6 +33,11 @@ pub const DELEGATED_SCOPES: [&str; 7] = [
     "User.Read",
 ];
 
+/// Whether a `scope` parameter asks for a refresh token.
+fn asks_offline(scope: &str) -> bool {
+    scope.split_whitespace().any(|s| s == "offline_access")
+}
+
 /// OpenID Connect scopes: accepted, never in `scp`.
 const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
@@ -48,6 +54,8 @@ struct IssuedCode {
     redirect_uri: String,
     code_challenge: String,
     scopes: Vec<String>,
+    /// `offline_access` was asked: the tokens come with a refresh token.
+    offline: bool,
     expires: Instant,
     redeemed: bool,
 }
@@ -64,6 +72,7 @@ struct DeviceGrant {
     user_code: String,
     client_id: String,
     scopes: Vec<String>,
+    offline: bool,
     expires: Instant,
     interval: Duration,
     last_poll: Option<Instant>,
@@ -72,11 +81,28 @@ struct DeviceGrant {
     slow_down_next: bool,
 }
 
-/// Codes and device codes issued and not yet forgotten.
+/// What became of a user code typed on the device login page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum TypedCode {
+    /// A pending (or already approved) code: approved.
+    Approved,
+    /// No such code, or one that was declined or already redeemed.
+    Unknown,
+    /// The code's lifetime is over.
+    Expired,
+}
+
+/// A refresh token issued and not yet used or revoked: whose client it is.
+struct RefreshGrant {
+    client_id: String,
+}
+
+/// Codes, device codes and refresh tokens issued and not yet forgotten.
 #[derive(Default)]
 pub(super) struct SignInState {
     codes: Mutex<HashMap<String, IssuedCode>>,
     device_grants: Mutex<Vec<DeviceGrant>>,
+    refresh_tokens: Mutex<HashMap<String, RefreshGrant>>,
 }
 
 impl SignInState {
@@ -94,6 +120,46 @@ impl SignInState {
             Decision::Declined
         };
         true
+    }
+
+    /// Revokes every refresh token issued so far, as an admin's "revoke sessions" does: the next
+    /// use of one is refused with `invalid_grant`.
+    pub fn revoke_refresh_tokens(&self) {
+        if let Ok(mut tokens) = self.refresh_tokens.lock() {
+            tokens.clear();
+        }
+    }
+
+    /// How many refresh tokens are live (issued, not used, not revoked).
+    pub fn live_refresh_tokens(&self) -> usize {
+        self.refresh_tokens.lock().map_or(0, |tokens| tokens.len())
+    }
+
+    /// Approves the device code whose user code was typed on the page, as Entra's page reads a
+    /// code: spaces and dashes ignored, letters in any case.
+    pub fn approve_typed(&self, typed: &str) -> TypedCode {
+        let code: String = typed
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let Ok(mut grants) = self.device_grants.lock() else {
+            return TypedCode::Unknown;
+        };
+        let Some(grant) = grants
+            .iter_mut()
+            .find(|g| !code.is_empty() && g.user_code == code)
+        else {
+            return TypedCode::Unknown;
+        };
+        if Instant::now() >= grant.expires {
+            return TypedCode::Expired;
+        }
+        if grant.decision == Decision::Declined {
+            return TypedCode::Unknown;
+        }
+        grant.decision = Decision::Approved;
+        TypedCode::Approved
     }
 
     /// Answers the next poll of the device code with this user code `slow_down`, as Entra does
@@ -314,6 +380,7 @@ pub(super) fn authorize(state: &State, tenant: &str, query: &str) -> AuthorizeAn
                 redirect_uri: redirect_uri.to_owned(),
                 code_challenge: challenge.to_owned(),
                 scopes,
+                offline: asks_offline(param("scope")),
                 expires: Instant::now() + state.config.admin.authorization_code_lifetime,
                 redeemed: false,
             },
@@ -342,6 +409,7 @@ pub(super) fn device_code(state: &State, tenant: &str, body: &[u8]) -> Result<Va
         user_code: user_code(),
         client_id: client_id.to_ascii_lowercase(),
         scopes,
+        offline: asks_offline(field("scope")),
         expires: Instant::now() + admin.device_code_lifetime,
         interval: Duration::from_secs(admin.device_code_interval_secs),
         last_poll: None,
@@ -364,26 +432,18 @@ pub(super) fn device_code(state: &State, tenant: &str, body: &[u8]) -> Result<Va
     Ok(answer)
 }
 
-/// The page at the device code's `verification_uri`.
-pub(super) fn device_login_page(state: &State) -> String {
-    match state.config.admin.device_code_approve_on_poll {
-        Some(poll) => format!(
-            "certconnect sandbox: there is no sign-in page; a device code is approved for {} on poll {poll}.",
-            state.config.admin.admin.upn
-        ),
-        None => "certconnect sandbox: there is no sign-in page; device codes are approved by the sandbox's test hook.".into(),
-    }
-}
-
 /// Whether a token request's form asks for a grant this module answers.
 pub(super) fn is_delegated_grant(body: &[u8]) -> bool {
     url::form_urlencoded::parse(body).any(|(name, value)| {
-        name == "grant_type" && (value == "authorization_code" || value == DEVICE_CODE_GRANT)
+        name == "grant_type"
+            && (value == "authorization_code"
+                || value == DEVICE_CODE_GRANT
+                || value == "refresh_token")
     })
 }
 
-/// Answers `POST /{tenant}/oauth2/v2.0/token` with `grant_type=authorization_code` or the device
-/// code grant.
+/// Answers `POST /{tenant}/oauth2/v2.0/token` with `grant_type=authorization_code`, the device
+/// code grant, or `refresh_token` (for tokens these grants issued with `offline_access`).
 pub(super) fn token(state: &State, tenant: &str, body: &[u8]) -> Result<Value, EntraRefusal> {
     let now = state.now();
     let form: HashMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
@@ -403,12 +463,14 @@ pub(super) fn token(state: &State, tenant: &str, body: &[u8]) -> Result<Value, E
             now,
         ));
     }
-    let scopes = if field("grant_type") == "authorization_code" {
-        redeem_code(state, &client_id, &form, now)?
-    } else {
-        poll_device_code(state, &client_id, field("device_code"), now)?
+    let (scopes, offline) = match field("grant_type") {
+        "authorization_code" => redeem_code(state, &client_id, &form, now)?,
+        "refresh_token" => redeem_refresh_token(state, &client_id, &form, now)?,
+        _ => poll_device_code(state, &client_id, field("device_code"), now)?,
     };
-    Ok(issue_delegated_token(state, &client_id, &scopes, now))
+    Ok(issue_delegated_token(
+        state, &client_id, &scopes, offline, now,
+    ))
 }
 
 fn redeem_code(
@@ -416,7 +478,7 @@ fn redeem_code(
     client_id: &str,
     form: &HashMap<String, String>,
     now: i64,
-) -> Result<Vec<String>, EntraRefusal> {
+) -> Result<(Vec<String>, bool), EntraRefusal> {
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
     let grant = |code: u32, message: &str| refuse_as("invalid_grant", code, message, now);
     let verifier = field("code_verifier");
@@ -477,7 +539,46 @@ fn redeem_code(
             "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
         ));
     }
-    Ok(issued.scopes.clone())
+    Ok((issued.scopes.clone(), issued.offline))
+}
+
+/// Redeems a refresh token: spent by its use (Entra rotates it, and the answer carries the next
+/// one), refused with `invalid_grant` AADSTS70008 when unknown, used or revoked.
+fn redeem_refresh_token(
+    state: &State,
+    client_id: &str,
+    form: &HashMap<String, String>,
+    now: i64,
+) -> Result<(Vec<String>, bool), EntraRefusal> {
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    let scope = field("scope");
+    let scopes = granted_scopes(state, scope)
+        .map_err(|scope| refuse_as("invalid_scope", 70011, &invalid_scope_message(&scope), now))?;
+    let Ok(mut tokens) = state.sign_in.refresh_tokens.lock() else {
+        return Err(refuse_as(
+            "temporarily_unavailable",
+            90033,
+            "A transient error has occurred. Please try again.",
+            now,
+        ));
+    };
+    let Some(grant) = tokens.remove(field("refresh_token")) else {
+        return Err(refuse_as(
+            "invalid_grant",
+            70008,
+            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+            now,
+        ));
+    };
+    if grant.client_id != client_id {
+        return Err(refuse_as(
+            "invalid_grant",
+            70000,
+            "The refresh token was issued to another client.",
+            now,
+        ));
+    }
+    Ok((scopes, asks_offline(scope)))
 }
 
 fn poll_device_code(
@@ -485,7 +586,7 @@ fn poll_device_code(
     client_id: &str,
     device_code: &str,
     now: i64,
-) -> Result<Vec<String>, EntraRefusal> {
+) -> Result<(Vec<String>, bool), EntraRefusal> {
     let Ok(mut grants) = state.sign_in.device_grants.lock() else {
         return Err(refuse_as(
             "temporarily_unavailable",
@@ -560,9 +661,9 @@ fn poll_device_code(
         grant.decision = Decision::Approved;
     }
     if grant.decision == Decision::Approved {
-        let scopes = grant.scopes.clone();
+        let answer = (grant.scopes.clone(), grant.offline);
         grants.remove(index);
-        return Ok(scopes);
+        return Ok(answer);
     }
     Err(refuse_as(
         "authorization_pending",
@@ -572,7 +673,13 @@ fn poll_device_code(
     ))
 }
 
-fn issue_delegated_token(state: &State, client_id: &str, scopes: &[String], now: i64) -> Value {
+fn issue_delegated_token(
+    state: &State,
+    client_id: &str,
+    scopes: &[String],
+    offline: bool,
+    now: i64,
+) -> Value {
     let admin = &state.config.admin.admin;
     let scp = scopes.join(" ");
     let claims = json!({
@@ -595,11 +702,24 @@ fn issue_delegated_token(state: &State, client_id: &str, scopes: &[String], now:
         &EncodingKey::from_secret(&state.token_key),
     )
     .unwrap_or_default();
-    json!({
+    let mut answer = json!({
         "token_type": "Bearer",
         "scope": scopes.iter().map(|s| format!("{}/{s}", state.base_url)).collect::<Vec<_>>().join(" "),
         "expires_in": TOKEN_LIFETIME_SECS,
         "ext_expires_in": TOKEN_LIFETIME_SECS,
         "access_token": token,
-    })
+    });
+    if offline {
+        let refresh_token = random_code("1.AR");
+        if let Ok(mut tokens) = state.sign_in.refresh_tokens.lock() {
+            tokens.insert(
+                refresh_token.clone(),
+                RefreshGrant {
+                    client_id: client_id.to_owned(),
+                },
+            );
+        }
+        answer["refresh_token"] = json!(refresh_token);
+    }
+    answer
 }

@@ -20,6 +20,7 @@ mod config;
 mod delegated_sign_in;
 mod demo;
 mod demo_vault;
+mod device_login;
 mod entra_error;
 mod graph_app_roles;
 mod graph_mock;

@@ -18,7 +18,7 @@ use super::config::{Fault, FaultKind, FaultTarget, SandboxConfig};
 use super::delegated_sign_in::{self, AuthorizeAnswer, SignInState};
 use super::idle::IdleTimeout;
 use super::managed_identity::{self, Shape};
-use super::{app_management, graph_mock, key_vault, tls, token_endpoint};
+use super::{app_management, device_login, graph_mock, key_vault, tls, token_endpoint};
 
 /// The largest request body the sandbox reads; a larger one is answered 413 unread.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -344,7 +344,7 @@ async fn handle(
     {
         return Ok(json_response(200, &discovery(scheme, &host, tenant), None));
     }
-    if let Some(page) = sign_in_page(&state, &method, &segments, &query) {
+    if let Some(page) = sign_in_page(&state, &method, &segments, &query, &body) {
         return Ok(page);
     }
     if let Some(answer) = identity_answer(&state, &method, &segments, &query, &headers) {
@@ -486,6 +486,7 @@ fn sign_in_page(
     method: &Method,
     segments: &[&str],
     query: &str,
+    body: &[u8],
 ) -> Option<Response<Full<Bytes>>> {
     let text = |status: u16, text: String| {
         raw_response(status, "text/plain; charset=utf-8", text.into_bytes(), None)
@@ -497,9 +498,8 @@ fn sign_in_page(
                 AuthorizeAnswer::Page(status, page) => text(status, page),
             })
         }
-        (&Method::GET, ["devicelogin"]) => {
-            Some(text(200, delegated_sign_in::device_login_page(state)))
-        }
+        (&Method::GET, ["devicelogin"]) => Some(html(device_login::page(state))),
+        (&Method::POST, ["devicelogin"]) => Some(html(device_login::submit(state, body))),
         _ => None,
     }
 }
@@ -615,6 +615,25 @@ fn record(state: &State, method: &Method, path: &str, headers: &hyper::HeaderMap
             form_body,
         });
     }
+}
+
+/// A page of the sign-in: never cached, never framed, no script or outside resource allowed
+/// (it has none), and its form posts only back to the sandbox.
+fn html((status, page): (u16, String)) -> Response<Full<Bytes>> {
+    let mut response = raw_response(status, "text/html; charset=utf-8", page.into_bytes(), None);
+    for (name, value) in [
+        ("cache-control", "no-store"),
+        ("x-frame-options", "DENY"),
+        (
+            "content-security-policy",
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    ] {
+        response
+            .headers_mut()
+            .insert(name, hyper::header::HeaderValue::from_static(value));
+    }
+    response
 }
 
 fn redirect(location: &str) -> Response<Full<Bytes>> {

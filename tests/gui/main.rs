@@ -23,6 +23,7 @@ mod layout;
 mod many_profiles;
 mod password_prompt;
 mod pkcs11;
+mod remembered_sign_in;
 mod report;
 mod rotation;
 mod setup_entra;

@@ -68,7 +68,7 @@ fn from_the_welcome_screen_the_sandbox_app_is_registered_connected_and_saved() {
         "{:?}",
         run.verdict
     );
-    let saved = saved_named(&g, "Sandbox app");
+    let saved = saved_named(&mut g, "Sandbox app");
     assert!(!saved.client_id().is_empty());
     assert_ne!(
         saved.client_id(),
@@ -163,8 +163,9 @@ fn other_pfx(env: &Env) -> std::path::PathBuf {
     env.ws.certificate_files("other", PASSWORD).2
 }
 
-/// The saved profile with this name.
-fn saved_named(g: &Gui<'_>, name: &str) -> certconnect::core::profile::Profile {
+/// The saved profile with this name, once the save that follows the verdict has ended.
+fn saved_named(g: &mut Gui<'_>, name: &str) -> certconnect::core::profile::Profile {
+    g.settle();
     g.h.state()
         .profiles()
         .into_iter()
@@ -235,7 +236,7 @@ fn a_certificate_the_app_does_not_know_is_uploaded_from_the_verdict_keeping_its_
     );
     // The verdict names the roles the app's token holds (none were granted here).
     g.h.get_by_label("Roles: Sites.Read.All");
-    let saved = saved_named(&g, "Contoso");
+    let saved = saved_named(&mut g, "Contoso");
     assert_eq!(saved.client_id(), CLIENT_ID);
     assert_eq!(saved.object_id(), Some(OBJECT_ID));
 }
@@ -311,7 +312,7 @@ fn an_unknown_client_id_is_fixed_by_picking_the_app_that_exists() {
     g.button("Start");
     g.wait_until(|app| !app.is_registering() && app.has_verdict());
     connected(&g);
-    let saved = saved_named(&g, "Contoso");
+    let saved = saved_named(&mut g, "Contoso");
     assert_eq!(saved.client_id(), CLIENT_ID);
     assert_eq!(g.h.state().draft().client_id, CLIENT_ID);
     g.h.get_by_label_contains("Set up the app and saved 'Contoso'");
@@ -394,7 +395,7 @@ fn a_profile_without_a_certificate_gets_a_new_one_made_beside_the_profiles_and_u
     assert!(step_done(&g, Step::NewCertificate));
     assert!(default.is_file());
     assert!(default.with_extension("cer").is_file());
-    let saved = saved_named(&g, "Fabrikam");
+    let saved = saved_named(&mut g, "Fabrikam");
     assert_eq!(g.h.state().draft().pfx_path, default.display().to_string());
     assert!(format!("{:?}", saved.certificate()).contains("Fabrikam.pfx"));
     // The form tests it at once with the new certificate's password.

@@ -9,4 +9,5 @@ pub mod device_code;
 pub mod endpoint;
 pub mod hidden;
 pub mod pkce;
+pub mod refresh;
 pub mod scopes;

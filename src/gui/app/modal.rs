@@ -81,6 +81,10 @@ impl CertconnectApp {
                 self.modal = Some(modal);
                 self.find_apps(query);
             }
+            ModalAction::ForgetSignIn => {
+                self.modal = Some(modal);
+                self.forget_sign_in();
+            }
             ModalAction::StartSetup => {
                 if let ModalState::SetupEntra(mut setup) = modal {
                     match setup.check() {

@@ -3,7 +3,8 @@
 //! `set_up_existing` (an app that exists) run as background jobs with the open draft's ticket; the
 //! setup's steps show on the run ladder with Cancel, and it ends on the profile saved with the
 //! app's client ID and object ID. A failed test's verdict opens the wizard on its fix. The admin's
-//! tokens stay in memory, in this app only.
+//! tokens stay in memory, in this app only; with "Remember this sign-in" ticked, the refresh token
+//! goes to the credential store (`ops::remembered_sign_in`) and nowhere else.
 
 use std::path::PathBuf;
 
@@ -31,6 +32,7 @@ use crate::ops::app_registration::{
     AdminGraph, AppSetupError, DEFAULT_ENTRA_WAIT, ExistingAppJob, RegisterJob, Registration,
     SetupFailed, SiteGrant, existing_app_steps,
 };
+use crate::ops::remembered_sign_in::{self, RememberEvent};
 use crate::report::RunView;
 use crate::sandbox::{SandboxConfig, start_demo};
 use crate::secret::Secret;
@@ -55,6 +57,8 @@ pub(super) struct SetupJobs {
     /// The sign-in host and tenant, the session, and whether it may grant sites.
     session: Option<(String, AdminSession, bool)>,
     cancel: Option<CancellationToken>,
+    /// "Remember this sign-in" as last ticked, for the next wizard this session.
+    remember: bool,
 }
 
 /// Where the open draft's admin signs in.
@@ -89,6 +93,17 @@ impl Target {
 
     fn key(&self) -> String {
         format!("{} {}", self.authority, self.tenant)
+    }
+
+    /// `certconnect app sign-out` for this tenant, naming the sign-in host unless it is the
+    /// global cloud's (the CLI's default).
+    fn sign_out_command(&self) -> String {
+        let mut command = format!("certconnect app sign-out --tenant {}", self.tenant);
+        let authority = self.authority.as_str().trim_end_matches('/');
+        if authority != crate::admin_signin::DEFAULT_AUTHORITY {
+            command.push_str(&format!(" --authority {authority}"));
+        }
+        command
     }
 }
 
@@ -181,6 +196,8 @@ impl CertconnectApp {
         setup.new_pfx.clone_from(&default_pfx);
         setup.default_pfx = default_pfx;
         setup.site_id = self.draft.site_id.trim().to_owned();
+        setup.remember_sign_in = self.setup.remember;
+        setup.sign_out_command = target.sign_out_command();
         if let Some((key, session, for_site)) = &self.setup.session
             && *key == target.key()
         {
@@ -255,19 +272,23 @@ impl CertconnectApp {
             }
         };
         setup.sign_in = SignInState::Waiting(None);
+        setup.remember_note = None;
+        self.setup.remember = setup.remember_sign_in;
         // Only what the chosen steps need: the site grant's permission only for Sites.Selected.
         let for_site = setup.grants_site();
         let mut steps = vec![SetupStep::Register, SetupStep::Consent];
         if for_site {
             steps.push(SetupStep::GrantSite);
         }
-        let mut settings = SignInSettings::new(
-            target.authority.clone(),
-            &target.tenant,
-            target.graph_url.clone(),
-            scopes_for(&steps),
-        );
-        settings.ca_file = target.ca_file.clone();
+        let settings = sign_in_settings(&target, &steps);
+        let remember = match (setup.remember_sign_in, &self.deps.vault) {
+            (false, _) => None,
+            (true, Ok(vault)) => Some(std::sync::Arc::clone(vault.store())),
+            (true, Err(why)) => {
+                setup.remember_note = Some(format!("This sign-in cannot be remembered: {why}"));
+                None
+            }
+        };
         let key = target.key();
         let cancel = CancellationToken::new();
         self.setup.cancel = Some(cancel.clone());
@@ -276,24 +297,50 @@ impl CertconnectApp {
             .insert(reporter.job(), (JobKind::SignIn, self.ticket()));
         self.inbox.runtime().spawn(async move {
             let prompts = reporter.clone();
-            let mut report = move |event: DeviceCodeEvent| {
-                if let DeviceCodeEvent::Prompt(prompt) = event {
-                    prompts.send(move |app: &mut Self, _| {
-                        if let Some(ModalState::SetupEntra(setup)) = &mut app.modal {
-                            setup.sign_in = SignInState::Waiting(Some(prompt));
+            let notes = reporter.clone();
+            let interactive = |settings: SignInSettings| {
+                let cancel = cancel.clone();
+                async move {
+                    let mut report = move |event: DeviceCodeEvent| {
+                        if let DeviceCodeEvent::Prompt(prompt) = event {
+                            prompts.send(move |app: &mut Self, _| {
+                                if let Some(ModalState::SetupEntra(setup)) = &mut app.modal {
+                                    setup.sign_in = SignInState::Waiting(Some(prompt));
+                                }
+                            });
                         }
-                    });
+                    };
+                    match method {
+                        SignInMethod::Browser => {
+                            sign_in_with_browser(&settings, &SystemBrowser, &cancel).await
+                        }
+                        SignInMethod::DeviceCode => {
+                            sign_in_with_device_code(
+                                &settings,
+                                PollTiming::default(),
+                                &mut report,
+                                &cancel,
+                            )
+                            .await
+                        }
+                    }
                 }
             };
-            let result = match method {
-                SignInMethod::Browser => {
-                    sign_in_with_browser(&settings, &SystemBrowser, &cancel).await
-                }
-                SignInMethod::DeviceCode => {
-                    sign_in_with_device_code(&settings, PollTiming::default(), &mut report, &cancel)
-                        .await
-                }
+            let mut note = move |event: RememberEvent| {
+                let text = event.to_string();
+                notes.send(move |app: &mut Self, _| {
+                    // A refusal stays in view beside what followed it (remembered again).
+                    if let Some(ModalState::SetupEntra(setup)) = &mut app.modal {
+                        setup.remember_note = Some(match setup.remember_note.take() {
+                            Some(earlier) => format!("{earlier}\n{text}"),
+                            None => text,
+                        });
+                    }
+                });
             };
+            let result =
+                remembered_sign_in::sign_in(settings, remember, interactive, &mut note, &cancel)
+                    .await;
             reporter.finish(move |app: &mut Self, _| {
                 let Some(ModalState::SetupEntra(setup)) = &mut app.modal else {
                     return;
@@ -307,6 +354,46 @@ impl CertconnectApp {
                     Err(error) => setup.sign_in = SignInState::Failed(error.to_string()),
                 }
             });
+        });
+    }
+
+    /// Forgets the remembered sign-in for the open draft's tenant, in the background; the wizard
+    /// says when it is done.
+    pub(super) fn forget_sign_in(&mut self) {
+        let Some(ModalState::SetupEntra(setup)) = &mut self.modal else {
+            return;
+        };
+        let target = match Target::of(&self.draft) {
+            Ok(target) => target,
+            Err(why) => {
+                setup.remember_note = Some(why.to_owned());
+                return;
+            }
+        };
+        let store = match &self.deps.vault {
+            Ok(vault) => std::sync::Arc::clone(vault.store()),
+            Err(why) => {
+                setup.remember_note = Some(format!("The credential store cannot be opened: {why}"));
+                return;
+            }
+        };
+        let settings = sign_in_settings(&target, &[]);
+        self.spawn(JobKind::SignIn, Reach::OpenDraft, move || {
+            let forgotten = remembered_sign_in::forget(store.as_ref(), &settings);
+            let name = store.name().to_owned();
+            Box::new(move |app: &mut Self, _| {
+                if let Some(ModalState::SetupEntra(setup)) = &mut app.modal {
+                    setup.remember_note = Some(match forgotten {
+                        Ok(()) => format!(
+                            "No sign-in to {} is remembered now (the {name} holds none).",
+                            settings.tenant
+                        ),
+                        Err(error) => {
+                            format!("The remembered sign-in could not be forgotten: {error}")
+                        }
+                    });
+                }
+            })
         });
     }
 
@@ -631,6 +718,18 @@ fn default_new_pfx(store: &crate::profile_store::ProfileStore, name: &str) -> Pa
         .unwrap_or(profiles)
         .join("certificates")
         .join(format!("{file}.pfx"))
+}
+
+/// The sign-in for `steps` where the draft's admin signs in.
+fn sign_in_settings(target: &Target, steps: &[SetupStep]) -> SignInSettings {
+    let mut settings = SignInSettings::new(
+        target.authority.clone(),
+        &target.tenant,
+        target.graph_url.clone(),
+        scopes_for(steps),
+    );
+    settings.ca_file.clone_from(&target.ca_file);
+    settings
 }
 
 /// The signed-in admin's connection to the draft's Graph.

@@ -166,6 +166,8 @@ pub enum ModalAction {
     SignIn(SignInMethod),
     /// Look for existing apps by this name or client ID.
     FindApps(String),
+    /// Forget the administrator's sign-in remembered in the credential store.
+    ForgetSignIn,
     /// Register the app as set up.
     StartSetup,
 }

@@ -145,6 +145,13 @@ pub struct SetupEntra {
     pub new_password: Zeroizing<String>,
     /// The sign-in.
     pub sign_in: SignInState,
+    /// Keep the sign-in's refresh token in the credential store and use it next time (off
+    /// unless the admin ticks it).
+    pub remember_sign_in: bool,
+    /// What became of the remembered sign-in (used, refused and forgotten, remembered, forgotten).
+    pub remember_note: Option<String>,
+    /// The command that forgets it from a terminal, for the checkbox's hover.
+    pub sign_out_command: String,
     /// Why Start was refused.
     pub error: Option<String>,
 }
@@ -174,6 +181,9 @@ impl SetupEntra {
             default_pfx: String::new(),
             new_password: Zeroizing::new(String::new()),
             sign_in: SignInState::NotStarted,
+            remember_sign_in: false,
+            remember_note: None,
+            sign_out_command: format!("certconnect app sign-out --tenant {}", tenant.trim()),
             error: None,
         }
     }
@@ -348,9 +358,15 @@ fn wizard_body_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> Option<ModalActi
             "With a code, on any device",
         );
     });
+    if let Some(asked) = remember_ui(ui, setup, signing_in) {
+        action = Some(asked);
+    }
     let again = setup.grants_site() && !setup.signed_in_for_site;
     if let Some(method) = sign_in_ui(ui, &setup.sign_in, setup.method, again) {
         action = Some(ModalAction::SignIn(method));
+    }
+    if let Some(note) = &setup.remember_note {
+        ui.add(egui::Label::new(RichText::new(note).small()).wrap());
     }
     ui.add_space(6.0);
     ui.strong("2. The app registration");
@@ -382,6 +398,36 @@ fn wizard_body_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> Option<ModalActi
         ui.add(egui::Label::new(RichText::new(error).color(ERROR)).wrap());
     }
     action
+}
+
+/// Remember this sign-in (off by default), with what is kept where and how to forget it, and
+/// Forget remembered sign-in. Returns Forget when pressed.
+fn remember_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signing_in: bool) -> Option<ModalAction> {
+    let mut asked = None;
+    let store = crate::credential_store::PLATFORM_STORE_NAME;
+    ui.horizontal_wrapped(|ui| {
+        ui.add_enabled(
+            !signing_in,
+            egui::Checkbox::new(
+                &mut setup.remember_sign_in,
+                "Remember this sign-in in the credential store",
+            ),
+        )
+        .on_hover_text(format!(
+            "Keeps the sign-in's refresh token in the {store} (never in a file), for this tenant, sign-in client and cloud. The next sign-in with this ticked uses it: no browser, no code. Forget it with Forget remembered sign-in, or {}.",
+            setup.sign_out_command
+        ));
+        if ui
+            .add_enabled(!signing_in, egui::Button::new("Forget remembered sign-in"))
+            .on_hover_text(format!(
+                "Deletes the refresh token kept in the {store} for this tenant"
+            ))
+            .clicked()
+        {
+            asked = Some(ModalAction::ForgetSignIn);
+        }
+    });
+    asked
 }
 
 /// Which app: the one the fix is for, or a new one with its name, or one that exists, looked
