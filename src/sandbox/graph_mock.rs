@@ -26,7 +26,14 @@ pub(super) fn handle(state: &State, path: &str, authorization: Option<&str>) -> 
         );
     }
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let site_readable = has(&SITE_ROLES);
+    // Sites.Selected reads nothing by itself: only the sites granted to the app one by one
+    // (`POST /sites/{id}/permissions`), as Graph enforces it. The sandbox has one site.
+    let tenant_wide = claims
+        .roles
+        .iter()
+        .any(|r| SITE_ROLES.contains(&r.as_str()) && r != "Sites.Selected");
+    let granted = has(&["Sites.Selected"]) && site_granted(state, &claims.appid);
+    let site_readable = tenant_wide || granted;
     let drive_readable = site_readable || has(&FILE_ROLES);
     match segments.as_slice() {
         ["sites", site] if known_site(site) => guarded(site_readable, site_json),
@@ -47,6 +54,15 @@ pub(super) fn handle(state: &State, path: &str, authorization: Option<&str>) -> 
             ),
         ),
     }
+}
+
+/// Whether the app was granted the sandbox's site (under any of its names).
+fn site_granted(state: &State, app_id: &str) -> bool {
+    state.directory.lock().is_some_and(|data| {
+        data.site_grants
+            .iter()
+            .any(|g| g.app_id.eq_ignore_ascii_case(app_id) && known_site(&g.site_id))
+    })
 }
 
 pub(super) fn known_site(site: &str) -> bool {

@@ -755,3 +755,48 @@ fn an_under_privileged_admin_gets_403s() {
         1
     );
 }
+
+#[test]
+fn sites_selected_reads_only_a_site_granted_to_the_app() {
+    let ws = Workspace::new();
+    let key = ws.rsa_key("selected.key", 2048);
+    let cert = ws.self_signed("selected.pem", &key, "/CN=Selected", 365);
+    let client_id = "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706";
+    let env = start(|config| {
+        config.admin.admin.directory_roles = vec![DirectoryRole::GlobalAdministrator];
+        config.apps.push(RegisteredApp {
+            client_id: client_id.into(),
+            object_id: "3c2b1a09-f8e7-4d6c-9b5a-493827160504".into(),
+            certificates: vec![read_cert(&cert)],
+            roles: vec!["Sites.Selected".into()],
+        });
+    });
+    let credential = load_bytes(
+        &std::fs::read(&cert).unwrap(),
+        Some(&std::fs::read(&key).unwrap()),
+        None,
+        None,
+    )
+    .unwrap();
+    let (status, body) = env.client_credentials(client_id, &credential);
+    assert_eq!(status, 200, "{body}");
+    let app_token = body["access_token"].as_str().unwrap().to_owned();
+    let read_site = || env.graph(Method::GET, &format!("/sites/{SITE_ID}"), &app_token, None);
+
+    // The role alone reads nothing, as Graph enforces Sites.Selected.
+    let (status, body) = read_site();
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "accessDenied");
+
+    let admin = env.admin_token(ADMIN_SCOPES);
+    let (status, grant) = env.graph(
+        Method::POST,
+        &format!("/sites/{SITE_ID}/permissions"),
+        &admin,
+        Some(json!({ "roles": ["read"], "grantedToIdentities": [{ "application": { "id": client_id, "displayName": "Connector" } }] })),
+    );
+    assert_eq!(status, 201, "{grant}");
+    let (status, body) = read_site();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["id"], SITE_ID);
+}
