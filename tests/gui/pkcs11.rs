@@ -220,8 +220,11 @@ fn refresh_with_pin_logs_in_for_the_listing_only() {
         "pkcs11::refresh_with_pin_logs_in_for_the_listing_only",
         |dir| {
             let env = env_for_token(dir);
+            // A PFX marked as having no password, switched to the token: the PIN is asked for
+            // and used all the same (the section has no "no password" box to untick).
             let mut draft = env.draft();
             draft.name = "Token".into();
+            draft.password = PasswordSource::None;
             ProfileStore::at(env.ws.path("profiles"))
                 .save(&draft.parse().unwrap())
                 .unwrap();
@@ -253,6 +256,15 @@ fn refresh_with_pin_logs_in_for_the_listing_only() {
             g.button("Test connection");
             g.settle();
             g.h.get_by_role_and_label(Role::Dialog, "Token PIN");
+            g.set_text(Role::PasswordInput, "PIN", PIN);
+            g.button("OK");
+            g.wait_until(|app| app.has_verdict() && !app.is_busy());
+            g.settle();
+            g.h.get_by_label("Connected");
+            assert!(
+                !g.h.state().run_is_stale(),
+                "the PIN typed is the one the form still holds"
+            );
         },
     );
 }

@@ -109,7 +109,18 @@ impl CertconnectApp {
         if let Purpose::TokenList = purpose {
             return self.list_tokens(Some(Secret::new(typed.as_str())));
         }
+        // A token always signs after its PIN: a profile switched from a PFX that had no password
+        // still uses the PIN typed here (the section shows no "no password" box to untick).
+        let pin_for_no_password = self.draft.cert_kind == crate::core::draft::CertKind::Pkcs11
+            && self.draft.password == PasswordSource::None;
+        if pin_for_no_password {
+            self.draft.password = PasswordSource::Ask;
+        }
         self.dialog.password = typed;
+        if pin_for_no_password {
+            // Typed for this key: kept when the next frame checks what the password is for.
+            self.dialog.keep_password_for(&self.draft);
+        }
         self.dialog.remember_after_success = remember;
         match purpose {
             Purpose::Test => self.start_test(),
