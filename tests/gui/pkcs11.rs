@@ -392,3 +392,40 @@ fn an_imported_token_profile_loads_its_module_only_once_confirmed() {
         "nothing left the machine"
     );
 }
+
+#[test]
+fn browse_fills_the_module_and_a_file_that_is_not_a_module_says_why() {
+    let env = Env::new();
+    let mut draft = env.draft();
+    draft.name = "Token".into();
+    ProfileStore::at(env.ws.path("profiles"))
+        .save(&draft.parse().unwrap())
+        .unwrap();
+    let not_a_module = env.ws.write("vendor-pkcs11.so", b"not a module");
+    let mut g = gui(&env, None);
+    g.click("Token");
+    g.settle();
+    g.click("Certificate");
+    g.click("Hardware token (PKCS#11)");
+    g.settle();
+    // Browse… runs the file dialog in the background and fills the field.
+    g.picker.push(Some(not_a_module.clone()));
+    g.button("Browse…");
+    g.settle();
+    assert_eq!(g.h.state().draft().pkcs11.module, s(&not_a_module));
+    g.button("Refresh");
+    g.settle();
+    // The section says why the module cannot be used, naming it; nothing was listed or sent.
+    g.h.get_by(|node| {
+        node.value().is_some_and(|text| {
+            text.starts_with("The PKCS#11 module")
+                && text.contains("vendor-pkcs11.so cannot be loaded")
+                && text.contains("Fix: ")
+        })
+    });
+    assert!(
+        g.h.query_by_label_contains("Listed without a PIN")
+            .is_none()
+    );
+    assert!(env.sandbox.requests().is_empty());
+}

@@ -50,7 +50,15 @@ impl CertconnectApp {
                 .map(|tokens| tokens.into_iter().map(ListedToken::from).collect())
                 .map_err(|error| {
                     let failure = pkcs11::failure(&error);
-                    format!("{} {}", failure.message, failure.hint)
+                    // The message is written to follow "Failed: "; here it starts a sentence.
+                    let mut message = failure.message.chars();
+                    let first = message.next().map(|c| c.to_uppercase().collect::<String>());
+                    format!(
+                        "{}{}. Fix: {}",
+                        first.unwrap_or_default(),
+                        message.as_str().trim_end_matches('.'),
+                        failure.hint
+                    )
                 });
             drop(pin);
             Box::new(move |app: &mut Self, _| {
