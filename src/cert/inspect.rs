@@ -18,6 +18,10 @@ use crate::core::time_fmt::{days_between, rfc3339};
 pub struct CertReport {
     /// Container format: `PKCS#12`, `PEM` or `DER`.
     pub format: &'static str,
+    /// Where a key that signs in place is kept (a token, a store, a vault), for the app's card;
+    /// not part of the JSON report.
+    #[serde(skip)]
+    pub keeper: Option<String>,
     /// Subject distinguished name.
     pub subject: String,
     /// Issuer distinguished name.
@@ -115,6 +119,7 @@ pub fn inspect(credential: &Credential, now: i64, expected_thumbprint: Option<&s
     }
     CertReport {
         format: credential.format.label(),
+        keeper: credential.in_place_key.as_ref().map(|key| key.keeper()),
         subject: distinguished_name(cert.subject_name()),
         issuer: distinguished_name(cert.issuer_name()),
         serial: cert

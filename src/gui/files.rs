@@ -17,12 +17,24 @@ pub trait FilePicker: Send + Sync {
     fn save_pfx(&self) -> Option<PathBuf>;
     /// An export to import.
     fn pick_import(&self) -> Option<PathBuf>;
+    /// A PKCS#11 module (a shared library). Test pickers answer as for any file.
+    fn pick_module(&self) -> Option<PathBuf> {
+        self.pick_key()
+    }
 }
 
 /// The native dialogs (rfd: the XDG portal on Linux, the system dialogs on Windows and macOS).
 pub struct RfdPicker;
 
 impl FilePicker for RfdPicker {
+    fn pick_module(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Choose the PKCS#11 module")
+            .add_filter("PKCS#11 modules", &["so", "dylib", "dll"])
+            .add_filter("All files", &["*"])
+            .pick_file()
+    }
+
     fn pick_certificate(&self) -> Option<PathBuf> {
         rfd::FileDialog::new()
             .set_title("Choose a certificate")
@@ -132,6 +144,8 @@ pub enum FileUse {
     NewPfx,
     /// A certificate to read the thumbprint from.
     Compare,
+    /// The hardware token's PKCS#11 module.
+    Pkcs11Module,
 }
 
 impl FileUse {
@@ -144,6 +158,7 @@ impl FileUse {
             Self::Export => picker.save_export(),
             Self::Import => picker.pick_import(),
             Self::NewPfx => picker.save_pfx(),
+            Self::Pkcs11Module => picker.pick_module(),
         }
     }
 

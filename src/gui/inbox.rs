@@ -47,6 +47,10 @@ pub enum JobKind {
     WindowsStoreList,
     /// Reading the certificates of an Azure Key Vault.
     KeyVaultList,
+    /// Listing the tokens of a PKCS#11 module.
+    Pkcs11List,
+    /// Looking for the usual PKCS#11 modules.
+    Pkcs11Modules,
     /// Saving, renaming or deleting a profile, or remembering / forgetting its password.
     Profile,
     /// Importing a certificate into the credential store, or removing one.

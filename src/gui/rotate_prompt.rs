@@ -1,5 +1,6 @@
 //! The "Rotate certificate" dialog: what the rotation will do, in words, and its few options
-//! (validity, the new PFX's password, removing the old key).
+//! (validity, where the new key is made — a new PFX file, or on the hardware token for a token
+//! profile —, the new PFX's password, removing the old key).
 
 use zeroize::Zeroizing;
 
@@ -20,6 +21,9 @@ pub struct RotatePrompt {
     pub current_has_password: bool,
     /// The certificate is in Azure Key Vault: the vault makes the new version, no PFX or password.
     pub in_key_vault: bool,
+    /// The key is on a hardware token: the new key is made on the same token (never outside
+    /// it), so there is no PFX and no password to give.
+    pub on_token: bool,
     /// Remove the old key once the profile uses the new certificate.
     pub remove_old: bool,
     /// The old certificate's key ID (the portal's "Certificate ID").
@@ -31,7 +35,11 @@ pub struct RotatePrompt {
 impl RotatePrompt {
     /// Checks what can be checked before anything runs; the reason when it cannot start.
     pub fn check(&self) -> Result<(), String> {
-        if !self.in_key_vault && !self.current_has_password && self.new_password.is_empty() {
+        if !self.in_key_vault
+            && !self.on_token
+            && !self.current_has_password
+            && self.new_password.is_empty()
+        {
             return Err("The current certificate has no password: give the new PFX one (it holds the private key).".into());
         }
         if self.remove_old && crate::core::guid::normalize_guid(&self.old_key_id).is_none() {
@@ -48,6 +56,8 @@ pub fn rotate_prompt_ui(ui: &mut egui::Ui, prompt: &mut RotatePrompt) -> ModalAc
     ui.set_max_width(520.0);
     let made = if prompt.in_key_vault {
         "Key Vault makes the certificate's next version (its key made there, not exportable; the vault's current version from then on)"
+    } else if prompt.on_token {
+        "a new key is made on the same hardware token (sensitive, never extractable) with its self-signed certificate beside it"
     } else {
         "a new certificate is made beside the current one"
     };
@@ -72,6 +82,10 @@ pub fn rotate_prompt_ui(ui: &mut egui::Ui, prompt: &mut RotatePrompt) -> ModalAc
                 .labelled_by(label.id);
             ui.end_row();
             if prompt.in_key_vault {
+                return;
+            }
+            if prompt.on_token {
+                new_key_row(ui);
                 return;
             }
             let label = ui.label("New PFX password");
@@ -128,4 +142,21 @@ fn years_text(years: u32) -> String {
     } else {
         format!("{years} years")
     }
+}
+
+/// Where the new key is made, for a token profile: on the token. A new PFX file is shown beside
+/// it, off, with the reason: the key of a token profile never moves to a file.
+fn new_key_row(ui: &mut egui::Ui) {
+    ui.label("New key");
+    ui.horizontal_wrapped(|ui| {
+        ui.radio(true, "New key on the token").on_hover_text(
+            "Made on the token with C_GenerateKeyPair, sensitive and never extractable; its \
+                 certificate is written beside it",
+        );
+        let why = "This profile's key is on a hardware token: the new key is made there too, so \
+                   it never exists outside hardware. For a PFX file, make a new profile.";
+        let file = ui.add_enabled(false, egui::RadioButton::new(false, "New PFX file"));
+        let _ = crate::gui::widgets::why_disabled(file, why);
+    });
+    ui.end_row();
 }

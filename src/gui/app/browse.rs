@@ -36,6 +36,7 @@ impl CertconnectApp {
             FileUse::PemCertificate => draft.pem_cert_path = path,
             FileUse::PemKey => draft.pem_key_path = path,
             FileUse::CaFile => draft.ca_file = path,
+            FileUse::Pkcs11Module => draft.pkcs11.module = path,
             FileUse::Export | FileUse::Import | FileUse::NewPfx | FileUse::Compare => {
                 match &mut self.modal {
                     Some(ModalState::ChooseFile {
@@ -71,6 +72,7 @@ impl CertconnectApp {
             | FileUse::PemCertificate
             | FileUse::PemKey
             | FileUse::CaFile
+            | FileUse::Pkcs11Module
             | FileUse::Export => {}
         }
     }

@@ -128,6 +128,7 @@ impl CertconnectApp {
             let rotation = self.rotation_availability();
             self.windows.loading = self.is_running(crate::gui::inbox::JobKind::WindowsStoreList);
             self.key_vault.loading = self.is_running(crate::gui::inbox::JobKind::KeyVaultList);
+            self.pkcs11.loading = self.is_running(crate::gui::inbox::JobKind::Pkcs11List);
             let cx = DialogContext {
                 errors: &errors,
                 card: &self.card,
@@ -136,6 +137,7 @@ impl CertconnectApp {
                 creating,
                 windows: &self.windows,
                 key_vault: &self.key_vault,
+                pkcs11: &self.pkcs11,
                 now: system_now(),
                 rotation: &rotation,
             };
@@ -329,6 +331,8 @@ impl CertconnectApp {
             DialogAction::Browse(use_) => self.browse(use_),
             DialogAction::ListWindowsStore(location) => self.list_windows_store(location),
             DialogAction::ListKeyVault => self.list_key_vault(),
+            DialogAction::ListPkcs11 { with_pin } => self.ask_or_list_tokens(with_pin),
+            DialogAction::FindPkcs11Modules => self.find_pkcs11_modules(),
             DialogAction::Rotate => self.ask_rotation(),
             DialogAction::SetupEntra => self.open_setup_entra(false),
         }

@@ -11,6 +11,7 @@ mod frame;
 mod list_order_tests;
 mod modal;
 mod password;
+mod pkcs11_jobs;
 mod profile_actions;
 mod rotate;
 mod setup_entra;
@@ -79,6 +80,8 @@ pub struct CertconnectApp {
     windows: crate::gui::dialog::WindowsStoreView,
     /// An Azure Key Vault's listing (read when asked).
     key_vault: crate::gui::dialog::KeyVaultView,
+    /// PKCS#11 modules and tokens.
+    pkcs11: crate::gui::dialog::Pkcs11View,
     /// Bumped whenever another draft is opened.
     generation: u64,
     /// The open draft is this saved profile's (by id); `None` for a new, unsaved one.
@@ -140,6 +143,7 @@ impl CertconnectApp {
             stored: Vec::new(),
             windows: Default::default(),
             key_vault: Default::default(),
+            pkcs11: Default::default(),
             generation: 0,
             saved_id: None,
             draft: ProfileDraft::default(),

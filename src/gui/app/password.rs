@@ -19,6 +19,8 @@ pub enum Purpose {
     Card,
     /// Importing the certificate into the credential store.
     StoreImport,
+    /// Listing a hardware token's certificates after a login (the PIN is for that listing only).
+    TokenList,
     /// Rotating the certificate: the current one signs the upload.
     Rotate(Box<crate::gui::rotate_prompt::RotatePrompt>),
     /// Exporting with certificates: the password of one of the exported profiles.
@@ -68,7 +70,10 @@ impl CertconnectApp {
             Purpose::Export { profile_name, .. } => profile_name.clone(),
             _ => self.draft.name.trim().to_owned(),
         };
-        let can_remember = self.deps.vault.is_ok();
+        let can_remember = self.deps.vault.is_ok() && !matches!(purpose, Purpose::TokenList);
+        // A hardware token's secret is a PIN: the prompt says so.
+        let pin = !matches!(purpose, Purpose::Export { .. })
+            && self.draft.cert_kind == crate::core::draft::CertKind::Pkcs11;
         self.modal = Some(ModalState::Password(PasswordPrompt {
             purpose,
             whose,
@@ -77,6 +82,7 @@ impl CertconnectApp {
             typed: Zeroizing::new(String::new()),
             remember: false,
             can_remember,
+            pin,
             focused: false,
         }));
     }
@@ -100,7 +106,21 @@ impl CertconnectApp {
                 .insert(profile_id, Secret::new(typed.as_str()));
             return self.run_bundle_export(export);
         }
+        if let Purpose::TokenList = purpose {
+            return self.list_tokens(Some(Secret::new(typed.as_str())));
+        }
+        // A token always signs after its PIN: a profile switched from a PFX that had no password
+        // still uses the PIN typed here (the section shows no "no password" box to untick).
+        let pin_for_no_password = self.draft.cert_kind == crate::core::draft::CertKind::Pkcs11
+            && self.draft.password == PasswordSource::None;
+        if pin_for_no_password {
+            self.draft.password = PasswordSource::Ask;
+        }
         self.dialog.password = typed;
+        if pin_for_no_password {
+            // Typed for this key: kept when the next frame checks what the password is for.
+            self.dialog.keep_password_for(&self.draft);
+        }
         self.dialog.remember_after_success = remember;
         match purpose {
             Purpose::Test => self.start_test(),
@@ -110,7 +130,7 @@ impl CertconnectApp {
             }
             Purpose::StoreImport => self.import_into_store(),
             Purpose::Rotate(prompt) => self.start_rotation(*prompt),
-            Purpose::Export { .. } => {}
+            Purpose::Export { .. } | Purpose::TokenList => {}
         }
     }
 

@@ -28,7 +28,9 @@ impl CertconnectApp {
         if self.is_dirty() {
             return Err("Save or discard your changes first.".into());
         }
-        if !self.draft.cert_kind.is_file() && self.draft.cert_kind != CertKind::KeyVault {
+        if !self.draft.cert_kind.is_file()
+            && !matches!(self.draft.cert_kind, CertKind::KeyVault | CertKind::Pkcs11)
+        {
             return Err("Rotation writes the new certificate as a PFX beside the current file; this profile's certificate is kept in a store.".into());
         }
         if self.draft.object_id.trim().is_empty() {
@@ -93,6 +95,7 @@ impl CertconnectApp {
             new_password: Zeroizing::new(String::new()),
             current_has_password,
             in_key_vault: self.draft.cert_kind == CertKind::KeyVault,
+            on_token: self.draft.cert_kind == CertKind::Pkcs11,
             remove_old: false,
             old_key_id: String::new(),
             error: None,
@@ -124,8 +127,9 @@ impl CertconnectApp {
             // The current certificate signs the upload: its password is needed first.
             return self.ask_password(Purpose::Rotate(Box::new(prompt)), None);
         }
-        let new_password =
-            (!prompt.new_password.is_empty()).then(|| Secret::new(prompt.new_password.as_str()));
+        // A key made on the token has no PFX, so no new password.
+        let new_password = (!prompt.on_token && !prompt.new_password.is_empty())
+            .then(|| Secret::new(prompt.new_password.as_str()));
         let remove_key_id = if prompt.remove_old {
             crate::core::guid::normalize_guid(&prompt.old_key_id)
         } else {
@@ -240,6 +244,7 @@ impl CertconnectApp {
                 draft.keystore_alias.clone_from(&fresh.keystore_alias);
                 draft.pem_cert_path.clone_from(&fresh.pem_cert_path);
                 draft.pem_key_path.clone_from(&fresh.pem_key_path);
+                draft.pkcs11.clone_from(&fresh.pkcs11);
                 draft.password = fresh.password.clone();
                 draft.certificate_info.clone_from(&fresh.certificate_info);
             }

@@ -75,7 +75,22 @@ pub(super) fn ui(
             action = super::windows_store::ui(ui, draft, cx.windows, cx.now);
         }
         CertKind::KeyVault => action = super::key_vault::ui(ui, draft, cx.key_vault, cx.now),
-        CertKind::Pkcs11 => super::pkcs11_source::ui(ui, draft),
+        CertKind::Pkcs11 => {
+            // An imported profile's module is native code its author chose: not listed until
+            // the profile is confirmed here.
+            let unconfirmed = draft
+                .certificate_source()
+                .ok()
+                .and_then(|source| crate::core::trust::unconfirmed_module(&source, &draft.origin))
+                .map(|_| "Confirm this imported profile first (Test connection asks): it names the module.");
+            let token = super::pkcs11_source::Pkcs11Context {
+                view: cx.pkcs11,
+                browsing: cx.browsing,
+                unconfirmed,
+                now: cx.now,
+            };
+            action = super::pkcs11_source::ui(ui, draft, &token);
+        }
     }
     // Another storage mode or path: the password typed for the old file goes, in this frame.
     state.forget_stale_password(draft);
@@ -102,7 +117,9 @@ pub(super) fn ui(
     if card_action != DialogAction::None {
         action = card_action;
     }
-    if draft.cert_kind.is_file() && rotate_button(ui, cx.rotation, "Rotate certificate…") {
+    if (draft.cert_kind.is_file() || draft.cert_kind == CertKind::Pkcs11)
+        && rotate_button(ui, cx.rotation, "Rotate certificate…")
+    {
         action = DialogAction::Rotate;
     }
     if draft.cert_kind.is_file() {
@@ -155,6 +172,15 @@ fn source_choice_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, store_name: &st
                 "A certificate in Azure Key Vault; the vault signs each assertion, so the key never \
                  leaves it",
             );
+        ui.radio_value(
+            &mut draft.cert_kind,
+            CertKind::Pkcs11,
+            "Hardware token (PKCS#11)",
+        )
+        .on_hover_text(
+            "A key on a smart card, YubiKey or HSM, reached through its PKCS#11 module; it \
+                 signs on the token, so the key never leaves it",
+        );
     });
 }
 
@@ -366,6 +392,16 @@ fn card_ui(
             // Days left now, not when the card was loaded: the list beside it counts from now.
             let (days_left, level) = expiry(now, report.not_after_unix);
             report_ui(ui, report, days_left, level);
+            if draft.cert_kind == CertKind::Pkcs11
+                && let Some(keeper) = &report.keeper
+            {
+                ui.add(
+                    egui::Label::new(format!(
+                        "The private key is on the token: {keeper}. It signs there; certconnect never reads it."
+                    ))
+                    .wrap(),
+                );
+            }
             if level != ExpiryLevel::Fine {
                 ui.horizontal_wrapped(|ui| {
                     let expired = level == ExpiryLevel::Expired;
@@ -398,7 +434,12 @@ fn card_ui(
         CardState::NeedsPassword { reason, .. } => {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("Not loaded: {reason}")).color(WARN));
-                if ui.button("Enter password…").clicked() {
+                let enter = if draft.cert_kind == CertKind::Pkcs11 {
+                    "Enter PIN…"
+                } else {
+                    "Enter password…"
+                };
+                if ui.button(enter).clicked() {
                     action = DialogAction::AskPassword;
                 }
             });

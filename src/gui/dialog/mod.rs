@@ -6,6 +6,7 @@ mod general_tab;
 mod graph_tab;
 mod headers;
 mod key_vault;
+mod pkcs11_picker;
 mod pkcs11_source;
 mod retry_tab;
 mod windows_store;
@@ -21,6 +22,8 @@ use crate::core::draft::{Field, FieldError, PasswordTarget, ProfileDraft};
 pub(crate) use cert_tab::BROWSING;
 pub use cert_tab::StoreView;
 pub use key_vault::{KeyVaultView, vault_of};
+pub use pkcs11_picker::ListedToken;
+pub use pkcs11_source::{Pkcs11View, TokenList};
 pub use windows_store::WindowsStoreView;
 
 use crate::gui::card::CardView;
@@ -280,6 +283,14 @@ pub enum DialogAction {
     ListWindowsStore(crate::core::profile::StoreLocation),
     /// Read the certificates of the Azure Key Vault the form names (in the background).
     ListKeyVault,
+    /// List the tokens of the form's PKCS#11 module (in the background), after asking for a PIN
+    /// when `with_pin`.
+    ListPkcs11 {
+        /// Log in to each token first.
+        with_pin: bool,
+    },
+    /// Look for the usual PKCS#11 modules on this computer (in the background, once).
+    FindPkcs11Modules,
     /// Rotate the saved profile's certificate (asks for the options first).
     Rotate,
     /// Register a new app in Entra for this profile (the wizard).
@@ -302,6 +313,8 @@ pub struct DialogContext<'a> {
     pub windows: &'a WindowsStoreView,
     /// An Azure Key Vault's listing.
     pub key_vault: &'a KeyVaultView,
+    /// PKCS#11 modules and tokens.
+    pub pkcs11: &'a Pkcs11View,
     /// The current time (Unix seconds), for days left.
     pub now: i64,
     /// Whether the certificate can be rotated now, or why not.

@@ -104,6 +104,7 @@ impl ModalState {
                 FileUse::NewPfx => "Save the new certificate",
                 _ => "Read the thumbprint of a certificate",
             },
+            Self::Password(prompt) if prompt.pin => "Token PIN",
             Self::Password(_) => "Certificate password",
             Self::RemoveStored { .. } => "Remove from credential store",
             Self::Rotate(_) => "Rotate certificate",

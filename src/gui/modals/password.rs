@@ -23,6 +23,8 @@ pub struct PasswordPrompt {
     pub remember: bool,
     /// A credential store is reachable.
     pub can_remember: bool,
+    /// It asks for a hardware token's PIN, not a file's password: the words say PIN.
+    pub pin: bool,
     /// The field got the focus already.
     pub focused: bool,
 }
@@ -31,16 +33,27 @@ pub struct PasswordPrompt {
 /// reachable, "Remember". Enter in the field submits.
 pub(super) fn password_ui(ui: &mut egui::Ui, prompt: &mut PasswordPrompt) -> ModalAction {
     let mut action = ModalAction::None;
-    let needs = format!("The certificate of '{}' needs its password.", prompt.whose);
+    let needs = if prompt.pin {
+        format!("The hardware token of '{}' needs its PIN.", prompt.whose)
+    } else {
+        format!("The certificate of '{}' needs its password.", prompt.whose)
+    };
     ui.label(needs.as_str());
+    let sentence = |why: PasswordAsk| {
+        if prompt.pin {
+            pin_sentence(why)
+        } else {
+            why.sentence()
+        }
+    };
     let reason = match (prompt.why, &prompt.reason) {
         (Some(why), _) if why.is_refusal() => {
-            ui.label(egui::RichText::new(why.sentence()).color(ERROR));
-            Some(why.sentence().to_owned())
+            ui.label(egui::RichText::new(sentence(why)).color(ERROR));
+            Some(sentence(why).to_owned())
         }
         (Some(why), _) => {
-            ui.label(why.sentence());
-            Some(why.sentence().to_owned())
+            ui.label(sentence(why));
+            Some(sentence(why).to_owned())
         }
         (None, Some(reason)) => {
             ui.label(egui::RichText::new(reason.as_str()).color(ERROR));
@@ -48,7 +61,8 @@ pub(super) fn password_ui(ui: &mut egui::Ui, prompt: &mut PasswordPrompt) -> Mod
         }
         (None, None) => None,
     };
-    let field = focused_field(ui, "Password", &mut prompt.typed, true, &mut prompt.focused);
+    let name = if prompt.pin { "PIN" } else { "Password" };
+    let field = focused_field(ui, name, &mut prompt.typed, true, &mut prompt.focused);
     // The field opens focused: a screen reader announces why it is asked with it, not only as a
     // label the reader never reaches.
     describe(&field, reason.as_deref().unwrap_or(&needs));
@@ -68,4 +82,19 @@ pub(super) fn password_ui(ui: &mut egui::Ui, prompt: &mut PasswordPrompt) -> Mod
         }
     });
     action
+}
+
+/// Why a token's PIN is asked for. certconnect never tries a PIN by itself, so a refused one is
+/// never sent again without being typed anew.
+fn pin_sentence(why: PasswordAsk) -> &'static str {
+    match why {
+        PasswordAsk::NoneGiven => "No PIN was given, and the token asks for one before it signs.",
+        PasswordAsk::Refused => {
+            "The token refused the PIN given (it counts wrong PINs: a card locks after a few)."
+        }
+        PasswordAsk::RememberedFailed => {
+            "The remembered PIN was refused by the token (or could not be read from the \
+             credential store)."
+        }
+    }
 }

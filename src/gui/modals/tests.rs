@@ -99,6 +99,7 @@ fn password_prompt() -> ModalState {
         typed: Zeroizing::new(String::new()),
         remember: false,
         can_remember: true,
+        pin: false,
         focused: false,
     })
 }
@@ -345,6 +346,7 @@ fn start_rotation_answers_start_and_leaves_the_checks_to_the_app() {
         // Options the app refuses: the modal answers all the same.
         current_has_password: false,
         in_key_vault: false,
+        on_token: false,
         remove_old: false,
         old_key_id: String::new(),
         error: None,
@@ -363,6 +365,7 @@ fn a_vault_rotation_asks_for_no_pfx_password_and_says_the_vault_makes_it() {
         new_password: Zeroizing::new(String::new()),
         current_has_password: false,
         in_key_vault: true,
+        on_token: false,
         remove_old: false,
         old_key_id: String::new(),
         error: None,
