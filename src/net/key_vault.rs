@@ -17,7 +17,7 @@ use crate::core::event::TestEvent;
 use crate::core::event::{Failure, Step};
 use crate::core::key_vault::{
     API_VERSION, VaultAccess, VaultProblem, VaultRefusal, audience_fits_vault, challenge_audience,
-    default_audience,
+    challenge_tenant, default_audience,
 };
 use crate::core::profile::AssertionAlgorithm;
 use crate::core::retry::{RetrySettings, RetryTiming};
@@ -138,7 +138,12 @@ pub struct VaultClient {
     source: TokenSource,
     access: VaultAccess,
     audience: Option<String>,
+    /// The sign-in authority and tenant the vault's challenge named.
+    challenge: Option<(Url, String)>,
     token: Option<Secret>,
+    /// Whether the token was taken before (a call succeeded with it, or the session held it): a
+    /// 401 then means it expired, and one new token is worth asking for.
+    token_proven: bool,
     timing: RetryTiming,
     /// Retries (a throttled vault) since last taken, for the step to show.
     events: Vec<TestEvent>,
@@ -158,7 +163,9 @@ impl VaultClient {
             source,
             access,
             audience: None,
+            challenge: None,
             token: None,
+            token_proven: false,
             timing: RetryTiming::default(),
             events: Vec::new(),
         }
@@ -354,22 +361,43 @@ impl VaultClient {
             if answer.status != 401 {
                 return interpret(&answer, operation, what, &self.access);
             }
-            let audience = answer
-                .header("www-authenticate")
+            let header = answer.header("www-authenticate");
+            let audience = header
                 .and_then(challenge_audience)
                 .unwrap_or_else(|| default_audience(&self.vault));
             if !audience_fits_vault(&audience, &self.vault) {
                 return Err(VaultError::ForeignAudience(audience));
             }
+            self.challenge = header.and_then(challenge_tenant);
+            self.token_proven = self.source.holds(&audience);
             let token = self
                 .source
-                .token(&self.client, &ctx, &audience)
+                .token(&self.client, &ctx, &audience, self.challenge.clone())
                 .await
                 .map_err(Box::new)?;
             self.audience = Some(audience);
             self.token = Some(token);
         }
-        let answer = self.send(&ctx, &method, &url, body.as_ref(), true).await?;
+        let mut answer = self.send(&ctx, &method, &url, body.as_ref(), true).await?;
+        if answer.status == 401
+            && self.token_proven
+            && let Some(audience) = self.audience.clone()
+        {
+            // A token that was taken before is refused: it expired during the session. One new
+            // token from the same way in, and the call once more; a second refusal is the vault's.
+            self.token_proven = false;
+            self.source.forget();
+            let token = self
+                .source
+                .token(&self.client, &ctx, &audience, self.challenge.clone())
+                .await
+                .map_err(Box::new)?;
+            self.token = Some(token);
+            answer = self.send(&ctx, &method, &url, body.as_ref(), true).await?;
+        }
+        if answer.is_success() {
+            self.token_proven = true;
+        }
         interpret(&answer, operation, what, &self.access)
     }
 

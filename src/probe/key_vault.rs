@@ -32,6 +32,12 @@ pub(crate) fn token_source(
         VaultAccess::ManagedIdentity { client_id } => Ok(TokenSource::ManagedIdentity {
             client_id: client_id.clone(),
         }),
+        VaultAccess::SignIn => crate::net::registered_vault_sign_in()
+            .map(TokenSource::SignIn)
+            .ok_or_else(|| {
+                let error = crate::net::TokenError::NeedsPerson;
+                input(error.code(), error.to_string(), &error.fix())
+            }),
         VaultAccess::Profile(name) => {
             let unknown = |why: String| {
                 input(

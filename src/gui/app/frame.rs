@@ -329,6 +329,7 @@ impl CertconnectApp {
             DialogAction::Browse(use_) => self.browse(use_),
             DialogAction::ListWindowsStore(location) => self.list_windows_store(location),
             DialogAction::ListKeyVault => self.list_key_vault(),
+            DialogAction::SignInKeyVault { device_code } => self.sign_in_key_vault(device_code),
             DialogAction::Rotate => self.ask_rotation(),
             DialogAction::SetupEntra => self.open_setup_entra(false),
         }

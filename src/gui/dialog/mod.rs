@@ -280,6 +280,11 @@ pub enum DialogAction {
     ListWindowsStore(crate::core::profile::StoreLocation),
     /// Read the certificates of the Azure Key Vault the form names (in the background).
     ListKeyVault,
+    /// Sign in for the Key Vault (device code, or the browser), then list it.
+    SignInKeyVault {
+        /// With a device code rather than the browser.
+        device_code: bool,
+    },
     /// Rotate the saved profile's certificate (asks for the options first).
     Rotate,
     /// Register a new app in Entra for this profile (the wizard).
