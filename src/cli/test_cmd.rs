@@ -93,6 +93,7 @@ fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome 
         timing: RetryTiming::default(),
         vault: vault.clone(),
         clients: None,
+        profiles: None,
     };
     let output = match (args.json, args.report) {
         (true, _) => test_print::Output::Json,

@@ -106,10 +106,11 @@ pub(crate) fn open(
     url: &str,
     access: &VaultAccess,
     vault: Option<&CredentialVault>,
+    profiles: Option<&crate::profile_store::ProfileStore>,
     now: i64,
 ) -> Result<OpenedVaultCertificate, (Failure, bool)> {
     let id = parse_id(url)?;
-    let source = token_source(access, vault, None)?;
+    let source = token_source(access, vault, profiles)?;
     open_key_vault(&id, source, access, now).map_err(|e| vault_failure(&e))
 }
 

@@ -12,8 +12,8 @@ mod step_clock;
 
 pub(crate) use app_keys::{Connection, key_client, object_id, signing_certificate};
 pub use app_keys::{KeyChange, KeyChanged};
-pub use certificate::open_certificate;
 pub(crate) use certificate::remembered_password;
+pub use certificate::{open_certificate, open_certificate_in};
 pub(crate) use key_vault::{read as read_vault_certificate, token_source as vault_token_source};
 pub use rotate::ENTRA_WAIT_MAX;
 pub(crate) use rotate::{cancelled_before, wait_for_entra};
@@ -47,6 +47,9 @@ pub struct ProbeJob {
     pub vault: Option<std::sync::Arc<crate::credential_store::CredentialVault>>,
     /// Clients shared with other runs of this process; `None` builds one for this run.
     pub clients: Option<std::sync::Arc<crate::net::ClientCache>>,
+    /// The saved profiles a `profile:NAME` way into a Key Vault names: the front end's own store;
+    /// `None` opens the default one.
+    pub profiles: Option<crate::profile_store::ProfileStore>,
 }
 
 /// What a successful run found.
@@ -164,6 +167,7 @@ async fn run_steps(
         profile,
         job.password.clone(),
         job.vault.clone(),
+        job.profiles.clone(),
         now(),
         deadline,
         cancel,

@@ -60,12 +60,14 @@ impl CertconnectApp {
         }
         self.card.state = CardState::Loading;
         let vault = self.deps.vault.as_ref().ok().cloned();
+        let profiles = self.deps.store.clone();
         let now = system_now();
         self.spawn(JobKind::Card, Reach::OpenDraft, move || {
-            let result = crate::probe::open_certificate(
+            let result = crate::probe::open_certificate_in(
                 &inputs.source,
                 inputs.password.clone(),
                 vault.as_deref(),
+                Some(&profiles),
             )
             .map(|credential| Box::new(crate::cert::inspect(&credential, now, None)))
             .map_err(|(failure, _)| failure);
