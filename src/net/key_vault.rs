@@ -199,7 +199,14 @@ impl VaultClient {
         };
         let what = version.map_or(name.to_owned(), |v| format!("{name} version {v}"));
         let body = self
-            .call(Method::GET, &path, None, "certificates/get", &what)
+            .call(
+                Step::ReachKeyVault,
+                Method::GET,
+                &path,
+                None,
+                "certificates/get",
+                &what,
+            )
             .await?;
         let der = body["cer"]
             .as_str()
@@ -231,7 +238,14 @@ impl VaultClient {
         // A vault of thousands is 40 pages of 25; a longer chain is a loop.
         for _ in 0..400 {
             let body = self
-                .call(Method::GET, &path, None, "certificates/list", "list")
+                .call(
+                    Step::ReachKeyVault,
+                    Method::GET,
+                    &path,
+                    None,
+                    "certificates/list",
+                    "list",
+                )
                 .await?;
             for item in body["value"].as_array().into_iter().flatten() {
                 if let Some(name) = item["id"].as_str().and_then(|id| id.rsplit('/').next()) {
@@ -274,6 +288,7 @@ impl VaultClient {
         let what = format!("{name} version {version}");
         let answer = self
             .call(
+                Step::SignInKeyVault,
                 Method::POST,
                 &format!("keys/{name}/{version}/sign"),
                 Some(body),
@@ -306,6 +321,7 @@ impl VaultClient {
             "issuer": { "name": "Self" },
         }});
         self.call(
+            Step::ReachKeyVault,
             Method::POST,
             &format!("certificates/{name}/create"),
             Some(policy),
@@ -321,6 +337,7 @@ impl VaultClient {
     pub async fn pending_status(&mut self, name: &str) -> Result<String, VaultError> {
         let body = self
             .call(
+                Step::ReachKeyVault,
                 Method::GET,
                 &format!("certificates/{name}/pending"),
                 None,
@@ -331,8 +348,10 @@ impl VaultClient {
         Ok(body["status"].as_str().unwrap_or_default().to_owned())
     }
 
+    /// One vault call; its retries (a throttled vault) are noted under `step`.
     async fn call(
         &mut self,
+        step: Step,
         method: Method,
         path: &str,
         body: Option<Value>,
@@ -352,7 +371,7 @@ impl VaultClient {
             timing: self.timing,
             deadline: Instant::now() + CALL_TIMEOUT,
             cancel: &cancel,
-            step: Step::ReachKeyVault,
+            step,
             now: &now,
         };
         if self.token.is_none() {

@@ -200,9 +200,12 @@ async fn run_steps(
     );
     // Signed here, where a key that cannot sign is the certificate's fault, and sent with the
     // token request's first attempt: a cold run signs once (each RSA signature is a millisecond).
-    let assertion = signer
-        .sign(&claims, profile.assertion())
-        .map_err(|f| clock.fail(report, f, true))?;
+    let signed = signer.sign(&claims, profile.assertion());
+    // A keeper that was throttled while signing (Key Vault's 429) lists its retries here.
+    if let Some(key) = &credential.in_place_key {
+        key.take_retries().into_iter().for_each(&mut *report);
+    }
+    let assertion = signed.map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, signer.details(profile.assertion(), &claims));
 
     let ctx = |step| RetryContext {
