@@ -119,10 +119,17 @@ fn a_signed_in_admin_lists_the_vault_after_a_device_code_shown_in_the_section() 
     g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
         .click();
     g.h.run_ok();
-    g.field("Key Vault certificate", env.sandbox.vault_url());
+    g.field(
+        "Key Vault certificate",
+        &format!("{}/certificates/{APP_CERT}", env.sandbox.vault_url()),
+    );
     g.click("Signed-in admin (browser or device code)");
     assert_eq!(g.h.state().draft().vault_access, VaultAccess::SignIn);
     g.h.get_by_label_contains("Not signed in");
+    g.settle();
+    // The card waits for the person to sign in instead of saying nobody can.
+    g.h.get_by_label_contains("sign in for the vault with one of the buttons");
+    assert!(g.h.query_by_label_contains("needs a person").is_none());
     g.button("Sign in with a device code");
     // The code to type shows in the section while the sign-in waits; the sandbox's hook approves.
     let mut prompt = None;
@@ -145,6 +152,8 @@ fn a_signed_in_admin_lists_the_vault_after_a_device_code_shown_in_the_section() 
     assert!(env.sandbox.approve_device_code(&code), "{prompt}");
     g.settle();
     g.h.get_by_label_contains("Signed in as admin@sandbox.onmicrosoft.com");
+    // The card that waited for the sign-in has loaded with the session's token.
+    g.h.get_by_role_and_label(Role::Button, "Copy thumbprint");
     g.h.get_by_label_contains(&format!("{APP_CERT} (CN=Connector in Key Vault)"))
         .click();
     g.h.run_ok();

@@ -65,6 +65,10 @@ impl CertconnectApp {
                     .sign_in_prompt
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+                if signed_in.is_some() {
+                    // The card waited for the sign-in: it loads now with the session's token.
+                    app.card.inputs = None;
+                }
                 app.key_vault.signed_in = signed_in;
             })
         });
