@@ -97,8 +97,15 @@ fn a_vault_certificate_is_listed_in_the_background_and_picked() {
     );
 }
 
+/// The person's sign-in is the process's (one app, one session): the tests that sign in take
+/// turns.
+static SIGN_IN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn a_signed_in_admin_lists_the_vault_after_a_device_code_shown_in_the_section() {
+    let _turn = SIGN_IN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let env = Env::with(|config| {
         with_vault(config);
         config.admin.device_code_interval_secs = 0;
@@ -173,4 +180,38 @@ fn a_signed_in_admin_lists_the_vault_after_a_device_code_shown_in_the_section() 
         .count();
     assert_eq!(sign_ins, 1);
     certconnect::net::register_vault_sign_in(None);
+}
+
+#[test]
+fn a_sign_in_waiting_for_its_device_code_can_be_cancelled() {
+    let _turn = SIGN_IN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let env = Env::with(|config| {
+        with_vault(config);
+        config.admin.device_code_interval_secs = 0;
+        // A bound only so a broken test ends soon instead of polling for 15 minutes.
+        config.admin.device_code_lifetime = std::time::Duration::from_secs(20);
+    });
+    let mut g = gui(&env, Some(env.profile()));
+    g.click("Certificate");
+    g.settle();
+    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
+        .click();
+    g.h.run_ok();
+    g.field("Key Vault certificate", env.sandbox.vault_url());
+    g.click("Signed-in admin (browser or device code)");
+    g.button("Sign in with a device code");
+    for _ in 0..1000 {
+        g.h.step();
+        if g.h.query_by_label_contains("enter the code").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    g.button("Cancel sign-in");
+    g.settle();
+    g.h.get_by_label_contains("the sign-in was cancelled");
+    assert!(g.h.query_by_label_contains("enter the code").is_none());
+    g.h.get_by_label_contains("Not signed in");
 }

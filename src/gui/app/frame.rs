@@ -330,6 +330,7 @@ impl CertconnectApp {
             DialogAction::ListWindowsStore(location) => self.list_windows_store(location),
             DialogAction::ListKeyVault => self.list_key_vault(),
             DialogAction::SignInKeyVault { device_code } => self.sign_in_key_vault(device_code),
+            DialogAction::CancelKeyVaultSignIn => self.cancel_key_vault_sign_in(),
             DialogAction::Rotate => self.ask_rotation(),
             DialogAction::SetupEntra => self.open_setup_entra(false),
         }

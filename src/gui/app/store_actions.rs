@@ -74,6 +74,19 @@ impl CertconnectApp {
         });
     }
 
+    /// Stops the Key Vault sign-in under way; the listing then says it was cancelled.
+    pub(super) fn cancel_key_vault_sign_in(&mut self) {
+        if let Some(sign_in) = crate::net::registered_vault_sign_in() {
+            sign_in.cancel.cancel();
+        }
+        crate::net::register_vault_sign_in(None);
+        *self
+            .key_vault
+            .sign_in_prompt
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
     /// Signs in for the Key Vault as the person at the app (browser or device code, its code
     /// shown in the section), keeps the sign-in for the session, and lists the vault with it.
     pub(super) fn sign_in_key_vault(&mut self, device_code: bool) {

@@ -175,6 +175,16 @@ fn sign_in_ui(ui: &mut egui::Ui, view: &KeyVaultView, has_vault: bool) -> Option
         );
     }
     let mut requested = None;
+    if view.loading && view.signed_in.is_none() {
+        let cancel = row(ui, "", |ui, _| {
+            ui.button("Cancel sign-in")
+                .on_hover_text("Stop waiting for the sign-in")
+                .clicked()
+        });
+        if cancel {
+            return Some(DialogAction::CancelKeyVaultSignIn);
+        }
+    }
     row(ui, "", |ui, _| {
         let why = if view.loading {
             "A sign-in or a listing is under way."

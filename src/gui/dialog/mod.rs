@@ -285,6 +285,8 @@ pub enum DialogAction {
         /// With a device code rather than the browser.
         device_code: bool,
     },
+    /// Stop the Key Vault sign-in under way.
+    CancelKeyVaultSignIn,
     /// Rotate the saved profile's certificate (asks for the options first).
     Rotate,
     /// Register a new app in Entra for this profile (the wizard).
