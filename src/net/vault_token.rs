@@ -125,7 +125,7 @@ impl TokenError {
             Self::IdentityRefused { .. } => "Check that the identity is enabled on this host and, for a user-assigned one, that its client ID is right.".into(),
             Self::Profile { failure, .. } => failure.hint.clone(),
             Self::NeedsPerson => "Run it where someone can sign in (certconnect test --profile NAME, or the app), or give the profile a way in that needs no person: profile:NAME or managed-identity.".into(),
-            Self::SignIn(_) => "Sign in again; where no browser opens, use the device code (--device-code).".into(),
+            Self::SignIn(_) => "Sign in again; where no browser opens, sign in with a device code (--device-code on the command line).".into(),
         }
     }
 }
