@@ -161,6 +161,7 @@ fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess) {
 
 /// The sign-in for the vault: who is signed in, the device code to type while one waits, and the
 /// buttons that sign in (and list the vault with the token).
+#[must_use]
 fn sign_in_ui(ui: &mut egui::Ui, view: &KeyVaultView, has_vault: bool) -> Option<DialogAction> {
     if let Some(who) = &view.signed_in {
         note(ui, format!("Signed in as {who} for this session."));
