@@ -221,6 +221,9 @@ pub struct RotateArgs {
     /// The environment variable holding the new PFX's password (default: the current one's).
     #[arg(long, value_name = "VAR")]
     pub new_password_env: Option<String>,
+    /// The sign-in, for a profile whose vault is reached by sign-in.
+    #[command(flatten)]
+    pub vault_sign_in: super::key_vault_cmd::VaultSignInArgs,
     /// Print one JSON object instead of the step list.
     #[arg(long)]
     pub json: bool,

@@ -82,6 +82,21 @@ pub(super) fn register_sign_in(
     Ok(())
 }
 
+/// [`register_sign_in`] for a profile's own way into its vault (a person runs this command), the
+/// profile's sign-in host by default.
+pub(super) fn register_profile_sign_in(
+    profile: &crate::core::profile::Profile,
+    args: &VaultSignInArgs,
+) -> Result<(), String> {
+    if let crate::core::profile::CertificateSource::KeyVault { access, .. } = profile.certificate()
+    {
+        let mut authority = profile.authority().token_url.clone();
+        authority.set_path("");
+        register_sign_in(access, args, Some(authority))?;
+    }
+    Ok(())
+}
+
 /// The access `--vault-access` names (the Azure CLI when absent).
 pub(super) fn access(flag: Option<&str>) -> Result<VaultAccess, String> {
     flag.map_or(Ok(VaultAccess::AzureCli), |text| {

@@ -40,16 +40,11 @@ fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome 
     if let Err(message) = check_trust(&profile, args) {
         return print::usage_error(args.json, &message);
     }
-    if let crate::core::profile::CertificateSource::KeyVault { access, .. } = profile.certificate()
+    // A person runs this test: a sign-in way in may ask them (test --all never does).
+    if let Err(message) =
+        super::key_vault_cmd::register_profile_sign_in(&profile, &args.vault_sign_in)
     {
-        // A person runs this test: a sign-in way in may ask them (test --all never does).
-        let mut authority = profile.authority().token_url.clone();
-        authority.set_path("");
-        if let Err(message) =
-            super::key_vault_cmd::register_sign_in(access, &args.vault_sign_in, Some(authority))
-        {
-            return print::usage_error(args.json, &message);
-        }
+        return print::usage_error(args.json, &message);
     }
     let password = match password::read(&args.password) {
         Ok(password) => password,

@@ -853,3 +853,50 @@ fn sign_in_options_are_checked_before_anything_is_asked() {
     );
     assert_eq!(vault_requests(&env, "/oauth2/v2.0/devicecode"), 0);
 }
+
+#[test]
+fn cert_rotate_of_a_profile_reached_by_sign_in_signs_in_once_and_rotates_in_the_vault() {
+    let env = Env::with(|config| {
+        with_vault(config);
+        config.admin.device_code_interval_secs = 0;
+        config.admin.device_code_approve_on_poll = Some(1);
+        let admin = config.admin.admin.object_id.clone();
+        let mut permissions = certconnect::sandbox::VaultPermission::CONNECTOR.to_vec();
+        permissions.push(certconnect::sandbox::VaultPermission::CertificatesCreate);
+        config
+            .key_vault
+            .grants
+            .push(certconnect::sandbox::VaultGrant {
+                identity: admin,
+                permissions,
+            });
+    });
+    let mut draft = env.draft();
+    draft.name = "signed".into();
+    draft.object_id = support::probe_env::OBJECT_ID.into();
+    draft.cert_kind = CertKind::KeyVault;
+    draft.key_vault_url = cert_url(&env, APP_CERT);
+    draft.vault_access = VaultAccess::SignIn;
+    draft.password = PasswordSource::None;
+    env.ws
+        .profile_store()
+        .save(&draft.parse().unwrap())
+        .unwrap();
+    let output = certconnect(
+        &env.ws,
+        &["cert", "rotate", "signed", "--device-code", "--json"],
+        &[],
+        None,
+    );
+    let answer = json_stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{answer}{}", stderr(&output));
+    assert!(
+        answer["rotation"]["new_vault_certificate"].is_string(),
+        "{answer}"
+    );
+    assert_eq!(
+        vault_requests(&env, "/oauth2/v2.0/devicecode"),
+        1,
+        "one sign-in for the whole rotation"
+    );
+}
