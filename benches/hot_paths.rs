@@ -122,6 +122,7 @@ fn hot_paths(c: &mut Criterion) {
                     timing: RetryTiming::default(),
                     vault: None,
                     clients: None,
+                    profiles: None,
                 };
                 runtime
                     .block_on(probe::run(job, &mut |_| {}, &cancel))

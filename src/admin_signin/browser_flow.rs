@@ -23,6 +23,27 @@ pub async fn sign_in_with_browser(
     cancel: &CancellationToken,
 ) -> Result<AdminSession, SignInError> {
     let scope = settings.scope()?;
+    browser_for_scope(settings, &scope, browser, cancel).await
+}
+
+/// Signs a person in through `browser` for another resource's delegated token: `scope` is that
+/// resource's (`https://vault.azure.net/.default`), sent as it is; `settings`' Graph URL and
+/// scopes are not used.
+pub async fn sign_in_to_resource_with_browser(
+    settings: &SignInSettings,
+    scope: &str,
+    browser: &dyn BrowserOpener,
+    cancel: &CancellationToken,
+) -> Result<AdminSession, SignInError> {
+    browser_for_scope(settings, scope, browser, cancel).await
+}
+
+async fn browser_for_scope(
+    settings: &SignInSettings,
+    scope: &str,
+    browser: &dyn BrowserOpener,
+    cancel: &CancellationToken,
+) -> Result<AdminSession, SignInError> {
     let token_url = endpoint_url(&settings.authority, &settings.tenant, Endpoint::Token)?;
     let client = settings.client()?;
     let mut octets = random::<32>()?;
@@ -38,7 +59,7 @@ pub async fn sign_in_with_browser(
         tenant: &settings.tenant,
         client_id: &settings.client_id,
         redirect_uri: &redirect_uri,
-        scope: &scope,
+        scope,
         state: &state,
         challenge: &challenge,
     }
@@ -51,7 +72,7 @@ pub async fn sign_in_with_browser(
             return Err(SignInError::TimedOut(settings.browser_time_limit));
         }
     };
-    let form = redemption_form(&settings.client_id, &code, &redirect_uri, &verifier, &scope);
+    let form = redemption_form(&settings.client_id, &code, &redirect_uri, &verifier, scope);
     let answer = post_form(&client, &token_url, &form, cancel).await?;
     read_grant(answer.status, &answer.body)
 }

@@ -98,13 +98,36 @@ pub async fn sign_in_with_device_code(
     cancel: &CancellationToken,
 ) -> Result<AdminSession, SignInError> {
     let scope = settings.scope()?;
+    device_code_for_scope(settings, &scope, timing, report, cancel).await
+}
+
+/// Signs a person in with a device code for another resource's delegated token: `scope` is that
+/// resource's (`https://vault.azure.net/.default`), sent as it is; `settings`' Graph URL and
+/// scopes are not used.
+pub async fn sign_in_to_resource_with_device_code(
+    settings: &SignInSettings,
+    scope: &str,
+    timing: PollTiming,
+    report: &mut (dyn FnMut(DeviceCodeEvent) + Send),
+    cancel: &CancellationToken,
+) -> Result<AdminSession, SignInError> {
+    device_code_for_scope(settings, scope, timing, report, cancel).await
+}
+
+async fn device_code_for_scope(
+    settings: &SignInSettings,
+    scope: &str,
+    timing: PollTiming,
+    report: &mut (dyn FnMut(DeviceCodeEvent) + Send),
+    cancel: &CancellationToken,
+) -> Result<AdminSession, SignInError> {
     let start_url = endpoint_url(&settings.authority, &settings.tenant, Endpoint::DeviceCode)?;
     let token_url = endpoint_url(&settings.authority, &settings.tenant, Endpoint::Token)?;
     let client = settings.client()?;
     let answer = post_form(
         &client,
         &start_url,
-        &start_form(&settings.client_id, &scope),
+        &start_form(&settings.client_id, scope),
         cancel,
     )
     .await?;

@@ -24,8 +24,11 @@ use std::time::Duration;
 use url::Url;
 
 pub use browser::{BrowserError, BrowserOpener, SystemBrowser};
-pub use browser_flow::sign_in_with_browser;
-pub use device_flow::{DeviceCodeEvent, DevicePrompt, PollTiming, sign_in_with_device_code};
+pub use browser_flow::{sign_in_to_resource_with_browser, sign_in_with_browser};
+pub use device_flow::{
+    DeviceCodeEvent, DevicePrompt, PollTiming, sign_in_to_resource_with_device_code,
+    sign_in_with_device_code,
+};
 pub use error::SignInError;
 pub use refresh_flow::sign_in_with_refresh_token;
 pub use session::AdminSession;

@@ -16,4 +16,10 @@ pub trait InPlaceKey: Send + Sync {
 
     /// Who keeps the key (the provider's name), for the step log and the certificate card.
     fn keeper(&self) -> String;
+
+    /// The retries (`Retrying` events) of the signatures made since last asked, for the signing
+    /// step to list; a keeper that never retries has none.
+    fn take_retries(&self) -> Vec<crate::core::event::TestEvent> {
+        Vec::new()
+    }
 }

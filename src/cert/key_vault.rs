@@ -240,6 +240,7 @@ fn opened(
         name: id.name.clone(),
         version: fetched.version.clone(),
         keeper,
+        retries: std::sync::Mutex::default(),
     };
     Ok(OpenedVaultCertificate {
         credential: Credential {
@@ -333,6 +334,8 @@ struct VaultKey {
     name: String,
     version: String,
     keeper: String,
+    /// The retries of the signatures not yet reported.
+    retries: std::sync::Mutex<Vec<crate::core::event::TestEvent>>,
 }
 
 impl InPlaceKey for VaultKey {
@@ -341,13 +344,27 @@ impl InPlaceKey for VaultKey {
             .map_err(|_| VaultError::BadAnswer("no SHA-256").to_failure())?
             .to_vec();
         let (name, version) = (self.name.clone(), self.version.clone());
-        self.session
+        let (signed, retries) = self
+            .session
             .run(async move |client: &mut VaultClient| {
-                client.sign(&name, &version, algorithm, &digest).await
+                let signed = client.sign(&name, &version, algorithm, &digest).await;
+                (signed, client.take_events())
             })
-            .ok_or_else(stopped)
-            .and_then(|signed| signed)
-            .map_err(|e| e.to_failure())
+            .ok_or_else(|| stopped().to_failure())?;
+        self.retries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(retries);
+        signed.map_err(|e| e.to_failure())
+    }
+
+    fn take_retries(&self) -> Vec<crate::core::event::TestEvent> {
+        std::mem::take(
+            &mut *self
+                .retries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 
     fn supports(&self, _algorithm: AssertionAlgorithm) -> Result<(), Failure> {

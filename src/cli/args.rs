@@ -221,6 +221,9 @@ pub struct RotateArgs {
     /// The environment variable holding the new PFX's password (default: the current one's).
     #[arg(long, value_name = "VAR")]
     pub new_password_env: Option<String>,
+    /// The sign-in, for a profile whose vault is reached by sign-in.
+    #[command(flatten)]
+    pub vault_sign_in: super::key_vault_cmd::VaultSignInArgs,
     /// Print one JSON object instead of the step list.
     #[arg(long)]
     pub json: bool,
@@ -240,10 +243,13 @@ pub struct ListCertArgs {
     /// An Azure Key Vault (https://NAME.vault.azure.net): its certificates with an RSA key.
     #[arg(long, value_name = "URL", conflicts_with = "pkcs11_module")]
     pub key_vault: Option<String>,
-    /// How to reach the vault: cli (az login, the default), managed-identity[:CLIENT-ID] or
-    /// profile:NAME.
+    /// How to reach the vault: cli (az login, the default), managed-identity[:CLIENT-ID],
+    /// profile:NAME or sign-in (a person signs in: the browser, or --device-code).
     #[arg(long, value_name = "HOW", requires = "key_vault")]
     pub vault_access: Option<String>,
+    /// The sign-in of --vault-access sign-in.
+    #[command(flatten)]
+    pub vault_sign_in: super::key_vault_cmd::VaultSignInArgs,
     /// List the tokens of this PKCS#11 module and their certificates that have a key, each with
     /// the URI `test --pkcs11` takes.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["windows_store", "all"])]
@@ -353,9 +359,13 @@ pub struct InspectArgs {
     #[arg(long, value_name = "HEX")]
     pub expect_thumbprint: Option<String>,
     /// How to reach the vault, for a Key Vault certificate's URL: cli (az login, the default),
-    /// managed-identity[:CLIENT-ID] or profile:NAME.
+    /// managed-identity[:CLIENT-ID], profile:NAME or sign-in (a person signs in: the browser, or
+    /// --device-code).
     #[arg(long, value_name = "HOW")]
     pub vault_access: Option<String>,
+    /// The sign-in of --vault-access sign-in.
+    #[command(flatten)]
+    pub vault_sign_in: super::key_vault_cmd::VaultSignInArgs,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -475,10 +485,13 @@ pub struct TestArgs {
     /// the vault signs the assertion, the key never leaves it.
     #[arg(long, value_name = "URL", conflicts_with_all = ["cert_pem", "key_pem", "windows_cert"])]
     pub key_vault_cert: Option<String>,
-    /// How to reach the vault: cli (az login, the default), managed-identity[:CLIENT-ID] or
-    /// profile:NAME.
+    /// How to reach the vault: cli (az login, the default), managed-identity[:CLIENT-ID],
+    /// profile:NAME or sign-in (a person signs in: the browser, or --device-code).
     #[arg(long, value_name = "HOW")]
     pub vault_access: Option<String>,
+    /// The sign-in of --vault-access sign-in.
+    #[command(flatten)]
+    pub vault_sign_in: super::key_vault_cmd::VaultSignInArgs,
     /// Password source; without one the key is opened with no password.
     #[command(flatten)]
     pub password: PasswordArgs,

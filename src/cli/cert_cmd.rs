@@ -38,6 +38,11 @@ pub(crate) fn inspect(args: &InspectArgs) -> Outcome {
         Ok(access) => access,
         Err(message) => return print::usage_error(args.json, &message),
     };
+    if let Err(message) =
+        super::key_vault_cmd::register_sign_in(&vault_access, &args.vault_sign_in, None)
+    {
+        return print::usage_error(args.json, &message);
+    }
     let now = now();
     let results: Vec<(String, Inspected)> = args
         .files

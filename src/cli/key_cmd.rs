@@ -246,6 +246,7 @@ fn rotate_job(args: &RotateArgs) -> Result<RotateJob, String> {
         ..TestArgs::default()
     };
     super::test_cmd::check_trust(&profile, &given)?;
+    super::key_vault_cmd::register_profile_sign_in(&profile, &args.vault_sign_in)?;
     let remove_key_id = match &args.old_key_id {
         Some(text) => Some(normalize_guid(text).ok_or_else(|| {
             format!("--old-key-id: '{text}' is not a key ID (a GUID, shown in the portal as 'Certificate ID')")

@@ -2,15 +2,100 @@
 //! an RSA key) and the vault side of `cert inspect URL` (a certificate opened in the vault, its
 //! key left there).
 
+use std::sync::Arc;
+
 use serde_json::json;
 
 use super::args::ListCertArgs;
 use super::term::{clean, outln};
 use super::{Outcome, now, print};
+use crate::admin_signin::{DeviceCodeEvent, PollTiming};
 use crate::cert::Credential;
 use crate::core::event::Failure;
 use crate::core::key_vault::{VaultAccess, parse_vault_url};
+use crate::net::{SignInWay, VaultSignIn, register_vault_sign_in};
 use crate::ops::key_vault::list_vault_certificates;
+
+/// The sign-in options of `--vault-access sign-in`, as `certconnect app` has them.
+#[derive(Debug, Default, clap::Args)]
+pub struct VaultSignInArgs {
+    /// With --vault-access sign-in: sign in with a device code (the message goes to standard
+    /// error) instead of the browser.
+    #[arg(long)]
+    pub device_code: bool,
+    /// With --vault-access sign-in: the public client to sign in with (default: Microsoft Graph
+    /// Command Line Tools, 14d82eec-204b-4c2f-b7e8-296a70dab67e).
+    #[arg(long, value_name = "ID")]
+    pub sign_in_client_id: Option<String>,
+    /// With --vault-access sign-in: the sign-in host (default: the one the vault's challenge
+    /// names, or the profile's cloud's).
+    #[arg(long, value_name = "URL")]
+    pub authority: Option<String>,
+}
+
+/// For the `sign-in` way in, makes a person's sign-in (the browser, or a device code printed to
+/// standard error) the way this run gets its vault token; other ways need nothing.
+/// `default_authority` is the profile's sign-in host, where a profile is used.
+pub(super) fn register_sign_in(
+    access: &VaultAccess,
+    args: &VaultSignInArgs,
+    default_authority: Option<url::Url>,
+) -> Result<(), String> {
+    if *access != VaultAccess::SignIn {
+        return Ok(());
+    }
+    let authority = match &args.authority {
+        Some(text) => Some(
+            url::Url::parse(text.trim())
+                .map_err(|e| format!("--authority '{text}' is not a web address: {e}"))?,
+        ),
+        None => default_authority,
+    };
+    let client_id =
+        match &args.sign_in_client_id {
+            Some(text) => Some(crate::core::guid::normalize_guid(text).ok_or_else(|| {
+                format!("--sign-in-client-id: '{text}' is not a client ID (a GUID)")
+            })?),
+            None => None,
+        };
+    let mut sign_in = if args.device_code {
+        let report = |event: DeviceCodeEvent| match event {
+            DeviceCodeEvent::Prompt(prompt) => eprintln!("{}", clean(&prompt.message)),
+            DeviceCodeEvent::SlowedDown { interval } => eprintln!(
+                "Entra asked to poll less often: every {} s now.",
+                interval.as_secs()
+            ),
+        };
+        VaultSignIn::new(SignInWay::DeviceCode {
+            report: Arc::new(report),
+            timing: PollTiming::default(),
+        })
+    } else {
+        eprintln!(
+            "Opening the browser to sign in for the Key Vault (where no browser can open, use --device-code)."
+        );
+        VaultSignIn::browser()
+    };
+    sign_in.authority = authority;
+    sign_in.client_id = client_id;
+    register_vault_sign_in(Some(Arc::new(sign_in)));
+    Ok(())
+}
+
+/// [`register_sign_in`] for a profile's own way into its vault (a person runs this command), the
+/// profile's sign-in host by default.
+pub(super) fn register_profile_sign_in(
+    profile: &crate::core::profile::Profile,
+    args: &VaultSignInArgs,
+) -> Result<(), String> {
+    if let crate::core::profile::CertificateSource::KeyVault { access, .. } = profile.certificate()
+    {
+        let mut authority = profile.authority().token_url.clone();
+        authority.set_path("");
+        register_sign_in(access, args, Some(authority))?;
+    }
+    Ok(())
+}
 
 /// The access `--vault-access` names (the Azure CLI when absent).
 pub(super) fn access(flag: Option<&str>) -> Result<VaultAccess, String> {
@@ -42,6 +127,9 @@ pub(crate) fn list(args: &ListCertArgs) -> Outcome {
     };
     if let Err(why) = parse_vault_url(url) {
         return print::usage_error(args.json, &format!("--key-vault: {why}"));
+    }
+    if let Err(message) = register_sign_in(&access, &args.vault_sign_in, None) {
+        return print::usage_error(args.json, &message);
     }
     let rows = match list_vault_certificates(url, &access, None, None, now()) {
         Ok(rows) => rows,

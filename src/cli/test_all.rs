@@ -267,6 +267,7 @@ async fn check_one(profile: Profile, shared: Shared) -> Checked {
         timing: RetryTiming::default(),
         vault,
         clients: Some(shared.clients.clone()),
+        profiles: None,
     };
     match probe::run(job, &mut |_| {}, &shared.cancel).await {
         Ok(summary) => Checked {

@@ -40,6 +40,12 @@ fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome 
     if let Err(message) = check_trust(&profile, args) {
         return print::usage_error(args.json, &message);
     }
+    // A person runs this test: a sign-in way in may ask them (test --all never does).
+    if let Err(message) =
+        super::key_vault_cmd::register_profile_sign_in(&profile, &args.vault_sign_in)
+    {
+        return print::usage_error(args.json, &message);
+    }
     let password = match password::read(&args.password) {
         Ok(password) => password,
         Err(message) => return print::usage_error(args.json, &message),
@@ -82,6 +88,7 @@ fn run_timed(args: &TestArgs, timings: &mut super::timings::Timings) -> Outcome 
         timing: RetryTiming::default(),
         vault: vault.clone(),
         clients: None,
+        profiles: None,
     };
     let output = match (args.json, args.report) {
         (true, _) => test_print::Output::Json,

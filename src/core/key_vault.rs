@@ -28,15 +28,20 @@ pub enum VaultAccess {
     },
     /// The app-only connection of another saved profile (its own certificate), by name.
     Profile(String),
+    /// A person signed in (browser, or device code) with a delegated token for the vault, kept in
+    /// memory for the session: a run with no person to sign in is told so, never prompted.
+    SignIn,
 }
 
 impl VaultAccess {
-    /// Parses the CLI's `cli`, `managed-identity`, `managed-identity:CLIENT-ID` or `profile:NAME`.
+    /// Parses the CLI's `cli`, `managed-identity`, `managed-identity:CLIENT-ID`, `profile:NAME` or
+    /// `sign-in`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         match text {
             "cli" | "azure-cli" | "az" => return Ok(Self::AzureCli),
             "managed-identity" | "mi" => return Ok(Self::ManagedIdentity { client_id: None }),
+            "sign-in" => return Ok(Self::SignIn),
             _ => {}
         }
         if let Some(client_id) = text.strip_prefix("managed-identity:") {
@@ -58,7 +63,7 @@ impl VaultAccess {
             return Ok(Self::Profile(name.to_owned()));
         }
         Err(format!(
-            "'{text}' is not a way to reach the vault; use cli, managed-identity[:CLIENT-ID] or profile:NAME"
+            "'{text}' is not a way to reach the vault; use cli, managed-identity[:CLIENT-ID], profile:NAME or sign-in"
         ))
     }
 
@@ -73,6 +78,7 @@ impl VaultAccess {
                 client_id: Some(id),
             } => format!("managed identity (user-assigned, client ID {id})"),
             Self::Profile(name) => format!("the profile '{name}'"),
+            Self::SignIn => "signed-in admin (browser or device code)".into(),
         }
     }
 
@@ -85,6 +91,7 @@ impl VaultAccess {
                 client_id: Some(id),
             } => format!("managed-identity:{id}"),
             Self::Profile(name) => format!("profile:{name}"),
+            Self::SignIn => "sign-in".into(),
         }
     }
 }
@@ -258,6 +265,24 @@ pub fn challenge_audience(header: &str) -> Option<String> {
     let audience =
         resource.or_else(|| scope.map(|s| s.trim_end_matches("/.default").to_owned()))?;
     (!audience.is_empty()).then(|| audience.trim_end_matches('/').to_owned())
+}
+
+/// The sign-in authority and tenant a `WWW-Authenticate: Bearer authorization="HOST/TENANT"`
+/// challenge names (the vault's own tenant), if it names one.
+pub fn challenge_tenant(header: &str) -> Option<(Url, String)> {
+    let rest = header.trim().strip_prefix("Bearer")?;
+    let value = rest.split(',').find_map(|part| {
+        let (key, value) = part.trim().split_once('=')?;
+        (key.trim().eq_ignore_ascii_case("authorization")
+            || key.trim().eq_ignore_ascii_case("authorization_uri"))
+        .then(|| value.trim().trim_matches('"').to_owned())
+    })?;
+    let url = Url::parse(&value).ok()?;
+    let tenant = url.path_segments()?.find(|s| !s.is_empty())?.to_owned();
+    let mut authority = url.clone();
+    authority.set_path("");
+    authority.set_query(None);
+    Some((authority, tenant))
 }
 
 /// Whether a challenge's audience may be trusted for this vault, as the Azure SDK checks it: its

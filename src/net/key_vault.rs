@@ -17,7 +17,7 @@ use crate::core::event::TestEvent;
 use crate::core::event::{Failure, Step};
 use crate::core::key_vault::{
     API_VERSION, VaultAccess, VaultProblem, VaultRefusal, audience_fits_vault, challenge_audience,
-    default_audience,
+    challenge_tenant, default_audience,
 };
 use crate::core::profile::AssertionAlgorithm;
 use crate::core::retry::{RetrySettings, RetryTiming};
@@ -138,7 +138,12 @@ pub struct VaultClient {
     source: TokenSource,
     access: VaultAccess,
     audience: Option<String>,
+    /// The sign-in authority and tenant the vault's challenge named.
+    challenge: Option<(Url, String)>,
     token: Option<Secret>,
+    /// Whether the token was taken before (a call succeeded with it, or the session held it): a
+    /// 401 then means it expired, and one new token is worth asking for.
+    token_proven: bool,
     timing: RetryTiming,
     /// Retries (a throttled vault) since last taken, for the step to show.
     events: Vec<TestEvent>,
@@ -158,7 +163,9 @@ impl VaultClient {
             source,
             access,
             audience: None,
+            challenge: None,
             token: None,
+            token_proven: false,
             timing: RetryTiming::default(),
             events: Vec::new(),
         }
@@ -192,7 +199,14 @@ impl VaultClient {
         };
         let what = version.map_or(name.to_owned(), |v| format!("{name} version {v}"));
         let body = self
-            .call(Method::GET, &path, None, "certificates/get", &what)
+            .call(
+                Step::ReachKeyVault,
+                Method::GET,
+                &path,
+                None,
+                "certificates/get",
+                &what,
+            )
             .await?;
         let der = body["cer"]
             .as_str()
@@ -224,7 +238,14 @@ impl VaultClient {
         // A vault of thousands is 40 pages of 25; a longer chain is a loop.
         for _ in 0..400 {
             let body = self
-                .call(Method::GET, &path, None, "certificates/list", "list")
+                .call(
+                    Step::ReachKeyVault,
+                    Method::GET,
+                    &path,
+                    None,
+                    "certificates/list",
+                    "list",
+                )
                 .await?;
             for item in body["value"].as_array().into_iter().flatten() {
                 if let Some(name) = item["id"].as_str().and_then(|id| id.rsplit('/').next()) {
@@ -267,6 +288,7 @@ impl VaultClient {
         let what = format!("{name} version {version}");
         let answer = self
             .call(
+                Step::SignInKeyVault,
                 Method::POST,
                 &format!("keys/{name}/{version}/sign"),
                 Some(body),
@@ -299,6 +321,7 @@ impl VaultClient {
             "issuer": { "name": "Self" },
         }});
         self.call(
+            Step::ReachKeyVault,
             Method::POST,
             &format!("certificates/{name}/create"),
             Some(policy),
@@ -314,6 +337,7 @@ impl VaultClient {
     pub async fn pending_status(&mut self, name: &str) -> Result<String, VaultError> {
         let body = self
             .call(
+                Step::ReachKeyVault,
                 Method::GET,
                 &format!("certificates/{name}/pending"),
                 None,
@@ -324,8 +348,10 @@ impl VaultClient {
         Ok(body["status"].as_str().unwrap_or_default().to_owned())
     }
 
+    /// One vault call; its retries (a throttled vault) are noted under `step`.
     async fn call(
         &mut self,
+        step: Step,
         method: Method,
         path: &str,
         body: Option<Value>,
@@ -345,7 +371,7 @@ impl VaultClient {
             timing: self.timing,
             deadline: Instant::now() + CALL_TIMEOUT,
             cancel: &cancel,
-            step: Step::ReachKeyVault,
+            step,
             now: &now,
         };
         if self.token.is_none() {
@@ -354,22 +380,43 @@ impl VaultClient {
             if answer.status != 401 {
                 return interpret(&answer, operation, what, &self.access);
             }
-            let audience = answer
-                .header("www-authenticate")
+            let header = answer.header("www-authenticate");
+            let audience = header
                 .and_then(challenge_audience)
                 .unwrap_or_else(|| default_audience(&self.vault));
             if !audience_fits_vault(&audience, &self.vault) {
                 return Err(VaultError::ForeignAudience(audience));
             }
+            self.challenge = header.and_then(challenge_tenant);
+            self.token_proven = self.source.holds(&audience);
             let token = self
                 .source
-                .token(&self.client, &ctx, &audience)
+                .token(&self.client, &ctx, &audience, self.challenge.clone())
                 .await
                 .map_err(Box::new)?;
             self.audience = Some(audience);
             self.token = Some(token);
         }
-        let answer = self.send(&ctx, &method, &url, body.as_ref(), true).await?;
+        let mut answer = self.send(&ctx, &method, &url, body.as_ref(), true).await?;
+        if answer.status == 401
+            && self.token_proven
+            && let Some(audience) = self.audience.clone()
+        {
+            // A token that was taken before is refused: it expired during the session. One new
+            // token from the same way in, and the call once more; a second refusal is the vault's.
+            self.token_proven = false;
+            self.source.forget();
+            let token = self
+                .source
+                .token(&self.client, &ctx, &audience, self.challenge.clone())
+                .await
+                .map_err(Box::new)?;
+            self.token = Some(token);
+            answer = self.send(&ctx, &method, &url, body.as_ref(), true).await?;
+        }
+        if answer.is_success() {
+            self.token_proven = true;
+        }
         interpret(&answer, operation, what, &self.access)
     }
 

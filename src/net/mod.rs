@@ -10,6 +10,7 @@ mod key_vault;
 mod send;
 mod token;
 mod unreachable;
+mod vault_sign_in;
 mod vault_token;
 
 pub use app_management::{GraphAdmin, GraphAdminError, GraphError, Resend};
@@ -19,4 +20,7 @@ pub use graph::{GraphRequest, get_json, post_json};
 pub use key_vault::{ListedCertificate, VaultCertificate, VaultClient, VaultError};
 pub use send::{Answer, BODY_MAX, RetryContext, cancelled, send};
 pub use token::{ASSERTION_TYPE, TokenRequest, request_token};
+pub use vault_sign_in::{
+    SignInWay, SignedInAs, VaultSignIn, register_vault_sign_in, registered_vault_sign_in,
+};
 pub use vault_token::{AZ_TIMEOUT, AppOnly, IMDS_ENDPOINT_VAR, TokenError, TokenSource};

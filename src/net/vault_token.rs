@@ -38,6 +38,8 @@ pub enum TokenSource {
     },
     /// Another profile's app-only token (client credentials with its own certificate).
     AppOnly(Box<AppOnly>),
+    /// A signed-in person's delegated token, held for the session.
+    SignIn(std::sync::Arc<super::vault_sign_in::VaultSignIn>),
 }
 
 /// What an app-only token for the vault needs: another profile's settings and opened certificate.
@@ -80,6 +82,13 @@ pub enum TokenError {
         /// Its `error` (or message) field.
         error: String,
     },
+    /// The vault is reached by a person's sign-in and there is nobody to sign in (a run with no
+    /// person, such as `test --all`).
+    #[error("reaching the vault needs a person to sign in, and this run has none")]
+    NeedsPerson,
+    /// The person's sign-in did not end with a token.
+    #[error("the sign-in for the vault did not finish: {0}")]
+    SignIn(String),
     /// The other profile's token request failed.
     #[error("the profile '{profile}' did not get a token for the vault: {}", .failure.message)]
     Profile {
@@ -101,6 +110,8 @@ impl TokenError {
             Self::IdentityUnreachable(_) => "managed_identity_unreachable",
             Self::IdentityRefused { .. } => "managed_identity_refused",
             Self::Profile { .. } => "vault_profile_token",
+            Self::NeedsPerson => "vault_sign_in_needs_person",
+            Self::SignIn(_) => "vault_sign_in_failed",
         }
     }
 
@@ -113,19 +124,36 @@ impl TokenError {
             Self::IdentityUnreachable(_) => "Managed identity works only on an Azure VM, App Service, Functions or Arc server with an identity enabled; elsewhere use --vault-access cli or profile:NAME.".into(),
             Self::IdentityRefused { .. } => "Check that the identity is enabled on this host and, for a user-assigned one, that its client ID is right.".into(),
             Self::Profile { failure, .. } => failure.hint.clone(),
+            Self::NeedsPerson => "Run it where someone can sign in (certconnect test --profile NAME, or the app), or give the profile a way in that needs no person: profile:NAME or managed-identity.".into(),
+            Self::SignIn(_) => "Sign in again; where no browser opens, sign in with a device code (--device-code on the command line).".into(),
         }
     }
 }
 
 impl TokenSource {
-    /// A token for `audience` (`https://vault.azure.net`).
+    /// Whether the token for `audience` would be one held from earlier in the session.
+    pub fn holds(&self, audience: &str) -> bool {
+        matches!(self, Self::SignIn(sign_in) if sign_in.holds(audience))
+    }
+
+    /// Forgets a token held for the session (the vault refused it), so the next is new.
+    pub fn forget(&self) {
+        if let Self::SignIn(sign_in) = self {
+            sign_in.forget();
+        }
+    }
+
+    /// A token for `audience` (`https://vault.azure.net`); `challenge` is the vault's sign-in
+    /// authority and tenant, when its challenge named them.
     pub async fn token(
         &self,
         client: &reqwest::Client,
         ctx: &RetryContext<'_>,
         audience: &str,
+        challenge: Option<(Url, String)>,
     ) -> Result<Secret, TokenError> {
         match self {
+            Self::SignIn(sign_in) => sign_in.token(audience, challenge).await,
             Self::AzureCli => {
                 let audience = audience.to_owned();
                 tokio::task::spawn_blocking(move || az_token(&audience))

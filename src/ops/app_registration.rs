@@ -659,6 +659,7 @@ async fn test(
         timing: job.admin.timing,
         vault: job.vault.clone(),
         clients: None,
+        profiles: None,
     };
     let mut ignore = |_event: TestEvent| {};
     match crate::probe::run(probe, &mut ignore, cancel).await {

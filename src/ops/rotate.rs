@@ -417,6 +417,7 @@ pub(super) async fn test_successor(
         timing: job.timing,
         vault: job.vault.clone(),
         clients: None,
+        profiles: Some(job.store.clone()),
     };
     let mut ignore = |_event: TestEvent| {};
     match crate::probe::run(probe, &mut ignore, cancel).await {

@@ -84,14 +84,22 @@ pub(crate) async fn signing_certificate(
     report: &mut (dyn FnMut(TestEvent) + Send),
 ) -> Result<(crate::cert::Credential, Signer), ProbeError> {
     let clock = StepClock::start(Step::Certificate, report);
-    let loaded = certificate::load(profile, password, vault, system_now(), deadline, cancel)
-        .await
-        .map_err(|(mut f, input)| {
-            if f.is_expired_certificate() {
-                f.hint = EXPIRED_HINT.into();
-            }
-            clock.fail(report, f, input)
-        })?;
+    let loaded = certificate::load(
+        profile,
+        password,
+        vault,
+        None,
+        system_now(),
+        deadline,
+        cancel,
+    )
+    .await
+    .map_err(|(mut f, input)| {
+        if f.is_expired_certificate() {
+            f.hint = EXPIRED_HINT.into();
+        }
+        clock.fail(report, f, input)
+    })?;
     let signer = Signer::new(&loaded.credential).map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, loaded.details);
     Ok((loaded.credential, signer))

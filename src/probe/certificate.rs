@@ -33,6 +33,7 @@ pub(super) async fn load(
     profile: &Profile,
     password: Option<Secret>,
     vault: Option<Arc<CredentialVault>>,
+    profiles: Option<crate::profile_store::ProfileStore>,
     now: i64,
     deadline: Instant,
     cancel: &CancellationToken,
@@ -45,14 +46,15 @@ pub(super) async fn load(
             let result = match &source {
                 // The vault's own facts (version, key, audience) join the certificate's.
                 CertificateSource::KeyVault { url, access } => {
-                    super::key_vault::open(url, access, vault.as_deref(), now).and_then(|opened| {
-                        let extra = super::key_vault::details(&opened, access);
-                        finish(opened.credential, now).map(|mut loaded| {
-                            loaded.details.extend(extra);
-                            loaded.retries = opened.retries;
-                            loaded
+                    super::key_vault::open(url, access, vault.as_deref(), profiles.as_ref(), now)
+                        .and_then(|opened| {
+                            let extra = super::key_vault::details(&opened, access);
+                            finish(opened.credential, now).map(|mut loaded| {
+                                loaded.details.extend(extra);
+                                loaded.retries = opened.retries;
+                                loaded
+                            })
                         })
-                    })
                 }
                 _ => open_certificate(&source, password, vault.as_deref())
                     .and_then(|credential| finish(credential, now)),
@@ -137,6 +139,17 @@ pub fn open_certificate(
     password: Option<Secret>,
     vault: Option<&CredentialVault>,
 ) -> Result<Credential, (Failure, bool)> {
+    open_certificate_in(source, password, vault, None)
+}
+
+/// [`open_certificate`], with the saved profiles a `profile:NAME` way into a Key Vault is looked
+/// up in (the front end's own store; `None` opens the default one).
+pub fn open_certificate_in(
+    source: &CertificateSource,
+    password: Option<Secret>,
+    vault: Option<&CredentialVault>,
+    profiles: Option<&crate::profile_store::ProfileStore>,
+) -> Result<Credential, (Failure, bool)> {
     let password = match password {
         Some(password) => Some(password),
         None => remembered_password(source.password(), vault)?,
@@ -162,7 +175,7 @@ pub fn open_certificate(
             thumbprint,
         } => return cert::open_windows_store(*location, thumbprint).map_err(|f| (f, true)),
         CertificateSource::KeyVault { url, access } => {
-            return super::key_vault::open(url, access, vault, super::system_now())
+            return super::key_vault::open(url, access, vault, profiles, super::system_now())
                 .map(|opened| opened.credential);
         }
         CertificateSource::Pkcs11 { .. } => {

@@ -32,6 +32,12 @@ pub(crate) fn token_source(
         VaultAccess::ManagedIdentity { client_id } => Ok(TokenSource::ManagedIdentity {
             client_id: client_id.clone(),
         }),
+        VaultAccess::SignIn => crate::net::registered_vault_sign_in()
+            .map(TokenSource::SignIn)
+            .ok_or_else(|| {
+                let error = crate::net::TokenError::NeedsPerson;
+                input(error.code(), error.to_string(), &error.fix())
+            }),
         VaultAccess::Profile(name) => {
             let unknown = |why: String| {
                 input(
@@ -100,10 +106,11 @@ pub(crate) fn open(
     url: &str,
     access: &VaultAccess,
     vault: Option<&CredentialVault>,
+    profiles: Option<&crate::profile_store::ProfileStore>,
     now: i64,
 ) -> Result<OpenedVaultCertificate, (Failure, bool)> {
     let id = parse_id(url)?;
-    let source = token_source(access, vault, None)?;
+    let source = token_source(access, vault, profiles)?;
     open_key_vault(&id, source, access, now).map_err(|e| vault_failure(&e))
 }
 

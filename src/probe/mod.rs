@@ -12,8 +12,8 @@ mod step_clock;
 
 pub(crate) use app_keys::{Connection, key_client, object_id, signing_certificate};
 pub use app_keys::{KeyChange, KeyChanged};
-pub use certificate::open_certificate;
 pub(crate) use certificate::remembered_password;
+pub use certificate::{open_certificate, open_certificate_in};
 pub(crate) use key_vault::{read as read_vault_certificate, token_source as vault_token_source};
 pub use rotate::ENTRA_WAIT_MAX;
 pub(crate) use rotate::{cancelled_before, wait_for_entra};
@@ -47,6 +47,9 @@ pub struct ProbeJob {
     pub vault: Option<std::sync::Arc<crate::credential_store::CredentialVault>>,
     /// Clients shared with other runs of this process; `None` builds one for this run.
     pub clients: Option<std::sync::Arc<crate::net::ClientCache>>,
+    /// The saved profiles a `profile:NAME` way into a Key Vault names: the front end's own store;
+    /// `None` opens the default one.
+    pub profiles: Option<crate::profile_store::ProfileStore>,
 }
 
 /// What a successful run found.
@@ -164,6 +167,7 @@ async fn run_steps(
         profile,
         job.password.clone(),
         job.vault.clone(),
+        job.profiles.clone(),
         now(),
         deadline,
         cancel,
@@ -196,9 +200,12 @@ async fn run_steps(
     );
     // Signed here, where a key that cannot sign is the certificate's fault, and sent with the
     // token request's first attempt: a cold run signs once (each RSA signature is a millisecond).
-    let assertion = signer
-        .sign(&claims, profile.assertion())
-        .map_err(|f| clock.fail(report, f, true))?;
+    let signed = signer.sign(&claims, profile.assertion());
+    // A keeper that was throttled while signing (Key Vault's 429) lists its retries here.
+    if let Some(key) = &credential.in_place_key {
+        key.take_retries().into_iter().for_each(&mut *report);
+    }
+    let assertion = signed.map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, signer.details(profile.assertion(), &claims));
 
     let ctx = |step| RetryContext {

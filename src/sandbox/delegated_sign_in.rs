@@ -249,6 +249,10 @@ fn granted_scopes(state: &State, scope: &str) -> Result<Vec<String>, String> {
         if OIDC_SCOPES.contains(&requested) {
             continue;
         }
+        if super::key_vault::asks_for_vault(state, requested) {
+            granted.push(VAULT_GRANT.to_owned());
+            continue;
+        }
         let name = requested.strip_prefix(&prefix).unwrap_or(requested);
         let names: Vec<&str> = if name == ".default" {
             DELEGATED_SCOPES.to_vec()
@@ -266,7 +270,8 @@ fn granted_scopes(state: &State, scope: &str) -> Result<Vec<String>, String> {
             }
         }
     }
-    if granted.is_empty() {
+    // One resource a token, as Entra has it (AADSTS28000): the vault's, or Graph's.
+    if granted.is_empty() || (granted.len() > 1 && granted.iter().any(|g| g == VAULT_GRANT)) {
         return Err(scope.to_owned());
     }
     Ok(granted)
@@ -673,6 +678,9 @@ fn poll_device_code(
     ))
 }
 
+/// A granted scope that stands for the Key Vault stand-in's delegated token.
+const VAULT_GRANT: &str = "vault";
+
 fn issue_delegated_token(
     state: &State,
     client_id: &str,
@@ -680,6 +688,9 @@ fn issue_delegated_token(
     offline: bool,
     now: i64,
 ) -> Value {
+    if scopes.iter().any(|s| s == VAULT_GRANT) {
+        return issue_vault_token(state, client_id, now);
+    }
     let admin = &state.config.admin.admin;
     let scp = scopes.join(" ");
     let claims = json!({
@@ -722,4 +733,38 @@ fn issue_delegated_token(
         answer["refresh_token"] = json!(refresh_token);
     }
     answer
+}
+
+/// The person's delegated token for the Key Vault stand-in: its audience, `user_impersonation`.
+fn issue_vault_token(state: &State, client_id: &str, now: i64) -> Value {
+    let admin = &state.config.admin.admin;
+    let audience = super::key_vault::audience(state);
+    let scp = super::key_vault::DELEGATED_VAULT_SCOPE;
+    let claims = json!({
+        "aud": audience,
+        "iss": format!("{}/{}/v2.0", state.base_url, state.config.tenant_id),
+        "iat": now,
+        "nbf": now,
+        "exp": now.saturating_add(TOKEN_LIFETIME_SECS),
+        "tid": state.config.tenant_id,
+        "appid": client_id,
+        "scp": scp,
+        "oid": admin.object_id,
+        "upn": admin.upn,
+        "name": admin.name,
+        "jti": uuid::Uuid::new_v4().to_string(),
+    });
+    let token = jsonwebtoken::encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(&state.token_key),
+    )
+    .unwrap_or_default();
+    json!({
+        "token_type": "Bearer",
+        "scope": format!("{audience}/{scp}"),
+        "expires_in": TOKEN_LIFETIME_SECS,
+        "ext_expires_in": TOKEN_LIFETIME_SECS,
+        "access_token": token,
+    })
 }

@@ -141,7 +141,30 @@ pub(super) fn handle(
     }
 }
 
-/// The token's `appid`, or why it is refused.
+/// The delegated scope of a person's vault token, as Key Vault's first-party app names it.
+pub(super) const DELEGATED_VAULT_SCOPE: &str = "user_impersonation";
+
+/// Whether `requested` (a `scope` entry) asks for a delegated token to the vault:
+/// `{audience}/.default` or `{audience}/user_impersonation`.
+pub(super) fn asks_for_vault(state: &State, requested: &str) -> bool {
+    requested
+        .strip_prefix(&audience(state))
+        .is_some_and(|rest| rest == "/.default" || rest == format!("/{DELEGATED_VAULT_SCOPE}"))
+}
+
+/// A vault token's claims: an app's (`appid`) or, when delegated (`scp`), a person's (`oid`).
+#[derive(serde::Deserialize)]
+struct VaultTokenClaims {
+    #[serde(flatten)]
+    token: AccessTokenClaims,
+    #[serde(default)]
+    scp: Option<String>,
+    #[serde(default)]
+    oid: Option<String>,
+}
+
+/// The identity the token grants access for (an app's `appid`, or a signed-in person's `oid`),
+/// or why it is refused.
 fn authenticate(state: &State, authorization: Option<&str>) -> Result<String, String> {
     let token = authorization
         .and_then(|h| h.strip_prefix("Bearer "))
@@ -150,7 +173,11 @@ fn authenticate(state: &State, authorization: Option<&str>) -> Result<String, St
     validation.validate_aud = false;
     validation.validate_exp = false;
     validation.required_spec_claims.clear();
-    let claims = jsonwebtoken::decode::<AccessTokenClaims>(
+    let VaultTokenClaims {
+        token: claims,
+        scp,
+        oid,
+    } = jsonwebtoken::decode::<VaultTokenClaims>(
         token,
         &DecodingKey::from_secret(&state.token_key),
         &validation,
@@ -167,7 +194,14 @@ fn authenticate(state: &State, authorization: Option<&str>) -> Result<String, St
     if claims.exp < state.now() {
         return Err("AKV10025: The token is expired.".into());
     }
-    Ok(claims.appid)
+    // Key Vault grants a person's delegated token by the person's object ID, not the client's.
+    match (scp, oid) {
+        (Some(scp), Some(oid)) if scp.split_whitespace().any(|s| s == DELEGATED_VAULT_SCOPE) => {
+            Ok(oid)
+        }
+        (Some(_), _) => Err("AKV10022: Invalid audience or scope for a delegated token.".into()),
+        (None, _) => Ok(claims.appid),
+    }
 }
 
 fn with_certificates<T>(state: &State, read: impl FnOnce(&mut Vec<VaultCertificate>) -> T) -> T {

@@ -747,3 +747,156 @@ fn inspect_gives_a_vault_certificate_the_findings_and_exit_codes_of_a_file() {
         assert!(codes.contains(&finding), "{name}: {codes:?}");
     }
 }
+
+/// A sandbox whose administrator may use the vault (granted by object ID, as Key Vault grants a
+/// person), whose device codes are approved on the first poll with no wait: the device code
+/// sign-in of a run through the real binary ends without a hook to call.
+fn sign_in_env() -> Env {
+    Env::with(|config| {
+        with_vault(config);
+        config.admin.device_code_interval_secs = 0;
+        config.admin.device_code_approve_on_poll = Some(1);
+        let admin = config.admin.admin.object_id.clone();
+        config
+            .key_vault
+            .grants
+            .push(certconnect::sandbox::VaultGrant {
+                identity: admin,
+                permissions: certconnect::sandbox::VaultPermission::CONNECTOR.to_vec(),
+            });
+    })
+}
+
+#[test]
+fn a_signed_in_admin_reaches_the_vault_with_a_device_code() {
+    let env = sign_in_env();
+    let args = test_args(
+        &env,
+        &cert_url(&env, APP_CERT),
+        "sign-in",
+        &["--device-code"],
+    );
+    let output = run(&env, &args, &[]);
+    let json = json_stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{json}{}", stderr(&output));
+    let details = step(&json, "reach_key_vault")["details"].to_string();
+    assert!(details.contains("signed-in admin"), "{details}");
+    // The device code's message went to standard error; no token anywhere.
+    assert!(
+        stderr(&output).contains("enter the code"),
+        "{}",
+        stderr(&output)
+    );
+    support::leaks::assert_no_jwt(&stdout(&output), "the output");
+    support::leaks::assert_no_jwt(&stderr(&output), "standard error");
+    assert_eq!(vault_requests(&env, "/oauth2/v2.0/devicecode"), 1);
+    // cert list with the same way in.
+    let output = certconnect(
+        &env.ws,
+        &[
+            "cert",
+            "list",
+            "--key-vault",
+            env.sandbox.vault_url(),
+            "--vault-access",
+            "sign-in",
+            "--device-code",
+            "--json",
+        ],
+        &[],
+        None,
+    );
+    let json = json_stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{json}{}", stderr(&output));
+    assert!(json["certificates"].to_string().contains(APP_CERT));
+}
+
+#[test]
+fn test_all_with_a_sign_in_profile_is_told_it_needs_a_person_and_never_prompts() {
+    let env = sign_in_env();
+    let mut draft = env.draft();
+    draft.name = "Nightly signed".into();
+    draft.cert_kind = CertKind::KeyVault;
+    draft.key_vault_url = cert_url(&env, APP_CERT);
+    draft.vault_access = VaultAccess::SignIn;
+    draft.password = PasswordSource::None;
+    env.ws
+        .profile_store()
+        .save(&draft.parse().unwrap())
+        .unwrap();
+    let output = certconnect(&env.ws, &["test", "--all", "Nightly*", "--json"], &[], None);
+    let json = json_stdout(&output);
+    assert_ne!(output.status.code(), Some(0), "{json}");
+    assert!(
+        json.to_string().contains("vault_sign_in_needs_person"),
+        "{json}"
+    );
+    assert_eq!(vault_requests(&env, "/oauth2/v2.0/devicecode"), 0);
+    assert_eq!(vault_requests(&env, "/authorize"), 0);
+}
+
+#[test]
+fn sign_in_options_are_checked_before_anything_is_asked() {
+    let env = sign_in_env();
+    let args = test_args(
+        &env,
+        &cert_url(&env, APP_CERT),
+        "sign-in",
+        &["--device-code", "--sign-in-client-id", "not-a-guid"],
+    );
+    let output = run(&env, &args, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("--sign-in-client-id"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(vault_requests(&env, "/oauth2/v2.0/devicecode"), 0);
+}
+
+#[test]
+fn cert_rotate_of_a_profile_reached_by_sign_in_signs_in_once_and_rotates_in_the_vault() {
+    let env = Env::with(|config| {
+        with_vault(config);
+        config.admin.device_code_interval_secs = 0;
+        config.admin.device_code_approve_on_poll = Some(1);
+        let admin = config.admin.admin.object_id.clone();
+        let mut permissions = certconnect::sandbox::VaultPermission::CONNECTOR.to_vec();
+        permissions.push(certconnect::sandbox::VaultPermission::CertificatesCreate);
+        config
+            .key_vault
+            .grants
+            .push(certconnect::sandbox::VaultGrant {
+                identity: admin,
+                permissions,
+            });
+    });
+    let mut draft = env.draft();
+    draft.name = "signed".into();
+    draft.object_id = support::probe_env::OBJECT_ID.into();
+    draft.cert_kind = CertKind::KeyVault;
+    draft.key_vault_url = cert_url(&env, APP_CERT);
+    draft.vault_access = VaultAccess::SignIn;
+    draft.password = PasswordSource::None;
+    env.ws
+        .profile_store()
+        .save(&draft.parse().unwrap())
+        .unwrap();
+    let output = certconnect(
+        &env.ws,
+        &["cert", "rotate", "signed", "--device-code", "--json"],
+        &[],
+        None,
+    );
+    let answer = json_stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{answer}{}", stderr(&output));
+    assert!(
+        answer["rotation"]["new_vault_certificate"].is_string(),
+        "{answer}"
+    );
+    assert_eq!(
+        vault_requests(&env, "/oauth2/v2.0/devicecode"),
+        1,
+        "one sign-in for the whole rotation"
+    );
+}

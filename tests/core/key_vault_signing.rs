@@ -217,3 +217,108 @@ fn the_sandbox_demo_vault_signs_with_a_certificate_registered_on_the_demo_app() 
     });
     assert_eq!(status, 200);
 }
+
+/// A run of a vault certificate reached through the saved profile 'Vaulter' (the app's PFX), in
+/// the workspace's own store; `on_event` sees each event as it comes.
+fn vault_run(
+    env: &Env,
+    mut on_event: impl FnMut(&certconnect::core::event::TestEvent) + Send,
+) -> (
+    Result<certconnect::probe::ProbeSummary, certconnect::probe::ProbeError>,
+    Vec<certconnect::core::event::TestEvent>,
+) {
+    let store = env.ws.profile_store();
+    let pfx = env.ws.pfx(
+        "vaulter.pfx",
+        &env.ws.path("app.key"),
+        &env.ws.path("app.pem"),
+        "",
+        &[],
+    );
+    let mut vaulter = env.draft();
+    vaulter.name = "Vaulter".into();
+    vaulter.pfx_path = support::s(&pfx).to_owned();
+    vaulter.password = certconnect::core::profile::PasswordSource::None;
+    store.save(&vaulter.parse().unwrap()).unwrap();
+    let mut draft = env.draft();
+    draft.cert_kind = certconnect::core::draft::CertKind::KeyVault;
+    draft.key_vault_url = format!("{}/certificates/{APP_CERT}", env.sandbox.vault_url());
+    draft.vault_access = VaultAccess::Profile("Vaulter".into());
+    draft.password = certconnect::core::profile::PasswordSource::None;
+    let job = certconnect::probe::ProbeJob {
+        profile: draft.parse().unwrap(),
+        password: None,
+        token_only: true,
+        timing: certconnect::core::retry::RetryTiming {
+            base: std::time::Duration::from_millis(20),
+            cap: std::time::Duration::from_secs(5),
+        },
+        vault: None,
+        clients: None,
+        profiles: Some(store),
+    };
+    let mut events = Vec::new();
+    let result = env.rt.block_on(certconnect::probe::run(
+        job,
+        &mut |event| {
+            on_event(&event);
+            events.push(event);
+        },
+        &tokio_util::sync::CancellationToken::new(),
+    ));
+    (result, events)
+}
+
+#[test]
+fn a_signature_throttled_by_the_vault_lists_its_retries_under_sign_in_key_vault() {
+    use certconnect::core::event::{Step, TestEvent};
+    use certconnect::sandbox::{Fault, FaultKind, FaultTarget};
+    let env = Env::with(with_vault);
+    // Throttled once the signing step starts: the next vault request is the signature.
+    let (result, events) = vault_run(&env, |event| {
+        if let TestEvent::Started {
+            step: Step::SignInKeyVault,
+            ..
+        } = event
+        {
+            env.sandbox.push_fault(Fault {
+                target: FaultTarget::KeyVault,
+                kind: FaultKind::Status {
+                    code: 429,
+                    retry_after: Some("1".into()),
+                },
+            });
+        }
+    });
+    assert!(result.is_ok(), "{result:?}");
+    let retries: Vec<(Step, u64)> = events
+        .iter()
+        .filter_map(|e| match e {
+            TestEvent::Retrying { step, wait_ms, .. } => Some((*step, *wait_ms)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        retries,
+        [(Step::SignInKeyVault, 1000)],
+        "the vault's Retry-After, under the signing step"
+    );
+    // Listed before the step is done, as the other steps list theirs.
+    let retry_at = events
+        .iter()
+        .position(|e| matches!(e, TestEvent::Retrying { .. }))
+        .unwrap();
+    let done_at = events
+        .iter()
+        .position(|e| {
+            matches!(
+                e,
+                TestEvent::Done {
+                    step: Step::SignInKeyVault,
+                    ..
+                }
+            )
+        })
+        .unwrap();
+    assert!(retry_at < done_at);
+}

@@ -21,6 +21,7 @@ mod fuzz_core;
 mod fuzz_files;
 mod hostile_input;
 mod hostile_server;
+mod key_vault_sign_in;
 mod key_vault_signing;
 mod net_errors;
 mod ops_secrets;

@@ -388,6 +388,7 @@ fn r002_the_timeout_bounds_the_certificate_step_too() {
         timing: certconnect::core::retry::RetryTiming::default(),
         vault: Some(vault),
         clients: None,
+        profiles: None,
     };
     let started = std::time::Instant::now();
     let result = env.rt.block_on(certconnect::probe::run(

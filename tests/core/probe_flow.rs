@@ -356,6 +356,7 @@ fn token_only_stops_after_the_token() {
         timing: Default::default(),
         vault: None,
         clients: None,
+        profiles: None,
     };
     let summary = env
         .rt

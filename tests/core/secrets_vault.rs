@@ -230,6 +230,7 @@ fn a_bundle_moves_profiles_with_their_certificates_under_a_passphrase() {
         timing: Default::default(),
         vault: Some(Arc::new(vault)),
         clients: None,
+        profiles: None,
     };
     let connected = env.rt.block_on(certconnect::probe::run(
         job,

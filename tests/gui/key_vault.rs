@@ -78,4 +78,140 @@ fn a_vault_certificate_is_listed_in_the_background_and_picked() {
         vault_calls >= 2,
         "the list and each certificate were read: {vault_calls}"
     );
+    // The card and a test run reach the vault through 'Vaulter' from the app's own store (the
+    // one it shows), not a default directory where no such profile is.
+    g.settle();
+    assert!(
+        g.h.query_by_label_contains("Not loaded").is_none(),
+        "the card found the profile reaching the vault"
+    );
+    g.h.get_by_role_and_label(Role::Button, "Copy thumbprint");
+    g.test_connection();
+    g.h.get_by_label("Connected");
+    assert!(
+        env.sandbox
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("/keys/") && r.path.contains("/sign")),
+        "the assertion was signed in the vault"
+    );
+}
+
+/// The person's sign-in is the process's (one app, one session): the tests that sign in take
+/// turns.
+static SIGN_IN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[test]
+fn a_signed_in_admin_lists_the_vault_after_a_device_code_shown_in_the_section() {
+    let _turn = SIGN_IN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let env = Env::with(|config| {
+        with_vault(config);
+        config.admin.device_code_interval_secs = 0;
+        // A bound only so a broken test ends soon instead of polling for 15 minutes.
+        config.admin.device_code_lifetime = std::time::Duration::from_secs(20);
+        let admin = config.admin.admin.object_id.clone();
+        config
+            .key_vault
+            .grants
+            .push(certconnect::sandbox::VaultGrant {
+                identity: admin,
+                permissions: certconnect::sandbox::VaultPermission::CONNECTOR.to_vec(),
+            });
+    });
+    let mut g = gui(&env, Some(env.profile()));
+    g.click("Certificate");
+    g.settle();
+    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
+        .click();
+    g.h.run_ok();
+    g.field(
+        "Key Vault certificate",
+        &format!("{}/certificates/{APP_CERT}", env.sandbox.vault_url()),
+    );
+    g.click("Signed-in admin (browser or device code)");
+    assert_eq!(g.h.state().draft().vault_access, VaultAccess::SignIn);
+    g.h.get_by_label_contains("Not signed in");
+    g.settle();
+    // The card waits for the person to sign in instead of saying nobody can.
+    g.h.get_by_label_contains("sign in for the vault with one of the buttons");
+    assert!(g.h.query_by_label_contains("needs a person").is_none());
+    g.button("Sign in with a device code");
+    // The code to type shows in the section while the sign-in waits; the sandbox's hook approves.
+    let mut prompt = None;
+    for _ in 0..1000 {
+        g.h.step();
+        if let Some(node) = g.h.query_by_label_contains("enter the code") {
+            let node = node.accesskit_node();
+            prompt = node.label().or_else(|| node.value());
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let prompt = prompt.expect("the device code is shown");
+    let code = prompt
+        .split_whitespace()
+        .skip_while(|w| *w != "code")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    assert!(env.sandbox.approve_device_code(&code), "{prompt}");
+    g.settle();
+    g.h.get_by_label_contains("Signed in as admin@sandbox.onmicrosoft.com");
+    // The card that waited for the sign-in has loaded with the session's token.
+    g.h.get_by_role_and_label(Role::Button, "Copy thumbprint");
+    g.h.get_by_label_contains(&format!("{APP_CERT} (CN=Connector in Key Vault)"))
+        .click();
+    g.h.run_ok();
+    match g.h.state().draft().certificate_source().unwrap() {
+        CertificateSource::KeyVault { access, .. } => assert_eq!(access, VaultAccess::SignIn),
+        other => panic!("{other:?}"),
+    }
+    // The card and a test run take the session's token: no second sign-in.
+    g.settle();
+    g.test_connection();
+    g.h.get_by_label("Connected");
+    let sign_ins = env
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/devicecode"))
+        .count();
+    assert_eq!(sign_ins, 1);
+    certconnect::net::register_vault_sign_in(None);
+}
+
+#[test]
+fn a_sign_in_waiting_for_its_device_code_can_be_cancelled() {
+    let _turn = SIGN_IN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let env = Env::with(|config| {
+        with_vault(config);
+        config.admin.device_code_interval_secs = 0;
+        // A bound only so a broken test ends soon instead of polling for 15 minutes.
+        config.admin.device_code_lifetime = std::time::Duration::from_secs(20);
+    });
+    let mut g = gui(&env, Some(env.profile()));
+    g.click("Certificate");
+    g.settle();
+    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
+        .click();
+    g.h.run_ok();
+    g.field("Key Vault certificate", env.sandbox.vault_url());
+    g.click("Signed-in admin (browser or device code)");
+    g.button("Sign in with a device code");
+    for _ in 0..1000 {
+        g.h.step();
+        if g.h.query_by_label_contains("enter the code").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    g.button("Cancel sign-in");
+    g.settle();
+    g.h.get_by_label_contains("the sign-in was cancelled");
+    assert!(g.h.query_by_label_contains("enter the code").is_none());
+    g.h.get_by_label_contains("Not signed in");
 }

@@ -141,6 +141,7 @@ impl Env {
             },
             vault: Some(self.vault.clone()),
             clients: None,
+            profiles: None,
         };
         let mut events = Vec::new();
         let result = self

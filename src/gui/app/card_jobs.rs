@@ -58,14 +58,28 @@ impl CertconnectApp {
             ));
             return;
         }
+        // A vault reached by the person's sign-in waits for them to sign in (the section's
+        // buttons); the sign-in reloads the card.
+        if let crate::core::profile::CertificateSource::KeyVault {
+            access: crate::core::key_vault::VaultAccess::SignIn,
+            ..
+        } = &inputs.source
+            && crate::net::registered_vault_sign_in().is_none()
+        {
+            self.card.state =
+                CardState::Unset("sign in for the vault with one of the buttons".into());
+            return;
+        }
         self.card.state = CardState::Loading;
         let vault = self.deps.vault.as_ref().ok().cloned();
+        let profiles = self.deps.store.clone();
         let now = system_now();
         self.spawn(JobKind::Card, Reach::OpenDraft, move || {
-            let result = crate::probe::open_certificate(
+            let result = crate::probe::open_certificate_in(
                 &inputs.source,
                 inputs.password.clone(),
                 vault.as_deref(),
+                Some(&profiles),
             )
             .map(|credential| Box::new(crate::cert::inspect(&credential, now, None)))
             .map_err(|(failure, _)| failure);

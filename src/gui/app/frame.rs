@@ -333,6 +333,8 @@ impl CertconnectApp {
             DialogAction::ListKeyVault => self.list_key_vault(),
             DialogAction::ListPkcs11 { with_pin } => self.ask_or_list_tokens(with_pin),
             DialogAction::FindPkcs11Modules => self.find_pkcs11_modules(),
+            DialogAction::SignInKeyVault { device_code } => self.sign_in_key_vault(device_code),
+            DialogAction::CancelKeyVaultSignIn => self.cancel_key_vault_sign_in(),
             DialogAction::Rotate => self.ask_rotation(),
             DialogAction::SetupEntra => self.open_setup_entra(false),
         }

@@ -56,10 +56,59 @@ impl CertconnectApp {
                 crate::probe::system_now(),
             )
             .map_err(|(failure, _)| format!("{} {}", failure.message, failure.hint));
+            let signed_in = crate::net::registered_vault_sign_in()
+                .and_then(|sign_in| sign_in.signed_in_as())
+                .map(|signed| signed.who);
             Box::new(move |app: &mut Self, _| {
                 app.key_vault.listed = Some((vault, access, listed));
+                *app.key_vault
+                    .sign_in_prompt
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+                if signed_in.is_some() {
+                    // The card waited for the sign-in: it loads now with the session's token.
+                    app.card.inputs = None;
+                }
+                app.key_vault.signed_in = signed_in;
             })
         });
+    }
+
+    /// Stops the Key Vault sign-in under way; the listing then says it was cancelled.
+    pub(super) fn cancel_key_vault_sign_in(&mut self) {
+        if let Some(sign_in) = crate::net::registered_vault_sign_in() {
+            sign_in.cancel.cancel();
+        }
+        crate::net::register_vault_sign_in(None);
+        *self
+            .key_vault
+            .sign_in_prompt
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
+    /// Signs in for the Key Vault as the person at the app (browser or device code, its code
+    /// shown in the section), keeps the sign-in for the session, and lists the vault with it.
+    pub(super) fn sign_in_key_vault(&mut self, device_code: bool) {
+        let sign_in = if device_code {
+            let prompt = std::sync::Arc::clone(&self.key_vault.sign_in_prompt);
+            let report = move |event: crate::admin_signin::DeviceCodeEvent| {
+                if let crate::admin_signin::DeviceCodeEvent::Prompt(p) = event {
+                    *prompt
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(p.message);
+                }
+            };
+            crate::net::VaultSignIn::new(crate::net::SignInWay::DeviceCode {
+                report: std::sync::Arc::new(report),
+                timing: crate::admin_signin::PollTiming::default(),
+            })
+        } else {
+            crate::net::VaultSignIn::browser()
+        };
+        crate::net::register_vault_sign_in(Some(std::sync::Arc::new(sign_in)));
+        self.key_vault.signed_in = None;
+        self.list_key_vault();
     }
 
     /// Imports the open profile's PFX into the credential store under the profile's name (see

@@ -76,6 +76,7 @@ impl CertconnectApp {
             timing: self.deps.timing,
             vault: self.deps.vault.as_ref().ok().cloned(),
             clients: None,
+            profiles: Some(self.deps.store.clone()),
         };
         self.run = Some(RunView::new(profile, password, probe::system_now()));
         let cancel = CancellationToken::new();

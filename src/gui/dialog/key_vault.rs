@@ -24,6 +24,20 @@ pub struct KeyVaultView {
     )>,
     /// A listing is being read.
     pub loading: bool,
+    /// The device code prompt of a sign-in under way, written by its job.
+    pub sign_in_prompt: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    /// Who signed in for the vault in this session, once someone has.
+    pub signed_in: Option<String>,
+}
+
+impl KeyVaultView {
+    /// The device code prompt shown now, if a sign-in waits for one.
+    fn prompt(&self) -> Option<String> {
+        self.sign_in_prompt
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
 }
 
 /// The vault part (`https://NAME.vault.azure.net`) of what the identifier field holds.
@@ -45,6 +59,11 @@ pub(super) fn ui(
     text_field(ui, "Key Vault certificate", &mut draft.key_vault_url, None);
     access_ui(ui, &mut draft.vault_access);
     let vault = vault_of(&draft.key_vault_url);
+    if draft.vault_access == VaultAccess::SignIn
+        && let Some(requested) = sign_in_ui(ui, view, vault.is_some())
+    {
+        action = requested;
+    }
     let clicked = row(ui, "", |ui, _| {
         let button = ui.add_enabled(
             vault.is_some() && !view.loading,
@@ -91,6 +110,7 @@ fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess) {
             VaultAccess::AzureCli => 0,
             VaultAccess::ManagedIdentity { .. } => 1,
             VaultAccess::Profile(_) => 2,
+            VaultAccess::SignIn => 3,
         };
         let is = |kind: u8| current == kind;
         if ui
@@ -116,9 +136,18 @@ fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess) {
         {
             *access = VaultAccess::Profile(String::new());
         }
+        if ui
+            .radio(is(3), "Signed-in admin (browser or device code)")
+            .on_hover_text(
+                "Sign in as yourself for this session; a run with no person (test --all) cannot use it",
+            )
+            .clicked()
+        {
+            *access = VaultAccess::SignIn;
+        }
     });
     match access {
-        VaultAccess::AzureCli => {}
+        VaultAccess::AzureCli | VaultAccess::SignIn => {}
         VaultAccess::ManagedIdentity { client_id } => {
             let mut text = client_id.clone().unwrap_or_default();
             text_field(ui, "Identity client ID", &mut text, None);
@@ -128,6 +157,61 @@ fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess) {
             text_field(ui, "Profile reaching the vault", name, None);
         }
     }
+}
+
+/// The sign-in for the vault: who is signed in, the device code to type while one waits, and the
+/// buttons that sign in (and list the vault with the token).
+#[must_use]
+fn sign_in_ui(ui: &mut egui::Ui, view: &KeyVaultView, has_vault: bool) -> Option<DialogAction> {
+    if let Some(who) = &view.signed_in {
+        note(ui, format!("Signed in as {who} for this session."));
+    } else if let Some(prompt) = view.prompt() {
+        note(ui, RichText::new(prompt).strong());
+    } else if view.loading {
+        note(ui, "Signing in…");
+    } else {
+        note(
+            ui,
+            "Not signed in: sign in to list the vault and test with it.",
+        );
+    }
+    let mut requested = None;
+    if view.loading && view.signed_in.is_none() {
+        let cancel = row(ui, "", |ui, _| {
+            ui.button("Cancel sign-in")
+                .on_hover_text("Stop waiting for the sign-in")
+                .clicked()
+        });
+        if cancel {
+            return Some(DialogAction::CancelKeyVaultSignIn);
+        }
+    }
+    row(ui, "", |ui, _| {
+        let why = if view.loading {
+            "A sign-in or a listing is under way."
+        } else {
+            "Type the vault's URL first: https://NAME.vault.azure.net"
+        };
+        let enabled = has_vault && !view.loading;
+        if crate::gui::widgets::why_disabled(
+            ui.add_enabled(enabled, egui::Button::new("Sign in with the browser")),
+            why,
+        )
+        .clicked()
+        {
+            requested = Some(DialogAction::SignInKeyVault { device_code: false });
+        }
+        if crate::gui::widgets::why_disabled(
+            ui.add_enabled(enabled, egui::Button::new("Sign in with a device code")),
+            why,
+        )
+        .on_hover_text("Where no browser opens here: type the code on another device")
+        .clicked()
+        {
+            requested = Some(DialogAction::SignInKeyVault { device_code: true });
+        }
+    });
+    requested
 }
 
 /// The vault's certificates, one selectable row each; returns the identifier clicked.

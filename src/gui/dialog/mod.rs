@@ -291,6 +291,13 @@ pub enum DialogAction {
     },
     /// Look for the usual PKCS#11 modules on this computer (in the background, once).
     FindPkcs11Modules,
+    /// Sign in for the Key Vault (device code, or the browser), then list it.
+    SignInKeyVault {
+        /// With a device code rather than the browser.
+        device_code: bool,
+    },
+    /// Stop the Key Vault sign-in under way.
+    CancelKeyVaultSignIn,
     /// Rotate the saved profile's certificate (asks for the options first).
     Rotate,
     /// Register a new app in Entra for this profile (the wizard).
