@@ -9,7 +9,6 @@
 //! tests do). The app in the child is built as in every other GUI test.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::gui_harness;
 use crate::support;
@@ -22,7 +21,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::{Gui, MemoryStorage, gui};
 use support::probe_env::{Env, OBJECT_ID, read_cert};
-use support::softhsm::{MODULE, PIN, SoftHsm};
+use support::softhsm::{MODULE, PIN, SoftHsm, run_in_child};
 use support::{Workspace, s};
 
 const CHILD: &str = "CERTCONNECT_TEST_PKCS11_DIR";
@@ -38,27 +37,11 @@ fn on_softhsm(test: &str, checks: fn(&Path)) {
     }
     let ws = Workspace::new();
     let hsm = SoftHsm::new(&ws);
-    hsm.init_token(&ws, "app-token");
     let key = ws.rsa_key("app.key", 2048);
     let cert = ws.self_signed("token.pem", &key, "/CN=Token Connector", 365);
-    hsm.import_key(&ws, "app-token", &key, "01", "app-key");
-    hsm.import_cert(&ws, "app-token", &cert, "01", "app-key");
+    hsm.app_token(&ws, &key, &cert);
     std::fs::remove_file(key).unwrap();
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, ws.dir())
-        .env("SOFTHSM2_CONF", &hsm.conf)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    eprintln!("{text}");
-    assert!(output.status.success(), "{text}");
-    // The child ran the test (a typo in the name would run nothing and pass).
-    assert!(text.contains("1 passed"), "{text}");
+    run_in_child(test, CHILD, &ws, &hsm);
 }
 
 /// A sandbox where the token's certificate is registered on the app.
