@@ -13,8 +13,8 @@ use std::path::Path;
 use crate::gui_harness;
 use crate::support;
 
-use certconnect::core::draft::CertKind;
-use certconnect::core::profile::{CertificateSource, Origin, PasswordSource};
+use certconnect::core::draft::{CertKind, ProfileDraft};
+use certconnect::core::profile::{CertificateSource, Origin, PasswordSource, Profile};
 use certconnect::gui::CertconnectApp;
 use certconnect::profile_store::ProfileStore;
 use egui::accesskit::Role;
@@ -53,27 +53,48 @@ fn env_for_token(dir: &Path) -> Env {
     })
 }
 
-/// The radio button of the pick list's entry for the token's certificate.
+/// A profile "Token" for the sandbox signing with the token's key through `module`; its PIN is
+/// asked for.
+fn token_draft(env: &Env, module: &str) -> ProfileDraft {
+    let mut draft = env.draft();
+    draft.name = "Token".into();
+    draft.cert_kind = CertKind::Pkcs11;
+    draft.pkcs11.uri = "pkcs11:token=app-token;object=app-key".into();
+    draft.pkcs11.module = module.into();
+    draft.password = PasswordSource::Ask;
+    draft
+}
+
+/// The app with `profile` saved and chosen, on its Certificate tab.
+fn certificate_tab(env: &Env, profile: &Profile) -> Gui<'static> {
+    ProfileStore::at(env.ws.path("profiles"))
+        .save(profile)
+        .unwrap();
+    let mut g = gui(env, None);
+    g.click("Token");
+    g.settle();
+    g.click("Certificate");
+    g
+}
+
+/// Whether the node is the radio button of the pick list's entry for the token's certificate.
+fn is_token_entry(node: &egui_kittest::kittest::AccessKitNode<'_>) -> bool {
+    node.role() == Role::RadioButton
+        && node
+            .label()
+            .is_some_and(|label| label.contains("Token Connector"))
+}
+
+/// The label of the pick list's entry for the token's certificate.
 fn token_entry_label(g: &Gui<'_>) -> String {
-    g.h.get_by(|node| {
-        node.role() == Role::RadioButton
-            && node
-                .label()
-                .is_some_and(|label| label.contains("Token Connector"))
-    })
-    .accesskit_node()
-    .label()
-    .unwrap_or_default()
+    g.h.get_by(is_token_entry)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default()
 }
 
 fn click_token_entry(g: &mut Gui<'_>) {
-    g.h.get_by(|node| {
-        node.role() == Role::RadioButton
-            && node
-                .label()
-                .is_some_and(|label| label.contains("Token Connector"))
-    })
-    .click();
+    g.h.get_by(is_token_entry).click();
     g.h.run_ok();
 }
 
@@ -100,13 +121,7 @@ fn a_token_is_chosen_listed_picked_and_connects_after_a_wrong_pin_then_the_right
             // A saved profile for the sandbox (a PFX), switched to the token in the app.
             let mut draft = env.draft();
             draft.name = "Token".into();
-            ProfileStore::at(env.ws.path("profiles"))
-                .save(&draft.parse().unwrap())
-                .unwrap();
-            let mut g = gui(&env, None);
-            g.click("Token");
-            g.settle();
-            g.click("Certificate");
+            let mut g = certificate_tab(&env, &draft.parse().unwrap());
             g.click("Hardware token (PKCS#11)");
             g.settle();
             // The usual modules were looked for in the background; the module is typed here.
@@ -208,13 +223,7 @@ fn refresh_with_pin_logs_in_for_the_listing_only() {
             let mut draft = env.draft();
             draft.name = "Token".into();
             draft.password = PasswordSource::None;
-            ProfileStore::at(env.ws.path("profiles"))
-                .save(&draft.parse().unwrap())
-                .unwrap();
-            let mut g = gui(&env, None);
-            g.click("Token");
-            g.settle();
-            g.click("Certificate");
+            let mut g = certificate_tab(&env, &draft.parse().unwrap());
             g.click("Hardware token (PKCS#11)");
             g.field("PKCS#11 module", MODULE);
             g.button("Refresh with PIN…");
@@ -258,20 +267,10 @@ fn rotation_makes_the_new_key_on_the_token_and_asks_for_no_pfx_password() {
         "pkcs11::rotation_makes_the_new_key_on_the_token_and_asks_for_no_pfx_password",
         |dir| {
             let env = env_for_token(dir);
-            let mut draft = env.draft();
-            draft.name = "Token".into();
+            let mut draft = token_draft(&env, MODULE);
             draft.object_id = OBJECT_ID.into();
             draft.site_id = "root".into();
-            draft.cert_kind = CertKind::Pkcs11;
-            draft.pkcs11.uri = "pkcs11:token=app-token;object=app-key".into();
-            draft.pkcs11.module = MODULE.into();
-            draft.password = PasswordSource::Ask;
-            let store = ProfileStore::at(env.ws.path("profiles"));
-            store.save(&draft.parse().unwrap()).unwrap();
-            let mut g = gui(&env, None);
-            g.click("Token");
-            g.settle();
-            g.click("Certificate");
+            let mut g = certificate_tab(&env, &draft.parse().unwrap());
             g.settle();
             g.button("Rotate certificate…");
             g.h.get_by_role_and_label(Role::Dialog, "Rotate certificate");
@@ -325,23 +324,15 @@ fn rotation_makes_the_new_key_on_the_token_and_asks_for_no_pfx_password() {
 #[test]
 fn an_imported_token_profile_loads_its_module_only_once_confirmed() {
     let env = Env::new();
-    let store = ProfileStore::at(env.ws.path("profiles"));
     // Not a module: trying to load it fails with its own message, which shows when it is tried.
     let module = env.ws.write("vendor-pkcs11.so", b"not a module");
-    let mut draft = env.draft();
-    draft.name = "Token".into();
-    draft.cert_kind = CertKind::Pkcs11;
-    draft.pkcs11.uri = "pkcs11:token=app-token;object=app-key".into();
-    draft.pkcs11.module = s(&module).into();
-    draft.password = PasswordSource::Ask;
-    let profile = draft.parse().unwrap().with_origin(Origin::Imported {
-        brought_entries: Vec::new(),
-    });
-    store.save(&profile).unwrap();
-    let mut g = gui(&env, None);
-    g.click("Token");
-    g.settle();
-    g.click("Certificate");
+    let profile = token_draft(&env, s(&module))
+        .parse()
+        .unwrap()
+        .with_origin(Origin::Imported {
+            brought_entries: Vec::new(),
+        });
+    let mut g = certificate_tab(&env, &profile);
     g.settle();
     g.h.get_by_label_contains("Hardware token (PKCS#11)");
     assert_eq!(
@@ -381,14 +372,8 @@ fn browse_fills_the_module_and_a_file_that_is_not_a_module_says_why() {
     let env = Env::new();
     let mut draft = env.draft();
     draft.name = "Token".into();
-    ProfileStore::at(env.ws.path("profiles"))
-        .save(&draft.parse().unwrap())
-        .unwrap();
     let not_a_module = env.ws.write("vendor-pkcs11.so", b"not a module");
-    let mut g = gui(&env, None);
-    g.click("Token");
-    g.settle();
-    g.click("Certificate");
+    let mut g = certificate_tab(&env, &draft.parse().unwrap());
     g.click("Hardware token (PKCS#11)");
     g.settle();
     // Browse… runs the file dialog in the background and fills the field.
