@@ -100,16 +100,10 @@ fn click_token_entry(g: &mut Gui<'_>) {
 
 /// Every file under `dir`, as text.
 fn files_text(dir: &Path) -> String {
-    let mut text = String::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            text.push_str(&files_text(&path));
-        } else {
-            text.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
-        }
-    }
-    text
+    support::all_files(dir)
+        .iter()
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes))
+        .collect()
 }
 
 #[test]

@@ -394,6 +394,20 @@ pub fn certconnect_bounded(
     )
 }
 
+/// Every file under `dir` (recursively), read whole.
+pub fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(all_files(&path));
+        } else {
+            found.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    found
+}
+
 /// Makes a FIFO (named pipe) at `path` with `mkfifo`.
 pub fn mkfifo(path: &Path) {
     let status = Command::new("mkfifo")
