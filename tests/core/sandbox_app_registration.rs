@@ -54,18 +54,11 @@ fn start(adjust: impl FnOnce(&mut SandboxConfig)) -> Env {
 }
 
 fn client(follow: bool) -> reqwest::Client {
-    let policy = if follow {
+    support::http_client(if follow {
         reqwest::redirect::Policy::limited(3)
     } else {
         reqwest::redirect::Policy::none()
-    };
-    // reqwest is built without a crypto provider; the process's is installed as certconnect does.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(policy)
-        .build()
-        .unwrap()
+    })
 }
 
 impl Env {

@@ -394,6 +394,18 @@ pub fn certconnect_bounded(
     )
 }
 
+/// An HTTP client for the sandbox: no proxy, redirects as `redirect` says (a test that reads a
+/// redirect itself follows none).
+pub fn http_client(redirect: reqwest::redirect::Policy) -> reqwest::Client {
+    // reqwest is built without a crypto provider; the process's is installed as certconnect does.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(redirect)
+        .build()
+        .unwrap()
+}
+
 /// Every file under `dir` (recursively), read whole.
 pub fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut found = Vec::new();
