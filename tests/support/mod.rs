@@ -406,6 +406,17 @@ pub fn http_client(redirect: reqwest::redirect::Policy) -> reqwest::Client {
         .unwrap()
 }
 
+/// The credential of a certificate file and its key file (PEM), as certconnect loads them.
+pub fn load_pem_pair(cert: &Path, key: &Path) -> certconnect::cert::Credential {
+    certconnect::cert::load_bytes(
+        &std::fs::read(cert).unwrap(),
+        Some(&std::fs::read(key).unwrap()),
+        None,
+        None,
+    )
+    .unwrap()
+}
+
 /// Every file under `dir` (recursively), read whole.
 pub fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut found = Vec::new();
