@@ -34,29 +34,26 @@ pub enum AppCommand {
     SignOut(Box<SignOutArgs>),
 }
 
-/// `app sign-out`: which remembered sign-in to forget.
+/// `app sign-out`: which remembered sign-in to forget (the flags of `SignInArgs` that name it,
+/// with help that speaks of a past sign-in).
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("sign_in_client_id", |a| a.help("The public client signed in with, when not the default")),
+    mut_arg("authority", |a| a.help("The sign-in host, when not the Graph URL's cloud's")),
+    mut_arg("graph_url", |a| a.help("Graph base URL including the API version; its cloud names the sign-in host")),
+)]
 pub struct SignOutArgs {
     /// The tenant signed in to: as it was given to --tenant.
     #[arg(long, value_name = "T")]
     pub tenant: String,
-    /// The public client signed in with, when not the default.
-    #[arg(long, value_name = "ID")]
-    pub sign_in_client_id: Option<String>,
-    /// The sign-in host, when not the Graph URL's cloud's.
-    #[arg(long, value_name = "URL")]
-    pub authority: Option<String>,
-    /// Graph base URL including the API version; its cloud names the sign-in host.
-    #[arg(long, value_name = "URL")]
-    pub graph_url: Option<String>,
+    /// The sign-in client and the cloud.
+    #[command(flatten)]
+    pub cloud: CloudArgs,
 }
 
-/// How the administrator signs in, and where Graph is.
+/// Which client signs in, at which sign-in host, for which Graph: what names a sign-in.
 #[derive(Debug, Args)]
-pub struct SignInArgs {
-    /// Sign in with a device code (the message goes to standard error) instead of the browser.
-    #[arg(long)]
-    pub device_code: bool,
+pub struct CloudArgs {
     /// The public client the administrator signs in with (default: Microsoft Graph Command Line
     /// Tools, 14d82eec-204b-4c2f-b7e8-296a70dab67e).
     #[arg(long, value_name = "ID")]
@@ -67,6 +64,17 @@ pub struct SignInArgs {
     /// Graph base URL including the API version (default: https://graph.microsoft.com/v1.0).
     #[arg(long, value_name = "URL")]
     pub graph_url: Option<String>,
+}
+
+/// How the administrator signs in, and where Graph is.
+#[derive(Debug, Args)]
+pub struct SignInArgs {
+    /// Sign in with a device code (the message goes to standard error) instead of the browser.
+    #[arg(long)]
+    pub device_code: bool,
+    /// The sign-in client and the cloud.
+    #[command(flatten)]
+    pub cloud: CloudArgs,
     /// Extra trusted CA (PEM) for networks that inspect TLS.
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,

@@ -235,7 +235,7 @@ fn register(args: &RegisterArgs) -> Outcome {
 /// Checks every flag and loads (or makes) the certificate; nothing is sent yet. The admin's token
 /// is filled in after the sign-in.
 fn prepare(args: &RegisterArgs) -> Result<Prepared, String> {
-    let place = place(&args.tenant, &args.sign_in)?;
+    let place = place(&args.tenant, &args.sign_in.cloud)?;
     let name = args.name.trim();
     if name.is_empty() {
         return Err("--name: give the app registration a name".into());
@@ -513,7 +513,7 @@ fn existing_app(
     sign_in: &super::app_args::SignInArgs,
     certificate: impl FnOnce() -> Result<Option<X509>, String>,
 ) -> Result<(Place, String, Option<X509>), String> {
-    let place = place(tenant, sign_in)?;
+    let place = place(tenant, &sign_in.cloud)?;
     let client_id = normalize_guid(client_id).ok_or_else(|| {
         format!("--client-id: '{client_id}' is not a client ID (a GUID, the app registration's 'Application (client) ID')")
     })?;

@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::Outcome;
-use super::app_args::SignInArgs;
+use super::app_args::{CloudArgs, SignInArgs};
 use super::term::{clean, outln};
 use crate::admin_signin::{
     AdminSession, DEFAULT_AUTHORITY, DeviceCodeEvent, PollTiming, SignInError, SignInSettings,
@@ -38,7 +38,7 @@ pub(super) struct Place {
 
 /// Checks the sign-in flags: Graph's URL (https, plain http only to this machine), the authority
 /// (by default the sign-in host of Graph's cloud), the tenant and the sign-in client ID.
-pub(super) fn place(tenant: &str, args: &SignInArgs) -> Result<Place, String> {
+pub(super) fn place(tenant: &str, args: &CloudArgs) -> Result<Place, String> {
     let graph_text = args
         .graph_url
         .clone()
@@ -158,15 +158,7 @@ pub(super) async fn sign_in(
 
 /// `app sign-out`: forgets the remembered sign-in for the tenant, client and cloud given.
 pub(super) fn sign_out(args: &super::app_args::SignOutArgs) -> Outcome {
-    let sign_in = SignInArgs {
-        device_code: false,
-        sign_in_client_id: args.sign_in_client_id.clone(),
-        authority: args.authority.clone(),
-        graph_url: args.graph_url.clone(),
-        ca_file: None,
-        remember_sign_in: false,
-    };
-    let place = match place(&args.tenant, &sign_in) {
+    let place = match place(&args.tenant, &args.cloud) {
         Ok(place) => place,
         Err(message) => {
             eprintln!("error: {}", clean(&message));

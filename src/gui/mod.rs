@@ -3,6 +3,7 @@
 
 pub mod app;
 mod card;
+mod certificate_row;
 mod dialog;
 pub mod files;
 pub mod frame_log;

@@ -201,15 +201,7 @@ impl GraphAdmin<'_> {
         report: &mut (dyn FnMut(TestEvent) + Send),
         path: &str,
     ) -> Result<Value, GraphAdminError> {
-        self.call(
-            step,
-            report,
-            reqwest::Method::GET,
-            path,
-            None,
-            How::resend(Resend::OnThrottling),
-        )
-        .await
+        self.read(step, report, path, false).await
     }
 
     /// `GET {path}` as an advanced query (`$search`, `$count`): with `ConsistencyLevel: eventual`,
@@ -220,18 +212,23 @@ impl GraphAdmin<'_> {
         report: &mut (dyn FnMut(TestEvent) + Send),
         path: &str,
     ) -> Result<Value, GraphAdminError> {
-        self.call(
-            step,
-            report,
-            reqwest::Method::GET,
-            path,
-            None,
-            How {
-                resend: Resend::OnThrottling,
-                eventual: true,
-            },
-        )
-        .await
+        self.read(step, report, path, true).await
+    }
+
+    /// `GET {path}`, retried on throttling (a read changes nothing), `eventual` as `How` says.
+    async fn read(
+        &self,
+        step: Step,
+        report: &mut (dyn FnMut(TestEvent) + Send),
+        path: &str,
+        eventual: bool,
+    ) -> Result<Value, GraphAdminError> {
+        let how = How {
+            resend: Resend::OnThrottling,
+            eventual,
+        };
+        self.call(step, report, reqwest::Method::GET, path, None, how)
+            .await
     }
 
     /// `POST {path}` with a JSON body.

@@ -200,6 +200,50 @@ fn refuse_as(error: &str, code: u32, message: &str, now: i64) -> EntraRefusal {
     refusal
 }
 
+/// A form body's or a query's fields by name (a missing field reads as empty).
+struct Form(HashMap<String, String>);
+
+impl Form {
+    fn parse(encoded: &[u8]) -> Self {
+        Self(url::form_urlencoded::parse(encoded).into_owned().collect())
+    }
+
+    fn field(&self, name: &str) -> &str {
+        self.0.get(name).map(String::as_str).unwrap_or_default()
+    }
+}
+
+/// Entra's refusal of a token endpoint's request for a tenant it does not know.
+fn check_tenant(state: &State, tenant: &str, now: i64) -> Result<(), EntraRefusal> {
+    if tenant_is_ours(state, tenant) {
+        Ok(())
+    } else {
+        Err(refuse(90002, &tenant_not_found(tenant), now))
+    }
+}
+
+/// Entra's refusal of a token endpoint's request by a client that is not a public client here.
+fn check_public_client(state: &State, client_id: &str, now: i64) -> Result<(), EntraRefusal> {
+    if is_public_client(state, client_id) {
+        Ok(())
+    } else {
+        Err(refuse(700016, &unknown_client(state, client_id), now))
+    }
+}
+
+/// Entra's answer when its state is briefly out of reach (here: a poisoned lock).
+fn transient(error: &str, now: i64) -> EntraRefusal {
+    refuse_as(
+        error,
+        90033,
+        "A transient error has occurred. Please try again.",
+        now,
+    )
+}
+
+/// AADSTS70008: the code or refresh token is not (or no longer) one Entra honours.
+const EXPIRED_GRANT: &str = "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.";
+
 fn tenant_is_ours(state: &State, tenant: &str) -> bool {
     let tenant = tenant.to_ascii_lowercase();
     tenant == state.config.tenant_id || tenant == state.config.tenant_domain
@@ -298,10 +342,8 @@ fn user_code() -> String {
 
 /// Answers `GET /{tenant}/oauth2/v2.0/authorize?{query}`.
 pub(super) fn authorize(state: &State, tenant: &str, query: &str) -> AuthorizeAnswer {
-    let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    let param = |name: &str| params.get(name).map(String::as_str).unwrap_or_default();
+    let params = Form::parse(query.as_bytes());
+    let param = |name: &str| params.field(name);
     if !tenant_is_ours(state, tenant) {
         return AuthorizeAnswer::Page(400, format!("AADSTS90002: {}", tenant_not_found(tenant)));
     }
@@ -322,7 +364,7 @@ pub(super) fn authorize(state: &State, tenant: &str, query: &str) -> AuthorizeAn
         );
     }
     // From here errors go back to the client at its redirect URI (RFC 6749 §4.1.2.1).
-    let state_param = params.get("state").cloned();
+    let state_param = params.0.get("state").cloned();
     let back = |pairs: &[(&str, &str)]| {
         let mut url = url::Url::parse(redirect_uri).expect("checked above");
         {
@@ -397,15 +439,11 @@ pub(super) fn authorize(state: &State, tenant: &str, query: &str) -> AuthorizeAn
 /// Answers `POST /{tenant}/oauth2/v2.0/devicecode`.
 pub(super) fn device_code(state: &State, tenant: &str, body: &[u8]) -> Result<Value, EntraRefusal> {
     let now = state.now();
-    let form: HashMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
-    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
-    if !tenant_is_ours(state, tenant) {
-        return Err(refuse(90002, &tenant_not_found(tenant), now));
-    }
+    let form = Form::parse(body);
+    let field = |name: &str| form.field(name);
+    check_tenant(state, tenant, now)?;
     let client_id = field("client_id");
-    if !is_public_client(state, client_id) {
-        return Err(refuse(700016, &unknown_client(state, client_id), now));
-    }
+    check_public_client(state, client_id, now)?;
     let scopes = granted_scopes(state, field("scope"))
         .map_err(|scope| refuse(70011, &invalid_scope_message(&scope), now))?;
     let admin = &state.config.admin;
@@ -451,16 +489,11 @@ pub(super) fn is_delegated_grant(body: &[u8]) -> bool {
 /// code grant, or `refresh_token` (for tokens these grants issued with `offline_access`).
 pub(super) fn token(state: &State, tenant: &str, body: &[u8]) -> Result<Value, EntraRefusal> {
     let now = state.now();
-    let form: HashMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
-    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
-    if !tenant_is_ours(state, tenant) {
-        return Err(refuse(90002, &tenant_not_found(tenant), now));
-    }
-    let client_id = field("client_id").to_ascii_lowercase();
-    if !is_public_client(state, &client_id) {
-        return Err(refuse(700016, &unknown_client(state, &client_id), now));
-    }
-    if form.contains_key("client_secret") || form.contains_key("client_assertion") {
+    let form = Form::parse(body);
+    check_tenant(state, tenant, now)?;
+    let client_id = form.field("client_id").to_ascii_lowercase();
+    check_public_client(state, &client_id, now)?;
+    if form.0.contains_key("client_secret") || form.0.contains_key("client_assertion") {
         return Err(refuse_as(
             "invalid_client",
             700025,
@@ -468,10 +501,10 @@ pub(super) fn token(state: &State, tenant: &str, body: &[u8]) -> Result<Value, E
             now,
         ));
     }
-    let (scopes, offline) = match field("grant_type") {
+    let (scopes, offline) = match form.field("grant_type") {
         "authorization_code" => redeem_code(state, &client_id, &form, now)?,
         "refresh_token" => redeem_refresh_token(state, &client_id, &form, now)?,
-        _ => poll_device_code(state, &client_id, field("device_code"), now)?,
+        _ => poll_device_code(state, &client_id, form.field("device_code"), now)?,
     };
     Ok(issue_delegated_token(
         state, &client_id, &scopes, offline, now,
@@ -481,17 +514,14 @@ pub(super) fn token(state: &State, tenant: &str, body: &[u8]) -> Result<Value, E
 fn redeem_code(
     state: &State,
     client_id: &str,
-    form: &HashMap<String, String>,
+    form: &Form,
     now: i64,
 ) -> Result<(Vec<String>, bool), EntraRefusal> {
-    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    let field = |name: &str| form.field(name);
     let grant = |code: u32, message: &str| refuse_as("invalid_grant", code, message, now);
     let verifier = field("code_verifier");
     let Ok(mut codes) = state.sign_in.codes.lock() else {
-        return Err(grant(
-            90033,
-            "A transient error has occurred. Please try again.",
-        ));
+        return Err(transient("invalid_grant", now));
     };
     let Some(issued) = codes.get_mut(field("code")) else {
         return Err(grant(
@@ -508,10 +538,7 @@ fn redeem_code(
     // A code is spent by any attempt to redeem it, as a stolen code must not be retried.
     issued.redeemed = true;
     if Instant::now() >= issued.expires {
-        return Err(grant(
-            70008,
-            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
-        ));
+        return Err(grant(70008, EXPIRED_GRANT));
     }
     if issued.client_id != client_id {
         return Err(grant(
@@ -552,28 +579,18 @@ fn redeem_code(
 fn redeem_refresh_token(
     state: &State,
     client_id: &str,
-    form: &HashMap<String, String>,
+    form: &Form,
     now: i64,
 ) -> Result<(Vec<String>, bool), EntraRefusal> {
-    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    let field = |name: &str| form.field(name);
     let scope = field("scope");
     let scopes = granted_scopes(state, scope)
         .map_err(|scope| refuse_as("invalid_scope", 70011, &invalid_scope_message(&scope), now))?;
     let Ok(mut tokens) = state.sign_in.refresh_tokens.lock() else {
-        return Err(refuse_as(
-            "temporarily_unavailable",
-            90033,
-            "A transient error has occurred. Please try again.",
-            now,
-        ));
+        return Err(transient("temporarily_unavailable", now));
     };
     let Some(grant) = tokens.remove(field("refresh_token")) else {
-        return Err(refuse_as(
-            "invalid_grant",
-            70008,
-            "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
-            now,
-        ));
+        return Err(refuse_as("invalid_grant", 70008, EXPIRED_GRANT, now));
     };
     if grant.client_id != client_id {
         return Err(refuse_as(
@@ -593,12 +610,7 @@ fn poll_device_code(
     now: i64,
 ) -> Result<(Vec<String>, bool), EntraRefusal> {
     let Ok(mut grants) = state.sign_in.device_grants.lock() else {
-        return Err(refuse_as(
-            "temporarily_unavailable",
-            90033,
-            "A transient error has occurred. Please try again.",
-            now,
-        ));
+        return Err(transient("temporarily_unavailable", now));
     };
     let Some(index) = grants
         .iter()
@@ -638,17 +650,11 @@ fn poll_device_code(
     // A slow-down asked for by the test hook leaves the interval as configured: the client adds
     // its 5 s, and the sandbox does not hold it to more than it asked.
     let forced = std::mem::take(&mut grant.slow_down_next);
-    if forced {
-        return Err(refuse_as(
-            "slow_down",
-            70016,
-            "The client is polling too quickly; add 5 seconds to the polling interval.",
-            now,
-        ));
-    }
-    if too_soon {
-        // RFC 8628 §3.5: the client must add 5 seconds to its interval from now on.
-        grant.interval += Duration::from_secs(5);
+    if forced || too_soon {
+        if !forced {
+            // RFC 8628 §3.5: the client must add 5 seconds to its interval from now on.
+            grant.interval += Duration::from_secs(5);
+        }
         return Err(refuse_as(
             "slow_down",
             70016,

@@ -14,21 +14,7 @@ const URI: &str = "pkcs11:token=app-token;object=app-key";
 fn token_env() -> (Env, SoftHsm) {
     let env = Env::new();
     let hsm = SoftHsm::new(&env.ws);
-    hsm.init_token(&env.ws, "app-token");
-    hsm.import_key(
-        &env.ws,
-        "app-token",
-        &env.ws.path("app.key"),
-        "01",
-        "app-key",
-    );
-    hsm.import_cert(
-        &env.ws,
-        "app-token",
-        &env.ws.path("app.pem"),
-        "01",
-        "app-key",
-    );
+    hsm.app_token(&env.ws, &env.ws.path("app.key"), &env.ws.path("app.pem"));
     std::fs::remove_file(env.ws.path("app.key")).unwrap();
     std::fs::remove_file(&env.pfx).unwrap();
     (env, hsm)
@@ -77,6 +63,42 @@ fn test(env: &Env, hsm: &SoftHsm, uri: &str, extra: &[&str], pin: &str) -> Outpu
         &args.iter().map(String::as_str).collect::<Vec<_>>(),
         pin,
     )
+}
+
+/// `cert list` of the test module's tokens, logged in with the PIN in `TOKEN_PIN`.
+fn cert_list(env: &Env, hsm: &SoftHsm, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "cert",
+        "list",
+        "--pkcs11-module",
+        MODULE,
+        "--pin-env",
+        "TOKEN_PIN",
+    ];
+    args.extend_from_slice(extra);
+    run(env, hsm, &args, PIN)
+}
+
+/// `cert inspect URI --json` with `pin` in `TOKEN_PIN`.
+fn inspect(env: &Env, hsm: &SoftHsm, uri: &str, pin: &str) -> Output {
+    run(
+        env,
+        hsm,
+        &["cert", "inspect", uri, "--pin-env", "TOKEN_PIN", "--json"],
+        pin,
+    )
+}
+
+/// `test PROFILE` (or `test --all --json` for `None`) with `pin` in `TOKEN_PIN`.
+fn test_saved(env: &Env, hsm: &SoftHsm, profile: Option<&str>, pin: &str) -> Output {
+    let which = match profile {
+        Some(name) => vec![name],
+        None => vec!["--all", "--json"],
+    };
+    let mut args = vec!["test"];
+    args.extend(which);
+    args.extend(["--pin-env", "TOKEN_PIN"]);
+    run(env, hsm, &args, pin)
 }
 
 fn both(output: &Output) -> String {
@@ -160,20 +182,7 @@ fn a_module_path_that_is_not_a_module_exits_2_naming_it() {
 #[test]
 fn cert_list_prints_uris_that_connect_as_printed() {
     let (env, hsm) = token_env();
-    let list = run(
-        &env,
-        &hsm,
-        &[
-            "cert",
-            "list",
-            "--pkcs11-module",
-            MODULE,
-            "--pin-env",
-            "TOKEN_PIN",
-            "--json",
-        ],
-        PIN,
-    );
+    let list = cert_list(&env, &hsm, &["--json"]);
     assert_eq!(list.status.code(), Some(0), "{}", both(&list));
     let json = json_stdout(&list);
     let tokens = json["tokens"].as_array().unwrap();
@@ -195,19 +204,7 @@ fn cert_list_prints_uris_that_connect_as_printed() {
     let output = test(&env, &hsm, uri, &[], PIN);
     assert_eq!(output.status.code(), Some(0), "{uri}\n{}", both(&output));
     // The text listing shows the same URI.
-    let text = run(
-        &env,
-        &hsm,
-        &[
-            "cert",
-            "list",
-            "--pkcs11-module",
-            MODULE,
-            "--pin-env",
-            "TOKEN_PIN",
-        ],
-        PIN,
-    );
+    let text = cert_list(&env, &hsm, &[]);
     assert!(stdout(&text).contains(uri), "{}", both(&text));
 }
 
@@ -215,12 +212,7 @@ fn cert_list_prints_uris_that_connect_as_printed() {
 fn cert_inspect_takes_a_uri_with_the_keys_it_has_for_a_file() {
     let (env, hsm) = token_env();
     let uri = format!("{URI}?module-path={MODULE}");
-    let output = run(
-        &env,
-        &hsm,
-        &["cert", "inspect", &uri, "--pin-env", "TOKEN_PIN", "--json"],
-        PIN,
-    );
+    let output = inspect(&env, &hsm, &uri, PIN);
     assert_eq!(output.status.code(), Some(0), "{}", both(&output));
     let json = json_stdout(&output);
     for key in [
@@ -233,17 +225,12 @@ fn cert_inspect_takes_a_uri_with_the_keys_it_has_for_a_file() {
         assert!(json.get(key).is_some(), "{key} missing: {json}");
     }
     assert_eq!(json["subject"], "CN=Connector");
-    let wrong = run(
-        &env,
-        &hsm,
-        &["cert", "inspect", &uri, "--pin-env", "TOKEN_PIN", "--json"],
-        "123",
-    );
+    let wrong = inspect(&env, &hsm, &uri, "123");
     assert_eq!(wrong.status.code(), Some(2), "{}", both(&wrong));
 }
 
-/// Saves a profile for the sandbox that signs with the token key; its PIN is asked for.
-fn save_token_profile(env: &Env, name: &str, module: &str) {
+/// A profile for the sandbox that signs with the token key; its PIN is asked for.
+fn token_draft(env: &Env, name: &str, module: &str) -> certconnect::core::draft::ProfileDraft {
     use certconnect::core::draft::CertKind;
     use certconnect::core::profile::PasswordSource;
     let mut draft = env.draft();
@@ -252,10 +239,19 @@ fn save_token_profile(env: &Env, name: &str, module: &str) {
     draft.pkcs11.uri = URI.into();
     draft.pkcs11.module = module.into();
     draft.password = PasswordSource::Ask;
+    draft
+}
+
+fn save(env: &Env, draft: &certconnect::core::draft::ProfileDraft) {
     env.ws
         .profile_store()
         .save(&draft.parse().unwrap())
         .unwrap();
+}
+
+/// Saves [`token_draft`].
+fn save_token_profile(env: &Env, name: &str, module: &str) {
+    save(env, &token_draft(env, name, module));
 }
 
 #[test]
@@ -276,22 +272,12 @@ fn test_all_reports_a_token_profile_without_its_pin_as_needing_it() {
     );
     assert_eq!(env.token_requests(), 0);
     // Given for the run, the PIN opens the token and the profile connects.
-    let output = run(
-        &env,
-        &hsm,
-        &["test", "--all", "--json", "--pin-env", "TOKEN_PIN"],
-        PIN,
-    );
+    let output = test_saved(&env, &hsm, None, PIN);
     assert_eq!(output.status.code(), Some(0), "{}", both(&output));
     // A wrong PIN for three profiles on one token is tried once, not three times.
     save_token_profile(&env, "token 2", MODULE);
     save_token_profile(&env, "token 3", MODULE);
-    let output = run(
-        &env,
-        &hsm,
-        &["test", "--all", "--json", "--pin-env", "TOKEN_PIN"],
-        "86420975",
-    );
+    let output = test_saved(&env, &hsm, None, "86420975");
     assert_eq!(output.status.code(), Some(1), "{}", both(&output));
     let messages: Vec<String> = json_stdout(&output)["results"]
         .as_array()
@@ -312,12 +298,7 @@ fn an_export_carries_the_uri_and_module_never_the_pin_and_an_import_must_be_conf
     let (env, hsm) = token_env();
     save_token_profile(&env, "token", MODULE);
     // A run with the PIN writes nothing of it anywhere.
-    let ok = run(
-        &env,
-        &hsm,
-        &["test", "token", "--pin-env", "TOKEN_PIN"],
-        PIN,
-    );
+    let ok = test_saved(&env, &hsm, Some("token"), PIN);
     assert_eq!(ok.status.code(), Some(0), "{}", both(&ok));
     let out = env.ws.path("shared.ron");
     let export = run(
@@ -346,12 +327,7 @@ fn an_export_carries_the_uri_and_module_never_the_pin_and_an_import_must_be_conf
     // confirmation (exit 2) and says which module.
     let import = run(&env, &hsm, &["profile", "import", s(&out)], PIN);
     assert_eq!(import.status.code(), Some(0), "{}", both(&import));
-    let unconfirmed = run(
-        &env,
-        &hsm,
-        &["test", "token (imported)", "--pin-env", "TOKEN_PIN"],
-        PIN,
-    );
+    let unconfirmed = test_saved(&env, &hsm, Some("token (imported)"), PIN);
     assert_eq!(unconfirmed.status.code(), Some(2), "{}", both(&unconfirmed));
     assert!(
         both(&unconfirmed).contains("loads the PKCS#11 module"),
@@ -379,17 +355,9 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 fn rotation_makes_the_new_key_on_the_token_and_switches_the_profile_to_it() {
     use crate::support::probe_env::OBJECT_ID;
     let (env, hsm) = token_env();
-    let mut draft = env.draft();
-    draft.name = "token".into();
+    let mut draft = token_draft(&env, "token", MODULE);
     draft.object_id = OBJECT_ID.into();
-    draft.cert_kind = certconnect::core::draft::CertKind::Pkcs11;
-    draft.pkcs11.uri = URI.into();
-    draft.pkcs11.module = MODULE.into();
-    draft.password = certconnect::core::profile::PasswordSource::Ask;
-    env.ws
-        .profile_store()
-        .save(&draft.parse().unwrap())
-        .unwrap();
+    save(&env, &draft);
     let files_before = walk(env.ws.dir()).len();
     let output = run(
         &env,
@@ -421,12 +389,7 @@ fn rotation_makes_the_new_key_on_the_token_and_switches_the_profile_to_it() {
     };
     assert_eq!(*uri, new_uri);
     assert_ne!(uri, URI);
-    let test = run(
-        &env,
-        &hsm,
-        &["test", "token", "--pin-env", "TOKEN_PIN"],
-        PIN,
-    );
+    let test = test_saved(&env, &hsm, Some("token"), PIN);
     assert_eq!(test.status.code(), Some(0), "{}", both(&test));
     // The new private key exists only on the token: made there, never extractable; no key file
     // was written (the token files and the profile's own write aside, nothing new).

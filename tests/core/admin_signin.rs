@@ -45,12 +45,7 @@ fn settings(sandbox: &Sandbox) -> SignInSettings {
 }
 
 fn client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    support::http_client(reqwest::redirect::Policy::none())
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

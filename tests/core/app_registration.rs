@@ -8,7 +8,7 @@ use crate::support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use certconnect::cert::{Credential, load_bytes};
+use certconnect::cert::Credential;
 use certconnect::core::app_registration::requests::SiteRole;
 use certconnect::core::event::{Step, TestEvent};
 use certconnect::core::retry::RetryTiming;
@@ -113,13 +113,7 @@ fn app_count(env: &Env, token: &Secret) -> usize {
 /// A new certificate and key in a PFX, loaded.
 fn new_certificate(env: &Env, name: &str) -> (std::path::PathBuf, Credential) {
     let (cert, key, pfx) = env.ws.certificate_files(name, PASSWORD);
-    let credential = load_bytes(
-        &std::fs::read(&cert).unwrap(),
-        Some(&std::fs::read(&key).unwrap()),
-        None,
-        None,
-    )
-    .unwrap();
+    let credential = support::load_pem_pair(&cert, &key);
     (pfx, credential)
 }
 

@@ -6,7 +6,6 @@
 //! of this test binary with its own configuration: no two tests share a token directory.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use certconnect::cert::pkcs11::{
     PinTries, Pkcs11Error, Pkcs11Request, list_pkcs11, open_pkcs11, resolve_module,
@@ -19,7 +18,7 @@ use openssl::rsa::Padding;
 use openssl::sign::{RsaPssSaltlen, Verifier};
 use openssl::x509::X509;
 
-use crate::support::softhsm::{MODULE, PIN, SoftHsm};
+use crate::support::softhsm::{MODULE, PIN, SoftHsm, run_in_child};
 use crate::support::{Workspace, s};
 
 const CHILD: &str = "CERTCONNECT_TEST_PKCS11_DIR";
@@ -34,31 +33,14 @@ fn on_softhsm(test: &str, setup: fn(&Workspace, &SoftHsm), checks: fn(&Path)) {
     let ws = Workspace::new();
     let hsm = SoftHsm::new(&ws);
     setup(&ws, &hsm);
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, ws.dir())
-        .env("SOFTHSM2_CONF", &hsm.conf)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    // Shown with --nocapture (libtest keeps it otherwise).
-    eprintln!("{text}");
-    assert!(output.status.success(), "{text}");
-    // The child ran the test (a typo in the name would run nothing and pass).
-    assert!(text.contains("1 passed"), "{text}");
+    run_in_child(test, CHILD, &ws, &hsm);
 }
 
 /// A token "app-token" with an RSA key (id 01, label "app-key") and its certificate.
 fn one_key(ws: &Workspace, hsm: &SoftHsm) {
-    hsm.init_token(ws, "app-token");
     let key = ws.rsa_key("app.key", 2048);
     let cert = ws.self_signed("app.pem", &key, "/CN=Token Connector", 365);
-    hsm.import_key(ws, "app-token", &key, "01", "app-key");
-    hsm.import_cert(ws, "app-token", &cert, "01", "app-key");
+    hsm.app_token(ws, &key, &cert);
     // The key is sensitive and never extractable: certconnect cannot have read it.
     let objects = hsm.objects(ws, "app-token");
     let access: Vec<&str> = objects.lines().filter(|l| l.contains("Access:")).collect();
@@ -225,8 +207,7 @@ fn listing_names_each_certificate_with_a_uri_that_opens_it() {
             hsm.init_token(ws, "second token");
             let key = ws.rsa_key("two.key", 3072);
             let cert = ws.self_signed("two.pem", &key, "/CN=Second", 30);
-            hsm.import_key(ws, "second token", &key, "a1b2", "two");
-            hsm.import_cert(ws, "second token", &cert, "a1b2", "two");
+            hsm.import_pair(ws, "second token", &key, &cert, "a1b2", "two");
             // A certificate without a key beside it is not listed.
             let lone = ws.rsa_key("lone.key", 2048);
             let lone_cert = ws.self_signed("lone.pem", &lone, "/CN=Lone", 30);
@@ -281,8 +262,7 @@ fn an_ec_key_is_refused_because_entra_needs_rsa() {
                 "ec.key",
             ]);
             let cert = ws.self_signed("ec.pem", &ws.path("ec.key"), "/CN=EC", 30);
-            hsm.import_key(ws, "ec-token", &ws.path("ec.key"), "02", "ec");
-            hsm.import_cert(ws, "ec-token", &cert, "02", "ec");
+            hsm.import_pair(ws, "ec-token", &ws.path("ec.key"), &cert, "02", "ec");
         },
         |_| {
             let error = open("pkcs11:token=ec-token;object=ec", Some(PIN)).unwrap_err();
@@ -358,21 +338,7 @@ fn a_remembered_pin_opens_the_token_for_a_test_connection_and_stays_out_of_the_p
             // Made here, in the process that loads the module: the sandbox registers its key.
             let env = crate::support::probe_env::Env::new();
             let hsm = SoftHsm::existing(dir.join("softhsm2.conf"));
-            hsm.init_token(&env.ws, "app-token");
-            hsm.import_key(
-                &env.ws,
-                "app-token",
-                &env.ws.path("app.key"),
-                "01",
-                "app-key",
-            );
-            hsm.import_cert(
-                &env.ws,
-                "app-token",
-                &env.ws.path("app.pem"),
-                "01",
-                "app-key",
-            );
+            hsm.app_token(&env.ws, &env.ws.path("app.key"), &env.ws.path("app.pem"));
             let profiles = ProfileStore::at(env.ws.path("profiles"));
             let mut draft = env.draft();
             draft.cert_kind = CertKind::Pkcs11;

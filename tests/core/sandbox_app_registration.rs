@@ -11,7 +11,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use certconnect::assertion::{Signer, new_jti};
-use certconnect::cert::{Credential, load_bytes};
+use certconnect::cert::Credential;
 use certconnect::core::jwt::{AssertionClaims, decode_unverified};
 use certconnect::core::profile::AssertionOptions;
 use certconnect::net::ASSERTION_TYPE;
@@ -54,18 +54,11 @@ fn start(adjust: impl FnOnce(&mut SandboxConfig)) -> Env {
 }
 
 fn client(follow: bool) -> reqwest::Client {
-    let policy = if follow {
+    support::http_client(if follow {
         reqwest::redirect::Policy::limited(3)
     } else {
         reqwest::redirect::Policy::none()
-    };
-    // reqwest is built without a crypto provider; the process's is installed as certconnect does.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(policy)
-        .build()
-        .unwrap()
+    })
 }
 
 impl Env {
@@ -173,13 +166,7 @@ impl Env {
             .ws
             .self_signed(&format!("{name}.pem"), &key, &format!("/CN={name}"), 365);
         let der = read_cert(&cert).to_der().unwrap();
-        let credential = load_bytes(
-            &std::fs::read(&cert).unwrap(),
-            Some(&std::fs::read(&key).unwrap()),
-            None,
-            None,
-        )
-        .unwrap();
+        let credential = support::load_pem_pair(&cert, &key);
         (credential, STANDARD.encode(der))
     }
 
@@ -771,13 +758,7 @@ fn sites_selected_reads_only_a_site_granted_to_the_app() {
             roles: vec!["Sites.Selected".into()],
         });
     });
-    let credential = load_bytes(
-        &std::fs::read(&cert).unwrap(),
-        Some(&std::fs::read(&key).unwrap()),
-        None,
-        None,
-    )
-    .unwrap();
+    let credential = support::load_pem_pair(&cert, &key);
     let (status, body) = env.client_credentials(client_id, &credential);
     assert_eq!(status, 200, "{body}");
     let app_token = body["access_token"].as_str().unwrap().to_owned();

@@ -21,12 +21,7 @@ const QUICK: PollTiming = PollTiming {
 
 /// A browser's client: no proxy, no redirects followed.
 fn browser() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    support::http_client(reqwest::redirect::Policy::none())
 }
 
 /// Posts the page's form as a browser does (`application/x-www-form-urlencoded`).

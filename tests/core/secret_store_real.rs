@@ -7,7 +7,7 @@ use crate::support;
 use certconnect::core::draft::CertKind;
 use certconnect::credential_store::open_os_backend;
 use support::probe_env::{Env, PASSWORD};
-use support::{certconnect, s, stderr, stdout};
+use support::{all_files, certconnect, s, stderr, stdout};
 
 #[test]
 #[ignore = "needs a Secret Service: run through scripts/test.sh"]
@@ -22,20 +22,6 @@ fn the_os_store_is_the_secret_service_and_round_trips() {
     store.delete(&entry).unwrap();
     assert_eq!(store.get(&entry).unwrap(), None);
     store.delete(&entry).unwrap();
-}
-
-/// Every file under `dir`, read whole.
-fn all_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(all_files(&path));
-        } else {
-            found.push((path.clone(), std::fs::read(&path).unwrap()));
-        }
-    }
-    found
 }
 
 /// Neither the PFX password nor the key appears in a file under `config`, `data` or the export,

@@ -10,21 +10,7 @@ use certconnect::admin_signin::DEFAULT_SIGN_IN_CLIENT_ID;
 use certconnect::core::signin::refresh::remembered_sign_in_entry;
 use certconnect::credential_store::open_os_backend;
 use support::probe_env::{CLIENT_ID, Env};
-use support::{certconnect, stderr, stdout};
-
-/// Every file under `dir`, read whole.
-fn all_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(all_files(&path));
-        } else {
-            found.push((path.clone(), std::fs::read(&path).unwrap()));
-        }
-    }
-    found
-}
+use support::{all_files, certconnect, stderr, stdout};
 
 /// No refresh token in any output, nor in any file the runs wrote under `dir`.
 fn assert_no_token_anywhere(

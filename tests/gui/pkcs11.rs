@@ -9,20 +9,19 @@
 //! tests do). The app in the child is built as in every other GUI test.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::gui_harness;
 use crate::support;
 
-use certconnect::core::draft::CertKind;
-use certconnect::core::profile::{CertificateSource, Origin, PasswordSource};
+use certconnect::core::draft::{CertKind, ProfileDraft};
+use certconnect::core::profile::{CertificateSource, Origin, PasswordSource, Profile};
 use certconnect::gui::CertconnectApp;
 use certconnect::profile_store::ProfileStore;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::{Gui, MemoryStorage, gui};
 use support::probe_env::{Env, OBJECT_ID, read_cert};
-use support::softhsm::{MODULE, PIN, SoftHsm};
+use support::softhsm::{MODULE, PIN, SoftHsm, run_in_child};
 use support::{Workspace, s};
 
 const CHILD: &str = "CERTCONNECT_TEST_PKCS11_DIR";
@@ -38,27 +37,11 @@ fn on_softhsm(test: &str, checks: fn(&Path)) {
     }
     let ws = Workspace::new();
     let hsm = SoftHsm::new(&ws);
-    hsm.init_token(&ws, "app-token");
     let key = ws.rsa_key("app.key", 2048);
     let cert = ws.self_signed("token.pem", &key, "/CN=Token Connector", 365);
-    hsm.import_key(&ws, "app-token", &key, "01", "app-key");
-    hsm.import_cert(&ws, "app-token", &cert, "01", "app-key");
+    hsm.app_token(&ws, &key, &cert);
     std::fs::remove_file(key).unwrap();
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, ws.dir())
-        .env("SOFTHSM2_CONF", &hsm.conf)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    eprintln!("{text}");
-    assert!(output.status.success(), "{text}");
-    // The child ran the test (a typo in the name would run nothing and pass).
-    assert!(text.contains("1 passed"), "{text}");
+    run_in_child(test, CHILD, &ws, &hsm);
 }
 
 /// A sandbox where the token's certificate is registered on the app.
@@ -70,42 +53,57 @@ fn env_for_token(dir: &Path) -> Env {
     })
 }
 
-/// The radio button of the pick list's entry for the token's certificate.
+/// A profile "Token" for the sandbox signing with the token's key through `module`; its PIN is
+/// asked for.
+fn token_draft(env: &Env, module: &str) -> ProfileDraft {
+    let mut draft = env.draft();
+    draft.name = "Token".into();
+    draft.cert_kind = CertKind::Pkcs11;
+    draft.pkcs11.uri = "pkcs11:token=app-token;object=app-key".into();
+    draft.pkcs11.module = module.into();
+    draft.password = PasswordSource::Ask;
+    draft
+}
+
+/// The app with `profile` saved and chosen, on its Certificate tab.
+fn certificate_tab(env: &Env, profile: &Profile) -> Gui<'static> {
+    ProfileStore::at(env.ws.path("profiles"))
+        .save(profile)
+        .unwrap();
+    let mut g = gui(env, None);
+    g.click("Token");
+    g.settle();
+    g.click("Certificate");
+    g
+}
+
+/// Whether the node is the radio button of the pick list's entry for the token's certificate.
+fn is_token_entry(node: &egui_kittest::kittest::AccessKitNode<'_>) -> bool {
+    node.role() == Role::RadioButton
+        && node
+            .label()
+            .is_some_and(|label| label.contains("Token Connector"))
+}
+
+/// The label of the pick list's entry for the token's certificate.
 fn token_entry_label(g: &Gui<'_>) -> String {
-    g.h.get_by(|node| {
-        node.role() == Role::RadioButton
-            && node
-                .label()
-                .is_some_and(|label| label.contains("Token Connector"))
-    })
-    .accesskit_node()
-    .label()
-    .unwrap_or_default()
+    g.h.get_by(is_token_entry)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default()
 }
 
 fn click_token_entry(g: &mut Gui<'_>) {
-    g.h.get_by(|node| {
-        node.role() == Role::RadioButton
-            && node
-                .label()
-                .is_some_and(|label| label.contains("Token Connector"))
-    })
-    .click();
+    g.h.get_by(is_token_entry).click();
     g.h.run_ok();
 }
 
 /// Every file under `dir`, as text.
 fn files_text(dir: &Path) -> String {
-    let mut text = String::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            text.push_str(&files_text(&path));
-        } else {
-            text.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
-        }
-    }
-    text
+    support::all_files(dir)
+        .iter()
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes))
+        .collect()
 }
 
 #[test]
@@ -117,13 +115,7 @@ fn a_token_is_chosen_listed_picked_and_connects_after_a_wrong_pin_then_the_right
             // A saved profile for the sandbox (a PFX), switched to the token in the app.
             let mut draft = env.draft();
             draft.name = "Token".into();
-            ProfileStore::at(env.ws.path("profiles"))
-                .save(&draft.parse().unwrap())
-                .unwrap();
-            let mut g = gui(&env, None);
-            g.click("Token");
-            g.settle();
-            g.click("Certificate");
+            let mut g = certificate_tab(&env, &draft.parse().unwrap());
             g.click("Hardware token (PKCS#11)");
             g.settle();
             // The usual modules were looked for in the background; the module is typed here.
@@ -225,13 +217,7 @@ fn refresh_with_pin_logs_in_for_the_listing_only() {
             let mut draft = env.draft();
             draft.name = "Token".into();
             draft.password = PasswordSource::None;
-            ProfileStore::at(env.ws.path("profiles"))
-                .save(&draft.parse().unwrap())
-                .unwrap();
-            let mut g = gui(&env, None);
-            g.click("Token");
-            g.settle();
-            g.click("Certificate");
+            let mut g = certificate_tab(&env, &draft.parse().unwrap());
             g.click("Hardware token (PKCS#11)");
             g.field("PKCS#11 module", MODULE);
             g.button("Refresh with PIN…");
@@ -275,20 +261,10 @@ fn rotation_makes_the_new_key_on_the_token_and_asks_for_no_pfx_password() {
         "pkcs11::rotation_makes_the_new_key_on_the_token_and_asks_for_no_pfx_password",
         |dir| {
             let env = env_for_token(dir);
-            let mut draft = env.draft();
-            draft.name = "Token".into();
+            let mut draft = token_draft(&env, MODULE);
             draft.object_id = OBJECT_ID.into();
             draft.site_id = "root".into();
-            draft.cert_kind = CertKind::Pkcs11;
-            draft.pkcs11.uri = "pkcs11:token=app-token;object=app-key".into();
-            draft.pkcs11.module = MODULE.into();
-            draft.password = PasswordSource::Ask;
-            let store = ProfileStore::at(env.ws.path("profiles"));
-            store.save(&draft.parse().unwrap()).unwrap();
-            let mut g = gui(&env, None);
-            g.click("Token");
-            g.settle();
-            g.click("Certificate");
+            let mut g = certificate_tab(&env, &draft.parse().unwrap());
             g.settle();
             g.button("Rotate certificate…");
             g.h.get_by_role_and_label(Role::Dialog, "Rotate certificate");
@@ -342,23 +318,15 @@ fn rotation_makes_the_new_key_on_the_token_and_asks_for_no_pfx_password() {
 #[test]
 fn an_imported_token_profile_loads_its_module_only_once_confirmed() {
     let env = Env::new();
-    let store = ProfileStore::at(env.ws.path("profiles"));
     // Not a module: trying to load it fails with its own message, which shows when it is tried.
     let module = env.ws.write("vendor-pkcs11.so", b"not a module");
-    let mut draft = env.draft();
-    draft.name = "Token".into();
-    draft.cert_kind = CertKind::Pkcs11;
-    draft.pkcs11.uri = "pkcs11:token=app-token;object=app-key".into();
-    draft.pkcs11.module = s(&module).into();
-    draft.password = PasswordSource::Ask;
-    let profile = draft.parse().unwrap().with_origin(Origin::Imported {
-        brought_entries: Vec::new(),
-    });
-    store.save(&profile).unwrap();
-    let mut g = gui(&env, None);
-    g.click("Token");
-    g.settle();
-    g.click("Certificate");
+    let profile = token_draft(&env, s(&module))
+        .parse()
+        .unwrap()
+        .with_origin(Origin::Imported {
+            brought_entries: Vec::new(),
+        });
+    let mut g = certificate_tab(&env, &profile);
     g.settle();
     g.h.get_by_label_contains("Hardware token (PKCS#11)");
     assert_eq!(
@@ -398,14 +366,8 @@ fn browse_fills_the_module_and_a_file_that_is_not_a_module_says_why() {
     let env = Env::new();
     let mut draft = env.draft();
     draft.name = "Token".into();
-    ProfileStore::at(env.ws.path("profiles"))
-        .save(&draft.parse().unwrap())
-        .unwrap();
     let not_a_module = env.ws.write("vendor-pkcs11.so", b"not a module");
-    let mut g = gui(&env, None);
-    g.click("Token");
-    g.settle();
-    g.click("Certificate");
+    let mut g = certificate_tab(&env, &draft.parse().unwrap());
     g.click("Hardware token (PKCS#11)");
     g.settle();
     // Browse… runs the file dialog in the background and fills the field.

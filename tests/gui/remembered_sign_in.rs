@@ -8,20 +8,11 @@ use crate::support;
 
 use certconnect::admin_signin::DEFAULT_SIGN_IN_CLIENT_ID;
 use certconnect::core::signin::refresh::remembered_sign_in_entry;
-use certconnect::gui::{CertconnectApp, SignInState};
-use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
-use gui_harness::{Gui, MemoryStorage, gui};
-use support::probe_env::{CLIENT_ID, Env, PASSWORD};
+use gui_harness::{Gui, MemoryStorage, fill_form, gui, signed_in};
+use support::probe_env::{CLIENT_ID, Env};
 
 const REMEMBER: &str = "Remember this sign-in in the credential store";
-
-fn signed_in(app: &CertconnectApp) -> bool {
-    matches!(
-        app.setup_sign_in_state(),
-        Some(SignInState::SignedIn { .. })
-    )
-}
 
 /// The refresh token remembered for the sandbox's tenant and the default sign-in client.
 fn remembered(env: &Env) -> Option<String> {
@@ -49,16 +40,7 @@ fn device_codes(env: &Env) -> usize {
 /// A new app with the form filled in for the sandbox and the wizard open, set to a device code.
 fn wizard(env: &Env) -> Gui<'static> {
     let mut g = gui(env, None);
-    g.button("New connection");
-    g.field("Name", "Contoso");
-    g.field("Token URL", &env.sandbox.token_url());
-    g.field("Client ID", CLIENT_ID);
-    g.click("Graph");
-    g.field("Graph URL", &env.sandbox.graph_url());
-    g.click("Certificate");
-    g.field("PFX file", &env.pfx.display().to_string());
-    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
-    g.click("General");
+    fill_form(&mut g, env, CLIENT_ID, &env.pfx);
     g.button("Set up in Entra…");
     g.click("With a code, on any device");
     g

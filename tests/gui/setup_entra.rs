@@ -16,7 +16,7 @@ use certconnect::report::{StepState, Verdict};
 use certconnect::sandbox::DEMO_CLIENT_ID;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use gui_harness::{Gui, gui};
+use gui_harness::{Gui, fill_form, gui, signed_in};
 use support::probe_env::{CLIENT_ID, Env, OBJECT_ID, PASSWORD};
 
 fn device_code(app: &CertconnectApp) -> Option<String> {
@@ -24,13 +24,6 @@ fn device_code(app: &CertconnectApp) -> Option<String> {
         SignInState::Waiting(Some(prompt)) => Some(prompt.user_code.clone()),
         _ => None,
     }
-}
-
-fn signed_in(app: &CertconnectApp) -> bool {
-    matches!(
-        app.setup_sign_in_state(),
-        Some(SignInState::SignedIn { .. })
-    )
 }
 
 /// Chooses the device code, signs in and shows the code (selectable, with Copy).
@@ -94,15 +87,7 @@ fn cancel_mid_way_leaves_what_was_created_listed() {
         config.admin.device_code_approve_on_poll = Some(1);
     });
     let mut g = gui(&env, None);
-    g.button("New connection");
-    g.field("Name", "Contoso");
-    g.field("Token URL", &env.sandbox.token_url());
-    g.click("Graph");
-    g.field("Graph URL", &env.sandbox.graph_url());
-    g.click("Certificate");
-    g.field("PFX file", &env.pfx.display().to_string());
-    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
-    g.click("General");
+    fill_form(&mut g, &env, "", &env.pfx);
     g.button("Set up in Entra…");
     g.click("With a code, on any device");
     g.button("Sign in");
@@ -142,20 +127,6 @@ fn quick_sign_in(roles: &[&str]) -> Env {
         config.admin.device_code_interval_secs = 1;
         config.admin.device_code_approve_on_poll = Some(1);
     })
-}
-
-/// The form filled in for the sandbox with this client ID and PFX.
-fn fill_form(g: &mut Gui<'_>, env: &Env, client_id: &str, pfx: &std::path::Path) {
-    g.button("New connection");
-    g.field("Name", "Contoso");
-    g.field("Token URL", &env.sandbox.token_url());
-    g.field("Client ID", client_id);
-    g.click("Graph");
-    g.field("Graph URL", &env.sandbox.graph_url());
-    g.click("Certificate");
-    g.field("PFX file", &pfx.display().to_string());
-    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
-    g.click("General");
 }
 
 /// A second certificate, not on any app.

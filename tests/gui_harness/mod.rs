@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use certconnect::core::profile::Profile;
 use certconnect::core::retry::RetryTiming;
-use certconnect::gui::{AppDeps, CertconnectApp, QueuedPicker};
+use certconnect::gui::{AppDeps, CertconnectApp, QueuedPicker, SignInState};
 use certconnect::profile_store::ProfileStore;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-use crate::support::probe_env::Env;
+use crate::support::probe_env::{Env, PASSWORD};
 
 pub struct Gui<'a> {
     pub h: Harness<'a, CertconnectApp>,
@@ -171,4 +171,27 @@ impl eframe::Storage for MemoryStorage {
         self.0.remove(key);
     }
     fn flush(&mut self) {}
+}
+
+/// The connection form of a new profile "Contoso" filled in for the sandbox with this client ID
+/// (`""`: none) and PFX, back on the General tab.
+pub fn fill_form(g: &mut Gui<'_>, env: &Env, client_id: &str, pfx: &std::path::Path) {
+    g.button("New connection");
+    g.field("Name", "Contoso");
+    g.field("Token URL", &env.sandbox.token_url());
+    g.field("Client ID", client_id);
+    g.click("Graph");
+    g.field("Graph URL", &env.sandbox.graph_url());
+    g.click("Certificate");
+    g.field("PFX file", &pfx.display().to_string());
+    g.set_text(Role::PasswordInput, "Certificate password", PASSWORD);
+    g.click("General");
+}
+
+/// Whether Set up in Entra's administrator is signed in.
+pub fn signed_in(app: &CertconnectApp) -> bool {
+    matches!(
+        app.setup_sign_in_state(),
+        Some(SignInState::SignedIn { .. })
+    )
 }

@@ -394,6 +394,43 @@ pub fn certconnect_bounded(
     )
 }
 
+/// An HTTP client for the sandbox: no proxy, redirects as `redirect` says (a test that reads a
+/// redirect itself follows none).
+pub fn http_client(redirect: reqwest::redirect::Policy) -> reqwest::Client {
+    // reqwest is built without a crypto provider; the process's is installed as certconnect does.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(redirect)
+        .build()
+        .unwrap()
+}
+
+/// The credential of a certificate file and its key file (PEM), as certconnect loads them.
+pub fn load_pem_pair(cert: &Path, key: &Path) -> certconnect::cert::Credential {
+    certconnect::cert::load_bytes(
+        &std::fs::read(cert).unwrap(),
+        Some(&std::fs::read(key).unwrap()),
+        None,
+        None,
+    )
+    .unwrap()
+}
+
+/// Every file under `dir` (recursively), read whole.
+pub fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(all_files(&path));
+        } else {
+            found.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    found
+}
+
 /// Makes a FIFO (named pipe) at `path` with `mkfifo`.
 pub fn mkfifo(path: &Path) {
     let status = Command::new("mkfifo")

@@ -14,6 +14,11 @@ pub const PIN: &str = "31415926";
 /// The security officer PIN of every test token.
 pub const SO_PIN: &str = "27182818";
 
+/// The label of the token most tests use.
+pub const APP_TOKEN: &str = "app-token";
+/// The label of the key (and its certificate) on [`APP_TOKEN`].
+pub const APP_KEY: &str = "app-key";
+
 /// A token directory and its configuration, inside a workspace.
 pub struct SoftHsm {
     /// The configuration file to give as `SOFTHSM2_CONF`.
@@ -125,23 +130,8 @@ impl SoftHsm {
             "-out",
             s(&der),
         ]);
-        self.tool(
-            ws,
-            token,
-            &[
-                "--write-object",
-                s(&der),
-                "--type",
-                "privkey",
-                "--id",
-                id,
-                "--label",
-                label,
-                "--sensitive",
-                "--private",
-                "--usage-sign",
-            ],
-        );
+        let private = ["--sensitive", "--private", "--usage-sign"];
+        self.write_object(ws, token, &der, "privkey", id, label, &private);
         std::fs::remove_file(der).expect("remove the key's DER copy");
     }
 
@@ -157,24 +147,81 @@ impl SoftHsm {
             "-out",
             s(&der),
         ]);
-        self.tool(
-            ws,
-            token,
-            &[
-                "--write-object",
-                s(&der),
-                "--type",
-                "cert",
-                "--id",
-                id,
-                "--label",
-                label,
-            ],
-        );
+        self.write_object(ws, token, &der, "cert", id, label, &[]);
+    }
+
+    /// Writes a key and its certificate to the token, both with this id and label (see
+    /// [`Self::import_key`] and [`Self::import_cert`]).
+    pub fn import_pair(
+        &self,
+        ws: &Workspace,
+        token: &str,
+        key_pem: &Path,
+        cert_pem: &Path,
+        id: &str,
+        label: &str,
+    ) {
+        self.import_key(ws, token, key_pem, id, label);
+        self.import_cert(ws, token, cert_pem, id, label);
+    }
+
+    /// Makes the token [`APP_TOKEN`] holding this key and its certificate as [`APP_KEY`] (id 01).
+    pub fn app_token(&self, ws: &Workspace, key_pem: &Path, cert_pem: &Path) {
+        self.init_token(ws, APP_TOKEN);
+        self.import_pair(ws, APP_TOKEN, key_pem, cert_pem, "01", APP_KEY);
+    }
+
+    /// Writes a DER object of this `pkcs11-tool --type` to the token with this id and label.
+    #[allow(clippy::too_many_arguments)]
+    fn write_object(
+        &self,
+        ws: &Workspace,
+        token: &str,
+        der: &Path,
+        object_type: &str,
+        id: &str,
+        label: &str,
+        extra: &[&str],
+    ) {
+        let mut args = vec![
+            "--write-object",
+            s(der),
+            "--type",
+            object_type,
+            "--id",
+            id,
+            "--label",
+            label,
+        ];
+        args.extend_from_slice(extra);
+        self.tool(ws, token, &args);
     }
 
     /// What `pkcs11-tool -O` says about the token's objects (after a login).
     pub fn objects(&self, ws: &Workspace, token: &str) -> String {
         self.tool(ws, token, &["-O"])
     }
+}
+
+/// Runs `test` of this test binary again in a child process that sees only these tokens (the
+/// workspace directory in the environment variable `child_var`, `SOFTHSM2_CONF`): a module loads
+/// its tokens once per process. Shows the child's output and asserts that it ran the test and
+/// that it passed.
+pub fn run_in_child(test: &str, child_var: &str, ws: &Workspace, hsm: &SoftHsm) {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(child_var, ws.dir())
+        .env("SOFTHSM2_CONF", &hsm.conf)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Shown with --nocapture (libtest keeps it otherwise).
+    eprintln!("{text}");
+    assert!(output.status.success(), "{text}");
+    // The child ran the test (a typo in the name would run nothing and pass).
+    assert!(text.contains("1 passed"), "{text}");
 }

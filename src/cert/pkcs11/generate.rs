@@ -21,7 +21,7 @@ use openssl::x509::{X509, X509NameBuilder};
 use super::error::Pkcs11Error;
 use super::mechanism::{choose, prepare};
 use super::registry;
-use super::token::{self, call_error};
+use super::token::{self, Access, call_error};
 use crate::core::pkcs11_uri::Pkcs11Uri;
 use crate::core::profile::AssertionAlgorithm;
 use crate::secret::Secret;
@@ -66,13 +66,9 @@ fn openssl_error(e: &openssl::error::ErrorStack) -> Pkcs11Error {
 pub fn generate_on_token(request: TokenKeyRequest<'_>) -> Result<TokenKeyMade, Pkcs11Error> {
     crate::ui_thread_guard::forbid_on_ui_thread("pkcs11::generate");
     let module = registry::load(request.module)?;
-    let found = token::select_token(&module, request.token)?;
+    let (found, session) =
+        token::signed_in_session(&module, request.token, request.pin, Access::ReadWrite)?;
     let label = found.label();
-    let session = module
-        .context
-        .open_rw_session(found.slot)
-        .map_err(|e| call_error(&label, "C_OpenSession", e))?;
-    token::login(&module, &found, &session, request.pin)?;
     let mechanisms = module
         .context
         .get_mechanism_list(found.slot)
@@ -341,13 +337,8 @@ pub fn destroy_on_token(
         });
     };
     let module = registry::load(module)?;
-    let found = token::select_token(&module, uri)?;
+    let (found, session) = token::signed_in_session(&module, uri, pin, Access::ReadWrite)?;
     let label = found.label();
-    let session = module
-        .context
-        .open_rw_session(found.slot)
-        .map_err(|e| call_error(&label, "C_OpenSession", e))?;
-    token::login(&module, &found, &session, pin)?;
     let handles = session
         .find_objects(&[Attribute::Id(id)])
         .map_err(|e| call_error(&label, "C_FindObjects", e))?;

@@ -11,7 +11,7 @@ use openssl::x509::X509;
 use super::error::Pkcs11Error;
 use super::mechanism::choose;
 use super::registry;
-use super::token::{self, FoundToken, call_error, key_facts};
+use super::token::{self, Access, FoundToken, call_error, key_facts};
 use crate::core::pkcs11_uri::{Pkcs11Uri, hex};
 use crate::core::profile::AssertionAlgorithm;
 use crate::secret::Secret;
@@ -73,10 +73,7 @@ pub fn list_pkcs11(
     let mut listings = Vec::new();
     for found in token::tokens(&module)? {
         let label = found.label();
-        let session = module
-            .context
-            .open_ro_session(found.slot)
-            .map_err(|e| call_error(&label, "C_OpenSession", e))?;
+        let session = token::open_session(&module, &found, Access::ReadOnly)?;
         let logged_in = match pin {
             Some(_) => {
                 token::login(&module, &found, &session, pin)?;

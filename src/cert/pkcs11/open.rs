@@ -11,7 +11,7 @@ use openssl::x509::X509;
 use super::error::Pkcs11Error;
 use super::key::TokenKey;
 use super::registry;
-use super::token::{self, FoundToken, KeyFacts, call_error};
+use super::token::{self, Access, FoundToken, KeyFacts, call_error};
 use crate::cert::{Credential, FileFormat};
 use crate::core::pkcs11_uri::{Pkcs11Uri, hex};
 use crate::secret::Secret;
@@ -56,13 +56,9 @@ fn open_token_key(request: Pkcs11Request<'_>) -> Result<(X509, Arc<TokenKey>), P
         return Err(Pkcs11Error::PinSourceUnsupported);
     }
     let module = registry::load(request.module)?;
-    let token = token::select_token(&module, request.uri)?;
+    let (token, session) =
+        token::signed_in_session(&module, request.uri, request.pin, Access::ReadOnly)?;
     let label = token.label();
-    let session = module
-        .context
-        .open_ro_session(token.slot)
-        .map_err(|e| call_error(&label, "C_OpenSession", e))?;
-    token::login(&module, &token, &session, request.pin)?;
     let key = token::find_key(&session, &token, request.uri)?;
     if key.key_type != KeyType::RSA {
         return Err(Pkcs11Error::NotRsa {

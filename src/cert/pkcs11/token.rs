@@ -126,6 +126,41 @@ pub fn select_token(module: &Module, uri: &Pkcs11Uri) -> Result<FoundToken, Pkcs
     }
 }
 
+/// Whether a session may change the token's objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only (finding, listing, signing).
+    ReadOnly,
+    /// Makes or removes objects.
+    ReadWrite,
+}
+
+/// Opens a session with the token.
+pub fn open_session(
+    module: &Module,
+    token: &FoundToken,
+    access: Access,
+) -> Result<Session, Pkcs11Error> {
+    let opened = match access {
+        Access::ReadOnly => module.context.open_ro_session(token.slot),
+        Access::ReadWrite => module.context.open_rw_session(token.slot),
+    };
+    opened.map_err(|e| call_error(&token.label(), "C_OpenSession", e))
+}
+
+/// The one token the URI names, and a session with it logged in with the PIN (see [`login`]).
+pub fn signed_in_session(
+    module: &Module,
+    uri: &Pkcs11Uri,
+    pin: Option<&Secret>,
+    access: Access,
+) -> Result<(FoundToken, Session), Pkcs11Error> {
+    let token = select_token(module, uri)?;
+    let session = open_session(module, &token, access)?;
+    login(module, &token, &session, pin)?;
+    Ok((token, session))
+}
+
 /// Logs the session in with the PIN, once: a wrong PIN is reported, never tried again, so
 /// certconnect cannot lock a token. A token that needs no login is left as it is.
 pub fn login(

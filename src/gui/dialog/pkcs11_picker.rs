@@ -2,12 +2,11 @@
 //! portal shows it, expiry, key, what the token can sign), each a radio button whose text a screen
 //! reader reads whole.
 
-use egui::RichText;
-
 use crate::cert::pkcs11::{TokenCertificate, TokenListing};
 use crate::core::draft::ProfileDraft;
-use crate::core::expiry::{ExpiryLevel, expiry};
-use crate::gui::widgets::{ERROR, WARN, note, row};
+use crate::core::expiry::ExpiryLevel;
+use crate::gui::certificate_row::{certificate_row, expiry_phrase};
+use crate::gui::widgets::note;
 
 /// A token as the pick list shows it: its listing, and each certificate's expiry (Unix seconds),
 /// read from the certificate in the background job, not in a frame.
@@ -67,15 +66,7 @@ pub(super) fn picker(
         for (certificate, not_after) in token.certificates.iter().zip(expiries) {
             let selected = draft.pkcs11.uri.trim() == certificate.uri;
             let (text, level) = entry_text(token, certificate, *not_after, now);
-            let response = row(ui, "", |ui, _| {
-                let text = match level {
-                    ExpiryLevel::Expired => RichText::new(text).color(ERROR),
-                    ExpiryLevel::Soon => RichText::new(text).color(WARN),
-                    ExpiryLevel::Fine => RichText::new(text),
-                };
-                ui.radio(selected, text)
-                    .on_hover_text("Use this certificate's key")
-            });
+            let response = certificate_row(ui, selected, text, level, "Use this certificate's key");
             if response.clicked() {
                 clicked = Some(certificate.uri.clone());
             }
@@ -91,13 +82,7 @@ fn entry_text(
     not_after: i64,
     now: i64,
 ) -> (String, ExpiryLevel) {
-    let (days, level) = expiry(now, not_after);
-    let date = &certificate.not_after[..10.min(certificate.not_after.len())];
-    let when = match level {
-        ExpiryLevel::Expired => format!("expired {date}"),
-        ExpiryLevel::Soon => format!("expires {date} ({days} days: soon)"),
-        ExpiryLevel::Fine => format!("expires {date} ({days} days)"),
-    };
+    let (when, level) = expiry_phrase(now, not_after, &certificate.not_after);
     let key = match certificate.key_bits {
         Some(bits) => format!("{} {bits}", certificate.key_type),
         None => certificate.key_type.clone(),

@@ -7,9 +7,9 @@ use egui::RichText;
 use super::DialogAction;
 use crate::cert::StoreEntry;
 use crate::core::draft::ProfileDraft;
-use crate::core::expiry::{ExpiryLevel, expiry};
 use crate::core::profile::StoreLocation;
-use crate::gui::widgets::{ERROR, WARN, note, row, text_field};
+use crate::gui::certificate_row::{certificate_row, expiry_phrase};
+use crate::gui::widgets::{ERROR, note, row, text_field};
 
 /// What the app knows of the Windows certificate store.
 #[derive(Debug, Default)]
@@ -108,34 +108,15 @@ fn picker(
     // columns would push the form wider than the window.
     for certificate in usable {
         let selected = chosen.as_deref() == Some(certificate.thumbprint_sha1.as_str());
-        let (days, level) = expiry(now, certificate.not_after);
         let expires = crate::core::time_fmt::rfc3339(certificate.not_after);
-        let when = match level {
-            ExpiryLevel::Expired => format!("expired {}", &expires[..10.min(expires.len())]),
-            ExpiryLevel::Soon => format!(
-                "expires {} ({days} days: soon)",
-                &expires[..10.min(expires.len())]
-            ),
-            ExpiryLevel::Fine => format!(
-                "expires {} ({days} days)",
-                &expires[..10.min(expires.len())]
-            ),
-        };
+        let (when, level) = expiry_phrase(now, certificate.not_after, &expires);
         let mut details = format!("SHA-1 {} · {when}", certificate.thumbprint_sha1);
         if let Some(provider) = &certificate.provider {
             details.push_str(" · ");
             details.push_str(provider);
         }
         let text = format!("{}\n{details}", certificate.subject);
-        let response = row(ui, "", |ui, _| {
-            let text = match level {
-                ExpiryLevel::Expired => RichText::new(text).color(ERROR),
-                ExpiryLevel::Soon => RichText::new(text).color(WARN),
-                ExpiryLevel::Fine => RichText::new(text),
-            };
-            ui.radio(selected, text)
-                .on_hover_text("Use this certificate")
-        });
+        let response = certificate_row(ui, selected, text, level, "Use this certificate");
         if response.clicked() {
             clicked = Some(certificate.thumbprint_sha1.clone());
         }
