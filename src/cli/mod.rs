@@ -101,6 +101,8 @@ pub fn run() -> ExitCode {
         Some(Command::Man { out }) => completions_cmd::man(out.as_deref()),
         None => open_app(crate::gui::Start::Normal),
     };
+    // The command's work is done: hardware-token modules it loaded are finalised.
+    crate::cert::pkcs11::finalize_all();
     outcome.into()
 }
 

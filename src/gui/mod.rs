@@ -114,6 +114,8 @@ pub fn run(start: Start) -> Result<(), String> {
     let renderers = renderer::from_env()?;
     let result = open_window(viewport, &renderers, deps);
     drop(demo);
+    // The window is closed: hardware-token modules nothing uses any more are finalised.
+    crate::cert::pkcs11::finalize_all();
     result
 }
 

@@ -487,3 +487,39 @@ fn a_key_made_on_the_token_never_leaves_it_and_signs_with_its_certificate() {
         },
     );
 }
+
+#[test]
+fn a_module_is_finalised_once_nothing_uses_it_and_not_under_a_live_key() {
+    on_softhsm(
+        "cert_pkcs11::a_module_is_finalised_once_nothing_uses_it_and_not_under_a_live_key",
+        one_key,
+        |_| {
+            let sign = |credential: &certconnect::cert::Credential| {
+                let key = credential.in_place_key.clone().unwrap();
+                key.sign(AssertionAlgorithm::Rs256, b"header.payload")
+                    .unwrap()
+            };
+            let credential = open("pkcs11:token=app-token;object=app-key", Some(PIN)).unwrap();
+            // A key still in use keeps its module: nothing is finalised under its session.
+            assert_eq!(certconnect::cert::pkcs11::finalize_all(), 0);
+            assert!(verify(
+                &credential.certificate,
+                AssertionAlgorithm::Rs256,
+                b"header.payload",
+                &sign(&credential)
+            ));
+            drop(credential);
+            // Loaded again (the registry forgot the old one), used, then let go: finalised.
+            let credential = open("pkcs11:token=app-token;object=app-key", Some(PIN)).unwrap();
+            sign(&credential);
+            drop(credential);
+            assert_eq!(certconnect::cert::pkcs11::finalize_all(), 1);
+            // Nothing is left to finalise twice; a later load starts the module again and works.
+            assert_eq!(certconnect::cert::pkcs11::finalize_all(), 0);
+            let credential = open("pkcs11:token=app-token;object=app-key", Some(PIN)).unwrap();
+            sign(&credential);
+            drop(credential);
+            assert_eq!(certconnect::cert::pkcs11::finalize_all(), 1);
+        },
+    );
+}

@@ -27,6 +27,9 @@ pub struct TokenKey {
     pub(super) mechanisms: Vec<MechanismType>,
     /// "PKCS#11 token …", for the card and the step log.
     pub(super) keeper: String,
+    /// The module, held while the key lives so it is not finalised under the session (declared
+    /// last: the session closes first).
+    pub(super) _module: std::sync::Arc<super::registry::Module>,
 }
 
 impl TokenKey {

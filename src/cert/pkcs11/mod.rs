@@ -24,3 +24,4 @@ pub use list::{TokenCertificate, TokenListing, list_pkcs11};
 pub use mechanism::SignMechanism;
 pub use modules::{installed_modules, resolve_module, usual_modules};
 pub use open::{Pkcs11Request, open_pkcs11, open_token_key_for_tests};
+pub use registry::finalize_all;

@@ -83,6 +83,7 @@ fn open_token_key(request: Pkcs11Request<'_>) -> Result<(X509, Arc<TokenKey>), P
         token: label,
         mechanisms,
         keeper,
+        _module: module,
     });
     Ok((certificate, key))
 }
