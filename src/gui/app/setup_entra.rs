@@ -166,6 +166,24 @@ impl CertconnectApp {
         self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
     }
 
+    /// Puts the app a stopped setup left in the tenant into the form, unsaved: the run panel and
+    /// the status line say Save keeps it.
+    pub(super) fn use_setup_app(&mut self) {
+        let Some(run) = &mut self.run else {
+            return;
+        };
+        let Some(app) = run.setup_app.clone() else {
+            return;
+        };
+        run.setup_app_used = true;
+        self.draft.client_id = app.client_id;
+        self.draft.object_id = app.object_id;
+        self.set_status(
+            "The app's client ID and object ID are in the form, not saved yet: Save keeps them.",
+            false,
+        );
+    }
+
     /// The wizard for the open draft, or why it cannot open (on the status line).
     fn setup_for_draft(&mut self) -> Option<SetupEntra> {
         if self.is_testing() || self.is_rotating() || self.is_registering() {
@@ -497,7 +515,7 @@ impl CertconnectApp {
         let store = self.deps.store.clone();
         let started = crate::probe::system_now();
         let steps = setup_steps(&setup, new_certificate.is_some());
-        self.run = Some(RunView::setup(profile, started, &steps));
+        self.run = Some(RunView::setup(profile, password.clone(), started, &steps));
         let made = new_certificate
             .as_ref()
             .map(|request| (form.clone(), request.password.clone()));
@@ -586,24 +604,31 @@ impl CertconnectApp {
             Some(Ok(registration)) => registration.profile.clone(),
             _ => None,
         };
+        let stopped = match &result {
+            Some(Ok(_)) => None,
+            Some(Err(failed)) => Some(format!(
+                "Set up in Entra stopped at '{}': {}",
+                failed.step.label(),
+                failed.failure().message
+            )),
+            None => Some("Set up in Entra stopped unexpectedly.".to_owned()),
+        };
         if !current {
-            let text = match (&result, &saved) {
-                (Some(Ok(_)), Some(profile)) => {
-                    format!(
-                        "Set up in Entra: '{}' is connected and saved.",
-                        profile.name()
-                    )
-                }
-                (Some(Err(failed)), _) => format!(
-                    "Set up in Entra stopped at '{}': {}",
-                    failed.step.label(),
-                    failed.failure().message
+            let text = match (&stopped, &saved) {
+                (Some(stopped), _) => stopped.clone(),
+                (None, Some(profile)) => format!(
+                    "Set up in Entra: '{}' is connected and saved.",
+                    profile.name()
                 ),
-                _ => "Set up in Entra stopped unexpectedly.".into(),
+                (None, None) => "Set up in Entra: connected.".to_owned(),
             };
-            return self.set_status(text, !matches!(result, Some(Ok(_))));
+            return self.set_status(text, stopped.is_some());
         }
         self.setup.cancel = None;
+        // A failure replaces whatever the status line said before (an earlier run's success).
+        if let Some(stopped) = stopped {
+            self.set_status(stopped, true);
+        }
         if let Some(profile) = &saved {
             let draft = ProfileDraft::from(profile);
             self.draft = draft.clone();

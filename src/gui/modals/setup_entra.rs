@@ -576,6 +576,9 @@ fn access_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
     for warning in role_warnings(&values) {
         ui.add(egui::Label::new(RichText::new(warning.message()).color(WARN)).wrap());
     }
+    if let Some(warning) = test_would_fail(setup) {
+        ui.add(egui::Label::new(RichText::new(warning).color(WARN)).wrap());
+    }
     if !setup.grants_site() {
         return;
     }
@@ -601,6 +604,29 @@ fn access_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
             });
         }
     }
+}
+
+/// Why the connection test that ends the setup cannot pass with the access chosen, if it cannot:
+/// the test reads the profile's site, which needs a site permission (Sites.Selected counts: the
+/// setup grants it the site). Start stays allowed: the admin may mean to grant more later.
+pub fn test_would_fail(setup: &SetupEntra) -> Option<String> {
+    if !setup.grants_roles() || setup.access.is_empty() {
+        return None;
+    }
+    let roles = setup.roles();
+    if roles
+        .iter()
+        .any(|role| crate::core::jwt::SITE_ROLES.contains(&role.as_str()))
+    {
+        return None;
+    }
+    let site = match setup.site_id.trim() {
+        "" => "the profile's site".to_owned(),
+        site => format!("the site {site}"),
+    };
+    Some(format!(
+        "The connection test at the end reads {site}, and files permissions alone do not allow that: Graph will refuse it (403) and the setup stops at that test, the profile not saved. Add Read sites (or Only sites granted one by one) to pass it."
+    ))
 }
 
 /// The sign-in's state: Sign in (again), the device code with its page, or who signed in (with
