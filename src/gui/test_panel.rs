@@ -74,7 +74,7 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) -> TestPanel
             );
         }
         Some(Verdict::Failed { step, failure }) => {
-            failed_ui(ui, *step, failure);
+            failed_ui(ui, run.label(*step), failure);
             // Only a test's verdict: a setup's own failure already is the wizard's run.
             let fix = setup_fix(*step, failure).filter(|_| run.kind == RunKind::Test && !stale);
             let button = fix.map(|fix| ui.button(fix.label()).on_hover_text(fix.explanation()));
@@ -97,7 +97,7 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) -> TestPanel
         ui.separator();
     }
     for view in &run.steps {
-        step_ui(ui, view);
+        step_ui(ui, view, run.label(view.step));
     }
     action
 }
@@ -221,8 +221,7 @@ fn wrapped(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Respon
     ui.add(egui::Label::new(text).wrap())
 }
 
-fn step_ui(ui: &mut egui::Ui, view: &StepView) {
-    let label = view.step.label();
+fn step_ui(ui: &mut egui::Ui, view: &StepView, label: &str) {
     // The mark says the state to the eye; the row's accessible name says it to a screen reader.
     let row = ui.horizontal(|ui| match &view.state {
         StepState::Pending => {
@@ -307,14 +306,14 @@ fn connected_ui(ui: &mut egui::Ui, summary: &ProbeSummary) {
     wrapped(ui, format!("Roles: {roles}"));
 }
 
-fn failed_ui(ui: &mut egui::Ui, step: Step, failure: &Failure) {
+fn failed_ui(ui: &mut egui::Ui, step: &str, failure: &Failure) {
     // AADSTS and Graph codes stay as they are (admins search for them); certconnect's own codes
     // are shown as words.
     wrapped(
         ui,
         RichText::new(format!(
             "Failed at '{}': {}",
-            step.label(),
+            step,
             failure_title(&failure.code)
         ))
         .strong()

@@ -212,6 +212,14 @@ impl RunView {
         }
     }
 
+    /// What `step` does, for people, in this kind of run.
+    pub fn label(&self, step: Step) -> &'static str {
+        match self.kind {
+            RunKind::Registration => step.setup_label(),
+            RunKind::Test | RunKind::Rotation => step.label(),
+        }
+    }
+
     /// The settings this run tested.
     pub fn profile(&self) -> &Profile {
         &self.tested

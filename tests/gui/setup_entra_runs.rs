@@ -2,7 +2,8 @@
 //! lifetime and the form compared with it as a test's is; a setup that stops after making the app
 //! replacing an earlier success on the status line and offering the way on (use the app in the
 //! profile, grant what its test missed); and the warning before Start when the access chosen
-//! cannot pass that test.
+//! cannot pass that test; an existing app found alone picked, and tested with the certificate it
+//! has.
 
 use crate::gui_harness;
 use crate::support;
@@ -11,9 +12,9 @@ use certconnect::core::event::Step;
 use certconnect::gui::{CertconnectApp, SignInState};
 use certconnect::report::Verdict;
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::{Gui, gui};
-use support::probe_env::{Env, PASSWORD};
+use support::probe_env::{CLIENT_ID, Env, PASSWORD};
 
 fn signed_in(app: &CertconnectApp) -> bool {
     matches!(
@@ -122,4 +123,38 @@ fn a_setup_stopped_at_its_test_replaces_the_last_success_and_offers_the_app() {
         "Client ID {} and object ID {} are in the form, not saved yet",
         created.client_id, created.object_id
     ));
+}
+
+#[test]
+fn a_single_match_is_picked_and_the_ladder_tests_the_registered_certificate() {
+    let env = Env::with_roles(&["Sites.Read.All"], |config| {
+        config.admin.device_code_interval_secs = 1;
+        config.admin.device_code_approve_on_poll = Some(1);
+    });
+    let mut g = gui(&env, None);
+    fill_form(&mut g, &env);
+    run_setup(&mut g, |g| {
+        g.click("An app that exists");
+        g.field("Name or client ID", CLIENT_ID);
+        g.button("Find");
+        g.wait_until(|app| !app.is_busy());
+        // Found alone: picked, Start ready without a click on it.
+        assert!(
+            !g.h.get_by_role_and_label(Role::Button, "Start")
+                .accesskit_node()
+                .is_disabled()
+        );
+    });
+    let run = g.h.state().run_view().unwrap();
+    assert!(
+        matches!(run.verdict, Some(Verdict::Connected(_))),
+        "{:?}",
+        run.verdict
+    );
+    // The certificate was on the app already: not "new".
+    g.h.get_by_label_contains("Test with the registered certificate");
+    assert!(
+        g.h.query_by_label_contains("Test with the new certificate")
+            .is_none()
+    );
 }

@@ -445,7 +445,13 @@ impl CertconnectApp {
             Box::new(move |app: &mut Self, _| {
                 if let Some(ModalState::SetupEntra(setup)) = &mut app.modal {
                     setup.found = match found {
-                        Ok(apps) => FoundApps::Found(apps),
+                        Ok(apps) => {
+                            // One match is the one looked for: picked, so Start needs no click.
+                            if let [only] = apps.as_slice() {
+                                setup.picked = Some(only.clone());
+                            }
+                            FoundApps::Found(apps)
+                        }
                         Err(error) => FoundApps::Failed(format!(
                             "The search failed: {}",
                             error.failure(crate::core::event::Step::ReadApp).message
@@ -608,7 +614,7 @@ impl CertconnectApp {
             Some(Ok(_)) => None,
             Some(Err(failed)) => Some(format!(
                 "Set up in Entra stopped at '{}': {}",
-                failed.step.label(),
+                failed.step.setup_label(),
                 failed.failure().message
             )),
             None => Some("Set up in Entra stopped unexpectedly.".to_owned()),

@@ -595,7 +595,7 @@ fn certificate_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
     ui.add(
         egui::Label::new(
             RichText::new(format!(
-                "A self-signed RSA 2048 certificate valid for a year, named after the app; the profile then uses it. By default it goes beside the profiles: {}",
+                "A self-signed RSA 2048 certificate valid for a year, its subject named after the app and its file after the profile; the profile then uses it. By default it goes beside the profiles: {}",
                 setup.default_pfx
             ))
             .small(),
