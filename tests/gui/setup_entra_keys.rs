@@ -1,7 +1,8 @@
 //! Set up in Entra by keyboard and screen reader, in the smallest window: the first control
 //! focused as the wizard opens, Enter starting it, Tab scrolling to the control it reaches, and
 //! why Start waits shown beside it (and read with it), with Sign in again there when that is the
-//! way on.
+//! way on; the sign-in's spinner named, and each permission read with what it allows, at a
+//! readable size.
 
 use crate::gui_harness;
 use crate::support;
@@ -127,4 +128,35 @@ fn tab_scrolls_the_wizard_to_the_control_it_reaches() {
             .is_focused()
     );
     in_window(&g, Role::PasswordInput, password);
+}
+
+#[test]
+fn a_screen_reader_hears_the_sign_in_wait_and_what_each_permission_allows() {
+    // Device codes wait for approval here: the wizard stays on "Waiting for the sign-in".
+    let env = Env::new();
+    let mut g = open_wizard(&env);
+    g.click("With a code, on any device");
+    g.button("Sign in");
+    g.wait_until(|app| {
+        matches!(
+            app.setup_sign_in_state(),
+            Some(SignInState::Waiting(Some(_)))
+        )
+    });
+    g.h.get_by_role_and_label(Role::ProgressIndicator, "Waiting for the sign-in");
+
+    let files = g.h.get_by_role_and_label(Role::CheckBox, "Read files");
+    let description = files.accesskit_node().description().unwrap_or_default();
+    assert!(
+        description.starts_with("Files.Read.All: read every file"),
+        "{description}"
+    );
+    // The explanation is body text, not egui's small size (about 9 points: a line under 12).
+    let explanation =
+        g.h.get_by_label_contains("Files.Read.All: read every file")
+            .accesskit_node()
+            .bounding_box()
+            .unwrap();
+    assert!(explanation.height() >= 14.0, "{explanation:?}");
+    g.button("Cancel");
 }

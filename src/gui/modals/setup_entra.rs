@@ -367,6 +367,14 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
     action
 }
 
+/// A spinner a screen reader names (egui's has no name: it is read as a bare progress bar).
+fn named_spinner(ui: &mut egui::Ui, name: &str) {
+    let spinner = ui.spinner();
+    spinner.ctx.accesskit_node_builder(spinner.id, |node| {
+        node.set_label(name);
+    });
+}
+
 /// Gives the wizard's first control the focus as it opens, asking again until it has it (a
 /// request made in the dialog's first, sizing pass is dropped).
 fn take_first_focus(first: &egui::Response, focused: &mut bool) {
@@ -423,7 +431,7 @@ fn wizard_body_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> Option<ModalActi
         action = Some(ModalAction::SignIn(method));
     }
     if let Some(note) = &setup.remember_note {
-        ui.add(egui::Label::new(RichText::new(note).small()).wrap());
+        ui.add(egui::Label::new(RichText::new(note).weak()).wrap());
     }
     ui.add_space(6.0);
     ui.strong("2. The app registration");
@@ -447,7 +455,7 @@ fn wizard_body_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> Option<ModalActi
     };
     ui.add(
         egui::Label::new(
-            RichText::new(format!("Only the public certificate is uploaded. {then}")).small(),
+            RichText::new(format!("Only the public certificate is uploaded. {then}")).weak(),
         )
         .wrap(),
     );
@@ -491,7 +499,7 @@ fn remember_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signing_in: bool) -> O
 /// for by name or client ID and picked from what was found. Returns Find when pressed.
 fn app_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signed_in: bool) -> Option<ModalAction> {
     let small = |ui: &mut egui::Ui, text: String| {
-        ui.add(egui::Label::new(RichText::new(text).small()).wrap());
+        ui.add(egui::Label::new(RichText::new(text).weak()).wrap());
     };
     match &setup.mode {
         SetupMode::AddCertificate { client_id } => {
@@ -546,7 +554,7 @@ fn app_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signed_in: bool) -> Option<
         FoundApps::NotSearched => {}
         FoundApps::Searching => {
             ui.horizontal(|ui| {
-                ui.spinner();
+                named_spinner(ui, "Looking for the app");
                 ui.label("Looking for the app…");
             });
         }
@@ -598,7 +606,7 @@ fn certificate_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
                 "A self-signed RSA 2048 certificate valid for a year, its subject named after the app and its file after the profile; the profile then uses it. By default it goes beside the profiles: {}",
                 setup.default_pfx
             ))
-            .small(),
+            .weak(),
         )
         .wrap(),
     );
@@ -619,7 +627,10 @@ fn certificate_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
 fn access_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
     for (index, access) in ConnectorAccess::ALL.iter().enumerate() {
         let mut on = setup.access.contains(&index);
-        if ui.checkbox(&mut on, access.label()).changed() {
+        let checkbox = ui.checkbox(&mut on, access.label());
+        // The explanation below is the checkbox's description, so a screen reader reads it with it.
+        crate::gui::widgets::describe(&checkbox, access.explanation());
+        if checkbox.changed() {
             if on {
                 setup.access.insert(index);
             } else {
@@ -627,7 +638,7 @@ fn access_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
             }
         }
         ui.indent(("access", index), |ui| {
-            ui.add(egui::Label::new(RichText::new(access.explanation()).small()).wrap());
+            ui.add(egui::Label::new(RichText::new(access.explanation()).weak()).wrap());
         });
     }
     let roles = setup.roles();
@@ -709,7 +720,7 @@ fn sign_in_ui(
         }
         SignInState::Waiting(prompt) => {
             ui.horizontal(|ui| {
-                ui.spinner();
+                named_spinner(ui, "Waiting for the sign-in");
                 ui.label("Waiting for the sign-in…");
             });
             if let Some(prompt) = prompt {
