@@ -158,3 +158,16 @@ fn a_single_match_is_picked_and_the_ladder_tests_the_registered_certificate() {
             .is_none()
     );
 }
+
+#[test]
+fn remember_ticked_after_signing_in_says_it_takes_effect_at_the_next_sign_in() {
+    let env = quick_sign_in();
+    let mut g = gui(&env, None);
+    fill_form(&mut g, &env);
+    g.button("Set up in Entra…");
+    g.click("With a code, on any device");
+    g.button("Sign in");
+    g.wait_until(signed_in);
+    g.click("Remember this sign-in in the credential store");
+    g.h.get_by_label_contains("The next sign-in will be remembered in the");
+}

@@ -141,7 +141,41 @@ impl CertconnectApp {
         }
         if let Some(setup) = self.setup_for_draft() {
             self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
+            self.look_for_remembered_sign_in();
         }
+    }
+
+    /// Whether a sign-in is remembered for the open wizard's tenant, in the background: if one
+    /// is, the wizard says so and ticks Remember, so Sign in uses it.
+    fn look_for_remembered_sign_in(&mut self) {
+        let (Ok(vault), Ok(target)) = (&self.deps.vault, Target::of(&self.draft)) else {
+            return;
+        };
+        if matches!(
+            self.setup_sign_in_state(),
+            Some(SignInState::SignedIn { .. }) | None
+        ) {
+            return;
+        }
+        let store = std::sync::Arc::clone(vault.store());
+        let settings = sign_in_settings(&target, &[SetupStep::Register, SetupStep::Consent]);
+        let entry = remembered_sign_in::remembered_entry(&settings);
+        let tenant = target.tenant;
+        self.spawn(JobKind::SignIn, Reach::OpenDraft, move || {
+            // Only whether it is there: the token itself is dropped (wiped) at once.
+            let kept = matches!(store.get(&entry).map(|secret| secret.map(Zeroizing::new)), Ok(Some(_)));
+            let name = store.name().to_owned();
+            Box::new(move |app: &mut Self, _| {
+                if let (true, Some(ModalState::SetupEntra(setup))) = (kept, &mut app.modal)
+                    && matches!(setup.sign_in, SignInState::NotStarted)
+                {
+                    setup.remember_sign_in = true;
+                    setup.remember_note = Some(format!(
+                        "A sign-in to {tenant} is remembered in the {name}: Sign in uses it, with no browser and no code."
+                    ));
+                }
+            })
+        });
     }
 
     /// Opens the wizard on the fix a failed test's verdict offered: add the certificate to the
@@ -164,6 +198,7 @@ impl CertconnectApp {
             }
         }
         self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
+        self.look_for_remembered_sign_in();
     }
 
     /// Puts the app a stopped setup left in the tenant into the form, unsaved: the run panel and

@@ -471,14 +471,22 @@ fn remember_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signing_in: bool) -> O
     let mut asked = None;
     let store = crate::credential_store::PLATFORM_STORE_NAME;
     ui.horizontal_wrapped(|ui| {
-        ui.add_enabled(
+        let remember = ui.add_enabled(
             !signing_in,
             egui::Checkbox::new(
                 &mut setup.remember_sign_in,
                 "Remember this sign-in in the credential store",
             ),
-        )
-        .on_hover_text(format!(
+        );
+        // The sign-in already made is in memory only: the box is read at the next sign-in.
+        if remember.changed() && matches!(setup.sign_in, SignInState::SignedIn { .. }) {
+            setup.remember_note = Some(if setup.remember_sign_in {
+                format!("The next sign-in will be remembered in the {store}; this one is kept in memory only (press Sign in to remember it now).")
+            } else {
+                "The next sign-in will not be remembered (one remembered before stays until you forget it).".to_owned()
+            });
+        }
+        remember.on_hover_text(format!(
             "Keeps the sign-in's refresh token in the {store} (never in a file), for this tenant, sign-in client and cloud. The next sign-in with this ticked uses it: no browser, no code. Forget it with Forget remembered sign-in, or {}.",
             setup.sign_out_command
         ));
