@@ -397,6 +397,7 @@ fn keep_focused_in_view(ui: &mut egui::Ui) {
     if let Some(focused) = ui.ctx().read_response(id)
         && focused.gained_focus()
         && ui.min_rect().contains_rect(focused.rect)
+        && !ui.clip_rect().contains_rect(focused.rect)
     {
         ui.scroll_to_rect(focused.rect, None);
     }
