@@ -138,6 +138,15 @@ impl Step {
         }
     }
 
+    /// What the step does in an app setup, for people: the test there uses the certificate as it
+    /// is registered on the app, which may have been there before (the rotation's is new).
+    pub fn setup_label(self) -> &'static str {
+        match self {
+            Self::TestNew => "Test with the registered certificate",
+            step => step.label(),
+        }
+    }
+
     /// What the step does, for people.
     pub fn label(self) -> &'static str {
         match self {

@@ -32,6 +32,21 @@ pub enum CredentialStoreError {
         /// The platform's error.
         detail: String,
     },
+    /// The Secret Service has no default keyring (collection) to keep an entry in: none was
+    /// created for this session, as on a fresh or headless login.
+    #[error(
+        "the {store} has no default keyring to keep it in: create one (for example the 'Login' keyring in Passwords and Keys), or sign in to a desktop session that unlocks it"
+    )]
+    NoDefaultKeyring {
+        /// The store.
+        store: String,
+    },
+    /// The store asked to be unlocked and the prompt was dismissed.
+    #[error("the {store} is locked and its unlock prompt was dismissed: unlock it and try again")]
+    PromptDismissed {
+        /// The store.
+        store: String,
+    },
     /// The store's service failed or could not be reached (not running, not on the session bus).
     #[error("{}", unreachable_text(store, detail))]
     Platform {

@@ -41,10 +41,31 @@ impl KeyringStore {
 fn store_error(name: &str, error: &keyring_core::Error) -> CredentialStoreError {
     use keyring_core::Error as E;
     let (store, detail) = (name.to_owned(), error.to_string());
+    #[cfg(target_os = "linux")]
+    if let Some(plain) = secret_service_error(name, error) {
+        return plain;
+    }
     match error {
         E::NoStorageAccess(_) => CredentialStoreError::LockedOrDenied { store, detail },
         E::PlatformFailure(_) => CredentialStoreError::Platform { store, detail },
         _ => CredentialStoreError::Refused { store, detail },
+    }
+}
+
+/// The Secret Service's own error kinds that have plain words: the zbus store boxes
+/// `secret_service::Error` inside keyring-core's error, and the type (never its text, "SS error:
+/// result not returned from SS API") says which it is.
+#[cfg(target_os = "linux")]
+fn secret_service_error(name: &str, error: &keyring_core::Error) -> Option<CredentialStoreError> {
+    use keyring_core::Error as E;
+    let (E::NoStorageAccess(inner) | E::PlatformFailure(inner)) = error else {
+        return None;
+    };
+    let store = name.to_owned();
+    match inner.downcast_ref::<secret_service::Error>()? {
+        secret_service::Error::NoResult => Some(CredentialStoreError::NoDefaultKeyring { store }),
+        secret_service::Error::Prompt => Some(CredentialStoreError::PromptDismissed { store }),
+        _ => None,
     }
 }
 
@@ -213,6 +234,31 @@ mod tests {
             store_error("macOS Keychain", &denied())
                 .to_string()
                 .starts_with("the macOS Keychain is locked")
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_secret_services_no_result_and_dismissed_prompt_are_plain_sentences() {
+        let wrapped = |error| keyring_core::Error::NoStorageAccess(Box::new(error));
+        let error = store_error("Secret Service", &wrapped(secret_service::Error::NoResult));
+        assert!(
+            matches!(&error, CredentialStoreError::NoDefaultKeyring { store } if store == "Secret Service"),
+            "{error:?}"
+        );
+        let text = error.to_string();
+        assert!(text.contains("has no default keyring"), "{text}");
+        assert!(!text.contains("SS error"), "{text}");
+        let error = store_error("Secret Service", &wrapped(secret_service::Error::Prompt));
+        assert!(
+            matches!(error, CredentialStoreError::PromptDismissed { .. }),
+            "{error:?}"
+        );
+        // Other kinds keep the general words with the library's text.
+        let error = store_error("Secret Service", &wrapped(secret_service::Error::Locked));
+        assert!(
+            matches!(error, CredentialStoreError::LockedOrDenied { .. }),
+            "{error:?}"
         );
     }
 

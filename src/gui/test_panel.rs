@@ -25,6 +25,11 @@ pub enum TestPanelAction {
     None,
     /// Open "Set up in Entra…" for this fix.
     SetupFix(SetupFix),
+    /// Put the app a stopped setup left into the form (unsaved).
+    UseSetupApp,
+    /// Put the app a stopped setup left into the form, then open "Set up in Entra…" on it for
+    /// this fix.
+    SetupAppFix(SetupFix),
 }
 
 /// Draws a run; `stale` when the settings changed since it ran.
@@ -69,16 +74,22 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) -> TestPanel
             );
         }
         Some(Verdict::Failed { step, failure }) => {
-            failed_ui(ui, *step, failure);
+            failed_ui(ui, run.label(*step), failure);
             // Only a test's verdict: a setup's own failure already is the wizard's run.
             let fix = setup_fix(*step, failure).filter(|_| run.kind == RunKind::Test && !stale);
-            if let Some(fix) = fix
-                && ui
-                    .button(fix.label())
-                    .on_hover_text(fix.explanation())
-                    .clicked()
+            let button = fix.map(|fix| ui.button(fix.label()).on_hover_text(fix.explanation()));
+            if let Some(button) = &button {
+                scroll_when_focused(button);
+            }
+            if let (Some(fix), Some(button)) = (fix, button)
+                && button.clicked()
             {
                 action = TestPanelAction::SetupFix(fix);
+            }
+            if run.kind == RunKind::Registration
+                && let Some(asked) = setup_app_ui(ui, run)
+            {
+                action = asked;
             }
         }
     }
@@ -86,9 +97,52 @@ pub fn test_panel_ui(ui: &mut egui::Ui, run: &RunView, stale: bool) -> TestPanel
         ui.separator();
     }
     for view in &run.steps {
-        step_ui(ui, view);
+        step_ui(ui, view, run.label(view.step));
     }
     action
+}
+
+/// The way on after a setup that stopped with an app the profile does not point at: use it in
+/// the profile, and grant it what the setup's test found missing.
+fn setup_app_ui(ui: &mut egui::Ui, run: &RunView) -> Option<TestPanelAction> {
+    let app = run.setup_app.as_ref()?;
+    let mut asked = None;
+    if run.setup_app_used {
+        wrapped(
+            ui,
+            RichText::new(format!(
+                "Client ID {} and object ID {} are in the form, not saved yet: Save keeps them.",
+                app.client_id, app.object_id
+            ))
+            .color(WARN),
+        );
+    } else {
+        let button = ui
+            .button("Use this app in the profile")
+            .on_hover_text(format!(
+                "Put client ID {} and object ID {} in the form (not saved until you press Save)",
+                app.client_id, app.object_id
+            ));
+        scroll_when_focused(&button);
+        if button.clicked() {
+            asked = Some(TestPanelAction::UseSetupApp);
+        }
+    }
+    if let Some(fix @ SetupFix::GrantPermission(_)) = run.setup_fix {
+        let button = ui.button(fix.label()).on_hover_text(fix.explanation());
+        scroll_when_focused(&button);
+        if button.clicked() {
+            asked = Some(TestPanelAction::SetupAppFix(fix));
+        }
+    }
+    asked
+}
+
+/// Brings a control reached with Tab into view inside its scroll area.
+pub fn scroll_when_focused(response: &egui::Response) {
+    if response.gained_focus() {
+        response.scroll_to_me(None);
+    }
 }
 
 /// Brings a step that just started into view, once: in a small window the running step would
@@ -167,8 +221,7 @@ fn wrapped(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Respon
     ui.add(egui::Label::new(text).wrap())
 }
 
-fn step_ui(ui: &mut egui::Ui, view: &StepView) {
-    let label = view.step.label();
+fn step_ui(ui: &mut egui::Ui, view: &StepView, label: &str) {
     // The mark says the state to the eye; the row's accessible name says it to a screen reader.
     let row = ui.horizontal(|ui| match &view.state {
         StepState::Pending => {
@@ -253,14 +306,14 @@ fn connected_ui(ui: &mut egui::Ui, summary: &ProbeSummary) {
     wrapped(ui, format!("Roles: {roles}"));
 }
 
-fn failed_ui(ui: &mut egui::Ui, step: Step, failure: &Failure) {
+fn failed_ui(ui: &mut egui::Ui, step: &str, failure: &Failure) {
     // AADSTS and Graph codes stay as they are (admins search for them); certconnect's own codes
     // are shown as words.
     wrapped(
         ui,
         RichText::new(format!(
             "Failed at '{}': {}",
-            step.label(),
+            step,
             failure_title(&failure.code)
         ))
         .strong()

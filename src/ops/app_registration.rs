@@ -145,6 +145,9 @@ pub struct Registration {
     /// The roles in the app's token once Entra accepted it (the granted ones, and any it had).
     #[serde(skip)]
     pub token_roles: Vec<String>,
+    /// What the last rung's test connection found (the token's lifetime, the site), once it passed.
+    #[serde(skip)]
+    pub summary: Option<crate::probe::ProbeSummary>,
     /// The test connection passed.
     pub connected: bool,
     /// The profile as saved.
@@ -488,7 +491,7 @@ async fn prove(
     .await?;
 
     cancelled_before(cancel, Step::TestNew, report)?;
-    test(job, &profile, cancel, report).await?;
+    done.summary = Some(test(job, &profile, cancel, report).await?);
     done.connected = true;
 
     if let Some(store) = &job.save_to {
@@ -650,7 +653,7 @@ async fn test(
     profile: &Profile,
     cancel: &CancellationToken,
     report: &mut (dyn FnMut(TestEvent) + Send),
-) -> Result<(), (Step, AppSetupError)> {
+) -> Result<crate::probe::ProbeSummary, (Step, AppSetupError)> {
     let clock = StepClock::start(Step::TestNew, report);
     let probe = ProbeJob {
         profile: profile.clone(),
@@ -665,10 +668,15 @@ async fn test(
     match crate::probe::run(probe, &mut ignore, cancel).await {
         Ok(summary) => {
             let mut details = vec![Detail::new("Result", "Connected")];
-            details.extend(summary.site.map(|site| Detail::new("Site", site)));
-            details.extend(summary.drive.map(|drive| Detail::new("Drive", drive)));
+            details.extend(summary.site.clone().map(|site| Detail::new("Site", site)));
+            details.extend(
+                summary
+                    .drive
+                    .clone()
+                    .map(|drive| Detail::new("Drive", drive)),
+            );
             clock.done(report, details);
-            Ok(())
+            Ok(summary)
         }
         Err(error) if error.failure.is_cancelled() => Err(stop(
             &clock,

@@ -27,17 +27,39 @@ pub fn is_demo_profile(profile: &Profile) -> bool {
     profile.client_id() == DEMO_CLIENT_ID && is_loopback(&profile.authority().token_url)
 }
 
+/// The file beside the demo's certificate that names the profile the demo saved (its id).
+const DEMO_PROFILE_ID_FILE: &str = "profile-id";
+
+/// The most an id file may hold.
+const ID_FILE_LIMIT: u64 = 256;
+
 /// Saves the demo's `profile`: over the profile an earlier demo saved (its id and name kept, so
 /// starting the demo again does not add a profile each time), or else under the first free name
 /// among "Sandbox demo", "Sandbox demo (2)", … Returns the profile as saved.
+///
+/// The earlier demo's profile is the one whose id the demo noted beside its certificate, as long
+/// as it still points at a loopback sandbox: a setup run in the demo gives it another app's client
+/// ID, so the demo's client ID alone would not find it again. A profile the admin made (another
+/// id) is never taken over.
 pub fn save_demo_profile(store: &ProfileStore, profile: &Profile) -> Result<Profile, OpsError> {
+    let id_file = demo_dir(store).join(DEMO_PROFILE_ID_FILE);
+    // No note (a first demo, or one from before the note existed): the demo's client ID finds it.
+    let noted = crate::bounded_read::read_regular_text(&id_file, ID_FILE_LIMIT, "demo profile id")
+        .ok()
+        .map(|id| id.trim().to_owned())
+        .filter(|id| !id.is_empty());
     let mut locked = store.lock()?;
-    let earlier = locked
+    let profiles: Vec<Profile> = locked
         .loaded()
         .profiles
         .into_iter()
         .map(|stored| stored.profile)
-        .find(is_demo_profile);
+        .collect();
+    let earlier = profiles
+        .iter()
+        .find(|p| noted.as_deref() == Some(p.id()) && is_loopback(&p.authority().token_url))
+        .or_else(|| profiles.iter().find(|p| is_demo_profile(p)))
+        .cloned();
     let to_save = match earlier {
         Some(earlier) => profile
             .clone()
@@ -59,5 +81,13 @@ pub fn save_demo_profile(store: &ProfileStore, profile: &Profile) -> Result<Prof
                 .with_id(String::new())
         }
     };
-    Ok(locked.save(&to_save)?)
+    let saved = locked.save(&to_save)?;
+    if let Some(dir) = id_file.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| crate::profile_store::StoreError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+    }
+    crate::profile_store::write_atomic(&id_file, saved.id().as_bytes())?;
+    Ok(saved)
 }

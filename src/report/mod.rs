@@ -10,7 +10,7 @@ mod settings;
 mod text;
 mod title;
 
-pub use run::{Note, NoteKind, RunKind, RunView, StepState, StepView, Verdict};
+pub use run::{Note, NoteKind, RunKind, RunView, SetupApp, StepState, StepView, Verdict};
 pub use settings::settings_lines;
 pub use text::{ReportContext, render_text, rotated_sentence, rotated_title};
 pub use title::failure_title;

@@ -110,6 +110,24 @@ pub struct RunView {
     tested: Profile,
     /// The typed password it used (compared, never shown).
     password: Option<Secret>,
+    /// Whether `tested` is the connection the run tested, to compare the form with: a test's
+    /// always, a setup's once it tested the app it saved.
+    compares: bool,
+    /// The app a setup created or used before it stopped, which the profile does not point at yet.
+    pub setup_app: Option<SetupApp>,
+    /// That app was put in the form (the panel says it is not saved yet).
+    pub setup_app_used: bool,
+    /// The wizard's fix for the test a setup ran last, when that test failed where it has one.
+    pub setup_fix: Option<crate::core::app_registration::setup_fix::SetupFix>,
+}
+
+/// The app a setup that stopped left in the tenant, for "Use this app in the profile".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetupApp {
+    /// Its Application (client) ID.
+    pub client_id: String,
+    /// Its object ID.
+    pub object_id: String,
 }
 
 impl RunView {
@@ -154,8 +172,15 @@ impl RunView {
 
     /// An app setup for `profile` about to run these `steps` (an existing app's: see
     /// `ops::app_registration::existing_app_steps`).
-    pub fn setup(profile: Profile, started_at: i64, steps: &[Step]) -> Self {
-        Self::of(RunKind::Registration, steps, profile, None, started_at)
+    /// `password` is the one typed for the certificate (or the new certificate's): the run
+    /// compares it with the form's once the setup tested and saved the app.
+    pub fn setup(
+        profile: Profile,
+        password: Option<Secret>,
+        started_at: i64,
+        steps: &[Step],
+    ) -> Self {
+        Self::of(RunKind::Registration, steps, profile, password, started_at)
     }
 
     fn of(
@@ -180,6 +205,18 @@ impl RunView {
             started_at,
             tested: profile,
             password,
+            compares: kind == RunKind::Test,
+            setup_app: None,
+            setup_app_used: false,
+            setup_fix: None,
+        }
+    }
+
+    /// What `step` does, for people, in this kind of run.
+    pub fn label(&self, step: Step) -> &'static str {
+        match self.kind {
+            RunKind::Registration => step.setup_label(),
+            RunKind::Test | RunKind::Rotation => step.label(),
         }
     }
 
@@ -195,9 +232,10 @@ impl RunView {
 
     /// Whether the form now differs from what this run tested (the name and the saved facts of
     /// the certificate aside, which a test does not use).
-    /// A rotation changes the profile itself, so it is never stale.
+    /// A rotation changes the profile itself, so it is never stale; a setup is compared once it
+    /// tested the app it saved, as a test is.
     pub fn is_stale(&self, draft: &ProfileDraft, password: Option<&Secret>) -> bool {
-        if matches!(self.kind, RunKind::Rotation | RunKind::Registration) {
+        if !self.compares {
             return false;
         }
         let Ok(now) = draft.parse() else {
@@ -272,10 +310,38 @@ impl RunView {
             crate::ops::app_registration::SetupFailed<crate::ops::app_registration::Registration>,
         >,
     ) {
+        match &result {
+            Ok(registration) => {
+                if let Some(saved) = &registration.profile {
+                    self.tested = saved.clone();
+                    self.compares = true;
+                }
+            }
+            Err(failed) => {
+                if let (Some(client_id), Some(object_id)) =
+                    (&failed.done.client_id, &failed.done.object_id)
+                {
+                    self.setup_app = Some(SetupApp {
+                        client_id: client_id.clone(),
+                        object_id: object_id.clone(),
+                    });
+                }
+                if let crate::ops::app_registration::AppSetupError::TestFailed(probe) =
+                    &failed.error
+                {
+                    self.setup_fix = crate::core::app_registration::setup_fix::setup_fix(
+                        probe.step,
+                        &probe.failure,
+                    );
+                }
+            }
+        }
         self.end(match result {
+            // The test connection's summary (the token's lifetime with it), with the roles the
+            // token held once Entra accepted the app.
             Ok(registration) => Ok(Verdict::Connected(ProbeSummary {
                 roles: registration.token_roles,
-                ..ProbeSummary::default()
+                ..registration.summary.unwrap_or_default()
             })),
             Err(failed) => Err(ProbeError {
                 step: failed.step,

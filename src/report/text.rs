@@ -49,7 +49,7 @@ pub fn render_text(run: &RunView, context: &ReportContext) -> String {
 
     out.push_str("\nSteps\n");
     for view in &run.steps {
-        let label = view.step.label();
+        let label = run.label(view.step);
         let line = match &view.state {
             StepState::Pending => format!("  [    ] {label} (not run)\n"),
             StepState::Running => format!("  [ .. ] {label} (running)\n"),
@@ -80,7 +80,7 @@ pub fn render_text(run: &RunView, context: &ReportContext) -> String {
             out.push_str("\nVerdict\n");
             out.push_str(&format!("  {}\n", rotated_sentence(rotation)));
         }
-        Some(Verdict::Failed { step, failure }) => failed(&mut out, step.label(), failure),
+        Some(Verdict::Failed { step, failure }) => failed(&mut out, run.label(*step), failure),
     }
     out
 }
@@ -93,7 +93,7 @@ fn result_line(run: &RunView) -> String {
         Some(Verdict::Rotated(rotation)) => rotated_title(rotation).into(),
         Some(Verdict::Failed { step, failure }) => format!(
             "Failed at '{}': {}",
-            step.label(),
+            run.label(*step),
             failure_title(&failure.code)
         ),
     }

@@ -107,6 +107,39 @@ fn certconnect_demo_opens_its_saved_profile_with_the_same_hint() {
 }
 
 #[test]
+fn certconnect_demo_started_again_after_a_setup_updates_its_own_profile() {
+    let env = Env::new();
+    let store = ProfileStore::at(env.ws.path("profiles"));
+    let dir = certconnect::ops::demo_dir(&store);
+    let first = env
+        .rt
+        .block_on(certconnect::sandbox::start_demo(&dir, Default::default()))
+        .unwrap();
+    let saved_demo = certconnect::ops::save_demo_profile(&store, &first.profile).unwrap();
+    // A setup run in the demo points the profile at the app it registered.
+    let set_up = saved_demo
+        .edited(|draft| draft.client_id = "22222222-2222-4222-8222-222222222222".into())
+        .unwrap();
+    store.save(&set_up).unwrap();
+    drop(first);
+
+    // The next demo, on another port, takes the same profile back and points it at itself.
+    let second = env
+        .rt
+        .block_on(certconnect::sandbox::start_demo(&dir, Default::default()))
+        .unwrap();
+    let again = certconnect::ops::save_demo_profile(&store, &second.profile).unwrap();
+    assert_eq!(again.id(), saved_demo.id());
+    assert_eq!(again.name(), "Sandbox demo");
+    assert_eq!(
+        again.authority().token_url,
+        second.profile.authority().token_url
+    );
+    assert_eq!(store.load_all().profiles.len(), 1, "no 'Sandbox demo (2)'");
+    drop(second);
+}
+
+#[test]
 fn the_welcome_names_no_button_it_does_not_show() {
     let env = Env::new();
     let g = gui(&env, None);

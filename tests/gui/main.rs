@@ -27,6 +27,8 @@ mod remembered_sign_in;
 mod report;
 mod rotation;
 mod setup_entra;
+mod setup_entra_keys;
+mod setup_entra_runs;
 mod trust;
 #[cfg(not(windows))]
 mod windows_store;

@@ -14,16 +14,31 @@ const INVALID_GRANT: &str = "invalid_grant";
 /// Conditional Access, a password change).
 const INTERACTION_REQUIRED: &str = "interaction_required";
 
-/// The credential-store entry of a remembered sign-in: one per cloud (the sign-in host, with its
-/// port for a local sandbox), tenant (as typed, in lower case) and sign-in client ID, so a token
-/// is only ever offered where it was issued.
+/// The credential-store entry of a remembered sign-in: one per cloud (the sign-in host), tenant
+/// (as typed, in lower case) and sign-in client ID, so a token is only ever offered where it was
+/// issued. A loopback host (the local sandbox) is named without its port: the sandbox takes a new
+/// port each time it starts, and one entry per port would leave a refresh token behind each run.
 pub fn remembered_sign_in_entry(authority: &Url, tenant: &str, client_id: &str) -> String {
     format!(
         "admin-sign-in/{}/{}/{}",
-        authority.origin().ascii_serialization(),
+        cloud_of(authority),
         tenant.trim().to_ascii_lowercase(),
         client_id.trim().to_ascii_lowercase()
     )
+}
+
+/// The sign-in host as the entry names it: its origin, without the port on loopback.
+fn cloud_of(authority: &Url) -> String {
+    let loopback = match authority.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match (loopback, authority.host_str()) {
+        (true, Some(host)) => format!("{}://{host}", authority.scheme()),
+        _ => authority.origin().ascii_serialization(),
+    }
 }
 
 /// The form that redeems a refresh token at `/token`, asking the same scopes as the sign-in it
@@ -82,6 +97,32 @@ mod tests {
         assert_ne!(
             remembered_sign_in_entry(&global, "contoso.onmicrosoft.com", client),
             remembered_sign_in_entry(&sandbox, "contoso.onmicrosoft.com", client)
+        );
+    }
+
+    #[test]
+    fn a_loopback_sign_in_host_is_one_entry_whatever_its_port() {
+        let client = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+        let entry = |authority: &str| {
+            remembered_sign_in_entry(&Url::parse(authority).unwrap(), "t", client)
+        };
+        assert_eq!(
+            entry("http://127.0.0.1:4242/"),
+            format!("admin-sign-in/http://127.0.0.1/t/{client}")
+        );
+        assert_eq!(
+            entry("http://127.0.0.1:4242/"),
+            entry("http://127.0.0.1:5151")
+        );
+        assert_eq!(
+            entry("http://localhost:4242"),
+            entry("http://localhost:5151")
+        );
+        assert_eq!(entry("http://[::1]:4242"), entry("http://[::1]:5151"));
+        // Elsewhere the port is part of the host's identity.
+        assert_ne!(
+            entry("https://login.example.com:8443"),
+            entry("https://login.example.com")
         );
     }
 

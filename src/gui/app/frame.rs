@@ -313,8 +313,14 @@ impl CertconnectApp {
         if toggle {
             self.prefs.test_open = !open;
         }
-        if let TestPanelAction::SetupFix(fix) = panel_action {
-            self.open_setup_fix(fix);
+        match panel_action {
+            TestPanelAction::None => {}
+            TestPanelAction::SetupFix(fix) => self.open_setup_fix(fix),
+            TestPanelAction::UseSetupApp => self.use_setup_app(),
+            TestPanelAction::SetupAppFix(fix) => {
+                self.use_setup_app();
+                self.open_setup_fix(fix);
+            }
         }
     }
 

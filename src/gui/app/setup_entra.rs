@@ -141,7 +141,41 @@ impl CertconnectApp {
         }
         if let Some(setup) = self.setup_for_draft() {
             self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
+            self.look_for_remembered_sign_in();
         }
+    }
+
+    /// Whether a sign-in is remembered for the open wizard's tenant, in the background: if one
+    /// is, the wizard says so and ticks Remember, so Sign in uses it.
+    fn look_for_remembered_sign_in(&mut self) {
+        let (Ok(vault), Ok(target)) = (&self.deps.vault, Target::of(&self.draft)) else {
+            return;
+        };
+        if matches!(
+            self.setup_sign_in_state(),
+            Some(SignInState::SignedIn { .. }) | None
+        ) {
+            return;
+        }
+        let store = std::sync::Arc::clone(vault.store());
+        let settings = sign_in_settings(&target, &[SetupStep::Register, SetupStep::Consent]);
+        let entry = remembered_sign_in::remembered_entry(&settings);
+        let tenant = target.tenant;
+        self.spawn(JobKind::SignIn, Reach::OpenDraft, move || {
+            // Only whether it is there: the token itself is dropped (wiped) at once.
+            let kept = matches!(store.get(&entry).map(|secret| secret.map(Zeroizing::new)), Ok(Some(_)));
+            let name = store.name().to_owned();
+            Box::new(move |app: &mut Self, _| {
+                if let (true, Some(ModalState::SetupEntra(setup))) = (kept, &mut app.modal)
+                    && matches!(setup.sign_in, SignInState::NotStarted)
+                {
+                    setup.remember_sign_in = true;
+                    setup.remember_note = Some(format!(
+                        "A sign-in to {tenant} is remembered in the {name}: Sign in uses it, with no browser and no code."
+                    ));
+                }
+            })
+        });
     }
 
     /// Opens the wizard on the fix a failed test's verdict offered: add the certificate to the
@@ -164,6 +198,25 @@ impl CertconnectApp {
             }
         }
         self.modal = Some(ModalState::SetupEntra(Box::new(setup)));
+        self.look_for_remembered_sign_in();
+    }
+
+    /// Puts the app a stopped setup left in the tenant into the form, unsaved: the run panel and
+    /// the status line say Save keeps it.
+    pub(super) fn use_setup_app(&mut self) {
+        let Some(run) = &mut self.run else {
+            return;
+        };
+        let Some(app) = run.setup_app.clone() else {
+            return;
+        };
+        run.setup_app_used = true;
+        self.draft.client_id = app.client_id;
+        self.draft.object_id = app.object_id;
+        self.set_status(
+            "The app's client ID and object ID are in the form, not saved yet: Save keeps them.",
+            false,
+        );
     }
 
     /// The wizard for the open draft, or why it cannot open (on the status line).
@@ -427,7 +480,13 @@ impl CertconnectApp {
             Box::new(move |app: &mut Self, _| {
                 if let Some(ModalState::SetupEntra(setup)) = &mut app.modal {
                     setup.found = match found {
-                        Ok(apps) => FoundApps::Found(apps),
+                        Ok(apps) => {
+                            // One match is the one looked for: picked, so Start needs no click.
+                            if let [only] = apps.as_slice() {
+                                setup.picked = Some(only.clone());
+                            }
+                            FoundApps::Found(apps)
+                        }
                         Err(error) => FoundApps::Failed(format!(
                             "The search failed: {}",
                             error.failure(crate::core::event::Step::ReadApp).message
@@ -497,7 +556,7 @@ impl CertconnectApp {
         let store = self.deps.store.clone();
         let started = crate::probe::system_now();
         let steps = setup_steps(&setup, new_certificate.is_some());
-        self.run = Some(RunView::setup(profile, started, &steps));
+        self.run = Some(RunView::setup(profile, password.clone(), started, &steps));
         let made = new_certificate
             .as_ref()
             .map(|request| (form.clone(), request.password.clone()));
@@ -586,24 +645,31 @@ impl CertconnectApp {
             Some(Ok(registration)) => registration.profile.clone(),
             _ => None,
         };
+        let stopped = match &result {
+            Some(Ok(_)) => None,
+            Some(Err(failed)) => Some(format!(
+                "Set up in Entra stopped at '{}': {}",
+                failed.step.setup_label(),
+                failed.failure().message
+            )),
+            None => Some("Set up in Entra stopped unexpectedly.".to_owned()),
+        };
         if !current {
-            let text = match (&result, &saved) {
-                (Some(Ok(_)), Some(profile)) => {
-                    format!(
-                        "Set up in Entra: '{}' is connected and saved.",
-                        profile.name()
-                    )
-                }
-                (Some(Err(failed)), _) => format!(
-                    "Set up in Entra stopped at '{}': {}",
-                    failed.step.label(),
-                    failed.failure().message
+            let text = match (&stopped, &saved) {
+                (Some(stopped), _) => stopped.clone(),
+                (None, Some(profile)) => format!(
+                    "Set up in Entra: '{}' is connected and saved.",
+                    profile.name()
                 ),
-                _ => "Set up in Entra stopped unexpectedly.".into(),
+                (None, None) => "Set up in Entra: connected.".to_owned(),
             };
-            return self.set_status(text, !matches!(result, Some(Ok(_))));
+            return self.set_status(text, stopped.is_some());
         }
         self.setup.cancel = None;
+        // A failure replaces whatever the status line said before (an earlier run's success).
+        if let Some(stopped) = stopped {
+            self.set_status(stopped, true);
+        }
         if let Some(profile) = &saved {
             let draft = ProfileDraft::from(profile);
             self.draft = draft.clone();

@@ -154,6 +154,10 @@ pub struct SetupEntra {
     pub sign_out_command: String,
     /// Why Start was refused.
     pub error: Option<String>,
+    /// The first control has been given the focus (the wizard has been shown once).
+    pub focused: bool,
+    /// The search field had the focus last frame: Enter there finds, it does not start.
+    pub search_focused: bool,
 }
 
 impl SetupEntra {
@@ -185,6 +189,8 @@ impl SetupEntra {
             remember_note: None,
             sign_out_command: format!("certconnect app sign-out --tenant {}", tenant.trim()),
             error: None,
+            focused: false,
+            search_focused: false,
         }
     }
 
@@ -236,6 +242,14 @@ impl SetupEntra {
         }
     }
 
+    /// Whether the choices need a permission the sign-in did not ask for (the site grant):
+    /// "Sign in again" is the way on.
+    pub fn needs_sign_in_again(&self) -> bool {
+        matches!(self.sign_in, SignInState::SignedIn { .. })
+            && self.grants_site()
+            && !self.signed_in_for_site
+    }
+
     /// Why Start cannot run yet, if it cannot.
     pub fn check(&self) -> Result<(), String> {
         if !matches!(self.sign_in, SignInState::SignedIn { .. }) {
@@ -285,11 +299,11 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
     if setup.ask_target {
         ui.label("Where should the app registration be made?");
         ui.horizontal_wrapped(|ui| {
-            if ui
+            let mine = ui
                 .button("In my tenant")
-                .on_hover_text("Fill in the tenant and the certificate in the form, then Set up in Entra… beside Client ID")
-                .clicked()
-            {
+                .on_hover_text("Fill in the tenant and the certificate in the form, then Set up in Entra… beside Client ID");
+            take_first_focus(&mine, &mut setup.focused);
+            if mine.clicked() {
                 action = ModalAction::SetupWhere(SetupTarget::MyTenant);
             }
             if ui
@@ -309,7 +323,14 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
     // Cancel in view below it. Its least scrolled height is its most: at once as tall as it will
     // be, so the centred dialog does not creep frame by frame as it would while a scroll area
     // grows into room it learns of a frame late.
-    let room = (ui.ctx().content_rect().height() - 160.0).max(200.0);
+    // Room is left below for Start, Cancel and why Start waits (two lines at most).
+    let room = (ui.ctx().content_rect().height() - 210.0).max(200.0);
+    let ready = setup.check();
+    // Enter answers the wizard: Start, when it can. Taken before the controls see it, so it does
+    // not also press the focused one; in the search field it finds instead.
+    let entered = ready.is_ok()
+        && !setup.search_focused
+        && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
     egui::ScrollArea::vertical()
         .id_salt("setup-entra-body")
         .max_height(room)
@@ -318,23 +339,68 @@ pub fn setup_entra_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> ModalAction 
             if let Some(asked) = wizard_body_ui(ui, setup) {
                 action = asked;
             }
+            keep_focused_in_view(ui);
         });
     ui.add_space(6.0);
-    ui.horizontal(|ui| {
-        let ready = setup.check();
+    ui.horizontal_wrapped(|ui| {
         let start = ui.add_enabled(ready.is_ok(), egui::Button::new("Start"));
         let start = match &ready {
-            Err(why) => start.on_disabled_hover_text(why.as_str()),
+            Err(why) => crate::gui::widgets::why_disabled(start, why),
             Ok(()) => start,
         };
-        if start.clicked() {
+        if start.clicked() || entered {
             action = ModalAction::StartSetup;
         }
         if ui.button("Cancel").clicked() {
             action = ModalAction::Cancel;
         }
     });
+    // Why Start waits, in view beside it; and Sign in again there when that is the way on.
+    if let Err(why) = &ready {
+        ui.horizontal_wrapped(|ui| {
+            ui.add(egui::Label::new(RichText::new(why.as_str()).color(WARN)).wrap());
+            if setup.needs_sign_in_again() && ui.button("Sign in again").clicked() {
+                action = ModalAction::SignIn(setup.method);
+            }
+        });
+    }
     action
+}
+
+/// A spinner a screen reader names (egui's has no name: it is read as a bare progress bar).
+fn named_spinner(ui: &mut egui::Ui, name: &str) {
+    let spinner = ui.spinner();
+    spinner.ctx.accesskit_node_builder(spinner.id, |node| {
+        node.set_label(name);
+    });
+}
+
+/// Gives the wizard's first control the focus as it opens, asking again until it has it (a
+/// request made in the dialog's first, sizing pass is dropped).
+fn take_first_focus(first: &egui::Response, focused: &mut bool) {
+    if *focused {
+        return;
+    }
+    if first.has_focus() {
+        *focused = true;
+    } else {
+        first.request_focus();
+    }
+}
+
+/// Scrolls the wizard to the control that just took the focus (Tab moves it, and egui does not
+/// follow it inside a scroll area).
+fn keep_focused_in_view(ui: &mut egui::Ui) {
+    let Some(id) = ui.memory(egui::Memory::focused) else {
+        return;
+    };
+    if let Some(focused) = ui.ctx().read_response(id)
+        && focused.gained_focus()
+        && ui.min_rect().contains_rect(focused.rect)
+        && !ui.clip_rect().contains_rect(focused.rect)
+    {
+        ui.scroll_to_rect(focused.rect, None);
+    }
 }
 
 /// The wizard's steps: sign in, the app, what the connector will do, the certificate. Returns
@@ -347,11 +413,12 @@ fn wizard_body_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> Option<ModalActi
     ui.add_space(6.0);
     ui.strong("1. Sign in as an administrator");
     ui.add_enabled_ui(!signing_in, |ui| {
-        ui.radio_value(
+        let first = ui.radio_value(
             &mut setup.method,
             SignInMethod::Browser,
             "With the browser on this computer",
         );
+        take_first_focus(&first, &mut setup.focused);
         ui.radio_value(
             &mut setup.method,
             SignInMethod::DeviceCode,
@@ -361,12 +428,11 @@ fn wizard_body_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> Option<ModalActi
     if let Some(asked) = remember_ui(ui, setup, signing_in) {
         action = Some(asked);
     }
-    let again = setup.grants_site() && !setup.signed_in_for_site;
-    if let Some(method) = sign_in_ui(ui, &setup.sign_in, setup.method, again) {
+    if let Some(method) = sign_in_ui(ui, &setup.sign_in, setup.method) {
         action = Some(ModalAction::SignIn(method));
     }
     if let Some(note) = &setup.remember_note {
-        ui.add(egui::Label::new(RichText::new(note).small()).wrap());
+        ui.add(egui::Label::new(RichText::new(note).weak()).wrap());
     }
     ui.add_space(6.0);
     ui.strong("2. The app registration");
@@ -390,7 +456,7 @@ fn wizard_body_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) -> Option<ModalActi
     };
     ui.add(
         egui::Label::new(
-            RichText::new(format!("Only the public certificate is uploaded. {then}")).small(),
+            RichText::new(format!("Only the public certificate is uploaded. {then}")).weak(),
         )
         .wrap(),
     );
@@ -406,14 +472,22 @@ fn remember_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signing_in: bool) -> O
     let mut asked = None;
     let store = crate::credential_store::PLATFORM_STORE_NAME;
     ui.horizontal_wrapped(|ui| {
-        ui.add_enabled(
+        let remember = ui.add_enabled(
             !signing_in,
             egui::Checkbox::new(
                 &mut setup.remember_sign_in,
                 "Remember this sign-in in the credential store",
             ),
-        )
-        .on_hover_text(format!(
+        );
+        // The sign-in already made is in memory only: the box is read at the next sign-in.
+        if remember.changed() && matches!(setup.sign_in, SignInState::SignedIn { .. }) {
+            setup.remember_note = Some(if setup.remember_sign_in {
+                format!("The next sign-in will be remembered in the {store}; this one is kept in memory only (press Sign in to remember it now).")
+            } else {
+                "The next sign-in will not be remembered (one remembered before stays until you forget it).".to_owned()
+            });
+        }
+        remember.on_hover_text(format!(
             "Keeps the sign-in's refresh token in the {store} (never in a file), for this tenant, sign-in client and cloud. The next sign-in with this ticked uses it: no browser, no code. Forget it with Forget remembered sign-in, or {}.",
             setup.sign_out_command
         ));
@@ -434,7 +508,7 @@ fn remember_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signing_in: bool) -> O
 /// for by name or client ID and picked from what was found. Returns Find when pressed.
 fn app_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signed_in: bool) -> Option<ModalAction> {
     let small = |ui: &mut egui::Ui, text: String| {
-        ui.add(egui::Label::new(RichText::new(text).small()).wrap());
+        ui.add(egui::Label::new(RichText::new(text).weak()).wrap());
     };
     match &setup.mode {
         SetupMode::AddCertificate { client_id } => {
@@ -464,6 +538,7 @@ fn app_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signed_in: bool) -> Option<
         return None;
     }
     let mut asked = None;
+    setup.search_focused = false;
     let label = ui.label("Name or client ID");
     let searching = matches!(setup.found, FoundApps::Searching);
     ui.horizontal(|ui| {
@@ -478,6 +553,7 @@ fn app_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signed_in: bool) -> Option<
             } else {
                 "Sign in first"
             });
+        setup.search_focused = field.has_focus();
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if find.clicked() || (can_find && entered) {
             asked = Some(ModalAction::FindApps(setup.search.trim().to_owned()));
@@ -487,7 +563,7 @@ fn app_ui(ui: &mut egui::Ui, setup: &mut SetupEntra, signed_in: bool) -> Option<
         FoundApps::NotSearched => {}
         FoundApps::Searching => {
             ui.horizontal(|ui| {
-                ui.spinner();
+                named_spinner(ui, "Looking for the app");
                 ui.label("Looking for the app…");
             });
         }
@@ -536,10 +612,10 @@ fn certificate_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
     ui.add(
         egui::Label::new(
             RichText::new(format!(
-                "A self-signed RSA 2048 certificate valid for a year, named after the app; the profile then uses it. By default it goes beside the profiles: {}",
+                "A self-signed RSA 2048 certificate valid for a year, its subject named after the app and its file after the profile; the profile then uses it. By default it goes beside the profiles: {}",
                 setup.default_pfx
             ))
-            .small(),
+            .weak(),
         )
         .wrap(),
     );
@@ -560,7 +636,10 @@ fn certificate_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
 fn access_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
     for (index, access) in ConnectorAccess::ALL.iter().enumerate() {
         let mut on = setup.access.contains(&index);
-        if ui.checkbox(&mut on, access.label()).changed() {
+        let checkbox = ui.checkbox(&mut on, access.label());
+        // The explanation below is the checkbox's description, so a screen reader reads it with it.
+        crate::gui::widgets::describe(&checkbox, access.explanation());
+        if checkbox.changed() {
             if on {
                 setup.access.insert(index);
             } else {
@@ -568,13 +647,16 @@ fn access_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
             }
         }
         ui.indent(("access", index), |ui| {
-            ui.add(egui::Label::new(RichText::new(access.explanation()).small()).wrap());
+            ui.add(egui::Label::new(RichText::new(access.explanation()).weak()).wrap());
         });
     }
     let roles = setup.roles();
     let values: Vec<&str> = roles.iter().map(String::as_str).collect();
     for warning in role_warnings(&values) {
         ui.add(egui::Label::new(RichText::new(warning.message()).color(WARN)).wrap());
+    }
+    if let Some(warning) = test_would_fail(setup) {
+        ui.add(egui::Label::new(RichText::new(warning).color(WARN)).wrap());
     }
     if !setup.grants_site() {
         return;
@@ -603,14 +685,37 @@ fn access_ui(ui: &mut egui::Ui, setup: &mut SetupEntra) {
     }
 }
 
-/// The sign-in's state: Sign in (again), the device code with its page, or who signed in (with
-/// Sign in again when the choices need a permission the sign-in did not ask for).
+/// Why the connection test that ends the setup cannot pass with the access chosen, if it cannot:
+/// the test reads the profile's site, which needs a site permission (Sites.Selected counts: the
+/// setup grants it the site). Start stays allowed: the admin may mean to grant more later.
+pub fn test_would_fail(setup: &SetupEntra) -> Option<String> {
+    if !setup.grants_roles() || setup.access.is_empty() {
+        return None;
+    }
+    let roles = setup.roles();
+    if roles
+        .iter()
+        .any(|role| crate::core::jwt::SITE_ROLES.contains(&role.as_str()))
+    {
+        return None;
+    }
+    let site = match setup.site_id.trim() {
+        "" => "the profile's site".to_owned(),
+        site => format!("the site {site}"),
+    };
+    Some(format!(
+        "The connection test at the end reads {site}, and files permissions alone do not allow that: Graph will refuse it (403) and the setup stops at that test, the profile not saved. Add Read sites (or Only sites granted one by one) to pass it."
+    ))
+}
+
+/// The sign-in's state: Sign in (again), the device code with its page, or who signed in (Sign in
+/// again, when the choices need a permission the sign-in did not ask for, is beside Start with
+/// that reason).
 /// Returns the method when Sign in was pressed.
 fn sign_in_ui(
     ui: &mut egui::Ui,
     sign_in: &SignInState,
     method: SignInMethod,
-    again: bool,
 ) -> Option<SignInMethod> {
     let mut asked = None;
     match sign_in {
@@ -624,7 +729,7 @@ fn sign_in_ui(
         }
         SignInState::Waiting(prompt) => {
             ui.horizontal(|ui| {
-                ui.spinner();
+                named_spinner(ui, "Waiting for the sign-in");
                 ui.label("Waiting for the sign-in…");
             });
             if let Some(prompt) = prompt {
@@ -657,9 +762,6 @@ fn sign_in_ui(
             ui.label(
                 RichText::new(format!("Signed in as {name} ({upn}), tenant {tenant_id}")).color(OK),
             );
-            if again && ui.button("Sign in again").clicked() {
-                asked = Some(method);
-            }
         }
     }
     asked
