@@ -523,3 +523,91 @@ fn a_module_is_finalised_once_nothing_uses_it_and_not_under_a_live_key() {
         },
     );
 }
+
+/// Runs a SoftHSM or OpenSC tool as another process would (the child's `SOFTHSM2_CONF`), and
+/// waits for it: what it does happens before the next line of the test.
+fn from_another_process(program: &str, args: &[&str]) {
+    let output = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{program} {args:?}: {output:?}");
+}
+
+#[test]
+fn a_token_removed_after_the_key_is_opened_fails_the_signature_naming_the_token() {
+    on_softhsm(
+        "cert_pkcs11::a_token_removed_after_the_key_is_opened_fails_the_signature_naming_the_token",
+        one_key,
+        |_| {
+            let uri = uri("pkcs11:token=app-token;object=app-key");
+            let pin = Secret::new(PIN);
+            let request = Pkcs11Request {
+                uri: &uri,
+                module: Path::new(MODULE),
+                pin: Some(&pin),
+                cert_pem: None,
+            };
+            let credential = open_pkcs11(request).unwrap();
+            let key = credential.in_place_key.clone().unwrap();
+            let typed = certconnect::cert::pkcs11::open_token_key_for_tests(request).unwrap();
+            key.sign(AssertionAlgorithm::Rs256, b"header.payload")
+                .unwrap();
+            // The token goes away while the keys are open (SoftHSM's nearest thing to pulling
+            // a card out): the next signature fails at once, typed, naming the token.
+            from_another_process("softhsm2-util", &["--delete-token", "--token", "app-token"]);
+            let error = typed
+                .sign_with(
+                    certconnect::cert::pkcs11::SignMechanism::Sha256RsaPkcs,
+                    b"header.payload",
+                )
+                .unwrap_err();
+            assert!(
+                matches!(error, Pkcs11Error::TokenRemoved { ref token, .. } if token == "app-token"),
+                "{error:?}"
+            );
+            for algorithm in [AssertionAlgorithm::Rs256, AssertionAlgorithm::Ps256] {
+                let failure = key.sign(algorithm, b"header.payload").unwrap_err();
+                assert_eq!(failure.code, "pkcs11_token_removed", "{failure:?}");
+                assert!(
+                    failure.message.contains("token \"app-token\" was removed"),
+                    "{failure:?}"
+                );
+                assert!(failure.hint.contains("Insert the token"), "{failure:?}");
+            }
+        },
+    );
+}
+
+#[test]
+fn a_key_deleted_from_a_token_still_present_is_not_called_a_removed_token() {
+    on_softhsm(
+        "cert_pkcs11::a_key_deleted_from_a_token_still_present_is_not_called_a_removed_token",
+        one_key,
+        |_| {
+            let credential = open("pkcs11:token=app-token;object=app-key", Some(PIN)).unwrap();
+            let key = credential.in_place_key.clone().unwrap();
+            from_another_process(
+                "pkcs11-tool",
+                &[
+                    "--module",
+                    MODULE,
+                    "--token-label",
+                    "app-token",
+                    "--login",
+                    "--pin",
+                    PIN,
+                    "--delete-object",
+                    "--type",
+                    "privkey",
+                    "--label",
+                    "app-key",
+                ],
+            );
+            let failure = key
+                .sign(AssertionAlgorithm::Rs256, b"header.payload")
+                .unwrap_err();
+            assert_eq!(failure.code, "pkcs11_error", "{failure:?}");
+        },
+    );
+}
