@@ -1,5 +1,6 @@
 //! The PKCS#11 adapter against real SoftHSM2 tokens: signing on the token with a sensitive,
-//! non-extractable key, the PIN rules, and what an unknown object or a bad module says.
+//! non-extractable key, the PIN rules, what an unknown object or a bad module says, and a token
+//! pulled out between opening the key and signing.
 //!
 //! SoftHSM reads `SOFTHSM2_CONF` when a process initialises it, once (certconnect initialises a
 //! module once per process), so each test that loads the module runs its checks in a child process
@@ -608,6 +609,84 @@ fn a_key_deleted_from_a_token_still_present_is_not_called_a_removed_token() {
                 .sign(AssertionAlgorithm::Rs256, b"header.payload")
                 .unwrap_err();
             assert_eq!(failure.code, "pkcs11_error", "{failure:?}");
+        },
+    );
+}
+
+#[test]
+fn a_token_pulled_out_after_the_certificate_step_ends_the_test_connection_at_the_assertion() {
+    use certconnect::core::draft::CertKind;
+    use certconnect::core::event::{Step, TestEvent};
+    use certconnect::core::profile::PasswordSource;
+    use certconnect::core::retry::RetryTiming;
+    use certconnect::probe::{self, ProbeJob};
+    on_softhsm(
+        "cert_pkcs11::a_token_pulled_out_after_the_certificate_step_ends_the_test_connection_at_the_assertion",
+        |_, _| {},
+        |dir| {
+            // Made here, in the process that loads the module: the sandbox registers its key.
+            let env = crate::support::probe_env::Env::new();
+            let hsm = SoftHsm::existing(dir.join("softhsm2.conf"));
+            hsm.app_token(&env.ws, &env.ws.path("app.key"), &env.ws.path("app.pem"));
+            let mut draft = env.draft();
+            draft.cert_kind = CertKind::Pkcs11;
+            draft.pkcs11.uri = "pkcs11:token=app-token;object=app-key".into();
+            draft.pkcs11.module = MODULE.into();
+            draft.password = PasswordSource::Ask;
+            let job = ProbeJob {
+                profile: draft.parse().unwrap(),
+                password: Some(Secret::new(PIN)),
+                token_only: false,
+                timing: RetryTiming {
+                    base: std::time::Duration::from_millis(20),
+                    cap: std::time::Duration::from_secs(5),
+                },
+                vault: Some(env.vault.clone()),
+                clients: None,
+                profiles: None,
+            };
+            // The run reports each step before it goes on, so the token is gone once the
+            // certificate step is done and before the assertion is signed: no race.
+            let mut events = Vec::new();
+            let mut report = |event: TestEvent| {
+                if matches!(
+                    event,
+                    TestEvent::Done {
+                        step: Step::Certificate,
+                        ..
+                    }
+                ) {
+                    from_another_process(
+                        "softhsm2-util",
+                        &["--delete-token", "--token", "app-token"],
+                    );
+                }
+                events.push(event);
+            };
+            let cancel = tokio_util::sync::CancellationToken::new();
+            let result = env.rt.block_on(probe::run(job, &mut report, &cancel));
+            let error = result.unwrap_err();
+            assert_eq!(error.step, Step::Assertion, "{events:?}");
+            assert_eq!(error.failure.code, "pkcs11_token_removed", "{error:?}");
+            assert!(
+                error
+                    .failure
+                    .message
+                    .contains("token \"app-token\" was removed"),
+                "{error:?}"
+            );
+            assert!(error.failure.hint.contains("Insert the token"), "{error:?}");
+            assert!(
+                events.iter().any(|e| matches!(
+                    e,
+                    TestEvent::Done {
+                        step: Step::Certificate,
+                        ..
+                    }
+                )),
+                "{events:?}"
+            );
+            assert_eq!(env.token_requests(), 0, "nothing was sent");
         },
     );
 }
