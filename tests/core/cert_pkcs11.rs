@@ -1,5 +1,6 @@
 //! The PKCS#11 adapter against real SoftHSM2 tokens: signing on the token with a sensitive,
-//! non-extractable key, the PIN rules, and what an unknown object or a bad module says.
+//! non-extractable key, the PIN rules, what an unknown object or a bad module says, and a token
+//! pulled out between opening the key and signing.
 //!
 //! SoftHSM reads `SOFTHSM2_CONF` when a process initialises it, once (certconnect initialises a
 //! module once per process), so each test that loads the module runs its checks in a child process
@@ -520,6 +521,172 @@ fn a_module_is_finalised_once_nothing_uses_it_and_not_under_a_live_key() {
             sign(&credential);
             drop(credential);
             assert_eq!(certconnect::cert::pkcs11::finalize_all(), 1);
+        },
+    );
+}
+
+/// Runs a SoftHSM or OpenSC tool as another process would (the child's `SOFTHSM2_CONF`), and
+/// waits for it: what it does happens before the next line of the test.
+fn from_another_process(program: &str, args: &[&str]) {
+    let output = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{program} {args:?}: {output:?}");
+}
+
+#[test]
+fn a_token_removed_after_the_key_is_opened_fails_the_signature_naming_the_token() {
+    on_softhsm(
+        "cert_pkcs11::a_token_removed_after_the_key_is_opened_fails_the_signature_naming_the_token",
+        one_key,
+        |_| {
+            let uri = uri("pkcs11:token=app-token;object=app-key");
+            let pin = Secret::new(PIN);
+            let request = Pkcs11Request {
+                uri: &uri,
+                module: Path::new(MODULE),
+                pin: Some(&pin),
+                cert_pem: None,
+            };
+            let credential = open_pkcs11(request).unwrap();
+            let key = credential.in_place_key.clone().unwrap();
+            let typed = certconnect::cert::pkcs11::open_token_key_for_tests(request).unwrap();
+            key.sign(AssertionAlgorithm::Rs256, b"header.payload")
+                .unwrap();
+            // The token goes away while the keys are open (SoftHSM's nearest thing to pulling
+            // a card out): the next signature fails at once, typed, naming the token.
+            from_another_process("softhsm2-util", &["--delete-token", "--token", "app-token"]);
+            let error = typed
+                .sign_with(
+                    certconnect::cert::pkcs11::SignMechanism::Sha256RsaPkcs,
+                    b"header.payload",
+                )
+                .unwrap_err();
+            assert!(
+                matches!(error, Pkcs11Error::TokenRemoved { ref token, .. } if token == "app-token"),
+                "{error:?}"
+            );
+            for algorithm in [AssertionAlgorithm::Rs256, AssertionAlgorithm::Ps256] {
+                let failure = key.sign(algorithm, b"header.payload").unwrap_err();
+                assert_eq!(failure.code, "pkcs11_token_removed", "{failure:?}");
+                assert!(
+                    failure.message.contains("token \"app-token\" was removed"),
+                    "{failure:?}"
+                );
+                assert!(failure.hint.contains("Insert the token"), "{failure:?}");
+            }
+        },
+    );
+}
+
+#[test]
+fn a_key_deleted_from_a_token_still_present_is_not_called_a_removed_token() {
+    on_softhsm(
+        "cert_pkcs11::a_key_deleted_from_a_token_still_present_is_not_called_a_removed_token",
+        one_key,
+        |_| {
+            let credential = open("pkcs11:token=app-token;object=app-key", Some(PIN)).unwrap();
+            let key = credential.in_place_key.clone().unwrap();
+            from_another_process(
+                "pkcs11-tool",
+                &[
+                    "--module",
+                    MODULE,
+                    "--token-label",
+                    "app-token",
+                    "--login",
+                    "--pin",
+                    PIN,
+                    "--delete-object",
+                    "--type",
+                    "privkey",
+                    "--label",
+                    "app-key",
+                ],
+            );
+            let failure = key
+                .sign(AssertionAlgorithm::Rs256, b"header.payload")
+                .unwrap_err();
+            assert_eq!(failure.code, "pkcs11_error", "{failure:?}");
+        },
+    );
+}
+
+#[test]
+fn a_token_pulled_out_after_the_certificate_step_ends_the_test_connection_at_the_assertion() {
+    use certconnect::core::draft::CertKind;
+    use certconnect::core::event::{Step, TestEvent};
+    use certconnect::core::profile::PasswordSource;
+    use certconnect::core::retry::RetryTiming;
+    use certconnect::probe::{self, ProbeJob};
+    on_softhsm(
+        "cert_pkcs11::a_token_pulled_out_after_the_certificate_step_ends_the_test_connection_at_the_assertion",
+        |_, _| {},
+        |dir| {
+            // Made here, in the process that loads the module: the sandbox registers its key.
+            let env = crate::support::probe_env::Env::new();
+            let hsm = SoftHsm::existing(dir.join("softhsm2.conf"));
+            hsm.app_token(&env.ws, &env.ws.path("app.key"), &env.ws.path("app.pem"));
+            let mut draft = env.draft();
+            draft.cert_kind = CertKind::Pkcs11;
+            draft.pkcs11.uri = "pkcs11:token=app-token;object=app-key".into();
+            draft.pkcs11.module = MODULE.into();
+            draft.password = PasswordSource::Ask;
+            let job = ProbeJob {
+                profile: draft.parse().unwrap(),
+                password: Some(Secret::new(PIN)),
+                token_only: false,
+                timing: RetryTiming {
+                    base: std::time::Duration::from_millis(20),
+                    cap: std::time::Duration::from_secs(5),
+                },
+                vault: Some(env.vault.clone()),
+                clients: None,
+                profiles: None,
+            };
+            // The run reports each step before it goes on, so the token is gone once the
+            // certificate step is done and before the assertion is signed: no race.
+            let mut events = Vec::new();
+            let mut report = |event: TestEvent| {
+                if matches!(
+                    event,
+                    TestEvent::Done {
+                        step: Step::Certificate,
+                        ..
+                    }
+                ) {
+                    from_another_process(
+                        "softhsm2-util",
+                        &["--delete-token", "--token", "app-token"],
+                    );
+                }
+                events.push(event);
+            };
+            let cancel = tokio_util::sync::CancellationToken::new();
+            let result = env.rt.block_on(probe::run(job, &mut report, &cancel));
+            let error = result.unwrap_err();
+            assert_eq!(error.step, Step::Assertion, "{events:?}");
+            assert_eq!(error.failure.code, "pkcs11_token_removed", "{error:?}");
+            assert!(
+                error
+                    .failure
+                    .message
+                    .contains("token \"app-token\" was removed"),
+                "{error:?}"
+            );
+            assert!(error.failure.hint.contains("Insert the token"), "{error:?}");
+            assert!(
+                events.iter().any(|e| matches!(
+                    e,
+                    TestEvent::Done {
+                        step: Step::Certificate,
+                        ..
+                    }
+                )),
+                "{events:?}"
+            );
+            assert_eq!(env.token_requests(), 0, "nothing was sent");
         },
     );
 }

@@ -3,9 +3,11 @@
 
 use std::sync::Mutex;
 
+use cryptoki::error::{Error, RvError};
 use cryptoki::mechanism::MechanismType;
 use cryptoki::object::ObjectHandle;
 use cryptoki::session::Session;
+use cryptoki::slot::Slot;
 
 use super::error::{Pkcs11Error, failure};
 use super::mechanism::{self, choose, prepare};
@@ -23,13 +25,18 @@ pub struct TokenKey {
     pub(super) key: ObjectHandle,
     /// The token's label, for messages.
     pub(super) token: String,
+    /// The token's slot, asked again when the key handle stops working: a token pulled out is
+    /// told apart from a key deleted while the token stays.
+    pub(super) slot: Slot,
+    /// The token's serial number as it was when the key was opened.
+    pub(super) serial: String,
     /// What the token offers.
     pub(super) mechanisms: Vec<MechanismType>,
     /// "PKCS#11 token …", for the card and the step log.
     pub(super) keeper: String,
     /// The module, held while the key lives so it is not finalised under the session (declared
     /// last: the session closes first).
-    pub(super) _module: std::sync::Arc<super::registry::Module>,
+    pub(super) module: std::sync::Arc<super::registry::Module>,
 }
 
 impl TokenKey {
@@ -68,7 +75,31 @@ impl TokenKey {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         session
             .sign(&mechanism, self.key, &data)
-            .map_err(|e| call_error(&self.token, "C_Sign", e))
+            .map_err(|e| self.sign_error(e))
+    }
+
+    /// A failed `C_SignInit`/`C_Sign`, typed. A module need not report a pulled-out token as
+    /// `CKR_DEVICE_REMOVED`: SoftHSM, for one, answers `CKR_OBJECT_HANDLE_INVALID` for the key
+    /// opened before the token went away. So a key handle that is no longer valid is checked
+    /// against the token: if its slot no longer shows the same token, the token was removed.
+    fn sign_error(&self, error: Error) -> Pkcs11Error {
+        let Error::Pkcs11(rv @ (RvError::ObjectHandleInvalid | RvError::KeyHandleInvalid), _) =
+            error
+        else {
+            return call_error(&self.token, "C_Sign", error);
+        };
+        let still_there = match self.module.context.get_token_info(self.slot) {
+            Ok(info) => info.token_initialized() && info.serial_number().trim_end() == self.serial,
+            Err(_) => false,
+        };
+        if still_there {
+            call_error(&self.token, "C_Sign", error)
+        } else {
+            Pkcs11Error::TokenRemoved {
+                token: self.token.clone(),
+                rv: format!("{rv:?}, and the slot no longer shows the token"),
+            }
+        }
     }
 }
 

@@ -81,9 +81,11 @@ fn open_token_key(request: Pkcs11Request<'_>) -> Result<(X509, Arc<TokenKey>), P
         session: Mutex::new(session),
         key: key.handle,
         token: label,
+        slot: token.slot,
+        serial: token.info.serial_number().trim_end().to_owned(),
         mechanisms,
         keeper,
-        _module: module,
+        module,
     });
     Ok((certificate, key))
 }
