@@ -8,6 +8,7 @@ use crate::support;
 
 use certconnect::admin_signin::DEFAULT_SIGN_IN_CLIENT_ID;
 use certconnect::core::signin::refresh::remembered_sign_in_entry;
+use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
 use gui_harness::{Gui, MemoryStorage, fill_form, gui, signed_in};
 use support::probe_env::{CLIENT_ID, Env};
