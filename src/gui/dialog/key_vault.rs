@@ -88,8 +88,8 @@ pub(super) fn ui(
         None if view.loading => note(ui, "Reading the vault's certificates…"),
         None => {}
         Some((_, _, Err(reason))) => note(ui, RichText::new(reason.as_str()).color(ERROR)),
-        Some((_, _, Ok(rows))) => {
-            if let Some(chosen) = picker(ui, draft, rows, now) {
+        Some((listed, _, Ok(rows))) => {
+            if let Some(chosen) = picker(ui, draft, listed, rows, now) {
                 draft.key_vault_url = chosen;
             }
         }
@@ -214,10 +214,12 @@ fn sign_in_ui(ui: &mut egui::Ui, view: &KeyVaultView, has_vault: bool) -> Option
     requested
 }
 
-/// The vault's certificates, one selectable row each; returns the identifier clicked.
+/// The vault's certificates, one selectable row each; returns the identifier clicked: the
+/// certificate without a version, so the profile follows the vault's current version.
 fn picker(
     ui: &mut egui::Ui,
     draft: &ProfileDraft,
+    vault: &str,
     rows: &[VaultCertificateRow],
     now: i64,
 ) -> Option<String> {
@@ -227,11 +229,11 @@ fn picker(
     }
     let mut clicked = None;
     for certificate in rows {
-        let selected = draft.key_vault_url.trim_end_matches('/') == certificate.url
-            || draft
-                .key_vault_url
-                .trim_end_matches('/')
-                .ends_with(&format!("/certificates/{}", certificate.name));
+        let unversioned = format!("{vault}/certificates/{}", certificate.name);
+        let typed = draft.key_vault_url.trim_end_matches('/');
+        let selected = typed == unversioned
+            || typed.starts_with(&format!("{unversioned}/"))
+            || typed == certificate.url;
         let (days, level) = expiry(now, certificate.not_after_unix);
         let date = &certificate.not_after[..10.min(certificate.not_after.len())];
         let mut details = format!(
@@ -253,11 +255,14 @@ fn picker(
                 ExpiryLevel::Soon => RichText::new(text).color(WARN),
                 ExpiryLevel::Fine => RichText::new(text),
             };
-            ui.radio(selected, text)
-                .on_hover_text("Use this certificate (its current version)")
+            ui.radio(selected, text).on_hover_text(format!(
+                "Use this certificate: the profile follows the vault's current version \
+                 (now {}). To pin one version, add /VERSION to the identifier.",
+                certificate.version
+            ))
         });
         if response.clicked() {
-            clicked = Some(certificate.url.clone());
+            clicked = Some(unversioned);
         }
     }
     clicked
