@@ -14,10 +14,8 @@ use gui_harness::gui;
 use support::key_vault_env::{APP_CERT, CURRENT_VERSION, EC_CERT, with_vault};
 use support::probe_env::Env;
 
-#[test]
-fn a_vault_certificate_is_listed_in_the_background_and_picked() {
-    let env = Env::with(with_vault);
-    // The saved profile whose own certificate reaches the vault.
+/// Saves "Vaulter", the profile whose own certificate reaches the vault.
+fn save_vaulter(env: &Env) {
     let pfx = env.ws.pfx(
         "vaulter.pfx",
         &env.ws.path("app.key"),
@@ -32,6 +30,55 @@ fn a_vault_certificate_is_listed_in_the_background_and_picked() {
     certconnect::profile_store::ProfileStore::at(env.ws.path("profiles"))
         .save(&vaulter.parse().unwrap())
         .unwrap();
+}
+
+/// Saves a profile named "Vaulted" whose certificate is the vault's, reached through "Vaulter",
+/// and opens its Certificate tab.
+fn vaulted_certificate_tab(env: &Env) -> gui_harness::Gui<'static> {
+    save_vaulter(env);
+    let mut draft = env.draft();
+    draft.name = "Vaulted".into();
+    draft.cert_kind = CertKind::KeyVault;
+    draft.key_vault_url = format!("{}/certificates/{APP_CERT}", env.sandbox.vault_url());
+    draft.vault_access = VaultAccess::Profile("Vaulter".into());
+    draft.object_id = "00000000-0000-4000-8000-0000000000aa".into();
+    certconnect::profile_store::ProfileStore::at(env.ws.path("profiles"))
+        .save(&draft.parse().unwrap())
+        .unwrap();
+    let mut g = gui(env, None);
+    g.click("Vaulted");
+    g.settle();
+    g.click("Certificate");
+    g.settle();
+    g
+}
+
+#[test]
+fn a_saved_vault_profile_offers_rotation_and_reloads_from_the_vault() {
+    let env = Env::with(with_vault);
+    let mut g = vaulted_certificate_tab(&env);
+    g.h.get_by_role_and_label(Role::Button, "Copy thumbprint");
+    // Reload names the vault, not a file.
+    g.h.get_by_role_and_label(Role::Button, "Reload certificate")
+        .hover();
+    for _ in 0..8 {
+        g.h.step();
+    }
+    g.h.get_by_label("Read the certificate from the vault again");
+    assert!(g.h.query_by_label("Read the file again").is_none());
+    // Rotation is offered, in its vault mode.
+    let rotate =
+        g.h.get_by_role_and_label(Role::Button, "Rotate certificate…");
+    assert!(!rotate.accesskit_node().is_disabled());
+    g.button("Rotate certificate…");
+    g.h.get_by_role_and_label(Role::Dialog, "Rotate certificate");
+    g.h.get_by_label_contains("Key Vault makes the certificate's next version");
+}
+
+#[test]
+fn a_vault_certificate_is_listed_in_the_background_and_picked() {
+    let env = Env::with(with_vault);
+    save_vaulter(&env);
 
     let mut g = gui(&env, Some(env.profile()));
     g.click("Certificate");

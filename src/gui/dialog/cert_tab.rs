@@ -117,7 +117,9 @@ pub(super) fn ui(
     if card_action != DialogAction::None {
         action = card_action;
     }
-    if (draft.cert_kind.is_file() || draft.cert_kind == CertKind::Pkcs11)
+    // Every source whose rotation the app can carry out: a file, a token, a vault.
+    if (draft.cert_kind.is_file()
+        || matches!(draft.cert_kind, CertKind::Pkcs11 | CertKind::KeyVault))
         && rotate_button(ui, cx.rotation, "Rotate certificate…")
     {
         action = DialogAction::Rotate;
@@ -350,6 +352,18 @@ fn rotate_button(ui: &mut egui::Ui, rotation: &Result<(), String>, text: &str) -
     response.clicked()
 }
 
+/// What *Reload certificate* reads again, in the words of the certificate's source.
+fn reload_hint(kind: CertKind) -> &'static str {
+    match kind {
+        CertKind::KeyVault => "Read the certificate from the vault again",
+        CertKind::Pkcs11 => "Read the certificate from the token again",
+        CertKind::CredentialStore | CertKind::WindowsStore => {
+            "Read the certificate from the store again"
+        }
+        CertKind::PfxFile | CertKind::PemFiles => "Read the file again",
+    }
+}
+
 fn card_ui(
     ui: &mut egui::Ui,
     card: &CardView,
@@ -424,7 +438,7 @@ fn card_ui(
             }
             if ui
                 .button("Reload certificate")
-                .on_hover_text("Read the file again")
+                .on_hover_text(reload_hint(draft.cert_kind))
                 .clicked()
             {
                 action = DialogAction::ReloadCertificate;
