@@ -76,6 +76,72 @@ fn a_saved_vault_profile_offers_rotation_and_reloads_from_the_vault() {
 }
 
 #[test]
+fn the_vault_url_alone_is_a_step_toward_picking_until_save() {
+    let env = Env::with(with_vault);
+    let mut g = gui(&env, Some(env.profile()));
+    g.click("Certificate");
+    g.settle();
+    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
+        .click();
+    g.h.run_ok();
+    // The List button's reason names the field to type the vault in.
+    let why =
+        g.h.get_by_role_and_label(Role::Button, "List certificates")
+            .accesskit_node()
+            .description()
+            .unwrap_or_default();
+    assert!(why.contains("in Key Vault certificate"), "{why}");
+    g.field("Key Vault certificate", env.sandbox.vault_url());
+    // Leave the field: the vault alone is a hint toward listing, not an error.
+    g.h.key_press(egui::Key::Tab);
+    g.h.run_ok();
+    g.h.get_by_label_contains("That is the vault: press List certificates");
+    assert!(
+        g.h.query_by_label_contains("certificates/CERT").is_none(),
+        "no error for the vault's URL before Save"
+    );
+    assert!(
+        !g.h.get_by_role_and_label(Role::Button, "List certificates")
+            .accesskit_node()
+            .is_disabled()
+    );
+    // Save insists: now the missing certificate is an error.
+    g.button("Save");
+    assert!(
+        g.h.query_all_by_label_contains("certificates/CERT")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn a_vault_failure_s_fix_names_the_window_s_controls() {
+    let env = Env::with(with_vault);
+    save_vaulter(&env);
+    let mut g = gui(&env, Some(env.profile()));
+    g.click("Certificate");
+    g.settle();
+    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
+        .click();
+    g.h.run_ok();
+    g.click("Another profile");
+    g.field("Profile reaching the vault", "Vaulter");
+    g.field(
+        "Key Vault certificate",
+        &format!("{}/certificates/no-such-cert", env.sandbox.vault_url()),
+    );
+    g.settle();
+    g.h.get_by_label_contains("Not loaded");
+    // The shared fix names a command; the app names its own button.
+    assert!(
+        g.h.query_by_label_contains("cert list --key-vault")
+            .is_none(),
+        "no command line in the window's fix"
+    );
+    g.h.get_by_label_contains("press List certificates and pick one");
+}
+
+#[test]
 fn a_vault_certificate_is_listed_in_the_background_and_picked() {
     let env = Env::with(with_vault);
     save_vaulter(&env);

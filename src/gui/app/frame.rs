@@ -202,6 +202,7 @@ impl CertconnectApp {
     fn start_test_shown(&mut self) {
         self.prefs.test_open = true;
         self.dialog.reveal_all = true;
+        self.dialog.insisted = true;
         self.start_test();
     }
 

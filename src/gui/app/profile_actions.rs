@@ -90,6 +90,7 @@ impl CertconnectApp {
             Ok(profile) => profile,
             Err(errors) => {
                 self.dialog.reveal_all = true;
+                self.dialog.insisted = true;
                 return self.set_status(format!("Not saved: {}", errors[0]), true);
             }
         };

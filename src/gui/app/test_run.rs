@@ -122,6 +122,9 @@ impl CertconnectApp {
             error.failure.hint = PROMPT_OPEN.into();
             password_failure = Some(ask);
         }
+        if let Err(error) = &mut result {
+            crate::gui::vault_fixes::in_app(&mut error.failure);
+        }
         let succeeded = result.is_ok();
         run.finish(result);
         if let Some(ask) = password_failure {

@@ -74,7 +74,9 @@ pub(super) fn ui(
         CertKind::WindowsStore => {
             action = super::windows_store::ui(ui, draft, cx.windows, cx.now);
         }
-        CertKind::KeyVault => action = super::key_vault::ui(ui, draft, cx.key_vault, cx.now),
+        CertKind::KeyVault => {
+            action = super::key_vault::ui(ui, draft, cx.key_vault, errors, cx.now);
+        }
         CertKind::Pkcs11 => {
             // An imported profile's module is native code its author chose: not listed until
             // the profile is confirmed here.
@@ -94,7 +96,12 @@ pub(super) fn ui(
     }
     // Another storage mode or path: the password typed for the old file goes, in this frame.
     state.forget_stale_password(draft);
-    if draft.cert_kind != CertKind::PemFiles {
+    // A Key Vault field holding just the vault is a step toward picking (its section says what
+    // next), not yet an error: it becomes one on Save or Test connection.
+    let vault_step = draft.cert_kind == CertKind::KeyVault
+        && super::key_vault::names_only_the_vault(&draft.key_vault_url)
+        && !state.insisted;
+    if draft.cert_kind != CertKind::PemFiles && !vault_step {
         error_line(ui, errors.get(Field::Certificate));
     }
     if draft.cert_kind.is_file() {
@@ -388,6 +395,11 @@ fn card_ui(
             let text = if why.is_empty() {
                 "No certificate loaded yet: choose a certificate above, or drop a .pfx on the window."
                     .to_owned()
+            } else if draft.cert_kind == CertKind::KeyVault
+                && super::key_vault::names_only_the_vault(&draft.key_vault_url)
+            {
+                // The vault alone is a step toward picking, not a mistake.
+                "No certificate loaded yet: pick one of the vault's certificates above.".to_owned()
             } else {
                 format!("No certificate loaded yet: {why} above.")
             };

@@ -5,8 +5,8 @@
 
 use egui::RichText;
 
-use super::DialogAction;
-use crate::core::draft::ProfileDraft;
+use super::{DialogAction, Errors};
+use crate::core::draft::{Field, ProfileDraft};
 use crate::core::expiry::{ExpiryLevel, expiry};
 use crate::core::key_vault::{VaultAccess, parse_vault_url};
 use crate::gui::widgets::{ERROR, WARN, note, row, text_field};
@@ -48,15 +48,37 @@ pub fn vault_of(text: &str) -> Option<String> {
     Some(origin)
 }
 
+/// Whether `text` names a vault (`https://NAME.vault.azure.net`) and no certificate in it yet.
+pub fn names_only_the_vault(text: &str) -> bool {
+    vault_of(text).is_some()
+        && url::Url::parse(text.trim()).is_ok_and(|url| {
+            url.path().trim_matches('/').is_empty()
+                && url.query().is_none()
+                && url.fragment().is_none()
+        })
+}
+
+/// Why *List certificates* and the sign-in buttons wait: the field they read the vault from.
+const NO_VAULT_YET: &str =
+    "Type the vault's URL (https://NAME.vault.azure.net) in Key Vault certificate first";
+
 /// Draws the section; returns a request to list the vault.
 pub(super) fn ui(
     ui: &mut egui::Ui,
     draft: &mut ProfileDraft,
     view: &KeyVaultView,
+    errors: &Errors,
     now: i64,
 ) -> DialogAction {
     let mut action = DialogAction::None;
-    text_field(ui, "Key Vault certificate", &mut draft.key_vault_url, None);
+    let field = text_field(ui, "Key Vault certificate", &mut draft.key_vault_url, None);
+    errors.left(Field::Certificate, &field);
+    if names_only_the_vault(&draft.key_vault_url) {
+        note(
+            ui,
+            "That is the vault: press List certificates and pick one (or add /certificates/NAME).",
+        );
+    }
     access_ui(ui, &mut draft.vault_access);
     let vault = vault_of(&draft.key_vault_url);
     if draft.vault_access == VaultAccess::SignIn
@@ -72,7 +94,7 @@ pub(super) fn ui(
         let why = if view.loading {
             "The list is being read."
         } else {
-            "Type the vault's URL first: https://NAME.vault.azure.net"
+            NO_VAULT_YET
         };
         crate::gui::widgets::why_disabled(button, why)
             .on_hover_text("List the vault's certificates with an RSA key (in the background)")
@@ -190,7 +212,7 @@ fn sign_in_ui(ui: &mut egui::Ui, view: &KeyVaultView, has_vault: bool) -> Option
         let why = if view.loading {
             "A sign-in or a listing is under way."
         } else {
-            "Type the vault's URL first: https://NAME.vault.azure.net"
+            NO_VAULT_YET
         };
         let enabled = has_vault && !view.loading;
         if crate::gui::widgets::why_disabled(
