@@ -32,6 +32,16 @@ fn save_vaulter(env: &Env) {
         .unwrap();
 }
 
+/// Chooses `name` in the list of saved profiles that may reach the vault.
+fn choose_vault_profile(g: &mut gui_harness::Gui<'_>, name: &str) {
+    g.h.get_by_role_and_label(Role::ComboBox, "Profile reaching the vault")
+        .click();
+    g.h.run_ok();
+    // The profile list on the left names the profile too: the list's entry is the one drawn last.
+    g.h.query_all_by_label(name).last().unwrap().click();
+    g.h.run_ok();
+}
+
 /// Saves a profile named "Vaulted" whose certificate is the vault's, reached through "Vaulter",
 /// and opens its Certificate tab.
 fn vaulted_certificate_tab(env: &Env) -> gui_harness::Gui<'static> {
@@ -66,6 +76,20 @@ fn a_saved_vault_profile_offers_rotation_and_reloads_from_the_vault() {
     }
     g.h.get_by_label("Read the certificate from the vault again");
     assert!(g.h.query_by_label("Read the file again").is_none());
+    // The profile reaching the vault is chosen from the saved ones, this one left out (the
+    // profile list on the left names each once).
+    assert_eq!(g.h.query_all_by_label("Vaulted").count(), 1);
+    g.h.get_by_role_and_label(Role::ComboBox, "Profile reaching the vault")
+        .click();
+    g.h.run_ok();
+    assert_eq!(g.h.query_all_by_label("Vaulted").count(), 1);
+    assert_eq!(g.h.query_all_by_label("Vaulter").count(), 2);
+    g.h.query_all_by_label("Vaulter").last().unwrap().click();
+    g.h.run_ok();
+    assert_eq!(
+        g.h.state().draft().vault_access,
+        VaultAccess::Profile("Vaulter".into())
+    );
     // Rotation is offered, in its vault mode.
     let rotate =
         g.h.get_by_role_and_label(Role::Button, "Rotate certificate…");
@@ -125,7 +149,7 @@ fn a_vault_failure_s_fix_names_the_window_s_controls() {
         .click();
     g.h.run_ok();
     g.click("Another profile");
-    g.field("Profile reaching the vault", "Vaulter");
+    choose_vault_profile(&mut g, "Vaulter");
     g.field(
         "Key Vault certificate",
         &format!("{}/certificates/no-such-cert", env.sandbox.vault_url()),
@@ -161,7 +185,7 @@ fn a_vault_certificate_is_listed_in_the_background_and_picked() {
     );
     g.field("Key Vault certificate", env.sandbox.vault_url());
     g.click("Another profile");
-    g.field("Profile reaching the vault", "Vaulter");
+    choose_vault_profile(&mut g, "Vaulter");
     g.button("List certificates");
     g.settle();
     // Only RSA certificates are offered.

@@ -128,6 +128,7 @@ impl CertconnectApp {
             let rotation = self.rotation_availability();
             self.windows.loading = self.is_running(crate::gui::inbox::JobKind::WindowsStoreList);
             self.key_vault.loading = self.is_running(crate::gui::inbox::JobKind::KeyVaultList);
+            self.key_vault.other_profiles = self.vault_profile_choices();
             self.pkcs11.loading = self.is_running(crate::gui::inbox::JobKind::Pkcs11List);
             let cx = DialogContext {
                 errors: &errors,

@@ -297,6 +297,27 @@ impl CertconnectApp {
         }
     }
 
+    /// The saved profiles the open one may reach its vault with: all but itself (by its saved id
+    /// and by the name in the form). Empty unless the form asks for one.
+    fn vault_profile_choices(&self) -> Vec<String> {
+        if !matches!(
+            self.draft.vault_access,
+            crate::core::key_vault::VaultAccess::Profile(_)
+        ) || self.draft.cert_kind != crate::core::draft::CertKind::KeyVault
+        {
+            return Vec::new();
+        }
+        self.loaded
+            .profiles
+            .iter()
+            .map(|p| &p.profile)
+            .filter(|p| {
+                Some(p.id()) != self.saved_id.as_deref() && p.name() != self.draft.name.trim()
+            })
+            .map(|p| p.name().to_owned())
+            .collect()
+    }
+
     fn find(&self, name: &str) -> Option<&Profile> {
         self.loaded
             .profiles

@@ -28,6 +28,8 @@ pub struct KeyVaultView {
     pub sign_in_prompt: std::sync::Arc<std::sync::Mutex<Option<String>>>,
     /// Who signed in for the vault in this session, once someone has.
     pub signed_in: Option<String>,
+    /// The saved profiles that could reach the vault (every one but the profile edited), by name.
+    pub other_profiles: Vec<String>,
 }
 
 impl KeyVaultView {
@@ -79,7 +81,7 @@ pub(super) fn ui(
             "That is the vault: press List certificates and pick one (or add /certificates/NAME).",
         );
     }
-    access_ui(ui, &mut draft.vault_access);
+    access_ui(ui, &mut draft.vault_access, &view.other_profiles);
     let vault = vault_of(&draft.key_vault_url);
     if draft.vault_access == VaultAccess::SignIn
         && let Some(requested) = sign_in_ui(ui, view, vault.is_some())
@@ -125,7 +127,7 @@ pub(super) fn ui(
 
 /// The way into the vault: Azure CLI, managed identity (with an optional user-assigned client ID),
 /// or another saved profile.
-fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess) {
+fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess, other_profiles: &[String]) {
     row(ui, "Vault access", |ui, _| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         let current: u8 = match access {
@@ -175,10 +177,34 @@ fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess) {
             text_field(ui, "Identity client ID", &mut text, None);
             *client_id = (!text.trim().is_empty()).then(|| text.trim().to_owned());
         }
-        VaultAccess::Profile(name) => {
-            text_field(ui, "Profile reaching the vault", name, None);
-        }
+        VaultAccess::Profile(name) => profile_choice_ui(ui, name, other_profiles),
     }
+}
+
+/// The saved profile that reaches the vault, chosen from the saved ones. A name kept from
+/// elsewhere (the command line's `profile:NAME`, an imported file) stays shown as it is.
+fn profile_choice_ui(ui: &mut egui::Ui, name: &mut String, other_profiles: &[String]) {
+    row(ui, "Profile reaching the vault", |ui, label| {
+        let shown = if name.is_empty() {
+            "(choose a saved profile)"
+        } else {
+            name.as_str()
+        };
+        egui::ComboBox::from_id_salt("vault_profile")
+            .selected_text(shown)
+            .width(ui.available_width() - ui.spacing().icon_width - 8.0)
+            .show_ui(ui, |ui| {
+                if other_profiles.is_empty() {
+                    ui.label("No other saved profile: save the one that reaches the vault first.");
+                }
+                for other in other_profiles {
+                    ui.selectable_value(name, other.clone(), other);
+                }
+            })
+            .response
+            .labelled_by(label)
+            .on_hover_text("A saved profile whose own app-only connection reaches the vault");
+    });
 }
 
 /// The sign-in for the vault: who is signed in, the device code to type while one waits, and the
