@@ -351,3 +351,42 @@ fn a_sign_in_waiting_for_its_device_code_can_be_cancelled() {
     assert!(g.h.query_by_label_contains("enter the code").is_none());
     g.h.get_by_label_contains("Not signed in");
 }
+
+#[test]
+fn a_vault_chosen_in_the_window_is_not_laid_at_the_imported_file_s_door() {
+    use certconnect::core::profile::Origin;
+    let env = Env::with(with_vault);
+    let store = certconnect::profile_store::ProfileStore::at(env.ws.path("profiles"));
+    // The file's author chose a Graph host outside Microsoft's clouds: that still asks.
+    let mut draft = env.draft();
+    draft.name = "Shared".into();
+    draft.graph_url = "https://graph.attacker.invalid/v1.0".into();
+    draft.scope = env.sandbox.scope();
+    let profile = draft.parse().unwrap().with_origin(Origin::Imported {
+        brought_entries: Vec::new(),
+    });
+    store.save(&profile).unwrap();
+    let mut g = gui(&env, None);
+    g.click("Shared");
+    g.settle();
+    g.click("Certificate");
+    g.settle();
+    // The admin chooses the vault and the way in here.
+    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
+        .click();
+    g.h.run_ok();
+    g.field(
+        "Key Vault certificate",
+        &format!("{}/certificates/{APP_CERT}", env.sandbox.vault_url()),
+    );
+    g.click("Managed identity");
+    g.button("Test connection");
+    g.h.get_by_role_and_label(Role::Dialog, "Imported profile");
+    g.h.get_by_label_contains("graph.attacker.invalid");
+    assert!(
+        g.h.query_by_label_contains("reached through").is_none(),
+        "the vault typed here is not the file author's choice"
+    );
+    g.button("Cancel");
+    assert!(!g.h.state().is_testing());
+}

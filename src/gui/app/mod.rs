@@ -89,6 +89,9 @@ pub struct CertconnectApp {
     draft: ProfileDraft,
     /// The draft as saved (or as first opened, for a new one): the reference for "unsaved".
     baseline: ProfileDraft,
+    /// The draft as it was when opened (saving does not move it): what differs from it was
+    /// chosen in this window, not by whoever wrote an imported profile's file.
+    opened_as: ProfileDraft,
     dialog: DialogState,
     card: CardView,
     run: Option<RunView>,
@@ -148,6 +151,7 @@ impl CertconnectApp {
             saved_id: None,
             draft: ProfileDraft::default(),
             baseline: ProfileDraft::default(),
+            opened_as: ProfileDraft::default(),
             dialog: DialogState::default(),
             card: CardView::default(),
             run: None,

@@ -51,6 +51,7 @@ impl CertconnectApp {
             cancel.cancel();
         }
         self.dialog.reset_for(&self.draft);
+        self.opened_as = self.draft.clone();
         self.card = CardView::opened(
             self.draft.certificate_source().ok(),
             self.draft.certificate_info.clone(),

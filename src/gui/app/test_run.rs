@@ -45,7 +45,7 @@ impl CertconnectApp {
         let Ok(profile) = self.draft.parse() else {
             return;
         };
-        let concerns = crate::core::trust::unconfirmed(&profile, Default::default());
+        let concerns = crate::core::trust::unconfirmed(&profile, self.given_here());
         if !concerns.is_empty() {
             // An imported profile does nothing its author chose until the admin confirms it.
             return self.modal = Some(ModalState::ConfirmTrust { concerns });
