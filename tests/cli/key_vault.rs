@@ -12,31 +12,14 @@ use certconnect::core::profile::PasswordSource;
 use certconnect::sandbox::{Fault, FaultKind, FaultTarget};
 use support::key_vault_env::{
     APP_CERT, AZ_USER, CURRENT_VERSION, DISABLED_CERT, EC_CERT, EXPIRED_CERT, IDENTITY_HEADER,
-    OLD_VERSION, READ_ONLY_IDENTITY, with_vault,
+    OLD_VERSION, READ_ONLY_IDENTITY, VAULTER, save_vaulter, with_vault,
 };
 use support::probe_env::{CLIENT_ID, Env};
-use support::{certconnect, json_stdout, s, stderr, stdout};
-
-/// The saved profile that reaches the vault with its own certificate (a PFX without password).
-const VAULTER: &str = "Vaulter";
+use support::{certconnect, json_stdout, stderr, stdout};
 
 fn env() -> Env {
     let env = Env::with(with_vault);
-    let pfx = env.ws.pfx(
-        "vaulter.pfx",
-        &env.ws.path("app.key"),
-        &env.ws.path("app.pem"),
-        "",
-        &[],
-    );
-    let mut draft = env.draft();
-    draft.name = VAULTER.into();
-    draft.pfx_path = s(&pfx).to_owned();
-    draft.password = PasswordSource::None;
-    env.ws
-        .profile_store()
-        .save(&draft.parse().unwrap())
-        .unwrap();
+    save_vaulter(&env, &env.ws.profile_store());
     env
 }
 
@@ -624,21 +607,7 @@ fn rotation_makes_the_new_version_in_the_vault_and_no_key_file() {
         // Entra takes a moment to accept an uploaded key: the rotation waits for it.
         config.key_propagation = std::time::Duration::from_millis(1500);
     });
-    let pfx = env.ws.pfx(
-        "vaulter.pfx",
-        &env.ws.path("app.key"),
-        &env.ws.path("app.pem"),
-        "",
-        &[],
-    );
-    let mut vaulter = env.draft();
-    vaulter.name = VAULTER.into();
-    vaulter.pfx_path = s(&pfx).to_owned();
-    vaulter.password = PasswordSource::None;
-    env.ws
-        .profile_store()
-        .save(&vaulter.parse().unwrap())
-        .unwrap();
+    save_vaulter(&env, &env.ws.profile_store());
     let pinned = format!("{}/{CURRENT_VERSION}", cert_url(&env, APP_CERT));
     save_vault_profile(&env, "pinned", &pinned);
     let keys_before = env

@@ -7,29 +7,30 @@ use crate::support;
 
 use certconnect::core::draft::CertKind;
 use certconnect::core::key_vault::VaultAccess;
-use certconnect::core::profile::{CertificateSource, PasswordSource};
+use certconnect::core::profile::CertificateSource;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui_harness::gui;
 use support::key_vault_env::{APP_CERT, CURRENT_VERSION, EC_CERT, with_vault};
 use support::probe_env::Env;
 
-/// Saves "Vaulter", the profile whose own certificate reaches the vault.
+/// Saves "Vaulter", the profile whose own certificate reaches the vault, where the app reads.
 fn save_vaulter(env: &Env) {
-    let pfx = env.ws.pfx(
-        "vaulter.pfx",
-        &env.ws.path("app.key"),
-        &env.ws.path("app.pem"),
-        "",
-        &[],
+    support::key_vault_env::save_vaulter(
+        env,
+        &certconnect::profile_store::ProfileStore::at(env.ws.path("profiles")),
     );
-    let mut vaulter = env.draft();
-    vaulter.name = "Vaulter".into();
-    vaulter.pfx_path = support::s(&pfx).to_owned();
-    vaulter.password = PasswordSource::None;
-    certconnect::profile_store::ProfileStore::at(env.ws.path("profiles"))
-        .save(&vaulter.parse().unwrap())
-        .unwrap();
+}
+
+/// The app opened on the sandbox's profile, its Certificate tab showing the Key Vault source.
+fn key_vault_source(env: &Env) -> gui_harness::Gui<'static> {
+    let mut g = gui(env, Some(env.profile()));
+    g.click("Certificate");
+    g.settle();
+    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
+        .click();
+    g.h.run_ok();
+    g
 }
 
 /// Chooses `name` in the list of saved profiles that may reach the vault.
@@ -102,12 +103,7 @@ fn a_saved_vault_profile_offers_rotation_and_reloads_from_the_vault() {
 #[test]
 fn the_vault_url_alone_is_a_step_toward_picking_until_save() {
     let env = Env::with(with_vault);
-    let mut g = gui(&env, Some(env.profile()));
-    g.click("Certificate");
-    g.settle();
-    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
-        .click();
-    g.h.run_ok();
+    let mut g = key_vault_source(&env);
     // The List button's reason names the field to type the vault in.
     let why =
         g.h.get_by_role_and_label(Role::Button, "List certificates")
@@ -142,12 +138,7 @@ fn the_vault_url_alone_is_a_step_toward_picking_until_save() {
 fn a_vault_failure_s_fix_names_the_window_s_controls() {
     let env = Env::with(with_vault);
     save_vaulter(&env);
-    let mut g = gui(&env, Some(env.profile()));
-    g.click("Certificate");
-    g.settle();
-    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
-        .click();
-    g.h.run_ok();
+    let mut g = key_vault_source(&env);
     g.click("Another profile");
     choose_vault_profile(&mut g, "Vaulter");
     g.field(
@@ -170,12 +161,7 @@ fn a_vault_certificate_is_listed_in_the_background_and_picked() {
     let env = Env::with(with_vault);
     save_vaulter(&env);
 
-    let mut g = gui(&env, Some(env.profile()));
-    g.click("Certificate");
-    g.settle();
-    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
-        .click();
-    g.h.run_ok();
+    let mut g = key_vault_source(&env);
     assert_eq!(g.h.state().draft().cert_kind, CertKind::KeyVault);
     // Nothing to list before a vault is named.
     assert!(
@@ -256,12 +242,7 @@ fn a_signed_in_admin_lists_the_vault_after_a_device_code_shown_in_the_section() 
                 permissions: certconnect::sandbox::VaultPermission::CONNECTOR.to_vec(),
             });
     });
-    let mut g = gui(&env, Some(env.profile()));
-    g.click("Certificate");
-    g.settle();
-    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
-        .click();
-    g.h.run_ok();
+    let mut g = key_vault_source(&env);
     g.field(
         "Key Vault certificate",
         &format!("{}/certificates/{APP_CERT}", env.sandbox.vault_url()),
@@ -329,12 +310,7 @@ fn a_sign_in_waiting_for_its_device_code_can_be_cancelled() {
         // A bound only so a broken test ends soon instead of polling for 15 minutes.
         config.admin.device_code_lifetime = std::time::Duration::from_secs(20);
     });
-    let mut g = gui(&env, Some(env.profile()));
-    g.click("Certificate");
-    g.settle();
-    g.h.get_by_role_and_label(Role::RadioButton, "Azure Key Vault")
-        .click();
-    g.h.run_ok();
+    let mut g = key_vault_source(&env);
     g.field("Key Vault certificate", env.sandbox.vault_url());
     g.click("Signed-in admin (browser or device code)");
     g.button("Sign in with a device code");
