@@ -6,7 +6,7 @@
 
 use crate::support;
 
-use certconnect::core::draft::CertKind;
+use certconnect::core::draft::{CertKind, ProfileDraft};
 use certconnect::core::key_vault::VaultAccess;
 use certconnect::core::profile::PasswordSource;
 use certconnect::sandbox::{Fault, FaultKind, FaultTarget};
@@ -450,12 +450,12 @@ fn managed_identity_through_imds_and_app_service() {
 #[test]
 fn test_all_reaches_the_vault_with_a_saved_profile_and_no_person() {
     let env = env();
-    let mut draft = env.draft();
-    draft.name = "Nightly vault".into();
-    draft.cert_kind = CertKind::KeyVault;
-    draft.key_vault_url = cert_url(&env, APP_CERT);
-    draft.vault_access = VaultAccess::Profile(VAULTER.into());
-    draft.password = PasswordSource::None;
+    let draft = vault_draft(
+        &env,
+        "Nightly vault",
+        &cert_url(&env, APP_CERT),
+        VaultAccess::Profile(VAULTER.into()),
+    );
     env.ws
         .profile_store()
         .save(&draft.parse().unwrap())
@@ -554,11 +554,12 @@ fn cert_list_and_inspect_read_the_vault() {
 #[test]
 fn an_imported_profile_naming_a_vault_reaches_nothing_until_confirmed() {
     let env = env();
-    let mut draft = env.draft();
-    draft.name = "Shared vault".into();
-    draft.cert_kind = CertKind::KeyVault;
-    draft.key_vault_url = cert_url(&env, APP_CERT);
-    draft.vault_access = VaultAccess::Profile(VAULTER.into());
+    let draft = vault_draft(
+        &env,
+        "Shared vault",
+        &cert_url(&env, APP_CERT),
+        VaultAccess::Profile(VAULTER.into()),
+    );
     let imported =
         draft
             .parse()
@@ -586,14 +587,20 @@ fn an_imported_profile_naming_a_vault_reaches_nothing_until_confirmed() {
 }
 
 /// A saved vault profile reached through `Vaulter`, with the app's object ID for addKey.
-fn save_vault_profile(env: &Env, name: &str, url: &str) {
+/// A profile named `name` whose certificate is the vault's `url`, reached through `access`.
+fn vault_draft(env: &Env, name: &str, url: &str, access: VaultAccess) -> ProfileDraft {
     let mut draft = env.draft();
     draft.name = name.into();
     draft.object_id = support::probe_env::OBJECT_ID.into();
     draft.cert_kind = CertKind::KeyVault;
     draft.key_vault_url = url.into();
-    draft.vault_access = VaultAccess::Profile(VAULTER.into());
+    draft.vault_access = access;
     draft.password = PasswordSource::None;
+    draft
+}
+
+fn save_vault_profile(env: &Env, name: &str, url: &str) {
+    let draft = vault_draft(env, name, url, VaultAccess::Profile(VAULTER.into()));
     env.ws
         .profile_store()
         .save(&draft.parse().unwrap())
@@ -783,12 +790,12 @@ fn a_signed_in_admin_reaches_the_vault_with_a_device_code() {
 #[test]
 fn test_all_with_a_sign_in_profile_is_told_it_needs_a_person_and_never_prompts() {
     let env = sign_in_env();
-    let mut draft = env.draft();
-    draft.name = "Nightly signed".into();
-    draft.cert_kind = CertKind::KeyVault;
-    draft.key_vault_url = cert_url(&env, APP_CERT);
-    draft.vault_access = VaultAccess::SignIn;
-    draft.password = PasswordSource::None;
+    let draft = vault_draft(
+        &env,
+        "Nightly signed",
+        &cert_url(&env, APP_CERT),
+        VaultAccess::SignIn,
+    );
     env.ws
         .profile_store()
         .save(&draft.parse().unwrap())
@@ -840,13 +847,12 @@ fn cert_rotate_of_a_profile_reached_by_sign_in_signs_in_once_and_rotates_in_the_
                 permissions,
             });
     });
-    let mut draft = env.draft();
-    draft.name = "signed".into();
-    draft.object_id = support::probe_env::OBJECT_ID.into();
-    draft.cert_kind = CertKind::KeyVault;
-    draft.key_vault_url = cert_url(&env, APP_CERT);
-    draft.vault_access = VaultAccess::SignIn;
-    draft.password = PasswordSource::None;
+    let draft = vault_draft(
+        &env,
+        "signed",
+        &cert_url(&env, APP_CERT),
+        VaultAccess::SignIn,
+    );
     env.ws
         .profile_store()
         .save(&draft.parse().unwrap())
