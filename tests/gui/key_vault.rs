@@ -121,12 +121,17 @@ fn the_vault_url_alone_is_a_step_toward_picking_until_save() {
         "no error for the vault's URL before Save"
     );
     assert!(
+        !g.h.state().shows_field_errors(),
+        "no tab is marked in error either"
+    );
+    assert!(
         !g.h.get_by_role_and_label(Role::Button, "List certificates")
             .accesskit_node()
             .is_disabled()
     );
     // Save insists: now the missing certificate is an error.
     g.button("Save");
+    assert!(g.h.state().shows_field_errors());
     assert!(
         g.h.query_all_by_label_contains("certificates/CERT")
             .next()

@@ -67,7 +67,8 @@ impl CertconnectApp {
         let window = ui.available_rect_before_wrap();
         let wide = window.width() >= THREE_COLUMNS_MIN_WIDTH;
         let field_errors = self.field_errors();
-        let errors = Errors::from(&field_errors, &self.dialog);
+        let errors =
+            Errors::from(&field_errors, &self.dialog).hold_back_steps(&self.draft, &self.dialog);
         let testing = self.is_testing();
         let rotating = self.is_rotating();
         let can_test = field_errors.is_empty() && !testing && !rotating;

@@ -279,7 +279,9 @@ impl CertconnectApp {
 
     /// Whether any field error is on screen.
     pub fn shows_field_errors(&self) -> bool {
-        crate::gui::dialog::Errors::from(&self.field_errors(), &self.dialog).any_shown()
+        crate::gui::dialog::Errors::from(&self.field_errors(), &self.dialog)
+            .hold_back_steps(&self.draft, &self.dialog)
+            .any_shown()
     }
 
     /// Whether a password prompt is open.

@@ -96,12 +96,7 @@ pub(super) fn ui(
     }
     // Another storage mode or path: the password typed for the old file goes, in this frame.
     state.forget_stale_password(draft);
-    // A Key Vault field holding just the vault is a step toward picking (its section says what
-    // next), not yet an error: it becomes one on Save or Test connection.
-    let vault_step = draft.cert_kind == CertKind::KeyVault
-        && super::key_vault::names_only_the_vault(&draft.key_vault_url)
-        && !state.insisted;
-    if draft.cert_kind != CertKind::PemFiles && !vault_step {
+    if draft.cert_kind != CertKind::PemFiles {
         error_line(ui, errors.get(Field::Certificate));
     }
     if draft.cert_kind.is_file() {

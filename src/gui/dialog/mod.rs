@@ -235,6 +235,18 @@ impl Errors {
         }
     }
 
+    /// Holds back the Certificate error while the Key Vault field names only the vault: a step
+    /// toward picking (the section says what next), an error once Save or Test insists.
+    pub fn hold_back_steps(mut self, draft: &ProfileDraft, state: &DialogState) -> Self {
+        if draft.cert_kind == crate::core::draft::CertKind::KeyVault
+            && key_vault::names_only_the_vault(&draft.key_vault_url)
+            && !state.insisted
+        {
+            self.shown.remove(&Field::Certificate);
+        }
+        self
+    }
+
     /// The error to show under `field`, if any.
     pub(super) fn get(&self, field: Field) -> Option<&str> {
         self.shown
