@@ -456,9 +456,48 @@ impl VaultProblem {
     }
 }
 
+/// The app's own wording of the vault fixes whose shared wording names command-line flags or
+/// commands, by failure code: the window names its controls instead. `None` where both front ends
+/// say the same. (The codes are those of [`VaultProblem::code`] and the token errors of the
+/// vault's sign-ins; the tests check each spelling.)
+pub fn fix_in_app(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "az_missing" => {
+            "Install the Azure CLI and run az login, or choose another Vault access on the \
+             Certificate tab: Managed identity, Another profile or Signed-in admin."
+        }
+        "managed_identity_unreachable" => {
+            "Managed identity works only on an Azure VM, App Service, Functions or Arc server \
+             with an identity enabled; elsewhere choose Azure CLI, Another profile or Signed-in \
+             admin under Vault access on the Certificate tab."
+        }
+        "vault_sign_in_failed" => {
+            "Sign in again with Sign in with the browser; where no browser opens, use Sign in \
+             with a device code (Certificate tab, Vault access)."
+        }
+        "key_vault_not_found" => {
+            "Check the vault, the certificate's name and its version: type the vault's URL in \
+             Key Vault certificate, press List certificates and pick one."
+        }
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_app_words_cover_the_fixes_that_name_flags_or_commands() {
+        let not_found = VaultProblem::NotFound {
+            what: "certificate".into(),
+        };
+        assert!(not_found.fix().contains("cert list --key-vault"));
+        let in_app = fix_in_app(not_found.code()).unwrap();
+        assert!(in_app.contains("List certificates"));
+        assert!(!in_app.contains("--"));
+        assert!(!in_app.contains("certconnect"));
+    }
 
     #[test]
     fn identifiers_parse_with_and_without_version() {

@@ -16,6 +16,7 @@ mod profile_list;
 pub mod renderer;
 mod rotate_prompt;
 mod test_panel;
+mod vault_fixes;
 mod welcome;
 mod widgets;
 

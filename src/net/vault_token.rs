@@ -413,3 +413,24 @@ pub(super) async fn send_noting(
     let mut note = |event: TestEvent| events.push(event);
     send(ctx, &mut note, make).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TokenError;
+    use crate::core::key_vault::fix_in_app;
+
+    #[test]
+    fn each_fix_naming_a_flag_has_the_app_s_own_words() {
+        for error in [
+            TokenError::AzMissing,
+            TokenError::IdentityUnreachable("http://169.254.169.254".into()),
+            TokenError::SignIn("closed".into()),
+        ] {
+            assert!(error.fix().contains("--"), "{}", error.fix());
+            let code = error.code();
+            let in_app = fix_in_app(code).unwrap_or_else(|| panic!("{code}"));
+            assert!(!in_app.contains("--"), "{in_app}");
+            assert!(in_app.contains("Certificate tab"), "{in_app}");
+        }
+    }
+}

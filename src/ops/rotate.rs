@@ -263,19 +263,46 @@ async fn run(
         report,
     )
     .await?;
-    done.profile = Some(switch(job, &switched, &where_kept, report).await?);
-    done.switched = true;
+    let accepted = AcceptedSuccessor {
+        connection: &connection,
+        signer: &new_signer,
+        token: &new_token,
+    };
+    switch_and_retire(job, &switched, &where_kept, &accepted, done, report).await
+}
 
+/// The new certificate once Entra accepts it: the connection it signs on, its signer and token.
+pub(super) struct AcceptedSuccessor<'a> {
+    pub connection: &'a Connection<'a>,
+    pub signer: &'a Signer,
+    pub token: &'a crate::core::token_response::AccessToken,
+}
+
+/// The steps every rotation ends with, wherever the new key is kept (a file, a token, a vault):
+/// the profile switches to the tested successor kept at `where_kept`, then the old key leaves the
+/// app registration when asked, the change signed by the new certificate.
+pub(super) async fn switch_and_retire(
+    job: &RotateJob,
+    switched: &Profile,
+    where_kept: &str,
+    successor: &AcceptedSuccessor<'_>,
+    done: &mut Rotation,
+    report: &mut (dyn FnMut(TestEvent) + Send),
+) -> Result<(), ProbeError> {
+    done.profile = Some(switch(job, switched, where_kept, report).await?);
+    done.switched = true;
     if let Some(key_id) = &job.remove_key_id {
         let remove = KeyChange::Remove {
             key_id: key_id.clone(),
         };
+        // The removal gets the profile's timeout from when it starts, as each phase does.
+        let timeout = Duration::from_secs(u64::from(job.profile.timeout_secs()));
         let remove_connection = Connection {
             deadline: Instant::now() + timeout,
-            ..connection.reborrow()
+            ..successor.connection.reborrow()
         };
         remove_connection
-            .change(&new_signer, &new_token, &remove, report)
+            .change(successor.signer, successor.token, &remove, report)
             .await?;
         done.removed_key_id = Some(key_id.clone());
     }

@@ -95,23 +95,12 @@ pub(super) async fn run(
     let switched = switched_profile(profile, &id, &new_url, &made.credential.certificate)
         .map_err(|f| StepClock::start(Step::SwitchProfile, report).fail(report, f, false))?;
     super::rotate::test_successor(job, &switched, None, &never, report).await?;
-    done.profile = Some(super::rotate::switch(job, &switched, &new_url, report).await?);
-    done.switched = true;
-
-    if let Some(key_id) = &job.remove_key_id {
-        let remove = KeyChange::Remove {
-            key_id: key_id.clone(),
-        };
-        let remove_connection = Connection {
-            deadline: Instant::now() + timeout,
-            ..connection.reborrow()
-        };
-        remove_connection
-            .change(&new_signer, &new_token, &remove, report)
-            .await?;
-        done.removed_key_id = Some(key_id.clone());
-    }
-    Ok(())
+    let accepted = super::rotate::AcceptedSuccessor {
+        connection: &connection,
+        signer: &new_signer,
+        token: &new_token,
+    };
+    super::rotate::switch_and_retire(job, &switched, &new_url, &accepted, done, report).await
 }
 
 /// The New certificate step: the vault makes the next version; returns it, opened for signing,

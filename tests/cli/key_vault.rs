@@ -6,37 +6,20 @@
 
 use crate::support;
 
-use certconnect::core::draft::CertKind;
+use certconnect::core::draft::{CertKind, ProfileDraft};
 use certconnect::core::key_vault::VaultAccess;
 use certconnect::core::profile::PasswordSource;
 use certconnect::sandbox::{Fault, FaultKind, FaultTarget};
 use support::key_vault_env::{
     APP_CERT, AZ_USER, CURRENT_VERSION, DISABLED_CERT, EC_CERT, EXPIRED_CERT, IDENTITY_HEADER,
-    OLD_VERSION, READ_ONLY_IDENTITY, with_vault,
+    OLD_VERSION, READ_ONLY_IDENTITY, VAULTER, save_vaulter, with_vault,
 };
 use support::probe_env::{CLIENT_ID, Env};
-use support::{certconnect, json_stdout, s, stderr, stdout};
-
-/// The saved profile that reaches the vault with its own certificate (a PFX without password).
-const VAULTER: &str = "Vaulter";
+use support::{certconnect, json_stdout, stderr, stdout};
 
 fn env() -> Env {
     let env = Env::with(with_vault);
-    let pfx = env.ws.pfx(
-        "vaulter.pfx",
-        &env.ws.path("app.key"),
-        &env.ws.path("app.pem"),
-        "",
-        &[],
-    );
-    let mut draft = env.draft();
-    draft.name = VAULTER.into();
-    draft.pfx_path = s(&pfx).to_owned();
-    draft.password = PasswordSource::None;
-    env.ws
-        .profile_store()
-        .save(&draft.parse().unwrap())
-        .unwrap();
+    save_vaulter(&env, &env.ws.profile_store());
     env
 }
 
@@ -467,12 +450,12 @@ fn managed_identity_through_imds_and_app_service() {
 #[test]
 fn test_all_reaches_the_vault_with_a_saved_profile_and_no_person() {
     let env = env();
-    let mut draft = env.draft();
-    draft.name = "Nightly vault".into();
-    draft.cert_kind = CertKind::KeyVault;
-    draft.key_vault_url = cert_url(&env, APP_CERT);
-    draft.vault_access = VaultAccess::Profile(VAULTER.into());
-    draft.password = PasswordSource::None;
+    let draft = vault_draft(
+        &env,
+        "Nightly vault",
+        &cert_url(&env, APP_CERT),
+        VaultAccess::Profile(VAULTER.into()),
+    );
     env.ws
         .profile_store()
         .save(&draft.parse().unwrap())
@@ -571,11 +554,12 @@ fn cert_list_and_inspect_read_the_vault() {
 #[test]
 fn an_imported_profile_naming_a_vault_reaches_nothing_until_confirmed() {
     let env = env();
-    let mut draft = env.draft();
-    draft.name = "Shared vault".into();
-    draft.cert_kind = CertKind::KeyVault;
-    draft.key_vault_url = cert_url(&env, APP_CERT);
-    draft.vault_access = VaultAccess::Profile(VAULTER.into());
+    let draft = vault_draft(
+        &env,
+        "Shared vault",
+        &cert_url(&env, APP_CERT),
+        VaultAccess::Profile(VAULTER.into()),
+    );
     let imported =
         draft
             .parse()
@@ -603,14 +587,20 @@ fn an_imported_profile_naming_a_vault_reaches_nothing_until_confirmed() {
 }
 
 /// A saved vault profile reached through `Vaulter`, with the app's object ID for addKey.
-fn save_vault_profile(env: &Env, name: &str, url: &str) {
+/// A profile named `name` whose certificate is the vault's `url`, reached through `access`.
+fn vault_draft(env: &Env, name: &str, url: &str, access: VaultAccess) -> ProfileDraft {
     let mut draft = env.draft();
     draft.name = name.into();
     draft.object_id = support::probe_env::OBJECT_ID.into();
     draft.cert_kind = CertKind::KeyVault;
     draft.key_vault_url = url.into();
-    draft.vault_access = VaultAccess::Profile(VAULTER.into());
+    draft.vault_access = access;
     draft.password = PasswordSource::None;
+    draft
+}
+
+fn save_vault_profile(env: &Env, name: &str, url: &str) {
+    let draft = vault_draft(env, name, url, VaultAccess::Profile(VAULTER.into()));
     env.ws
         .profile_store()
         .save(&draft.parse().unwrap())
@@ -624,21 +614,7 @@ fn rotation_makes_the_new_version_in_the_vault_and_no_key_file() {
         // Entra takes a moment to accept an uploaded key: the rotation waits for it.
         config.key_propagation = std::time::Duration::from_millis(1500);
     });
-    let pfx = env.ws.pfx(
-        "vaulter.pfx",
-        &env.ws.path("app.key"),
-        &env.ws.path("app.pem"),
-        "",
-        &[],
-    );
-    let mut vaulter = env.draft();
-    vaulter.name = VAULTER.into();
-    vaulter.pfx_path = s(&pfx).to_owned();
-    vaulter.password = PasswordSource::None;
-    env.ws
-        .profile_store()
-        .save(&vaulter.parse().unwrap())
-        .unwrap();
+    save_vaulter(&env, &env.ws.profile_store());
     let pinned = format!("{}/{CURRENT_VERSION}", cert_url(&env, APP_CERT));
     save_vault_profile(&env, "pinned", &pinned);
     let keys_before = env
@@ -814,12 +790,12 @@ fn a_signed_in_admin_reaches_the_vault_with_a_device_code() {
 #[test]
 fn test_all_with_a_sign_in_profile_is_told_it_needs_a_person_and_never_prompts() {
     let env = sign_in_env();
-    let mut draft = env.draft();
-    draft.name = "Nightly signed".into();
-    draft.cert_kind = CertKind::KeyVault;
-    draft.key_vault_url = cert_url(&env, APP_CERT);
-    draft.vault_access = VaultAccess::SignIn;
-    draft.password = PasswordSource::None;
+    let draft = vault_draft(
+        &env,
+        "Nightly signed",
+        &cert_url(&env, APP_CERT),
+        VaultAccess::SignIn,
+    );
     env.ws
         .profile_store()
         .save(&draft.parse().unwrap())
@@ -871,13 +847,12 @@ fn cert_rotate_of_a_profile_reached_by_sign_in_signs_in_once_and_rotates_in_the_
                 permissions,
             });
     });
-    let mut draft = env.draft();
-    draft.name = "signed".into();
-    draft.object_id = support::probe_env::OBJECT_ID.into();
-    draft.cert_kind = CertKind::KeyVault;
-    draft.key_vault_url = cert_url(&env, APP_CERT);
-    draft.vault_access = VaultAccess::SignIn;
-    draft.password = PasswordSource::None;
+    let draft = vault_draft(
+        &env,
+        "signed",
+        &cert_url(&env, APP_CERT),
+        VaultAccess::SignIn,
+    );
     env.ws
         .profile_store()
         .save(&draft.parse().unwrap())

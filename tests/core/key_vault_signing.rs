@@ -228,18 +228,7 @@ fn vault_run(
     Vec<certconnect::core::event::TestEvent>,
 ) {
     let store = env.ws.profile_store();
-    let pfx = env.ws.pfx(
-        "vaulter.pfx",
-        &env.ws.path("app.key"),
-        &env.ws.path("app.pem"),
-        "",
-        &[],
-    );
-    let mut vaulter = env.draft();
-    vaulter.name = "Vaulter".into();
-    vaulter.pfx_path = support::s(&pfx).to_owned();
-    vaulter.password = certconnect::core::profile::PasswordSource::None;
-    store.save(&vaulter.parse().unwrap()).unwrap();
+    support::key_vault_env::save_vaulter(env, &store);
     let mut draft = env.draft();
     draft.cert_kind = certconnect::core::draft::CertKind::KeyVault;
     draft.key_vault_url = format!("{}/certificates/{APP_CERT}", env.sandbox.vault_url());

@@ -117,3 +117,22 @@ pub fn with_vault(config: &mut SandboxConfig) {
         app.certificates.push(registered);
     }
 }
+
+/// The saved profile that reaches the vault with its own certificate (a PFX without password).
+pub const VAULTER: &str = "Vaulter";
+
+/// Saves [`VAULTER`] in `store`: the sandbox app's own certificate as a PFX without password.
+pub fn save_vaulter(env: &super::probe_env::Env, store: &certconnect::profile_store::ProfileStore) {
+    let pfx = env.ws.pfx(
+        "vaulter.pfx",
+        &env.ws.path("app.key"),
+        &env.ws.path("app.pem"),
+        "",
+        &[],
+    );
+    let mut vaulter = env.draft();
+    vaulter.name = VAULTER.into();
+    vaulter.pfx_path = super::s(&pfx).to_owned();
+    vaulter.password = certconnect::core::profile::PasswordSource::None;
+    store.save(&vaulter.parse().unwrap()).unwrap();
+}

@@ -111,7 +111,10 @@ impl CertconnectApp {
                     self.ask_password_because(Purpose::Card, ask);
                 }
             }
-            Err(failure) => self.card.state = CardState::Failed(failure),
+            Err(mut failure) => {
+                crate::gui::vault_fixes::in_app(&mut failure);
+                self.card.state = CardState::Failed(failure);
+            }
         }
     }
 

@@ -67,7 +67,8 @@ impl CertconnectApp {
         let window = ui.available_rect_before_wrap();
         let wide = window.width() >= THREE_COLUMNS_MIN_WIDTH;
         let field_errors = self.field_errors();
-        let errors = Errors::from(&field_errors, &self.dialog);
+        let errors =
+            Errors::from(&field_errors, &self.dialog).hold_back_steps(&self.draft, &self.dialog);
         let testing = self.is_testing();
         let rotating = self.is_rotating();
         let can_test = field_errors.is_empty() && !testing && !rotating;
@@ -128,6 +129,7 @@ impl CertconnectApp {
             let rotation = self.rotation_availability();
             self.windows.loading = self.is_running(crate::gui::inbox::JobKind::WindowsStoreList);
             self.key_vault.loading = self.is_running(crate::gui::inbox::JobKind::KeyVaultList);
+            self.key_vault.other_profiles = self.vault_profile_choices();
             self.pkcs11.loading = self.is_running(crate::gui::inbox::JobKind::Pkcs11List);
             let cx = DialogContext {
                 errors: &errors,
@@ -202,6 +204,7 @@ impl CertconnectApp {
     fn start_test_shown(&mut self) {
         self.prefs.test_open = true;
         self.dialog.reveal_all = true;
+        self.dialog.insisted = true;
         self.start_test();
     }
 

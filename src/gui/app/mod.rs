@@ -89,6 +89,9 @@ pub struct CertconnectApp {
     draft: ProfileDraft,
     /// The draft as saved (or as first opened, for a new one): the reference for "unsaved".
     baseline: ProfileDraft,
+    /// The draft as it was when opened (saving does not move it): what differs from it was
+    /// chosen in this window, not by whoever wrote an imported profile's file.
+    opened_as: ProfileDraft,
     dialog: DialogState,
     card: CardView,
     run: Option<RunView>,
@@ -148,6 +151,7 @@ impl CertconnectApp {
             saved_id: None,
             draft: ProfileDraft::default(),
             baseline: ProfileDraft::default(),
+            opened_as: ProfileDraft::default(),
             dialog: DialogState::default(),
             card: CardView::default(),
             run: None,
@@ -275,7 +279,9 @@ impl CertconnectApp {
 
     /// Whether any field error is on screen.
     pub fn shows_field_errors(&self) -> bool {
-        crate::gui::dialog::Errors::from(&self.field_errors(), &self.dialog).any_shown()
+        crate::gui::dialog::Errors::from(&self.field_errors(), &self.dialog)
+            .hold_back_steps(&self.draft, &self.dialog)
+            .any_shown()
     }
 
     /// Whether a password prompt is open.
@@ -295,6 +301,27 @@ impl CertconnectApp {
             profile: self.draft.id.clone(),
             generation: self.generation,
         }
+    }
+
+    /// The saved profiles the open one may reach its vault with: all but itself (by its saved id
+    /// and by the name in the form). Empty unless the form asks for one.
+    fn vault_profile_choices(&self) -> Vec<String> {
+        if !matches!(
+            self.draft.vault_access,
+            crate::core::key_vault::VaultAccess::Profile(_)
+        ) || self.draft.cert_kind != crate::core::draft::CertKind::KeyVault
+        {
+            return Vec::new();
+        }
+        self.loaded
+            .profiles
+            .iter()
+            .map(|p| &p.profile)
+            .filter(|p| {
+                Some(p.id()) != self.saved_id.as_deref() && p.name() != self.draft.name.trim()
+            })
+            .map(|p| p.name().to_owned())
+            .collect()
     }
 
     fn find(&self, name: &str) -> Option<&Profile> {

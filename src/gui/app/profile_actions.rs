@@ -51,6 +51,7 @@ impl CertconnectApp {
             cancel.cancel();
         }
         self.dialog.reset_for(&self.draft);
+        self.opened_as = self.draft.clone();
         self.card = CardView::opened(
             self.draft.certificate_source().ok(),
             self.draft.certificate_info.clone(),
@@ -90,6 +91,7 @@ impl CertconnectApp {
             Ok(profile) => profile,
             Err(errors) => {
                 self.dialog.reveal_all = true;
+                self.dialog.insisted = true;
                 return self.set_status(format!("Not saved: {}", errors[0]), true);
             }
         };

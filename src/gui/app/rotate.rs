@@ -115,7 +115,7 @@ impl CertconnectApp {
         else {
             return;
         };
-        if !crate::core::trust::unconfirmed(&profile, Default::default()).is_empty() {
+        if !crate::core::trust::unconfirmed(&profile, self.given_here()).is_empty() {
             return self.set_status(
                 "This profile was imported: press Test connection and confirm it first.",
                 true,

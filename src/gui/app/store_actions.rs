@@ -55,7 +55,10 @@ impl CertconnectApp {
                 credentials.as_deref(),
                 crate::probe::system_now(),
             )
-            .map_err(|(failure, _)| format!("{} {}", failure.message, failure.hint));
+            .map_err(|(mut failure, _)| {
+                crate::gui::vault_fixes::in_app(&mut failure);
+                format!("{} {}", failure.message, failure.hint)
+            });
             let signed_in = crate::net::registered_vault_sign_in()
                 .and_then(|sign_in| sign_in.signed_in_as())
                 .map(|signed| signed.who);

@@ -45,7 +45,7 @@ impl CertconnectApp {
         let Ok(profile) = self.draft.parse() else {
             return;
         };
-        let concerns = crate::core::trust::unconfirmed(&profile, Default::default());
+        let concerns = crate::core::trust::unconfirmed(&profile, self.given_here());
         if !concerns.is_empty() {
             // An imported profile does nothing its author chose until the admin confirms it.
             return self.modal = Some(ModalState::ConfirmTrust { concerns });
@@ -121,6 +121,9 @@ impl CertconnectApp {
             // which opens now: the verdict points there instead of repeating what it asks.
             error.failure.hint = PROMPT_OPEN.into();
             password_failure = Some(ask);
+        }
+        if let Err(error) = &mut result {
+            crate::gui::vault_fixes::in_app(&mut error.failure);
         }
         let succeeded = result.is_ok();
         run.finish(result);

@@ -5,9 +5,25 @@
 
 use super::CertconnectApp;
 use crate::core::profile::Origin;
+use crate::core::trust::GivenHere;
 use crate::gui::inbox::{JobKind, Reach};
 
 impl CertconnectApp {
+    /// The values the admin chose in this window since the profile was opened (the certificate
+    /// and the way into its vault, the hosts, the password's source, the CA file): given here, as
+    /// a command-line flag is, so an imported profile's confirmation does not lay them at the
+    /// file's author's door.
+    pub(super) fn given_here(&self) -> GivenHere {
+        let (now, opened) = (&self.draft, &self.opened_as);
+        GivenHere {
+            token_url: now.token_url.trim() != opened.token_url.trim(),
+            graph_url: now.graph_url.trim() != opened.graph_url.trim(),
+            certificate: now.certificate_source().ok() != opened.certificate_source().ok(),
+            password: now.password != opened.password,
+            ca_file: now.ca_file.trim() != opened.ca_file.trim(),
+        }
+    }
+
     /// The admin confirmed the open (imported) profile: it is saved as confirmed, then tested.
     pub(super) fn trust_and_test(&mut self) {
         self.confirm_open_profile();

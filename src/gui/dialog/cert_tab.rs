@@ -74,7 +74,9 @@ pub(super) fn ui(
         CertKind::WindowsStore => {
             action = super::windows_store::ui(ui, draft, cx.windows, cx.now);
         }
-        CertKind::KeyVault => action = super::key_vault::ui(ui, draft, cx.key_vault, cx.now),
+        CertKind::KeyVault => {
+            action = super::key_vault::ui(ui, draft, cx.key_vault, errors, cx.now);
+        }
         CertKind::Pkcs11 => {
             // An imported profile's module is native code its author chose: not listed until
             // the profile is confirmed here.
@@ -117,7 +119,9 @@ pub(super) fn ui(
     if card_action != DialogAction::None {
         action = card_action;
     }
-    if (draft.cert_kind.is_file() || draft.cert_kind == CertKind::Pkcs11)
+    // Every source whose rotation the app can carry out: a file, a token, a vault.
+    if (draft.cert_kind.is_file()
+        || matches!(draft.cert_kind, CertKind::Pkcs11 | CertKind::KeyVault))
         && rotate_button(ui, cx.rotation, "Rotate certificate…")
     {
         action = DialogAction::Rotate;
@@ -350,6 +354,18 @@ fn rotate_button(ui: &mut egui::Ui, rotation: &Result<(), String>, text: &str) -
     response.clicked()
 }
 
+/// What *Reload certificate* reads again, in the words of the certificate's source.
+fn reload_hint(kind: CertKind) -> &'static str {
+    match kind {
+        CertKind::KeyVault => "Read the certificate from the vault again",
+        CertKind::Pkcs11 => "Read the certificate from the token again",
+        CertKind::CredentialStore | CertKind::WindowsStore => {
+            "Read the certificate from the store again"
+        }
+        CertKind::PfxFile | CertKind::PemFiles => "Read the file again",
+    }
+}
+
 fn card_ui(
     ui: &mut egui::Ui,
     card: &CardView,
@@ -374,6 +390,11 @@ fn card_ui(
             let text = if why.is_empty() {
                 "No certificate loaded yet: choose a certificate above, or drop a .pfx on the window."
                     .to_owned()
+            } else if draft.cert_kind == CertKind::KeyVault
+                && super::key_vault::names_only_the_vault(&draft.key_vault_url)
+            {
+                // The vault alone is a step toward picking, not a mistake.
+                "No certificate loaded yet: pick one of the vault's certificates above.".to_owned()
             } else {
                 format!("No certificate loaded yet: {why} above.")
             };
@@ -424,7 +445,7 @@ fn card_ui(
             }
             if ui
                 .button("Reload certificate")
-                .on_hover_text("Read the file again")
+                .on_hover_text(reload_hint(draft.cert_kind))
                 .clicked()
             {
                 action = DialogAction::ReloadCertificate;

@@ -5,8 +5,8 @@
 
 use egui::RichText;
 
-use super::DialogAction;
-use crate::core::draft::ProfileDraft;
+use super::{DialogAction, Errors};
+use crate::core::draft::{Field, ProfileDraft};
 use crate::core::expiry::{ExpiryLevel, expiry};
 use crate::core::key_vault::{VaultAccess, parse_vault_url};
 use crate::gui::widgets::{ERROR, WARN, note, row, text_field};
@@ -28,6 +28,8 @@ pub struct KeyVaultView {
     pub sign_in_prompt: std::sync::Arc<std::sync::Mutex<Option<String>>>,
     /// Who signed in for the vault in this session, once someone has.
     pub signed_in: Option<String>,
+    /// The saved profiles that could reach the vault (every one but the profile edited), by name.
+    pub other_profiles: Vec<String>,
 }
 
 impl KeyVaultView {
@@ -48,16 +50,38 @@ pub fn vault_of(text: &str) -> Option<String> {
     Some(origin)
 }
 
+/// Whether `text` names a vault (`https://NAME.vault.azure.net`) and no certificate in it yet.
+pub fn names_only_the_vault(text: &str) -> bool {
+    vault_of(text).is_some()
+        && url::Url::parse(text.trim()).is_ok_and(|url| {
+            url.path().trim_matches('/').is_empty()
+                && url.query().is_none()
+                && url.fragment().is_none()
+        })
+}
+
+/// Why *List certificates* and the sign-in buttons wait: the field they read the vault from.
+const NO_VAULT_YET: &str =
+    "Type the vault's URL (https://NAME.vault.azure.net) in Key Vault certificate first";
+
 /// Draws the section; returns a request to list the vault.
 pub(super) fn ui(
     ui: &mut egui::Ui,
     draft: &mut ProfileDraft,
     view: &KeyVaultView,
+    errors: &Errors,
     now: i64,
 ) -> DialogAction {
     let mut action = DialogAction::None;
-    text_field(ui, "Key Vault certificate", &mut draft.key_vault_url, None);
-    access_ui(ui, &mut draft.vault_access);
+    let field = text_field(ui, "Key Vault certificate", &mut draft.key_vault_url, None);
+    errors.left(Field::Certificate, &field);
+    if names_only_the_vault(&draft.key_vault_url) {
+        note(
+            ui,
+            "That is the vault: press List certificates and pick one (or add /certificates/NAME).",
+        );
+    }
+    access_ui(ui, &mut draft.vault_access, &view.other_profiles);
     let vault = vault_of(&draft.key_vault_url);
     if draft.vault_access == VaultAccess::SignIn
         && let Some(requested) = sign_in_ui(ui, view, vault.is_some())
@@ -72,7 +96,7 @@ pub(super) fn ui(
         let why = if view.loading {
             "The list is being read."
         } else {
-            "Type the vault's URL first: https://NAME.vault.azure.net"
+            NO_VAULT_YET
         };
         crate::gui::widgets::why_disabled(button, why)
             .on_hover_text("List the vault's certificates with an RSA key (in the background)")
@@ -88,8 +112,8 @@ pub(super) fn ui(
         None if view.loading => note(ui, "Reading the vault's certificates…"),
         None => {}
         Some((_, _, Err(reason))) => note(ui, RichText::new(reason.as_str()).color(ERROR)),
-        Some((_, _, Ok(rows))) => {
-            if let Some(chosen) = picker(ui, draft, rows, now) {
+        Some((listed, _, Ok(rows))) => {
+            if let Some(chosen) = picker(ui, draft, listed, rows, now) {
                 draft.key_vault_url = chosen;
             }
         }
@@ -103,7 +127,7 @@ pub(super) fn ui(
 
 /// The way into the vault: Azure CLI, managed identity (with an optional user-assigned client ID),
 /// or another saved profile.
-fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess) {
+fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess, other_profiles: &[String]) {
     row(ui, "Vault access", |ui, _| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         let current: u8 = match access {
@@ -153,10 +177,34 @@ fn access_ui(ui: &mut egui::Ui, access: &mut VaultAccess) {
             text_field(ui, "Identity client ID", &mut text, None);
             *client_id = (!text.trim().is_empty()).then(|| text.trim().to_owned());
         }
-        VaultAccess::Profile(name) => {
-            text_field(ui, "Profile reaching the vault", name, None);
-        }
+        VaultAccess::Profile(name) => profile_choice_ui(ui, name, other_profiles),
     }
+}
+
+/// The saved profile that reaches the vault, chosen from the saved ones. A name kept from
+/// elsewhere (the command line's `profile:NAME`, an imported file) stays shown as it is.
+fn profile_choice_ui(ui: &mut egui::Ui, name: &mut String, other_profiles: &[String]) {
+    row(ui, "Profile reaching the vault", |ui, label| {
+        let shown = if name.is_empty() {
+            "(choose a saved profile)"
+        } else {
+            name.as_str()
+        };
+        egui::ComboBox::from_id_salt("vault_profile")
+            .selected_text(shown)
+            .width(ui.available_width() - ui.spacing().icon_width - 8.0)
+            .show_ui(ui, |ui| {
+                if other_profiles.is_empty() {
+                    ui.label("No other saved profile: save the one that reaches the vault first.");
+                }
+                for other in other_profiles {
+                    ui.selectable_value(name, other.clone(), other);
+                }
+            })
+            .response
+            .labelled_by(label)
+            .on_hover_text("A saved profile whose own app-only connection reaches the vault");
+    });
 }
 
 /// The sign-in for the vault: who is signed in, the device code to type while one waits, and the
@@ -190,7 +238,7 @@ fn sign_in_ui(ui: &mut egui::Ui, view: &KeyVaultView, has_vault: bool) -> Option
         let why = if view.loading {
             "A sign-in or a listing is under way."
         } else {
-            "Type the vault's URL first: https://NAME.vault.azure.net"
+            NO_VAULT_YET
         };
         let enabled = has_vault && !view.loading;
         if crate::gui::widgets::why_disabled(
@@ -214,10 +262,12 @@ fn sign_in_ui(ui: &mut egui::Ui, view: &KeyVaultView, has_vault: bool) -> Option
     requested
 }
 
-/// The vault's certificates, one selectable row each; returns the identifier clicked.
+/// The vault's certificates, one selectable row each; returns the identifier clicked: the
+/// certificate without a version, so the profile follows the vault's current version.
 fn picker(
     ui: &mut egui::Ui,
     draft: &ProfileDraft,
+    vault: &str,
     rows: &[VaultCertificateRow],
     now: i64,
 ) -> Option<String> {
@@ -227,11 +277,11 @@ fn picker(
     }
     let mut clicked = None;
     for certificate in rows {
-        let selected = draft.key_vault_url.trim_end_matches('/') == certificate.url
-            || draft
-                .key_vault_url
-                .trim_end_matches('/')
-                .ends_with(&format!("/certificates/{}", certificate.name));
+        let unversioned = format!("{vault}/certificates/{}", certificate.name);
+        let typed = draft.key_vault_url.trim_end_matches('/');
+        let selected = typed == unversioned
+            || typed.starts_with(&format!("{unversioned}/"))
+            || typed == certificate.url;
         let (days, level) = expiry(now, certificate.not_after_unix);
         let date = &certificate.not_after[..10.min(certificate.not_after.len())];
         let mut details = format!(
@@ -253,11 +303,14 @@ fn picker(
                 ExpiryLevel::Soon => RichText::new(text).color(WARN),
                 ExpiryLevel::Fine => RichText::new(text),
             };
-            ui.radio(selected, text)
-                .on_hover_text("Use this certificate (its current version)")
+            ui.radio(selected, text).on_hover_text(format!(
+                "Use this certificate: the profile follows the vault's current version \
+                 (now {}). To pin one version, add /VERSION to the identifier.",
+                certificate.version
+            ))
         });
         if response.clicked() {
-            clicked = Some(certificate.url.clone());
+            clicked = Some(unversioned);
         }
     }
     clicked

@@ -137,6 +137,9 @@ pub struct DialogState {
     pub touched: HashSet<Field>,
     /// Every field's error shows (a saved profile, or after Save was pressed).
     pub reveal_all: bool,
+    /// Save or Test connection was pressed for this draft: a step on the way (a Key Vault field
+    /// holding only the vault's URL) is now an error, no longer a hint.
+    pub insisted: bool,
 }
 
 impl Default for DialogState {
@@ -156,6 +159,7 @@ impl Default for DialogState {
             card_prompted: false,
             touched: HashSet::new(),
             reveal_all: false,
+            insisted: false,
         }
     }
 }
@@ -172,6 +176,7 @@ impl DialogState {
         self.headers = headers::HeaderRows::default();
         self.touched.clear();
         self.reveal_all = false;
+        self.insisted = false;
     }
 }
 
@@ -230,8 +235,20 @@ impl Errors {
         }
     }
 
+    /// Holds back the Certificate error while the Key Vault field names only the vault: a step
+    /// toward picking (the section says what next), an error once Save or Test insists.
+    pub fn hold_back_steps(mut self, draft: &ProfileDraft, state: &DialogState) -> Self {
+        if draft.cert_kind == crate::core::draft::CertKind::KeyVault
+            && key_vault::names_only_the_vault(&draft.key_vault_url)
+            && !state.insisted
+        {
+            self.shown.remove(&Field::Certificate);
+        }
+        self
+    }
+
     /// The error to show under `field`, if any.
-    fn get(&self, field: Field) -> Option<&str> {
+    pub(super) fn get(&self, field: Field) -> Option<&str> {
         self.shown
             .contains(&field)
             .then(|| self.all.get(&field).map(String::as_str))
@@ -239,7 +256,7 @@ impl Errors {
     }
 
     /// Notes that the user left `field` (its input lost the focus), so its error shows.
-    fn left(&self, field: Field, response: &egui::Response) {
+    pub(super) fn left(&self, field: Field, response: &egui::Response) {
         if response.lost_focus() {
             self.left.borrow_mut().insert(field);
             response.ctx.request_repaint();
