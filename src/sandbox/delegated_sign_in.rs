@@ -697,35 +697,13 @@ fn issue_delegated_token(
     if scopes.iter().any(|s| s == VAULT_GRANT) {
         return issue_vault_token(state, client_id, now);
     }
-    let admin = &state.config.admin.admin;
-    let scp = scopes.join(" ");
-    let claims = json!({
-        "aud": state.base_url,
-        "iss": format!("{}/{}/v2.0", state.base_url, state.config.tenant_id),
-        "iat": now,
-        "nbf": now,
-        "exp": now.saturating_add(TOKEN_LIFETIME_SECS),
-        "tid": state.config.tenant_id,
-        "appid": client_id,
-        "scp": scp,
-        "oid": admin.object_id,
-        "upn": admin.upn,
-        "name": admin.name,
-        "jti": uuid::Uuid::new_v4().to_string(),
-    });
-    let token = jsonwebtoken::encode(
-        &Header::default(),
-        &claims,
-        &EncodingKey::from_secret(&state.token_key),
-    )
-    .unwrap_or_default();
-    let mut answer = json!({
-        "token_type": "Bearer",
-        "scope": scopes.iter().map(|s| format!("{}/{s}", state.base_url)).collect::<Vec<_>>().join(" "),
-        "expires_in": TOKEN_LIFETIME_SECS,
-        "ext_expires_in": TOKEN_LIFETIME_SECS,
-        "access_token": token,
-    });
+    let base = &state.base_url;
+    let token = signed_delegated_token(state, client_id, base, &scopes.join(" "), now);
+    let scope = scopes
+        .iter()
+        .map(|s| format!("{base}/{s}"))
+        .collect::<Vec<_>>();
+    let mut answer = token_answer(&scope.join(" "), token);
     if offline {
         let refresh_token = random_code("1.AR");
         if let Ok(mut tokens) = state.sign_in.refresh_tokens.lock() {
@@ -743,9 +721,21 @@ fn issue_delegated_token(
 
 /// The person's delegated token for the Key Vault stand-in: its audience, `user_impersonation`.
 fn issue_vault_token(state: &State, client_id: &str, now: i64) -> Value {
-    let admin = &state.config.admin.admin;
     let audience = super::key_vault::audience(state);
     let scp = super::key_vault::DELEGATED_VAULT_SCOPE;
+    let token = signed_delegated_token(state, client_id, &audience, scp, now);
+    token_answer(&format!("{audience}/{scp}"), token)
+}
+
+/// The signed-in admin's delegated access token for `audience` with the scopes `scp`.
+fn signed_delegated_token(
+    state: &State,
+    client_id: &str,
+    audience: &str,
+    scp: &str,
+    now: i64,
+) -> String {
+    let admin = &state.config.admin.admin;
     let claims = json!({
         "aud": audience,
         "iss": format!("{}/{}/v2.0", state.base_url, state.config.tenant_id),
@@ -760,15 +750,19 @@ fn issue_vault_token(state: &State, client_id: &str, now: i64) -> Value {
         "name": admin.name,
         "jti": uuid::Uuid::new_v4().to_string(),
     });
-    let token = jsonwebtoken::encode(
+    jsonwebtoken::encode(
         &Header::default(),
         &claims,
         &EncodingKey::from_secret(&state.token_key),
     )
-    .unwrap_or_default();
+    .unwrap_or_default()
+}
+
+/// The token endpoint's answer carrying `token` for `scope`.
+fn token_answer(scope: &str, token: String) -> Value {
     json!({
         "token_type": "Bearer",
-        "scope": format!("{audience}/{scp}"),
+        "scope": scope,
         "expires_in": TOKEN_LIFETIME_SECS,
         "ext_expires_in": TOKEN_LIFETIME_SECS,
         "access_token": token,

@@ -12,16 +12,13 @@ use std::time::Duration;
 use certconnect::admin_signin::{
     DeviceCodeEvent, PollTiming, SignInSettings, sign_in_to_resource_with_device_code,
 };
-use certconnect::assertion::Signer;
-use certconnect::cert::{self, LoadOptions};
 use certconnect::core::jwt::decode_unverified;
 use certconnect::core::key_vault::{VaultAccess, VaultProblem};
-use certconnect::core::profile::{AssertionAlgorithm, AssertionOptions};
-use certconnect::net::{AppOnly, SignInWay, TokenSource, VaultClient, VaultError, VaultSignIn};
+use certconnect::core::profile::AssertionAlgorithm;
+use certconnect::net::{SignInWay, TokenSource, VaultClient, VaultError, VaultSignIn};
 use certconnect::sandbox::{Fault, FaultKind, FaultTarget, VaultGrant, VaultPermission};
-use certconnect::secret::Secret;
-use support::key_vault_env::{APP_CERT, CURRENT_VERSION, with_vault};
-use support::probe_env::{CLIENT_ID, Env, PASSWORD};
+use support::key_vault_env::{APP_CERT, CURRENT_VERSION, app_only, with_vault};
+use support::probe_env::Env;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -203,26 +200,6 @@ fn the_token_endpoint_issues_a_delegated_token_for_the_vault_audience() {
         &CancellationToken::new(),
     ));
     assert!(refused.is_err());
-}
-
-/// The app's own connection as the way into the vault.
-fn app_only(env: &Env) -> TokenSource {
-    let password = Secret::new(PASSWORD);
-    let credential = cert::load_file(
-        &env.pfx,
-        LoadOptions {
-            password: Some(&password),
-            ..LoadOptions::default()
-        },
-    )
-    .unwrap();
-    TokenSource::AppOnly(Box::new(AppOnly {
-        profile: "app".into(),
-        token_url: env.sandbox.token_url(),
-        client_id: CLIENT_ID.into(),
-        signer: Signer::new(&credential).unwrap(),
-        options: AssertionOptions::default(),
-    }))
 }
 
 fn unauthorized() -> Fault {

@@ -8,39 +8,17 @@ use crate::support;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use certconnect::assertion::{Signer, new_jti};
-use certconnect::cert::{self, LoadOptions};
+use certconnect::cert::{self};
 use certconnect::core::jwt::AssertionClaims;
 use certconnect::core::key_vault::{CertificateId, VaultAccess};
 use certconnect::core::profile::{AssertionAlgorithm, AssertionOptions};
 use certconnect::net::{AppOnly, TokenSource};
 use certconnect::probe::system_now;
-use certconnect::secret::Secret;
 use openssl::hash::MessageDigest;
 use openssl::rsa::Padding;
 use openssl::sign::{RsaPssSaltlen, Verifier};
-use support::key_vault_env::{APP_CERT, CURRENT_VERSION, with_vault};
-use support::probe_env::{CLIENT_ID, Env, PASSWORD};
-
-/// The app's own connection as the way into the vault (the `profile:NAME` access, without the
-/// profile store).
-fn app_only(env: &Env) -> TokenSource {
-    let password = Secret::new(PASSWORD);
-    let credential = cert::load_file(
-        &env.pfx,
-        LoadOptions {
-            password: Some(&password),
-            ..LoadOptions::default()
-        },
-    )
-    .unwrap();
-    TokenSource::AppOnly(Box::new(AppOnly {
-        profile: "app".into(),
-        token_url: env.sandbox.token_url(),
-        client_id: CLIENT_ID.into(),
-        signer: Signer::new(&credential).unwrap(),
-        options: AssertionOptions::default(),
-    }))
-}
+use support::key_vault_env::{APP_CERT, CURRENT_VERSION, app_only, with_vault};
+use support::probe_env::{CLIENT_ID, Env};
 
 fn verifies(certificate: &openssl::x509::X509, jws: &str, alg: AssertionAlgorithm) -> bool {
     let (input, signature) = jws.rsplit_once('.').unwrap();

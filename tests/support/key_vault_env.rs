@@ -6,7 +6,13 @@ use certconnect::sandbox::{
     VaultKeyType, VaultPermission, make_vault_version,
 };
 
-use super::probe_env::CLIENT_ID;
+use certconnect::assertion::Signer;
+use certconnect::cert::{self, LoadOptions};
+use certconnect::core::profile::AssertionOptions;
+use certconnect::net::{AppOnly, TokenSource};
+use certconnect::secret::Secret;
+
+use super::probe_env::{CLIENT_ID, Env, PASSWORD};
 
 /// The vault certificate registered on the sandbox app (current version).
 pub const APP_CERT: &str = "connector-cert";
@@ -135,4 +141,25 @@ pub fn save_vaulter(env: &super::probe_env::Env, store: &certconnect::profile_st
     vaulter.pfx_path = super::s(&pfx).to_owned();
     vaulter.password = certconnect::core::profile::PasswordSource::None;
     store.save(&vaulter.parse().unwrap()).unwrap();
+}
+
+/// The sandbox app's own connection as the way into the vault (the `profile:NAME` access,
+/// without the profile store).
+pub fn app_only(env: &Env) -> TokenSource {
+    let password = Secret::new(PASSWORD);
+    let credential = cert::load_file(
+        &env.pfx,
+        LoadOptions {
+            password: Some(&password),
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap();
+    TokenSource::AppOnly(Box::new(AppOnly {
+        profile: "app".into(),
+        token_url: env.sandbox.token_url(),
+        client_id: CLIENT_ID.into(),
+        signer: Signer::new(&credential).unwrap(),
+        options: AssertionOptions::default(),
+    }))
 }
