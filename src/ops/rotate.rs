@@ -178,16 +178,19 @@ async fn run(
     cancel: &CancellationToken,
 ) -> Result<(), ProbeError> {
     let profile = &job.profile;
-    if let CertificateSource::KeyVault { url, access } = profile.certificate() {
-        return super::rotate_vault::run(job, done, url, access, report, cancel).await;
-    }
     // Each phase gets the profile's timeout from when it starts (the wait for Entra a minute
     // more): a slow early phase never leaves a later one, after the upload, without time.
     let timeout = Duration::from_secs(u64::from(profile.timeout_secs()));
     let current = check_current(job, Instant::now() + timeout, cancel, report).await?;
-    let successor = match current.file {
-        Some(file) => make_successor(job, &current.credential, file, report).await?,
-        None => super::rotate_token::make_token_successor(job, &current.credential, report).await?,
+    let successor = match &current.place {
+        Place::File(file) => make_successor(job, &current.credential, file, report).await?,
+        Place::Token => {
+            super::rotate_token::make_token_successor(job, &current.credential, report).await?
+        }
+        Place::Vault { id, access } => {
+            let current = &current.credential.certificate;
+            super::rotate_vault::make_vault_successor(job, id, access, current, report).await?
+        }
     };
     match &successor.kept {
         Kept::Files { pfx, cer } => {
@@ -195,6 +198,7 @@ async fn run(
             done.new_cer = Some(cer.clone());
         }
         Kept::Token { uri } => done.new_token_key = Some(uri.clone()),
+        Kept::Vault { url, .. } => done.new_vault_certificate = Some(url.clone()),
     }
     if let Some(error) = cancelled_before(cancel, Step::Token, report) {
         return Err(error);
@@ -252,17 +256,14 @@ async fn run(
             super::rotate_token::switched_token_profile(profile, uri, info),
             uri.clone(),
         ),
+        Kept::Vault { id, url } => (
+            super::rotate_vault::switched_profile(profile, id, url, info),
+            url.clone(),
+        ),
     };
     let switched = switched
         .map_err(|f| StepClock::start(Step::SwitchProfile, report).fail(report, f, false))?;
-    test_successor(
-        job,
-        &switched,
-        Some(successor.password),
-        after_upload,
-        report,
-    )
-    .await?;
+    test_successor(job, &switched, successor.password, after_upload, report).await?;
     let accepted = AcceptedSuccessor {
         connection: &connection,
         signer: &new_signer,
@@ -313,9 +314,8 @@ pub(super) async fn switch_and_retire(
 /// upload.
 struct Current<'a> {
     object_id: &'a str,
-    /// The current certificate's file; the new one is written beside it (`None`: a hardware
-    /// token, where the new key is made).
-    file: Option<&'a Path>,
+    /// Where the current certificate is kept, so where its successor is made.
+    place: Place<'a>,
     client: reqwest::Client,
     credential: crate::cert::Credential,
     signer: Signer,
@@ -331,7 +331,7 @@ async fn check_current<'a>(
     let profile = &job.profile;
     let clock = StepClock::start(Step::Profile, report);
     let object_id = object_id(profile).map_err(|f| clock.fail(report, f, true))?;
-    let file = rotatable_file(profile.certificate()).map_err(|f| clock.fail(report, f, true))?;
+    let place = rotatable_place(profile.certificate()).map_err(|f| clock.fail(report, f, true))?;
     let client = key_client(profile).map_err(|f| clock.fail(report, f, true))?;
     clock.done(report, vec![Detail::new("Object ID", object_id)]);
     let (credential, signer) = signing_certificate(
@@ -345,7 +345,7 @@ async fn check_current<'a>(
     .await?;
     Ok(Current {
         object_id,
-        file,
+        place,
         client,
         credential,
         signer,
@@ -353,11 +353,11 @@ async fn check_current<'a>(
 }
 
 /// The new certificate, a credential that signs with its key, the password (or PIN) that opens
-/// it, and where it is kept.
+/// it (none for a vault's), and where it is kept.
 pub(super) struct Successor {
     pub(super) certificate: openssl::x509::X509,
     pub(super) credential: crate::cert::Credential,
-    pub(super) password: Secret,
+    pub(super) password: Option<Secret>,
     pub(super) kept: Kept,
 }
 
@@ -367,6 +367,24 @@ pub(super) enum Kept {
     Files { pfx: PathBuf, cer: PathBuf },
     /// A new key on the hardware token, named by this URI, its certificate beside it.
     Token { uri: String },
+    /// A new version in Azure Key Vault, named by its identifier `url`, of the certificate `id`.
+    Vault {
+        id: crate::core::key_vault::CertificateId,
+        url: String,
+    },
+}
+
+/// Where the current certificate is kept, and so where a rotation makes its successor.
+enum Place<'a> {
+    /// A file: the new PFX is written beside it.
+    File(&'a Path),
+    /// A hardware token: the new key is made on it.
+    Token,
+    /// Azure Key Vault: the vault makes the next version of the certificate `id`.
+    Vault {
+        id: crate::core::key_vault::CertificateId,
+        access: &'a crate::core::key_vault::VaultAccess,
+    },
 }
 
 /// The New certificate step: the current certificate's successor, written beside its file under
@@ -423,7 +441,7 @@ async fn make_successor(
     Ok(Successor {
         certificate: made.pair.certificate.clone(),
         credential: made.pair.credential(),
-        password,
+        password: Some(password),
         kept: Kept::Files { pfx, cer },
     })
 }
@@ -515,16 +533,23 @@ async fn discard_new_files(done: &mut Rotation) {
             .unwrap_or(if_removal_stopped);
 }
 
-/// The file the current certificate is in; rotation writes the new one beside it.
-fn rotatable_file(source: &CertificateSource) -> Result<Option<&Path>, Failure> {
+/// Where the current certificate is kept: a file (the new one is written beside it), a token
+/// or a vault (the new key is made there).
+fn rotatable_place(source: &CertificateSource) -> Result<Place<'_>, Failure> {
     match source {
-        CertificateSource::PfxFile { path, .. } => Ok(Some(path)),
-        CertificateSource::PemFiles { certificate, .. } => Ok(Some(certificate)),
-        // The new key is made on the token.
-        CertificateSource::Pkcs11 { .. } => Ok(None),
-        CertificateSource::CredentialStore { .. }
-        | CertificateSource::WindowsStore { .. }
-        | CertificateSource::KeyVault { .. } => {
+        CertificateSource::PfxFile { path, .. } => Ok(Place::File(path)),
+        CertificateSource::PemFiles { certificate, .. } => Ok(Place::File(certificate)),
+        CertificateSource::Pkcs11 { .. } => Ok(Place::Token),
+        CertificateSource::KeyVault { url, access } => {
+            let id = crate::core::key_vault::CertificateId::parse(url).map_err(|why| Failure {
+                code: "key_vault_url".into(),
+                message: format!("the Key Vault certificate identifier is not valid: {why}"),
+                hint: "Give https://NAME.vault.azure.net/certificates/CERT[/VERSION].".into(),
+                ..Failure::default()
+            })?;
+            Ok(Place::Vault { id, access })
+        }
+        CertificateSource::CredentialStore { .. } | CertificateSource::WindowsStore { .. } => {
             Err(Failure {
                 code: "rotation_unsupported".into(),
                 message: "rotation makes the new certificate as a PFX file beside the current one; this profile's certificate is kept in a certificate store".into(),

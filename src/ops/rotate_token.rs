@@ -97,7 +97,7 @@ pub(super) async fn make_token_successor(
     Ok(Successor {
         certificate: made.certificate,
         credential,
-        password: pin.unwrap_or_else(|| Secret::new("")),
+        password: Some(pin.unwrap_or_else(|| Secret::new(""))),
         kept: Kept::Token { uri },
     })
 }
