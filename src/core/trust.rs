@@ -11,7 +11,7 @@ use url::Url;
 use super::profile::{CertificateSource, Origin, PasswordSource, Profile};
 
 /// The sign-in hosts of Microsoft's clouds (global, US Government, China).
-const LOGIN_HOSTS: [&str; 6] = [
+pub(crate) const LOGIN_HOSTS: [&str; 6] = [
     "login.microsoftonline.com",
     "login.microsoft.com",
     "login.windows.net",

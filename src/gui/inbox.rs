@@ -155,6 +155,12 @@ impl Inbox {
         }
     }
 
+    /// The window's context, for work outside a job (a sign-in's device code) whose result is
+    /// read by the next frame: it asks for that frame when it writes.
+    pub fn context(&self) -> &egui::Context {
+        &self.ctx
+    }
+
     /// The runtime the jobs run on.
     pub fn runtime(&self) -> &Handle {
         &self.runtime

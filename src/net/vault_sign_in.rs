@@ -14,18 +14,11 @@ use crate::admin_signin::{
     SignInSettings, SystemBrowser, sign_in_to_resource_with_browser,
     sign_in_to_resource_with_device_code,
 };
+use crate::core::trust::LOGIN_HOSTS;
 use crate::core::url_rules::is_loopback;
 use crate::secret::Secret;
 
 use super::vault_token::TokenError;
-
-/// The sign-in hosts a vault's challenge may send a person to: Entra's clouds, or this machine.
-const LOGIN_HOSTS: [&str; 4] = [
-    "login.microsoftonline.com",
-    "login.microsoftonline.us",
-    "login.chinacloudapi.cn",
-    "login.partner.microsoftonline.cn",
-];
 
 /// How the person signs in.
 #[derive(Clone)]
@@ -190,11 +183,14 @@ impl VaultSignIn {
     }
 }
 
+/// A sign-in host a vault's challenge may send a person to: one of Entra's (the list the trust
+/// rules use), or this machine over plain http.
 fn trusted_login_host(url: &Url) -> bool {
     (url.scheme() == "https"
         && url
             .host_str()
-            .is_some_and(|h| LOGIN_HOSTS.contains(&h.to_ascii_lowercase().as_str())))
+            .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+            .is_some_and(|h| LOGIN_HOSTS.contains(&h.as_str())))
         || (url.scheme() == "http" && is_loopback(url))
 }
 

@@ -160,16 +160,6 @@ impl RunView {
         Self::of(RunKind::Rotation, &steps, profile, password, started_at)
     }
 
-    /// A registration of a new app for `profile` (its settings, without the app's IDs yet) about
-    /// to start; the site grant is listed only when one was asked for.
-    pub fn registration(profile: Profile, started_at: i64, grants_site: bool) -> Self {
-        let steps: Vec<Step> = Step::REGISTRATION
-            .into_iter()
-            .filter(|step| grants_site || *step != Step::GrantSite)
-            .collect();
-        Self::of(RunKind::Registration, &steps, profile, None, started_at)
-    }
-
     /// An app setup for `profile` about to run these `steps` (an existing app's: see
     /// `ops::app_registration::existing_app_steps`).
     /// `password` is the one typed for the certificate (or the new certificate's): the run

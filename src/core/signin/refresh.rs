@@ -29,13 +29,10 @@ pub fn remembered_sign_in_entry(authority: &Url, tenant: &str, client_id: &str) 
 
 /// The sign-in host as the entry names it: its origin, without the port on loopback.
 fn cloud_of(authority: &Url) -> String {
-    let loopback = match authority.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    match (loopback, authority.host_str()) {
+    match (
+        crate::core::url_rules::is_loopback(authority),
+        authority.host_str(),
+    ) {
         (true, Some(host)) => format!("{}://{host}", authority.scheme()),
         _ => authority.origin().ascii_serialization(),
     }

@@ -51,12 +51,9 @@ impl CertconnectApp {
                 .map_err(|error| {
                     let failure = pkcs11::failure(&error);
                     // The message is written to follow "Failed: "; here it starts a sentence.
-                    let mut message = failure.message.chars();
-                    let first = message.next().map(|c| c.to_uppercase().collect::<String>());
                     format!(
-                        "{}{}. Fix: {}",
-                        first.unwrap_or_default(),
-                        message.as_str().trim_end_matches('.'),
+                        "{}. Fix: {}",
+                        crate::gui::widgets::capitalised(failure.message.trim_end_matches('.')),
                         failure.hint
                     )
                 });

@@ -95,11 +95,14 @@ impl CertconnectApp {
     pub(super) fn sign_in_key_vault(&mut self, device_code: bool) {
         let sign_in = if device_code {
             let prompt = std::sync::Arc::clone(&self.key_vault.sign_in_prompt);
+            // Nothing else repaints while the person reads the code: the write asks for a frame.
+            let ctx = self.inbox.context().clone();
             let report = move |event: crate::admin_signin::DeviceCodeEvent| {
                 if let crate::admin_signin::DeviceCodeEvent::Prompt(p) = event {
                     *prompt
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(p.message);
+                    ctx.request_repaint();
                 }
             };
             crate::net::VaultSignIn::new(crate::net::SignInWay::DeviceCode {

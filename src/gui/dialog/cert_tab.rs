@@ -530,12 +530,7 @@ fn report_ui(
             };
             // The severity's label is lowercase for reports and scripts; a line on the card
             // starts with a capital, as every other line of the window does.
-            let label = finding.severity.label();
-            let mut first = label.chars();
-            let label: String = first
-                .next()
-                .map(|c| c.to_uppercase().chain(first).collect())
-                .unwrap_or_default();
+            let label = crate::gui::widgets::capitalised(finding.severity.label());
             ui.label(RichText::new(format!("{label}: {}", finding.message)).color(color));
         }
     });
